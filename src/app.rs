@@ -1,0 +1,250 @@
+//! Command dispatch: turns parsed command-line arguments into work and exit codes.
+//!
+//! Everything here is testable in-process; `main.rs` only calls [`run_cli`].
+
+use crate::cli::{Cli, Command, RunArgs};
+use crate::engine::{self, RunOptions};
+use crate::error::{Error, Result};
+use crate::output::{safe_dir_name, Staging};
+use crate::parameters::ParameterSet;
+use crate::report;
+use crate::scenario::{self, Scenario};
+use clap::Parser;
+use std::io::{IsTerminal, Write};
+use std::path::{Path, PathBuf};
+use std::time::Instant;
+
+/// Parses `args`, runs the command, prints errors, and returns the exit code.
+pub fn run_cli<I, T>(args: I) -> i32
+where
+    I: IntoIterator<Item = T>,
+    T: Into<std::ffi::OsString> + Clone,
+{
+    let cli = match Cli::try_parse_from(args) {
+        Ok(c) => c,
+        Err(e) => {
+            let _ = e.print();
+            return if e.use_stderr() { 2 } else { 0 };
+        }
+    };
+    match dispatch(cli) {
+        Ok(()) => 0,
+        Err(e) => {
+            eprintln!("error: {e}");
+            e.exit_code()
+        }
+    }
+}
+
+fn dispatch(cli: Cli) -> Result<()> {
+    match cli.command {
+        Command::Run(args) => run_command(&args).map(|_| ()),
+        Command::Validate { paths } => validate_command(&paths),
+        Command::Params { year } => params_command(year),
+    }
+}
+
+/// Loads a scenario and applies command-line overrides of seed and household count.
+pub fn load_with_overrides(
+    path: &Path,
+    seed: Option<u64>,
+    households: Option<i64>,
+) -> Result<Scenario> {
+    let mut sc = scenario::load(path)?;
+    if let Some(s) = seed {
+        sc.seed = s;
+    }
+    if let Some(n) = households {
+        sc.households = scenario::check_households(n)
+            .map_err(|m| Error::Usage(format!("--households: {m}")))?;
+    }
+    Ok(sc)
+}
+
+/// Runs a scenario as `toeslagenlab run` does and returns the run directory.
+pub fn run_command(args: &RunArgs) -> Result<PathBuf> {
+    let started = Instant::now();
+    let sc = load_with_overrides(&args.scenario, args.seed, args.households)?;
+    let target = args
+        .out
+        .clone()
+        .unwrap_or_else(|| Path::new("output").join(safe_dir_name(&sc.name)));
+    let staging = Staging::new(&target)?;
+    let mut csv_writer = if args.households_csv {
+        let p = staging.path("households.csv");
+        let f = std::fs::File::create(&p).map_err(|e| Error::io(&p, e))?;
+        let mut w = csv::Writer::from_writer(std::io::BufWriter::with_capacity(1 << 20, f));
+        w.write_record(report::CSV_HEADER)
+            .map_err(|e| csv_err(&p, e))?;
+        Some((w, p))
+    } else {
+        None
+    };
+    let show_progress = !args.quiet && std::io::stderr().is_terminal();
+    let bar = show_progress.then(|| {
+        let b = indicatif::ProgressBar::new(sc.households);
+        b.set_style(
+            indicatif::ProgressStyle::with_template("{spinner} {msg} [{bar:40}] {human_pos}/{human_len} households ({per_sec}, eta {eta})")
+                .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar())
+                .progress_chars("=> "),
+        );
+        b.set_message(sc.name.clone());
+        b
+    });
+    let opts = RunOptions {
+        threads: args.threads,
+        household_rows: args.households_csv,
+        ..RunOptions::default()
+    };
+    let result = engine::run(
+        &sc,
+        &opts,
+        |rows| {
+            if let Some((w, p)) = csv_writer.as_mut() {
+                report::write_rows(w, &sc, rows).map_err(|e| csv_err(p, e))?;
+            }
+            Ok(())
+        },
+        |done, _| {
+            if let Some(b) = &bar {
+                b.set_position(done);
+            }
+        },
+    )?;
+    if let Some(b) = &bar {
+        b.finish_and_clear();
+    }
+    if let Some((mut w, p)) = csv_writer.take() {
+        w.flush().map_err(|e| Error::io(&p, e))?;
+    }
+    let summary = report::summarize(&sc, &result);
+    staging.write("summary.json", report::summary_json(&summary).as_bytes())?;
+    staging.write(
+        "report.md",
+        report::report_markdown(&sc, &summary).as_bytes(),
+    )?;
+    let manifest = manifest(&sc, args, started.elapsed().as_secs_f64());
+    staging.write("manifest.json", manifest.as_bytes())?;
+    let dir = staging.commit()?;
+    if !args.quiet {
+        let mut out = std::io::stdout().lock();
+        let _ = write!(out, "{}", report::headline(&summary));
+        let _ = writeln!(
+            out,
+            "wrote {}/ (report.md, summary.json, manifest.json{}) in {:.1} s",
+            dir.display(),
+            if args.households_csv {
+                ", households.csv"
+            } else {
+                ""
+            },
+            started.elapsed().as_secs_f64()
+        );
+    }
+    Ok(dir)
+}
+
+fn csv_err(p: &Path, e: csv::Error) -> Error {
+    Error::io(p, std::io::Error::other(e.to_string()))
+}
+
+fn manifest(sc: &Scenario, args: &RunArgs, seconds: f64) -> String {
+    let v = serde_json::json!({
+        "program": "toeslagenlab",
+        "version": env!("CARGO_PKG_VERSION"),
+        "scenario": sc.name,
+        "scenario_file": sc.path.display().to_string(),
+        "scenario_sha256": sc.sha256,
+        "seed": sc.seed,
+        "households": sc.households,
+        "parameter_year": sc.year,
+        "parameter_file": format!("parameters/{}.toml (embedded)", sc.year),
+        "parameter_overrides": sc.overrides,
+        "uncertain_parameters": sc.parameter_set.uncertain().into_iter().map(|(k, p)| serde_json::json!({"parameter": k, "value": p.value.to_string(), "source": p.source})).collect::<Vec<_>>(),
+        "threads": if args.threads == 0 { rayon::current_num_threads() } else { args.threads },
+        "households_csv": args.households_csv,
+        "run_seconds": (seconds * 1000.0).round() / 1000.0,
+        "finished_unix_time": std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map(|d| d.as_secs()).unwrap_or(0),
+    });
+    let mut s = serde_json::to_string_pretty(&v).unwrap_or_default();
+    s.push('\n');
+    s
+}
+
+/// The scenario files named by `paths` (directories give their `*.toml` files, sorted).
+pub fn scenario_files(paths: &[PathBuf]) -> Result<Vec<PathBuf>> {
+    let paths = if paths.is_empty() {
+        vec![PathBuf::from("scenarios")]
+    } else {
+        paths.to_vec()
+    };
+    let mut files = Vec::new();
+    for p in paths {
+        if p.is_dir() {
+            let mut found: Vec<PathBuf> = std::fs::read_dir(&p)
+                .map_err(|e| Error::io(&p, e))?
+                .filter_map(|e| e.ok().map(|e| e.path()))
+                .filter(|f| f.extension().is_some_and(|x| x == "toml") && f.is_file())
+                .collect();
+            found.sort();
+            if found.is_empty() {
+                return Err(Error::Usage(format!(
+                    "{}: no .toml scenario files in this directory",
+                    p.display()
+                )));
+            }
+            files.extend(found);
+        } else {
+            files.push(p);
+        }
+    }
+    Ok(files)
+}
+
+fn validate_command(paths: &[PathBuf]) -> Result<()> {
+    let mut problems = Vec::new();
+    let files = scenario_files(paths)?;
+    for f in &files {
+        match scenario::load(f) {
+            Ok(sc) => println!(
+                "ok  {} ({}, {} arms, {} households)",
+                f.display(),
+                sc.name,
+                sc.arms.len(),
+                sc.households
+            ),
+            Err(Error::Input(d)) => problems.extend(d),
+            Err(e) => return Err(e),
+        }
+    }
+    if problems.is_empty() {
+        Ok(())
+    } else {
+        Err(Error::Input(problems))
+    }
+}
+
+fn params_command(year: u16) -> Result<()> {
+    let set = ParameterSet::for_year(year).map_err(Error::Usage)?;
+    let mut out = std::io::stdout().lock();
+    let _ = writeln!(
+        out,
+        "Parameters for benefit year {year} (parameters/{year}.toml, embedded)\n"
+    );
+    for (group, params) in &set.groups {
+        let _ = writeln!(out, "[{group}]");
+        for (k, p) in params {
+            let _ = writeln!(
+                out,
+                "  {:<28} {:>12} {:<10} {}{}",
+                k,
+                p.value.to_string(),
+                p.unit,
+                if p.uncertain { "[uncertain] " } else { "" },
+                p.source
+            );
+        }
+        let _ = writeln!(out);
+    }
+    Ok(())
+}

@@ -1,0 +1,640 @@
+//! The benefit year: month loop, recalculation after reported changes, year-end settlement,
+//! and the parallel runner that streams households into per-arm accumulators.
+//!
+//! For one household the arm-independent work is done once ([`Year::compute`]): the annual
+//! award the agency would compute for each state of its knowledge, and the definitive award on
+//! what really happened. Each arm then only runs the payment loop with its percentage
+//! ([`pay_year`]), so the paired design costs little more than one arm.
+//!
+//! Rounding: awards are rounded per Awir (see [`crate::rules::awir`]); a reduced advance's
+//! annual target is `floor(award × percentage)` whole euros; monthly amounts are
+//! `floor(target / 12)` whole euros (spread: `floor(remaining / months left)`).
+//!
+//! Must not: format output.
+
+use crate::error::{Error, Result};
+use crate::events::{EventKind, MAX_EVENTS};
+use crate::money::{Fine, Money, Rate};
+use crate::population::{generate, Household};
+use crate::random::{stream, weighted_index, Purpose};
+use crate::rules::{annual_exact, awir, Benefit, Children, Situation, N_BENEFITS};
+use crate::scenario::{Design, Recalculation, Scenario};
+use crate::stats::{ArmAccumulator, PairedAccumulator};
+use rayon::prelude::*;
+
+/// Most knowledge states in a year: the start plus one per event.
+const MAX_STATES: usize = MAX_EVENTS + 1;
+
+/// Per-benefit amounts.
+pub type PerBenefit = [Money; N_BENEFITS];
+
+/// What the agency knows from a payment month on, and the annual award it computes from it.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct KnowledgeState {
+    /// First payment month (1–12) this state applies to.
+    pub from_month: u8,
+    /// The annual award on this knowledge, per benefit.
+    pub award: PerBenefit,
+}
+
+/// The arm-independent part of a household's year.
+#[derive(Clone, Debug)]
+pub struct Year {
+    /// Knowledge states in month order; `states[0]` starts in month 1.
+    pub states: [KnowledgeState; MAX_STATES],
+    /// Number of states.
+    pub n_states: usize,
+    /// Definitive award on the actual situation, per benefit.
+    pub definitive: PerBenefit,
+    /// Actual entitlement per month (definitive basis, exact annual / 12, to the cent), summed
+    /// over benefits; for the month-by-month chart.
+    pub monthly_entitlement: [Money; 12],
+    /// Actual assessed income of the applicant for the year.
+    pub actual_income: Money,
+}
+
+/// Which view of the household a situation is built from.
+#[derive(Clone, Copy)]
+enum View {
+    Actual,
+    /// What the agency knows at this payment month.
+    Known(u8),
+}
+
+/// The applicant's annual income if the income events in months ≤ `upto` happen (and none
+/// later): the household's projection when it reports in month `upto`.
+fn projected_income(h: &Household, upto: u8) -> Money {
+    let mut total = 0i64;
+    let mut monthly = h.monthly_income;
+    let mut evs = h
+        .events()
+        .iter()
+        .filter(|e| e.month <= upto)
+        .filter_map(|e| match e.kind {
+            EventKind::IncomeFactor(f) => Some((e.month, f)),
+            _ => None,
+        })
+        .peekable();
+    for month in 1..=12u8 {
+        while let Some((m, f)) = evs.peek().copied() {
+            if m > month {
+                break;
+            }
+            monthly = scale_income(monthly, f);
+            evs.next();
+        }
+        total += monthly.0;
+    }
+    Money(total)
+}
+
+/// Income × factor, rounded half-up to the cent (an input quantity, not a result).
+fn scale_income(m: Money, f: Rate) -> Money {
+    let fine = m.mul_rate(f).0;
+    let scale = crate::money::RATE_SCALE as i128;
+    Money(((fine + scale / 2).div_euclid(scale)) as i64)
+}
+
+fn applicant_income(h: &Household, view: View) -> Money {
+    match view {
+        View::Actual => projected_income(h, 12),
+        View::Known(k) => {
+            let latest_report = h
+                .events()
+                .iter()
+                .filter(|e| matches!(e.kind, EventKind::IncomeFactor(_)) && e.known_from <= k)
+                .map(|e| e.known_from - 1)
+                .max();
+            match latest_report {
+                Some(r) => projected_income(h, r),
+                None => h.estimated_income,
+            }
+        }
+    }
+}
+
+fn visible(view: View, known_from: u8) -> bool {
+    match view {
+        View::Actual => true,
+        View::Known(k) => known_from <= k,
+    }
+}
+
+/// The situation in `month` under `view`, with `applicant` the applicant's annual income.
+fn situation(h: &Household, view: View, month: u8, applicant: Money) -> Situation {
+    let mut partner = h.partner;
+    let mut partner_income = match view {
+        View::Actual => h.partner_income,
+        View::Known(_) => h.estimated_partner_income,
+    };
+    let mut children = Children::NONE;
+    for c in h.children() {
+        children.push(c.age + u8::from(month >= c.birthday));
+    }
+    for e in h.events() {
+        if !visible(view, e.known_from) || e.month >= month {
+            continue;
+        }
+        // A change counts from the month after it happens (Awir art. 5).
+        match e.kind {
+            EventKind::PartnerIn(y) => {
+                partner = true;
+                partner_income = y;
+            }
+            EventKind::PartnerOut => partner = false,
+            EventKind::ChildBorn => children.push(0),
+            EventKind::IncomeFactor(_) => {}
+        }
+    }
+    let income = if partner {
+        applicant + partner_income
+    } else {
+        applicant
+    };
+    Situation {
+        partner,
+        children,
+        assets: h.assets,
+        income,
+    }
+}
+
+/// Σ over months of the exact annual amount for that month's situation, per benefit, and the
+/// Awir award `round(Σ / 12)`.
+fn award_for(
+    sc: &Scenario,
+    h: &Household,
+    view: View,
+    monthly_out: Option<&mut [Money; 12]>,
+) -> PerBenefit {
+    let applicant = applicant_income(h, view);
+    let mut sums = [Fine::ZERO; N_BENEFITS];
+    let mut prev: Option<(Situation, [Fine; N_BENEFITS])> = None;
+    let mut monthly = [Money::ZERO; 12];
+    for month in 1..=12u8 {
+        let s = situation(h, view, month, applicant);
+        let amounts = match &prev {
+            Some((ps, a)) if *ps == s => *a,
+            _ => {
+                let mut a = [Fine::ZERO; N_BENEFITS];
+                for b in Benefit::ALL {
+                    if sc.population.benefits[b.index()] {
+                        a[b.index()] = annual_exact(b, &sc.params, &s);
+                    }
+                }
+                prev = Some((s, a));
+                a
+            }
+        };
+        for (i, x) in amounts.iter().enumerate() {
+            sums[i] += *x;
+        }
+        let month_total: i128 = amounts.iter().map(|x| x.0).sum();
+        // Exact annual / 12, rounded down to the cent: display of the monthly entitlement.
+        monthly[month as usize - 1] =
+            Money((month_total / 12 / crate::money::RATE_SCALE as i128) as i64);
+    }
+    if let Some(out) = monthly_out {
+        *out = monthly;
+    }
+    let mut award = [Money::ZERO; N_BENEFITS];
+    for i in 0..N_BENEFITS {
+        award[i] = awir::annual_award(&sc.params.awir, sums[i].div_trunc(12));
+    }
+    award
+}
+
+impl Year {
+    /// Computes the knowledge states and the definitive award of a household.
+    pub fn compute(sc: &Scenario, h: &Household) -> Year {
+        let mut states = [KnowledgeState::default(); MAX_STATES];
+        states[0] = KnowledgeState {
+            from_month: 1,
+            award: award_for(sc, h, View::Known(1), None),
+        };
+        let mut n_states = 1;
+        let mut months: [u8; MAX_EVENTS] = [13; MAX_EVENTS];
+        for (i, e) in h.events().iter().enumerate() {
+            months[i] = e.known_from;
+        }
+        months.sort_unstable();
+        let mut last = 1u8;
+        for &k in months.iter() {
+            if k > 12 {
+                break;
+            }
+            if k == last {
+                continue;
+            }
+            last = k;
+            states[n_states] = KnowledgeState {
+                from_month: k,
+                award: award_for(sc, h, View::Known(k), None),
+            };
+            n_states += 1;
+        }
+        let mut monthly_entitlement = [Money::ZERO; 12];
+        let definitive = award_for(sc, h, View::Actual, Some(&mut monthly_entitlement));
+        Year {
+            states,
+            n_states,
+            definitive,
+            monthly_entitlement,
+            actual_income: projected_income(h, 12),
+        }
+    }
+
+    /// The states in month order.
+    pub fn states(&self) -> &[KnowledgeState] {
+        &self.states[..self.n_states]
+    }
+}
+
+/// Advances of one benefit through the year under one percentage.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Ledger {
+    /// Net advances kept by the household: payments plus in-year top-ups minus in-year reclaims.
+    pub net: Money,
+    /// In-year reclaims after a recalculation (always collected).
+    pub in_year_reclaim: Money,
+    /// Net amount per payment month.
+    pub by_month: [Money; 12],
+}
+
+/// The advance schedule of one benefit for a household under percentage `pct`.
+pub fn pay_year(
+    states: &[KnowledgeState],
+    benefit: usize,
+    pct: Rate,
+    recalc: Recalculation,
+) -> Ledger {
+    let target = |s: &KnowledgeState| {
+        if pct == Rate::ONE {
+            s.award[benefit]
+        } else {
+            s.award[benefit].mul_rate_floor_euros(pct)
+        }
+    };
+    let mut ledger = Ledger::default();
+    let mut monthly = awir::monthly(target(&states[0]));
+    let mut next = 1;
+    for k in 1..=12u8 {
+        let mut this_month = Money::ZERO;
+        if next < states.len() && states[next].from_month == k {
+            let t = target(&states[next]);
+            next += 1;
+            match recalc {
+                Recalculation::LumpSum => {
+                    monthly = awir::monthly(t);
+                    let due = Money(monthly.0 * (k as i64 - 1));
+                    let correction = due - ledger.net;
+                    if correction < Money::ZERO {
+                        ledger.in_year_reclaim -= correction;
+                    }
+                    this_month += correction;
+                    ledger.net += correction;
+                }
+                Recalculation::Spread => {
+                    let remaining = t - ledger.net;
+                    if remaining < Money::ZERO {
+                        ledger.in_year_reclaim -= remaining;
+                        this_month += remaining;
+                        ledger.net += remaining;
+                        monthly = Money::ZERO;
+                    } else {
+                        monthly = remaining.floor_div_euros(13 - k as i64);
+                    }
+                }
+            }
+        }
+        ledger.net += monthly;
+        this_month += monthly;
+        ledger.by_month[k as usize - 1] = this_month;
+    }
+    ledger
+}
+
+/// One household's result in one arm.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct Outcome {
+    /// Household id.
+    pub household_id: u64,
+    /// Arm index (0 = control).
+    pub arm: usize,
+    /// Household type index.
+    pub household_type: u8,
+    /// Took the offered reduced advance.
+    pub took_offer: bool,
+    /// Advance percentage applied.
+    pub percentage: Rate,
+    /// Net advances over all benefits.
+    pub advances: Money,
+    /// Definitive award over all benefits.
+    pub definitive: Money,
+    /// Reclaim before the small-reclaim threshold (Σ over benefits of max(0, advances − award)).
+    pub reclaim_before_threshold: Money,
+    /// Reclaim actually collected (per benefit above the threshold).
+    pub reclaim: Money,
+    /// Back-payment.
+    pub backpay: Money,
+    /// Money withheld during the year compared with the 100% advance.
+    pub withheld: Money,
+    /// In-year reclaims.
+    pub in_year_reclaim: Money,
+    /// Monthly instalment of the standard repayment plan for the reclaim.
+    pub repayment_monthly: Money,
+    /// Actual annual income of the applicant.
+    pub income: Money,
+    /// Advances paid per month over all benefits.
+    pub paid_by_month: [Money; 12],
+    /// Reclaim per benefit (collected).
+    pub reclaim_by_benefit: PerBenefit,
+}
+
+/// Simulates household `h` (with its precomputed year) under arm `arm` of the scenario.
+pub fn simulate_arm(sc: &Scenario, h: &Household, year: &Year, arm: usize) -> Result<Outcome> {
+    let (pct, took) = crate::behaviour::arm_percentage(sc, &sc.arms[arm], h.id);
+    let mut o = Outcome {
+        household_id: h.id,
+        arm,
+        household_type: h.household_type,
+        took_offer: took,
+        percentage: pct,
+        income: year.actual_income,
+        ..Outcome::default()
+    };
+    let states = year.states();
+    let final_award = states[states.len() - 1].award;
+    #[allow(clippy::needless_range_loop)]
+    for b in 0..N_BENEFITS {
+        if !sc.population.benefits[b] {
+            continue;
+        }
+        let ledger = pay_year(states, b, pct, sc.recalculation);
+        let full = if pct == Rate::ONE {
+            ledger
+        } else {
+            pay_year(states, b, Rate::ONE, sc.recalculation)
+        };
+        let d = year.definitive[b];
+        let settlement = d - ledger.net;
+        let reclaim_raw = (-settlement).max_zero();
+        let backpay = settlement.max_zero();
+        let collected = awir::collected_reclaim(&sc.params.awir, reclaim_raw);
+        // Runtime invariants: a violation is a bug, reported with what reproduces it.
+        if ledger.net - d != reclaim_raw - backpay
+            || ledger.net < Money::ZERO
+            || (pct < Rate::ONE && ledger.net > final_award[b])
+        {
+            return Err(Error::Internal(format!(
+                "accounting invariant broken for household {} in arm `{}` (scenario `{}`, seed {}): benefit {}, advances {}, award {}, reclaim {}, back-payment {}",
+                h.id, sc.arms[arm].name, sc.name, sc.seed, Benefit::ALL[b].name(), ledger.net, d, reclaim_raw, backpay
+            )));
+        }
+        o.advances += ledger.net;
+        o.definitive += d;
+        o.reclaim_before_threshold += reclaim_raw;
+        o.reclaim += collected;
+        o.reclaim_by_benefit[b] = collected;
+        o.backpay += backpay;
+        o.withheld += full.net - ledger.net;
+        o.in_year_reclaim += ledger.in_year_reclaim;
+        for (m, x) in ledger.by_month.iter().enumerate() {
+            o.paid_by_month[m] += *x;
+        }
+    }
+    o.repayment_monthly = awir::repayment_instalment(&sc.params.awir, o.reclaim);
+    Ok(o)
+}
+
+/// Options of a run that are not part of the scenario.
+#[derive(Clone, Debug)]
+pub struct RunOptions {
+    /// Worker threads (0 = all cores).
+    pub threads: usize,
+    /// Collect per-household rows (for households.csv).
+    pub household_rows: bool,
+    /// Households per work unit.
+    pub chunk_size: usize,
+}
+
+impl Default for RunOptions {
+    fn default() -> Self {
+        RunOptions {
+            threads: 0,
+            household_rows: false,
+            chunk_size: 4096,
+        }
+    }
+}
+
+/// Aggregated results of a run.
+#[derive(Clone, Debug)]
+pub struct RunResult {
+    /// One accumulator per arm, in scenario arm order (control first).
+    pub arms: Vec<ArmAccumulator>,
+    /// Per treatment arm (index 1..), the within-household comparison with control (paired
+    /// design only; empty otherwise).
+    pub paired: Vec<PairedAccumulator>,
+}
+
+struct ChunkResult {
+    arms: Vec<ArmAccumulator>,
+    paired: Vec<PairedAccumulator>,
+    rows: Vec<Outcome>,
+}
+
+fn assigned_arm(sc: &Scenario, id: u64, shares: &[f64]) -> usize {
+    let mut rng = stream(sc.seed, id, Purpose::Assignment);
+    weighted_index(shares, &mut rng)
+}
+
+fn simulate_chunk(sc: &Scenario, start: u64, end: u64, rows: bool) -> Result<ChunkResult> {
+    let k = sc.thresholds_len();
+    let mut arms: Vec<ArmAccumulator> =
+        (0..sc.arms.len()).map(|_| ArmAccumulator::new(k)).collect();
+    let mut paired: Vec<PairedAccumulator> = match sc.design {
+        Design::Paired => (1..sc.arms.len())
+            .map(|_| PairedAccumulator::default())
+            .collect(),
+        Design::Randomized => vec![],
+    };
+    let shares: Vec<f64> = sc.arms.iter().map(|a| a.share).collect();
+    let mut out_rows = Vec::new();
+    for id in start..end {
+        let h = generate(sc, id);
+        let year = Year::compute(sc, &h);
+        match sc.design {
+            Design::Paired => {
+                let control = simulate_arm(sc, &h, &year, 0)?;
+                arms[0].add(&control, &year, &sc.high_reclaim_thresholds);
+                for a in 1..sc.arms.len() {
+                    let o = simulate_arm(sc, &h, &year, a)?;
+                    arms[a].add(&o, &year, &sc.high_reclaim_thresholds);
+                    paired[a - 1].add(&control, &o, &sc.high_reclaim_thresholds);
+                    if rows {
+                        out_rows.push(o);
+                    }
+                }
+                if rows {
+                    let at = out_rows.len() - (sc.arms.len() - 1);
+                    out_rows.insert(at, control);
+                }
+            }
+            Design::Randomized => {
+                let a = assigned_arm(sc, id, &shares);
+                let o = simulate_arm(sc, &h, &year, a)?;
+                arms[a].add(&o, &year, &sc.high_reclaim_thresholds);
+                if rows {
+                    out_rows.push(o);
+                }
+            }
+        }
+    }
+    Ok(ChunkResult {
+        arms,
+        paired,
+        rows: out_rows,
+    })
+}
+
+impl Scenario {
+    /// Number of high-reclaim thresholds.
+    pub fn thresholds_len(&self) -> usize {
+        self.high_reclaim_thresholds.len()
+    }
+}
+
+/// Runs the scenario. `on_rows` receives per-household outcomes in household order (when
+/// `opts.household_rows`); `on_progress` receives (households done, total).
+pub fn run(
+    sc: &Scenario,
+    opts: &RunOptions,
+    mut on_rows: impl FnMut(&[Outcome]) -> Result<()>,
+    mut on_progress: impl FnMut(u64, u64),
+) -> Result<RunResult> {
+    let pool = rayon::ThreadPoolBuilder::new()
+        .num_threads(opts.threads)
+        .build()
+        .map_err(|e| Error::Internal(format!("cannot start worker threads: {e}")))?;
+    let n = sc.households;
+    let chunk = opts.chunk_size.max(1) as u64;
+    let n_chunks = n.div_ceil(chunk);
+    // A batch keeps every core busy while bounding the rows held in memory.
+    let batch = (pool.current_num_threads() as u64 * 8).max(1);
+    let k = sc.thresholds_len();
+    let mut total = RunResult {
+        arms: (0..sc.arms.len()).map(|_| ArmAccumulator::new(k)).collect(),
+        paired: match sc.design {
+            Design::Paired => (1..sc.arms.len())
+                .map(|_| PairedAccumulator::default())
+                .collect(),
+            Design::Randomized => vec![],
+        },
+    };
+    let mut c0 = 0;
+    while c0 < n_chunks {
+        let c1 = (c0 + batch).min(n_chunks);
+        let results: Vec<Result<ChunkResult>> = pool.install(|| {
+            (c0..c1)
+                .into_par_iter()
+                .map(|c| {
+                    simulate_chunk(sc, c * chunk, ((c + 1) * chunk).min(n), opts.household_rows)
+                })
+                .collect()
+        });
+        for r in results {
+            let r = r?;
+            if opts.household_rows {
+                on_rows(&r.rows)?;
+            }
+            for (t, a) in total.arms.iter_mut().zip(&r.arms) {
+                t.merge(a);
+            }
+            for (t, p) in total.paired.iter_mut().zip(&r.paired) {
+                t.merge(p);
+            }
+        }
+        on_progress((c1 * chunk).min(n), n);
+        c0 = c1;
+    }
+    Ok(total)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn states(awards: &[(u8, i64)]) -> Vec<KnowledgeState> {
+        awards
+            .iter()
+            .map(|(m, a)| KnowledgeState {
+                from_month: *m,
+                award: [Money::euros(*a), Money::ZERO],
+            })
+            .collect()
+    }
+
+    #[test]
+    fn no_change_pays_floor_of_annual_over_twelve() {
+        let l = pay_year(&states(&[(1, 1514)]), 0, Rate::ONE, Recalculation::Spread);
+        assert_eq!(l.net, Money::euros(126 * 12));
+        let l = pay_year(
+            &states(&[(1, 1514)]),
+            0,
+            Rate::percent(80),
+            Recalculation::Spread,
+        );
+        // floor(1514 × 0.8) = 1211; floor(1211 / 12) = 100
+        assert_eq!(l.net, Money::euros(1200));
+    }
+
+    #[test]
+    fn spread_recalculation_pays_the_rest_over_remaining_months() {
+        // 1200 a year → 100/month; from month 7 the award is 2400: 2400 − 600 = 1800 over 6 months.
+        let l = pay_year(
+            &states(&[(1, 1200), (7, 2400)]),
+            0,
+            Rate::ONE,
+            Recalculation::Spread,
+        );
+        assert_eq!(l.by_month[6], Money::euros(300));
+        assert_eq!(l.net, Money::euros(2400));
+        assert_eq!(l.in_year_reclaim, Money::ZERO);
+    }
+
+    #[test]
+    fn lump_sum_recalculation_settles_past_months_at_once() {
+        // From month 7 the award is 0: the 600 paid is reclaimed in month 7.
+        let l = pay_year(
+            &states(&[(1, 1200), (7, 0)]),
+            0,
+            Rate::ONE,
+            Recalculation::LumpSum,
+        );
+        assert_eq!(l.in_year_reclaim, Money::euros(600));
+        assert_eq!(l.net, Money::ZERO);
+        // Award up to 2400 from month 4: 3 × 200 due, 300 paid → 300 lump sum in month 4.
+        let l = pay_year(
+            &states(&[(1, 1200), (4, 2400)]),
+            0,
+            Rate::ONE,
+            Recalculation::LumpSum,
+        );
+        assert_eq!(l.by_month[3], Money::euros(500));
+        assert_eq!(l.net, Money::euros(2400));
+    }
+
+    #[test]
+    fn spread_overpayment_is_reclaimed_in_year() {
+        let l = pay_year(
+            &states(&[(1, 2400), (10, 1200)]),
+            0,
+            Rate::ONE,
+            Recalculation::Spread,
+        );
+        // 9 × 200 = 1800 paid, new target 1200 → 600 reclaimed, nothing more paid.
+        assert_eq!(l.in_year_reclaim, Money::euros(600));
+        assert_eq!(l.net, Money::euros(1200));
+    }
+}

@@ -1,0 +1,251 @@
+//! Statistical tests and confidence intervals for arm comparisons (statrs distributions).
+//!
+//! statrs 0.19 has distributions but no Welch or two-proportion test; they are built here on
+//! `StudentsT` and `Normal`, and checked against textbook examples in the tests.
+
+use serde::Serialize;
+use statrs::distribution::{ContinuousCDF, Normal, StudentsT};
+
+/// An estimated difference with its uncertainty.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct Estimate {
+    /// Treatment − control.
+    pub difference: f64,
+    /// Lower bound of the 95% confidence interval.
+    pub ci_low: f64,
+    /// Upper bound of the 95% confidence interval.
+    pub ci_high: f64,
+    /// Two-sided p-value of "no difference".
+    pub p_value: f64,
+    /// The method, named for the report.
+    pub method: &'static str,
+}
+
+fn z975() -> f64 {
+    Normal::new(0.0, 1.0)
+        .map(|n| n.inverse_cdf(0.975))
+        .unwrap_or(1.959963984540054)
+}
+
+fn normal_p(z: f64) -> f64 {
+    if !z.is_finite() {
+        return if z.is_nan() { 1.0 } else { 0.0 };
+    }
+    let n = Normal::new(0.0, 1.0).expect("standard normal");
+    (2.0 * n.sf(z.abs())).min(1.0)
+}
+
+fn t_p_and_crit(t: f64, df: f64) -> (f64, f64) {
+    match StudentsT::new(0.0, 1.0, df) {
+        Ok(d) => {
+            let p = if t.is_finite() {
+                (2.0 * d.sf(t.abs())).min(1.0)
+            } else {
+                0.0
+            };
+            (p, d.inverse_cdf(0.975))
+        }
+        Err(_) => (1.0, f64::NAN),
+    }
+}
+
+/// Two independent proportions (randomized design): Wald 95% CI on the difference and the
+/// pooled two-proportion z-test.
+pub fn two_proportions(x_c: u64, n_c: u64, x_t: u64, n_t: u64) -> Estimate {
+    let (nc, nt) = (n_c as f64, n_t as f64);
+    let (pc, pt) = (x_c as f64 / nc, x_t as f64 / nt);
+    let diff = pt - pc;
+    let se = (pc * (1.0 - pc) / nc + pt * (1.0 - pt) / nt).sqrt();
+    let pooled = (x_c + x_t) as f64 / (nc + nt);
+    let se0 = (pooled * (1.0 - pooled) * (1.0 / nc + 1.0 / nt)).sqrt();
+    let p = if se0 > 0.0 {
+        normal_p(diff / se0)
+    } else if diff == 0.0 {
+        1.0
+    } else {
+        0.0
+    };
+    let z = z975();
+    Estimate {
+        difference: diff,
+        ci_low: diff - z * se,
+        ci_high: diff + z * se,
+        p_value: p,
+        method: "two-proportion z-test (pooled), Wald CI",
+    }
+}
+
+/// Paired proportions (paired design): McNemar's test on the discordant pairs
+/// (`b` = yes in control only, `c` = yes in treatment only) and the Wald CI of the paired
+/// difference `(c − b) / n`.
+pub fn mcnemar(b: u64, c: u64, n: u64) -> Estimate {
+    let nf = n as f64;
+    let (bf, cf) = (b as f64, c as f64);
+    let diff = (cf - bf) / nf;
+    let se = ((bf + cf) - (cf - bf).powi(2) / nf).max(0.0).sqrt() / nf;
+    let p = if b + c == 0 {
+        1.0
+    } else {
+        // McNemar χ² (1 df, no continuity correction) = z², z = (c − b)/√(b + c).
+        normal_p((cf - bf) / (bf + cf).sqrt())
+    };
+    let z = z975();
+    Estimate {
+        difference: diff,
+        ci_low: diff - z * se,
+        ci_high: diff + z * se,
+        p_value: p,
+        method: "McNemar test on discordant pairs, Wald CI of the paired difference",
+    }
+}
+
+/// Welch's unequal-variance t-test of two means (randomized design).
+pub fn welch(mean_c: f64, var_c: f64, n_c: u64, mean_t: f64, var_t: f64, n_t: u64) -> Estimate {
+    let (nc, nt) = (n_c as f64, n_t as f64);
+    let diff = mean_t - mean_c;
+    let (a, b) = (var_c / nc, var_t / nt);
+    let se = (a + b).sqrt();
+    if se == 0.0 || n_c < 2 || n_t < 2 {
+        return Estimate {
+            difference: diff,
+            ci_low: diff,
+            ci_high: diff,
+            p_value: if diff == 0.0 { 1.0 } else { 0.0 },
+            method: "Welch t-test",
+        };
+    }
+    let df = (a + b).powi(2) / (a * a / (nc - 1.0) + b * b / (nt - 1.0));
+    let t = diff / se;
+    let (p, crit) = t_p_and_crit(t, df);
+    Estimate {
+        difference: diff,
+        ci_low: diff - crit * se,
+        ci_high: diff + crit * se,
+        p_value: p,
+        method: "Welch t-test",
+    }
+}
+
+/// The t statistic and degrees of freedom of Welch's test (for tests and reports).
+pub fn welch_t_df(
+    mean_c: f64,
+    var_c: f64,
+    n_c: u64,
+    mean_t: f64,
+    var_t: f64,
+    n_t: u64,
+) -> (f64, f64) {
+    let (nc, nt) = (n_c as f64, n_t as f64);
+    let (a, b) = (var_c / nc, var_t / nt);
+    let df = (a + b).powi(2) / (a * a / (nc - 1.0) + b * b / (nt - 1.0));
+    ((mean_t - mean_c) / (a + b).sqrt(), df)
+}
+
+/// Paired t-test of a mean within-household difference (paired design).
+pub fn paired_t(mean_d: f64, var_d: f64, n: u64) -> Estimate {
+    let nf = n as f64;
+    let se = (var_d / nf).sqrt();
+    if se == 0.0 || n < 2 {
+        return Estimate {
+            difference: mean_d,
+            ci_low: mean_d,
+            ci_high: mean_d,
+            p_value: if mean_d == 0.0 { 1.0 } else { 0.0 },
+            method: "paired t-test",
+        };
+    }
+    let (p, crit) = t_p_and_crit(mean_d / se, nf - 1.0);
+    Estimate {
+        difference: mean_d,
+        ci_low: mean_d - crit * se,
+        ci_high: mean_d + crit * se,
+        p_value: p,
+        method: "paired t-test",
+    }
+}
+
+/// Households per arm a two-arm pilot needs to detect a difference between two proportions at
+/// two-sided significance `alpha` with power `power` (normal approximation).
+pub fn sample_size_two_proportions(p1: f64, p2: f64, alpha: f64, power: f64) -> Option<u64> {
+    let d = (p1 - p2).abs();
+    if d <= 0.0 || !(0.0..1.0).contains(&p1) || !(0.0..1.0).contains(&p2) {
+        return None;
+    }
+    let n = Normal::new(0.0, 1.0).ok()?;
+    let za = n.inverse_cdf(1.0 - alpha / 2.0);
+    let zb = n.inverse_cdf(power);
+    let pbar = (p1 + p2) / 2.0;
+    let num =
+        za * (2.0 * pbar * (1.0 - pbar)).sqrt() + zb * (p1 * (1.0 - p1) + p2 * (1.0 - p2)).sqrt();
+    Some((num * num / (d * d)).ceil() as u64)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn mean_var(x: &[f64]) -> (f64, f64) {
+        let n = x.len() as f64;
+        let m = x.iter().sum::<f64>() / n;
+        (
+            m,
+            x.iter().map(|v| (v - m).powi(2)).sum::<f64>() / (n - 1.0),
+        )
+    }
+
+    #[test]
+    fn welch_matches_wikipedia_worked_example() {
+        // Wikipedia "Welch's t-test", example 1: t = −2.4554, df = 24.989, p = 0.02138 (for
+        // A1 − A2; we report treatment − control, so control = A2 and treatment = A1).
+        let a1 = [
+            27.5, 21.0, 19.0, 23.6, 17.0, 17.9, 16.9, 20.1, 21.9, 22.6, 23.1, 19.6, 19.0, 21.7,
+            21.4,
+        ];
+        let a2 = [
+            27.1, 22.0, 20.8, 23.4, 23.4, 23.5, 25.8, 22.0, 24.8, 20.2, 21.9, 22.1, 22.9, 20.5,
+            24.4,
+        ];
+        let (m1, v1) = mean_var(&a1);
+        let (m2, v2) = mean_var(&a2);
+        let (t, df) = welch_t_df(m2, v2, 15, m1, v1, 15);
+        assert!((t - -2.4554).abs() < 1e-4, "{t}");
+        assert!((df - 24.989).abs() < 1e-3, "{df}");
+        let e = welch(m2, v2, 15, m1, v1, 15);
+        assert!((e.p_value - 0.02138).abs() < 1e-5, "{}", e.p_value);
+        assert!(e.ci_low < e.difference && e.difference < e.ci_high && e.ci_high < 0.0);
+    }
+
+    #[test]
+    fn two_proportion_textbook() {
+        // 45/100 vs 30/100: pooled p = 0.375, z = 0.15 / √(0.375·0.625·0.02) = 2.1909, p = 0.02846
+        let e = two_proportions(45, 100, 30, 100);
+        assert!((e.difference + 0.15).abs() < 1e-12);
+        assert!((e.p_value - 0.028459).abs() < 1e-5, "{}", e.p_value);
+    }
+
+    #[test]
+    fn mcnemar_textbook() {
+        // b = 25, c = 10: χ² = 15²/35 = 6.4286, p = 0.01123
+        let e = mcnemar(25, 10, 200);
+        assert!((e.p_value - 0.011230).abs() < 1e-5, "{}", e.p_value);
+        assert!((e.difference + 0.075).abs() < 1e-12);
+    }
+
+    #[test]
+    fn paired_t_textbook() {
+        // d = [1, 2, 3, 4, 5]: mean 3, var 2.5, t = 3/√0.5 = 4.2426, df 4, p = 0.01324
+        let e = paired_t(3.0, 2.5, 5);
+        assert!((e.p_value - 0.013236).abs() < 1e-5, "{}", e.p_value);
+        // CI 3 ± 2.7764·0.7071 = [1.0367, 4.9633]
+        assert!((e.ci_low - 1.03676).abs() < 1e-4, "{}", e.ci_low);
+    }
+
+    #[test]
+    fn sample_size_classic() {
+        // p1 = 0.30, p2 = 0.20, α = 0.05, power 0.8 → 294 per group (Fleiss without correction)
+        assert_eq!(
+            sample_size_two_proportions(0.30, 0.20, 0.05, 0.8),
+            Some(294)
+        );
+    }
+}

@@ -1,0 +1,98 @@
+//! Reproducible random streams: one ChaCha8 stream per (scenario seed, household, purpose).
+//!
+//! Results never depend on thread count or iteration order, because every draw for a household
+//! comes from a stream derived only from the seed, the household id and the purpose of the draw.
+//! Arms draw from the same streams, so the paired design uses common random numbers.
+
+use crate::scenario::Dist;
+use rand::{RngExt, SeedableRng};
+use rand_chacha::ChaCha8Rng;
+use rand_distr::{Distribution, Normal};
+
+/// What a stream is for; separate purposes keep draws independent of each other, so adding a
+/// draw for one purpose never shifts another.
+#[derive(Clone, Copy, Debug)]
+#[repr(u64)]
+pub enum Purpose {
+    /// Household composition, incomes, assets.
+    Population = 1,
+    /// Shocks during the year.
+    Events = 2,
+    /// Reporting behaviour.
+    Reporting = 3,
+    /// Take-up of an offered advance.
+    Takeup = 4,
+    /// Chosen percentage (adjustable advance).
+    Choice = 5,
+    /// Assignment to an arm (randomized design).
+    Assignment = 6,
+}
+
+/// SplitMix64 finaliser: a fixed, documented mixing function.
+pub fn mix64(mut z: u64) -> u64 {
+    z = z.wrapping_add(0x9E37_79B9_7F4A_7C15);
+    z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+    z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+    z ^ (z >> 31)
+}
+
+/// The stream for one household and purpose.
+pub fn stream(seed: u64, household: u64, purpose: Purpose) -> ChaCha8Rng {
+    let mut rng = ChaCha8Rng::seed_from_u64(mix64(seed ^ mix64(purpose as u64)));
+    rng.set_stream(household);
+    rng
+}
+
+/// Draws from a scenario distribution.
+pub fn sample(d: &Dist, rng: &mut ChaCha8Rng) -> f64 {
+    match *d {
+        Dist::Fixed(v) => v,
+        Dist::LogNormal { median, sigma } => {
+            let z: f64 = standard_normal(rng);
+            median * (sigma * z).exp()
+        }
+        Dist::Normal { mean, sd } => mean + sd * standard_normal(rng),
+        Dist::Uniform { min, max } => {
+            if max > min {
+                rng.random_range(min..max)
+            } else {
+                min
+            }
+        }
+    }
+}
+
+/// A standard normal draw.
+pub fn standard_normal(rng: &mut ChaCha8Rng) -> f64 {
+    // Normal::new(0, 1) cannot fail.
+    Normal::new(0.0, 1.0).map(|n| n.sample(rng)).unwrap_or(0.0)
+}
+
+/// Index drawn with the given non-negative weights (sum > 0).
+pub fn weighted_index(weights: &[f64], rng: &mut ChaCha8Rng) -> usize {
+    let total: f64 = weights.iter().sum();
+    let mut u = rng.random::<f64>() * total;
+    for (i, w) in weights.iter().enumerate() {
+        if u < *w {
+            return i;
+        }
+        u -= w;
+    }
+    weights.iter().rposition(|w| *w > 0.0).unwrap_or(0)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn streams_are_reproducible_and_distinct() {
+        let a: u64 = stream(7, 3, Purpose::Events).random();
+        let b: u64 = stream(7, 3, Purpose::Events).random();
+        let c: u64 = stream(7, 4, Purpose::Events).random();
+        let d: u64 = stream(7, 3, Purpose::Reporting).random();
+        assert_eq!(a, b);
+        assert_ne!(a, c);
+        assert_ne!(a, d);
+    }
+}

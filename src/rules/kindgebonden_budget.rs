@@ -1,0 +1,100 @@
+//! Kindgebonden budget (child budget), Wet op het kindgebonden budget art. 2; RULES.md §4.
+//!
+//! `annual = max(0, kids × per_child + Σ age supplements + (single ? alo_kop : 0)
+//!            − afbouw × max(0, Y − drempel))`, for children under 18 (kinderbijslag);
+//! nothing above the asset limit.
+
+use super::Situation;
+use crate::money::{Fine, Money};
+use crate::parameters::KindgebondenBudgetParams;
+
+/// Age from which kinderbijslag (and so the child budget) stops.
+pub const ADULT_AGE: u8 = 18;
+
+/// The maximum amount before the income taper: per-child amounts, age supplements, alo-kop.
+pub fn maximum(p: &KindgebondenBudgetParams, s: &Situation) -> Money {
+    let mut total = Money::ZERO;
+    let mut kids = 0;
+    for &age in s.children.ages() {
+        if age >= ADULT_AGE {
+            continue;
+        }
+        kids += 1;
+        total += p.per_child;
+        if (12..=15).contains(&age) {
+            total += p.supplement_12_15;
+        } else if (16..=17).contains(&age) {
+            total += p.supplement_16_17;
+        }
+    }
+    if kids > 0 && !s.partner {
+        total += p.alo_kop;
+    }
+    total
+}
+
+/// The exact annual amount, before Awir rounding.
+pub fn annual_exact(p: &KindgebondenBudgetParams, s: &Situation) -> Fine {
+    let limit = if s.partner {
+        p.asset_limit_partners
+    } else {
+        p.asset_limit_single
+    };
+    if s.assets > limit {
+        return Fine::ZERO;
+    }
+    let max = maximum(p, s);
+    if max == Money::ZERO {
+        return Fine::ZERO;
+    }
+    let drempel = if s.partner {
+        p.drempel_partners
+    } else {
+        p.drempel_single
+    };
+    (max.to_fine() - (s.income - drempel).max_zero().mul_rate(p.afbouw_rate)).max_zero()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::parameters::ParameterSet;
+    use crate::rules::{awir, Children};
+
+    fn award(partner: bool, ages: &[u8], income: i64) -> Money {
+        let p = ParameterSet::for_year(2026).unwrap().resolve().unwrap();
+        let s = Situation {
+            partner,
+            children: Children::from_ages(ages),
+            assets: Money::ZERO,
+            income: Money::euros(income),
+        };
+        awir::annual_award(&p.awir, annual_exact(&p.kindgebonden_budget, &s))
+    }
+
+    #[test]
+    fn couple_two_children_by_hand() {
+        // 2 × 2580 + 724 (age 13) = 5884; taper 0.076 × (50000 − 39141) = 825.284
+        // 5884 − 825.284 = 5058.716 → €5,059
+        assert_eq!(award(true, &[5, 13], 50_000), Money::euros(5059));
+    }
+
+    #[test]
+    fn single_parent_gets_alo_kop() {
+        // 2580 + 964 (age 16) + 3416 = 6960; income below drempel → €6,960
+        assert_eq!(award(false, &[16], 25_000), Money::euros(6960));
+    }
+
+    #[test]
+    fn adults_and_childless_get_nothing() {
+        assert_eq!(award(false, &[], 10_000), Money::ZERO);
+        assert_eq!(award(true, &[18], 10_000), Money::ZERO);
+    }
+
+    #[test]
+    fn tapers_to_zero() {
+        // 2580 / 0.076 = 33947.4 above 39141 → zero around €73,088 (with €24 rule earlier)
+        assert_eq!(award(true, &[3], 80_000), Money::ZERO);
+        assert!(award(true, &[3], 72_000) > Money::ZERO);
+    }
+}

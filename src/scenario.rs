@@ -1,0 +1,1715 @@
+//! Scenario files: the TOML schema, its defaults, and validation into a resolved [`Scenario`].
+//!
+//! Two stages: serde reads the file into raw structs (`deny_unknown_fields`, so misspelt keys
+//! are errors), then [`validate`] checks every value and builds the [`Scenario`] the engine uses.
+//! Every problem becomes a [`Diagnostic`] naming the file, line, column and key path; validation
+//! collects all problems in one pass. The engine never sees TOML types.
+//!
+//! Must not: know benefit formulas or draw random numbers.
+
+use crate::error::{Diagnostic, Error, Result};
+use crate::money::{Money, Rate};
+use crate::parameters::{decimal_from_toml, Override, ParameterSet, Params};
+use crate::rules::{Benefit, N_BENEFITS};
+use serde::Deserialize;
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+/// Most households a run accepts. 5.4 million is the whole country; ten times that still runs
+/// in minutes, and anything larger is almost surely a typo (an extra zero).
+pub const MAX_HOUSEHOLDS: u64 = 50_000_000;
+/// The legal floor of a reduced advance (seed 004: agreed room down to 70%).
+pub const LEGAL_FLOOR: Rate = Rate::percent(70);
+/// Household types, in report order.
+pub const HOUSEHOLD_TYPES: [&str; 4] =
+    ["single", "couple", "single_parent", "couple_with_children"];
+/// Number of household types.
+pub const N_TYPES: usize = 4;
+
+// ------------------------------------------------------------------------------------------
+// Raw schema (what the TOML file says)
+// ------------------------------------------------------------------------------------------
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawScenario {
+    experiment: RawExperiment,
+    #[serde(default)]
+    arms: Vec<RawArm>,
+    #[serde(default)]
+    population: Option<RawPopulation>,
+    #[serde(default)]
+    shocks: Option<Vec<RawShock>>,
+    #[serde(default)]
+    behaviour: Option<RawBehaviour>,
+    #[serde(default)]
+    parameters: BTreeMap<String, BTreeMap<String, toml::Value>>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawExperiment {
+    name: String,
+    #[serde(default)]
+    description: Option<String>,
+    year: i64,
+    households: i64,
+    #[serde(default)]
+    seed: Option<u64>,
+    #[serde(default)]
+    design: Option<String>,
+    #[serde(default)]
+    high_reclaim_thresholds: Option<Vec<i64>>,
+    #[serde(default)]
+    recalculation: Option<String>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawArm {
+    name: String,
+    advance: RawAdvance,
+    #[serde(default)]
+    takeup: Option<f64>,
+    #[serde(default)]
+    choice: Option<Vec<RawBand>>,
+    #[serde(default)]
+    allow_below_legal_floor: Option<bool>,
+    #[serde(default)]
+    share: Option<f64>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawAdvance {
+    policy: String,
+    #[serde(default)]
+    fraction: Option<f64>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawBand {
+    range: Vec<f64>,
+    weight: f64,
+}
+
+#[derive(Deserialize, Default)]
+#[serde(deny_unknown_fields)]
+struct RawPopulation {
+    #[serde(default)]
+    benefits: Option<Vec<String>>,
+    #[serde(default)]
+    household_types: Option<BTreeMap<String, f64>>,
+    #[serde(default)]
+    income: Option<RawDist>,
+    #[serde(default)]
+    partner_income: Option<RawDist>,
+    #[serde(default)]
+    children: Option<RawChildren>,
+    #[serde(default)]
+    assets: Option<RawAssets>,
+    #[serde(default)]
+    estimate_error: Option<RawDist>,
+}
+
+#[derive(Deserialize, Clone)]
+#[serde(deny_unknown_fields)]
+struct RawDist {
+    distribution: String,
+    #[serde(default)]
+    median: Option<f64>,
+    #[serde(default)]
+    sigma: Option<f64>,
+    #[serde(default)]
+    mean: Option<f64>,
+    #[serde(default)]
+    sd: Option<f64>,
+    #[serde(default)]
+    min: Option<f64>,
+    #[serde(default)]
+    max: Option<f64>,
+    #[serde(default)]
+    value: Option<f64>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawChildren {
+    counts: Vec<f64>,
+    #[serde(default)]
+    max_age: Option<i64>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawAssets {
+    share_with_assets: f64,
+    amount: RawDist,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawShock {
+    kind: String,
+    probability: f64,
+    #[serde(default)]
+    month: Option<toml::Value>,
+    #[serde(default)]
+    factor: Option<RawDist>,
+    #[serde(default)]
+    income: Option<RawDist>,
+}
+
+#[derive(Deserialize, Default)]
+#[serde(deny_unknown_fields)]
+struct RawBehaviour {
+    #[serde(default)]
+    report_probability: Option<RawReportProbability>,
+    #[serde(default)]
+    report_delay_months: Option<RawDist>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawReportProbability {
+    #[serde(default)]
+    income_up: Option<f64>,
+    #[serde(default)]
+    income_down: Option<f64>,
+    #[serde(default)]
+    partner: Option<f64>,
+    #[serde(default)]
+    child: Option<f64>,
+}
+
+// ------------------------------------------------------------------------------------------
+// Resolved scenario (what the engine uses)
+// ------------------------------------------------------------------------------------------
+
+/// How households are assigned to arms.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Design {
+    /// Every household under every arm with the same draws (common random numbers).
+    Paired,
+    /// Each household in one arm, drawn with the arms' shares.
+    Randomized,
+}
+
+impl Design {
+    /// The scenario name.
+    pub fn name(self) -> &'static str {
+        match self {
+            Design::Paired => "paired",
+            Design::Randomized => "randomized",
+        }
+    }
+}
+
+/// What the agency does with past months after an in-year recalculation (RULES.md §5).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Recalculation {
+    /// Spread the difference over the remaining months; an overpayment that the remaining
+    /// months cannot absorb is reclaimed at once.
+    Spread,
+    /// Settle the past months at once: a lump-sum payment or in-year reclaim.
+    LumpSum,
+}
+
+impl Recalculation {
+    /// The scenario name.
+    pub fn name(self) -> &'static str {
+        match self {
+            Recalculation::Spread => "spread",
+            Recalculation::LumpSum => "lump_sum",
+        }
+    }
+}
+
+/// An arm's advance policy.
+#[derive(Clone, Debug, PartialEq)]
+pub enum AdvancePolicy {
+    /// 100% of the calculated advance (control).
+    Standard,
+    /// A fixed fraction of the calculated advance for households that accept the offer.
+    Cautious {
+        /// The fraction, e.g. 80%.
+        fraction: Rate,
+    },
+    /// A household-chosen percentage for households that accept the offer.
+    Adjustable {
+        /// Distribution of chosen percentages.
+        choice: Vec<ChoiceBand>,
+    },
+}
+
+impl AdvancePolicy {
+    /// The scenario name.
+    pub fn name(&self) -> &'static str {
+        match self {
+            AdvancePolicy::Standard => "standard",
+            AdvancePolicy::Cautious { .. } => "cautious",
+            AdvancePolicy::Adjustable { .. } => "adjustable",
+        }
+    }
+}
+
+/// A band of chosen percentages: whole percentages `lo..hi` (half-open; a band ending at 100%
+/// includes 100%), drawn uniformly, with a weight.
+#[derive(Clone, Debug, PartialEq)]
+pub struct ChoiceBand {
+    /// Lowest whole percentage.
+    pub lo: u32,
+    /// Upper bound (exclusive unless 100).
+    pub hi: u32,
+    /// Relative weight.
+    pub weight: f64,
+}
+
+/// The lab's chosen-percentage distribution (seed 004, RULES.md §6): most chose 75–85%, a
+/// sizeable group 85–95%, a smaller group below 75%. The weights are an assumption.
+pub fn default_choice() -> Vec<ChoiceBand> {
+    vec![
+        ChoiceBand {
+            lo: 70,
+            hi: 75,
+            weight: 0.10,
+        },
+        ChoiceBand {
+            lo: 75,
+            hi: 85,
+            weight: 0.50,
+        },
+        ChoiceBand {
+            lo: 85,
+            hi: 95,
+            weight: 0.30,
+        },
+        ChoiceBand {
+            lo: 95,
+            hi: 100,
+            weight: 0.10,
+        },
+    ]
+}
+
+/// One experiment arm.
+#[derive(Clone, Debug)]
+pub struct Arm {
+    /// Name, unique in the scenario.
+    pub name: String,
+    /// Advance policy.
+    pub policy: AdvancePolicy,
+    /// Share of offered households that accept (1 for the control arm).
+    pub takeup: f64,
+    /// Assignment weight in the randomized design.
+    pub share: f64,
+}
+
+/// A distribution of a continuous quantity.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub enum Dist {
+    /// Always this value.
+    Fixed(f64),
+    /// Lognormal with this median and log-sd.
+    LogNormal {
+        /// Median of the value.
+        median: f64,
+        /// Standard deviation of the log.
+        sigma: f64,
+    },
+    /// Normal.
+    Normal {
+        /// Mean.
+        mean: f64,
+        /// Standard deviation.
+        sd: f64,
+    },
+    /// Uniform on `[min, max]`.
+    Uniform {
+        /// Lower bound.
+        min: f64,
+        /// Upper bound.
+        max: f64,
+    },
+}
+
+/// When in the year a shock happens.
+#[derive(Clone, Debug, PartialEq)]
+pub enum MonthSpec {
+    /// Any month 1–12 with equal probability.
+    Uniform,
+    /// This month.
+    Fixed(u8),
+    /// Weights for months 1–12.
+    Weights([f64; 12]),
+}
+
+/// What a shock does.
+#[derive(Clone, Debug, PartialEq)]
+pub enum ShockKind {
+    /// The applicant's monthly income is multiplied by a factor from the shock month on.
+    IncomeChange {
+        /// Distribution of the factor.
+        factor: Dist,
+    },
+    /// A partner moves in (households without partner only).
+    PartnerMovesIn {
+        /// The partner's annual income.
+        income: Dist,
+    },
+    /// The partner moves out (households with partner only).
+    PartnerMovesOut,
+    /// A child is born.
+    ChildBorn,
+}
+
+impl ShockKind {
+    /// The scenario name.
+    pub fn name(&self) -> &'static str {
+        match self {
+            ShockKind::IncomeChange { .. } => "income_change",
+            ShockKind::PartnerMovesIn { .. } => "partner_moves_in",
+            ShockKind::PartnerMovesOut => "partner_moves_out",
+            ShockKind::ChildBorn => "child_born",
+        }
+    }
+}
+
+/// A shock during the year.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Shock {
+    /// What happens.
+    pub kind: ShockKind,
+    /// Probability that it happens to an eligible household in the year.
+    pub probability: f64,
+    /// When.
+    pub month: MonthSpec,
+}
+
+/// The synthetic population.
+#[derive(Clone, Debug)]
+pub struct Population {
+    /// Which benefits are simulated.
+    pub benefits: [bool; N_BENEFITS],
+    /// Shares of the household types, in [`HOUSEHOLD_TYPES`] order (sum 1).
+    pub household_types: [f64; N_TYPES],
+    /// The applicant's annual income at the start of the year (€).
+    pub income: Dist,
+    /// A partner's annual income (€).
+    pub partner_income: Dist,
+    /// Weights for 1, 2, 3, … children in households with children.
+    pub children_counts: Vec<f64>,
+    /// Children's ages are uniform on 0..=max_age at the start of the year.
+    pub child_max_age: u8,
+    /// Share of households with assets.
+    pub assets_share: f64,
+    /// Assets of households that have them (€).
+    pub assets: Dist,
+    /// Factor between the household's own income estimate and its actual start income.
+    pub estimate_error: Dist,
+}
+
+/// Reporting behaviour.
+#[derive(Clone, Debug)]
+pub struct Behaviour {
+    /// Probability of reporting an income rise.
+    pub report_income_up: f64,
+    /// Probability of reporting an income fall.
+    pub report_income_down: f64,
+    /// Probability of reporting a partner moving in or out.
+    pub report_partner: f64,
+    /// Probability of reporting a birth.
+    pub report_child: f64,
+    /// Smallest reporting delay in months.
+    pub delay_min: u8,
+    /// Largest reporting delay in months (uniform between).
+    pub delay_max: u8,
+}
+
+/// A validated scenario: everything the engine needs.
+#[derive(Clone, Debug)]
+pub struct Scenario {
+    /// The file it came from.
+    pub path: PathBuf,
+    /// SHA-256 of the file's bytes.
+    pub sha256: String,
+    /// Experiment name (also the default output directory name).
+    pub name: String,
+    /// What it models.
+    pub description: Option<String>,
+    /// Benefit year.
+    pub year: u16,
+    /// Number of households.
+    pub households: u64,
+    /// Seed of all random draws.
+    pub seed: u64,
+    /// Assignment design.
+    pub design: Design,
+    /// Thresholds of a "high" reclaim, ascending.
+    pub high_reclaim_thresholds: Vec<Money>,
+    /// Recalculation rule.
+    pub recalculation: Recalculation,
+    /// Arms; `arms[0]` is the control arm.
+    pub arms: Vec<Arm>,
+    /// Population.
+    pub population: Population,
+    /// Shocks.
+    pub shocks: Vec<Shock>,
+    /// Behaviour.
+    pub behaviour: Behaviour,
+    /// Parameters in force (after overrides).
+    pub parameter_set: ParameterSet,
+    /// Typed parameters in force.
+    pub params: Params,
+    /// Parameter overrides the scenario makes.
+    pub overrides: Vec<Override>,
+}
+
+// ------------------------------------------------------------------------------------------
+// Loading
+// ------------------------------------------------------------------------------------------
+
+/// Reads and validates a scenario file.
+pub fn load(path: &Path) -> Result<Scenario> {
+    let diag = |msg: String| {
+        Error::Input(vec![Diagnostic {
+            file: path.to_path_buf(),
+            line: None,
+            col: None,
+            key: None,
+            message: msg,
+        }])
+    };
+    if path.is_dir() {
+        return Err(diag(
+            "is a directory; give a scenario file (.toml), e.g. scenarios/cautious-vs-standard.toml"
+                .into(),
+        ));
+    }
+    let bytes = std::fs::read(path).map_err(|e| match e.kind() {
+        std::io::ErrorKind::NotFound => {
+            diag("no such file; shipped scenarios are in scenarios/".into())
+        }
+        _ => diag(format!("cannot read: {e}")),
+    })?;
+    let text = String::from_utf8(bytes.clone()).map_err(|e| {
+        diag(format!(
+            "is not valid UTF-8 (first bad byte at offset {}); save the file as UTF-8",
+            e.utf8_error().valid_up_to()
+        ))
+    })?;
+    let sha256 = {
+        use sha2::{Digest, Sha256};
+        let d = Sha256::digest(&bytes);
+        d.iter().map(|b| format!("{b:02x}")).collect::<String>()
+    };
+    parse_str(path, &text, sha256)
+}
+
+/// Parses and validates scenario text; `path` is used in messages only.
+pub fn parse_str(path: &Path, text: &str, sha256: String) -> Result<Scenario> {
+    let locator = Locator::new(text);
+    let de = match toml::Deserializer::parse(text) {
+        Ok(de) => de,
+        Err(e) => return Err(Error::Input(vec![toml_error(path, &locator, &e, None)])),
+    };
+    let raw: RawScenario = match serde_path_to_error::deserialize(de) {
+        Ok(r) => r,
+        Err(e) => {
+            let key = e.path().to_string();
+            let key = if key == "." { String::new() } else { key };
+            return Err(Error::Input(vec![toml_error(
+                path,
+                &locator,
+                e.inner(),
+                Some(key),
+            )]));
+        }
+    };
+    let mut v = Validator {
+        problems: Vec::new(),
+    };
+    let scenario = v.scenario(raw, path, sha256);
+    if v.problems.is_empty() {
+        if let Some(s) = scenario {
+            return Ok(s);
+        }
+    }
+    Err(Error::Input(
+        v.problems
+            .into_iter()
+            .map(|(key, message)| {
+                let (line, col) = locator.locate_key(&key).unzip();
+                Diagnostic {
+                    file: path.to_path_buf(),
+                    line,
+                    col,
+                    key: Some(key),
+                    message,
+                }
+            })
+            .collect(),
+    ))
+}
+
+fn toml_error(
+    path: &Path,
+    locator: &Locator,
+    e: &toml::de::Error,
+    key: Option<String>,
+) -> Diagnostic {
+    let mut message = e.message().trim().to_string();
+    let mut key = key;
+    if let Some(unknown) = unknown_field(&message) {
+        let expected = expected_fields(&message);
+        if let Some(best) = did_you_mean(&unknown, &expected) {
+            message.push_str(&format!("; did you mean `{best}`?"));
+        }
+        key = Some(match key {
+            Some(k) if k == unknown || k.ends_with(&format!(".{unknown}")) => k,
+            Some(k) if !k.is_empty() => format!("{k}.{unknown}"),
+            _ => unknown,
+        });
+    }
+    let pos = match e.span() {
+        Some(span) if !(span.start == 0 && span.end == 0) => Some(locator.line_col(span.start)),
+        _ => key.as_deref().and_then(|k| locator.locate_key(k)),
+    };
+    let (line, col) = pos.unzip();
+    Diagnostic {
+        file: path.to_path_buf(),
+        line,
+        col,
+        key,
+        message,
+    }
+}
+
+fn unknown_field(msg: &str) -> Option<String> {
+    let rest = msg.split("unknown field `").nth(1)?;
+    Some(rest.split('`').next()?.to_string())
+}
+
+fn expected_fields(msg: &str) -> Vec<String> {
+    let Some(rest) = msg.split("expected").nth(1) else {
+        return vec![];
+    };
+    rest.split('`')
+        .enumerate()
+        .filter(|(i, _)| i % 2 == 1)
+        .map(|(_, s)| s.to_string())
+        .collect()
+}
+
+/// The closest candidate by edit distance, if it is close enough to be a typo.
+pub fn did_you_mean(found: &str, candidates: &[String]) -> Option<String> {
+    candidates
+        .iter()
+        .map(|c| (levenshtein(found, c), c))
+        .filter(|(d, c)| *d <= (c.len().max(found.len()) / 3).max(2))
+        .min_by_key(|(d, _)| *d)
+        .map(|(_, c)| c.clone())
+}
+
+fn levenshtein(a: &str, b: &str) -> usize {
+    let a: Vec<char> = a.chars().collect();
+    let b: Vec<char> = b.chars().collect();
+    let mut prev: Vec<usize> = (0..=b.len()).collect();
+    for i in 1..=a.len() {
+        let mut cur = vec![i; b.len() + 1];
+        for j in 1..=b.len() {
+            let cost = usize::from(a[i - 1] != b[j - 1]);
+            cur[j] = (prev[j] + 1).min(cur[j - 1] + 1).min(prev[j - 1] + cost);
+        }
+        prev = cur;
+    }
+    prev[b.len()]
+}
+
+/// Maps key paths (`arms[1].advance.fraction`) to line and column in the source text.
+struct Locator<'a> {
+    text: &'a str,
+    doc: Option<toml::Spanned<toml::de::DeTable<'a>>>,
+}
+
+enum Seg {
+    Key(String),
+    Index(usize),
+}
+
+fn split_path(key: &str) -> Vec<Seg> {
+    let mut segs = Vec::new();
+    for part in key.split('.') {
+        let mut rest = part;
+        if let Some(i) = rest.find('[') {
+            if i > 0 {
+                segs.push(Seg::Key(rest[..i].to_string()));
+            }
+            rest = &rest[i..];
+            while let Some(stripped) = rest.strip_prefix('[') {
+                let end = stripped.find(']').unwrap_or(stripped.len());
+                if let Ok(n) = stripped[..end].parse() {
+                    segs.push(Seg::Index(n));
+                }
+                rest = stripped.get(end + 1..).unwrap_or("");
+            }
+        } else if !rest.is_empty() {
+            segs.push(Seg::Key(rest.to_string()));
+        }
+    }
+    segs
+}
+
+impl<'a> Locator<'a> {
+    fn new(text: &'a str) -> Self {
+        Locator {
+            text,
+            doc: toml::de::DeTable::parse(text).ok(),
+        }
+    }
+
+    fn line_col(&self, offset: usize) -> (usize, usize) {
+        let offset = offset.min(self.text.len());
+        let before = &self.text[..offset];
+        let line = before.matches('\n').count() + 1;
+        let col = before.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1;
+        (line, col)
+    }
+
+    /// The position of the deepest part of `key` that exists in the document.
+    fn locate_key(&self, key: &str) -> Option<(usize, usize)> {
+        use toml::de::DeValue;
+        let doc = self.doc.as_ref()?;
+        let mut best = None;
+        let mut table = doc.get_ref();
+        let mut current: Option<&toml::Spanned<DeValue>> = None;
+        for seg in split_path(key) {
+            match seg {
+                Seg::Key(k) => {
+                    let t = match current {
+                        None => table,
+                        Some(v) => match v.get_ref() {
+                            DeValue::Table(t) => t,
+                            _ => break,
+                        },
+                    };
+                    let Some((kk, vv)) = t.iter().find(|(kk, _)| kk.get_ref().as_ref() == k) else {
+                        break;
+                    };
+                    best = Some(kk.span().start);
+                    table = t;
+                    current = Some(vv);
+                }
+                Seg::Index(i) => {
+                    let Some(v) = current else { break };
+                    let DeValue::Array(a) = v.get_ref() else {
+                        break;
+                    };
+                    let Some(el) = a.get(i) else { break };
+                    best = Some(el.span().start);
+                    current = Some(el);
+                }
+            }
+        }
+        best.map(|o| self.line_col(o))
+    }
+}
+
+// ------------------------------------------------------------------------------------------
+// Validation
+// ------------------------------------------------------------------------------------------
+
+struct Validator {
+    problems: Vec<(String, String)>,
+}
+
+impl Validator {
+    fn err(&mut self, key: impl Into<String>, msg: impl Into<String>) {
+        self.problems.push((key.into(), msg.into()));
+    }
+
+    fn probability(&mut self, key: &str, x: f64) -> f64 {
+        if !(0.0..=1.0).contains(&x) || x.is_nan() {
+            self.err(
+                key,
+                format!("found {x}; a probability must be between 0 and 1"),
+            );
+            return 0.0;
+        }
+        x
+    }
+
+    fn dist(&mut self, key: &str, d: &RawDist, positive: bool) -> Dist {
+        let need = |v: &mut Self, name: &str, x: Option<f64>| -> f64 {
+            match x {
+                Some(x) if x.is_finite() => x,
+                Some(x) => {
+                    v.err(
+                        format!("{key}.{name}"),
+                        format!("found {x}; must be a finite number"),
+                    );
+                    0.0
+                }
+                None => {
+                    v.err(
+                        key,
+                        format!("distribution `{}` needs `{name}`", d.distribution),
+                    );
+                    0.0
+                }
+            }
+        };
+        let unexpected = |v: &mut Self, allowed: &[&str]| {
+            let present = [
+                ("median", d.median.is_some()),
+                ("sigma", d.sigma.is_some()),
+                ("mean", d.mean.is_some()),
+                ("sd", d.sd.is_some()),
+                ("min", d.min.is_some()),
+                ("max", d.max.is_some()),
+                ("value", d.value.is_some()),
+            ];
+            for (name, is) in present {
+                if is && !allowed.contains(&name) {
+                    v.err(
+                        format!("{key}.{name}"),
+                        format!(
+                            "`{name}` does not belong to distribution `{}`; it takes {}",
+                            d.distribution,
+                            allowed
+                                .iter()
+                                .map(|a| format!("`{a}`"))
+                                .collect::<Vec<_>>()
+                                .join(" and ")
+                        ),
+                    );
+                }
+            }
+        };
+        match d.distribution.as_str() {
+            "lognormal" => {
+                unexpected(self, &["median", "sigma"]);
+                let median = need(self, "median", d.median);
+                let sigma = need(self, "sigma", d.sigma);
+                if median <= 0.0 {
+                    self.err(
+                        format!("{key}.median"),
+                        format!("found {median}; a lognormal median must be above 0"),
+                    );
+                }
+                if !(0.0..=5.0).contains(&sigma) {
+                    self.err(
+                        format!("{key}.sigma"),
+                        format!("found {sigma}; sigma must be between 0 and 5"),
+                    );
+                }
+                Dist::LogNormal { median, sigma }
+            }
+            "normal" => {
+                unexpected(self, &["mean", "sd"]);
+                let mean = need(self, "mean", d.mean);
+                let sd = need(self, "sd", d.sd);
+                if sd < 0.0 {
+                    self.err(
+                        format!("{key}.sd"),
+                        format!("found {sd}; a standard deviation must not be negative"),
+                    );
+                }
+                if positive && mean <= 0.0 {
+                    self.err(
+                        format!("{key}.mean"),
+                        format!("found {mean}; must be above 0"),
+                    );
+                }
+                Dist::Normal { mean, sd }
+            }
+            "uniform" => {
+                unexpected(self, &["min", "max"]);
+                let min = need(self, "min", d.min);
+                let max = need(self, "max", d.max);
+                if min > max {
+                    self.err(
+                        format!("{key}.min"),
+                        format!("min {min} is above max {max}"),
+                    );
+                }
+                if positive && min < 0.0 {
+                    self.err(
+                        format!("{key}.min"),
+                        format!("found {min}; must not be negative"),
+                    );
+                }
+                Dist::Uniform { min, max }
+            }
+            "fixed" => {
+                unexpected(self, &["value"]);
+                let value = need(self, "value", d.value);
+                if positive && value < 0.0 {
+                    self.err(
+                        format!("{key}.value"),
+                        format!("found {value}; must not be negative"),
+                    );
+                }
+                Dist::Fixed(value)
+            }
+            other => {
+                let cands: Vec<String> = ["lognormal", "normal", "uniform", "fixed"]
+                    .iter()
+                    .map(|s| s.to_string())
+                    .collect();
+                let hint = did_you_mean(other, &cands)
+                    .map(|b| format!("; did you mean `{b}`?"))
+                    .unwrap_or_default();
+                self.err(
+                    format!("{key}.distribution"),
+                    format!("unknown distribution `{other}`; allowed: lognormal, normal, uniform, fixed{hint}"),
+                );
+                Dist::Fixed(0.0)
+            }
+        }
+    }
+
+    fn scenario(&mut self, raw: RawScenario, path: &Path, sha256: String) -> Option<Scenario> {
+        let e = &raw.experiment;
+        // --- experiment
+        let name = e.name.trim().to_string();
+        if name.is_empty() || name.len() > 100 {
+            self.err(
+                "experiment.name",
+                "must be 1 to 100 characters; it names the output directory",
+            );
+        }
+        let year = match u16::try_from(e.year) {
+            Ok(y) if crate::parameters::known_years().contains(&y) => y,
+            _ => {
+                self.err(
+                    "experiment.year",
+                    format!(
+                        "no parameters for benefit year {}; allowed: {}",
+                        e.year,
+                        crate::parameters::known_years()
+                            .iter()
+                            .map(|y| y.to_string())
+                            .collect::<Vec<_>>()
+                            .join(", ")
+                    ),
+                );
+                0
+            }
+        };
+        let households = check_households(e.households).unwrap_or_else(|m| {
+            self.err("experiment.households", m);
+            1
+        });
+        let design = match e.design.as_deref().unwrap_or("paired") {
+            "paired" => Design::Paired,
+            "randomized" => Design::Randomized,
+            other => {
+                self.err(
+                    "experiment.design",
+                    format!("found `{other}`; allowed: paired, randomized"),
+                );
+                Design::Paired
+            }
+        };
+        let recalculation = match e.recalculation.as_deref().unwrap_or("spread") {
+            "spread" => Recalculation::Spread,
+            "lump_sum" => Recalculation::LumpSum,
+            other => {
+                self.err(
+                    "experiment.recalculation",
+                    format!("found `{other}`; allowed: spread, lump_sum"),
+                );
+                Recalculation::Spread
+            }
+        };
+        let thresholds_raw = e
+            .high_reclaim_thresholds
+            .clone()
+            .unwrap_or_else(|| vec![500, 1000, 5000]);
+        let mut high_reclaim_thresholds = Vec::new();
+        for (i, t) in thresholds_raw.iter().enumerate() {
+            if *t <= 0 || *t > 1_000_000 {
+                self.err(
+                    format!("experiment.high_reclaim_thresholds[{i}]"),
+                    format!(
+                        "found {t}; a threshold is a whole number of euros from 1 to 1,000,000"
+                    ),
+                );
+            } else {
+                high_reclaim_thresholds.push(Money::euros(*t));
+            }
+        }
+        if thresholds_raw.is_empty() {
+            self.err(
+                "experiment.high_reclaim_thresholds",
+                "give at least one threshold, e.g. [500, 1000, 5000]",
+            );
+        }
+        high_reclaim_thresholds.sort();
+        high_reclaim_thresholds.dedup();
+
+        // --- arms
+        let arms = self.arms(&raw.arms, design);
+
+        // --- population
+        let pop = self.population(raw.population.unwrap_or_default());
+        let shocks = match &raw.shocks {
+            Some(s) => self.shocks(s),
+            None => default_shocks(),
+        };
+        let behaviour = self.behaviour(raw.behaviour.unwrap_or_default());
+
+        // --- parameters and overrides
+        let mut overrides = Vec::new();
+        let mut parameter_set = None;
+        if year != 0 {
+            match ParameterSet::for_year(year) {
+                Ok(mut set) => {
+                    for (group, keys) in &raw.parameters {
+                        for (k, v) in keys {
+                            let key = format!("parameters.{group}.{k}");
+                            let Some(d) = decimal_from_toml(v) else {
+                                self.err(
+                                    key,
+                                    format!("found {v}; a parameter value must be a number"),
+                                );
+                                continue;
+                            };
+                            match set.apply_override(group, k, d) {
+                                Ok(o) => overrides.push(o),
+                                Err(m) => {
+                                    let cands = set.all_keys();
+                                    let hint = did_you_mean(&format!("{group}.{k}"), &cands)
+                                        .map(|b| format!("; did you mean `{b}`?"))
+                                        .unwrap_or_default();
+                                    self.err(key, format!("{m}{hint}"));
+                                }
+                            }
+                        }
+                    }
+                    parameter_set = Some(set);
+                }
+                Err(m) => self.err("experiment.year", m),
+            }
+        }
+        let params = match parameter_set.as_ref().map(|s| s.resolve()) {
+            Some(Ok(p)) => Some(p),
+            Some(Err(m)) => {
+                self.err("parameters", m);
+                None
+            }
+            None => None,
+        };
+        if !self.problems.is_empty() {
+            return None;
+        }
+        Some(Scenario {
+            path: path.to_path_buf(),
+            sha256,
+            name,
+            description: e.description.clone(),
+            year,
+            households,
+            seed: e.seed.unwrap_or(1),
+            design,
+            high_reclaim_thresholds,
+            recalculation,
+            arms,
+            population: pop,
+            shocks,
+            behaviour,
+            parameter_set: parameter_set?,
+            params: params?,
+            overrides,
+        })
+    }
+
+    fn arms(&mut self, raw: &[RawArm], design: Design) -> Vec<Arm> {
+        if raw.is_empty() {
+            self.err(
+                "arms",
+                "no arms; add a control arm (`[[arms]] name = \"control\"` with `advance = { policy = \"standard\" }`) and at least one treatment arm",
+            );
+            return vec![];
+        }
+        let mut arms = Vec::new();
+        let mut names = std::collections::BTreeSet::new();
+        for (i, a) in raw.iter().enumerate() {
+            let k = format!("arms[{i}]");
+            let arm_name = a.name.trim().to_string();
+            if arm_name.is_empty()
+                || !arm_name
+                    .chars()
+                    .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-')
+            {
+                self.err(
+                    format!("{k}.name"),
+                    format!(
+                        "found `{}`; an arm name uses letters, digits, `_` and `-` only",
+                        a.name
+                    ),
+                );
+            }
+            if !names.insert(arm_name.clone()) {
+                self.err(
+                    format!("{k}.name"),
+                    format!("arm name `{arm_name}` is used twice; names must be unique"),
+                );
+            }
+            let takeup = match a.takeup {
+                Some(t) => self.probability(&format!("{k}.takeup"), t),
+                None => 1.0,
+            };
+            let share = match a.share {
+                Some(s) if s > 0.0 && s.is_finite() => s,
+                Some(s) => {
+                    self.err(
+                        format!("{k}.share"),
+                        format!("found {s}; an assignment share must be above 0"),
+                    );
+                    1.0
+                }
+                None => 1.0,
+            };
+            if a.share.is_some() && design == Design::Paired {
+                self.err(format!("{k}.share"), "`share` applies to the randomized design only; in the paired design every household is in every arm");
+            }
+            let allow_low = a.allow_below_legal_floor.unwrap_or(false);
+            let policy = match a.advance.policy.as_str() {
+                "standard" => {
+                    if a.advance.fraction.is_some() {
+                        self.err(format!("{k}.advance.fraction"), "the standard policy pays 100%; use `policy = \"cautious\"` for a fraction");
+                    }
+                    if a.choice.is_some() {
+                        self.err(
+                            format!("{k}.choice"),
+                            "`choice` belongs to the adjustable policy",
+                        );
+                    }
+                    AdvancePolicy::Standard
+                }
+                "cautious" => {
+                    let f = a.advance.fraction.unwrap_or(0.80);
+                    let fraction = self.fraction(&format!("{k}.advance.fraction"), f, allow_low);
+                    if a.choice.is_some() {
+                        self.err(
+                            format!("{k}.choice"),
+                            "`choice` belongs to the adjustable policy",
+                        );
+                    }
+                    AdvancePolicy::Cautious { fraction }
+                }
+                "adjustable" => {
+                    if a.advance.fraction.is_some() {
+                        self.err(format!("{k}.advance.fraction"), "the adjustable policy has no single fraction; describe the chosen percentages with `choice`");
+                    }
+                    let choice = match &a.choice {
+                        None => default_choice(),
+                        Some(bands) => self.bands(&k, bands, allow_low),
+                    };
+                    AdvancePolicy::Adjustable { choice }
+                }
+                other => {
+                    let cands: Vec<String> = ["standard", "cautious", "adjustable"]
+                        .iter()
+                        .map(|s| s.to_string())
+                        .collect();
+                    let hint = did_you_mean(other, &cands)
+                        .map(|b| format!("; did you mean `{b}`?"))
+                        .unwrap_or_default();
+                    self.err(format!("{k}.advance.policy"), format!("unknown policy `{other}`; allowed: standard, cautious, adjustable{hint}"));
+                    AdvancePolicy::Standard
+                }
+            };
+            arms.push(Arm {
+                name: arm_name,
+                policy,
+                takeup,
+                share,
+            });
+        }
+        let controls: Vec<usize> = arms
+            .iter()
+            .enumerate()
+            .filter(|(_, a)| a.policy == AdvancePolicy::Standard)
+            .map(|(i, _)| i)
+            .collect();
+        match controls.as_slice() {
+            [] => self.err(
+                "arms",
+                "no control arm: exactly one arm must have `advance = { policy = \"standard\" }`",
+            ),
+            [c] => {
+                let c = *c;
+                let control = arms.remove(c);
+                arms.insert(0, control);
+            }
+            more => self.err(
+                format!("arms[{}]", more[1]),
+                format!(
+                    "{} arms use the standard policy ({}); exactly one control arm is allowed",
+                    more.len(),
+                    more.iter()
+                        .map(|i| arms[*i].name.clone())
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                ),
+            ),
+        }
+        if arms.len() == 1 && self.problems.is_empty() {
+            self.err(
+                "arms",
+                "only a control arm; add a treatment arm (cautious or adjustable) to compare with",
+            );
+        }
+        arms
+    }
+
+    fn fraction(&mut self, key: &str, f: f64, allow_low: bool) -> Rate {
+        if !(f > 0.0 && f <= 1.0) {
+            self.err(
+                key,
+                format!("found {f}; a fraction of the advance must be above 0 and at most 1"),
+            );
+            return Rate::ONE;
+        }
+        let r = Rate::from_f64(f);
+        if r < LEGAL_FLOOR && !allow_low {
+            self.err(
+                key,
+                format!("found {f}; the law leaves room down to 0.70. To model a lower advance anyway, set `allow_below_legal_floor = true` in this arm"),
+            );
+        }
+        r
+    }
+
+    fn bands(&mut self, k: &str, bands: &[RawBand], allow_low: bool) -> Vec<ChoiceBand> {
+        let mut out = Vec::new();
+        if bands.is_empty() {
+            self.err(
+                format!("{k}.choice"),
+                "give at least one band, e.g. { range = [0.75, 0.85], weight = 1.0 }",
+            );
+        }
+        for (j, b) in bands.iter().enumerate() {
+            let bk = format!("{k}.choice[{j}]");
+            if b.range.len() != 2 {
+                self.err(
+                    format!("{bk}.range"),
+                    format!(
+                        "found {} numbers; a range is [low, high], e.g. [0.75, 0.85]",
+                        b.range.len()
+                    ),
+                );
+                continue;
+            }
+            let (lo, hi) = (b.range[0], b.range[1]);
+            if !(lo > 0.0 && hi <= 1.0 && lo < hi) {
+                self.err(
+                    format!("{bk}.range"),
+                    format!("found [{lo}, {hi}]; need 0 < low < high ≤ 1"),
+                );
+                continue;
+            }
+            let lo_p = (lo * 100.0).round() as u32;
+            let hi_p = (hi * 100.0).round() as u32;
+            if lo_p == hi_p
+                || (lo * 100.0 - lo_p as f64).abs() > 1e-9
+                || (hi * 100.0 - hi_p as f64).abs() > 1e-9
+            {
+                self.err(
+                    format!("{bk}.range"),
+                    format!("found [{lo}, {hi}]; bounds are whole percentages, e.g. [0.75, 0.85]"),
+                );
+                continue;
+            }
+            if Rate::percent(lo_p as i64) < LEGAL_FLOOR && !allow_low {
+                self.err(format!("{bk}.range"), format!("found low {lo}; the law leaves room down to 0.70. Set `allow_below_legal_floor = true` in this arm to go lower"));
+            }
+            if !(b.weight >= 0.0 && b.weight.is_finite()) {
+                self.err(
+                    format!("{bk}.weight"),
+                    format!("found {}; a weight must be 0 or more", b.weight),
+                );
+                continue;
+            }
+            out.push(ChoiceBand {
+                lo: lo_p,
+                hi: hi_p,
+                weight: b.weight,
+            });
+        }
+        if !out.is_empty() && out.iter().map(|b| b.weight).sum::<f64>() <= 0.0 {
+            self.err(
+                format!("{k}.choice"),
+                "the weights add up to 0; give at least one band a positive weight",
+            );
+        }
+        out
+    }
+
+    fn population(&mut self, p: RawPopulation) -> Population {
+        let mut benefits = [false; N_BENEFITS];
+        match &p.benefits {
+            None => benefits = [true; N_BENEFITS],
+            Some(list) => {
+                if list.is_empty() {
+                    self.err(
+                        "population.benefits",
+                        "no benefits; allowed: zorgtoeslag, kindgebonden_budget",
+                    );
+                }
+                for (i, b) in list.iter().enumerate() {
+                    match Benefit::parse(b) {
+                        Ok(b) => benefits[b.index()] = true,
+                        Err(m) => self.err(format!("population.benefits[{i}]"), m),
+                    }
+                }
+            }
+        }
+        let mut household_types = [0.45, 0.20, 0.15, 0.20];
+        if let Some(t) = &p.household_types {
+            household_types = [0.0; N_TYPES];
+            for (k, v) in t {
+                match HOUSEHOLD_TYPES.iter().position(|h| h == k) {
+                    Some(i) => {
+                        household_types[i] =
+                            self.probability(&format!("population.household_types.{k}"), *v)
+                    }
+                    None => {
+                        let cands: Vec<String> =
+                            HOUSEHOLD_TYPES.iter().map(|s| s.to_string()).collect();
+                        let hint = did_you_mean(k, &cands)
+                            .map(|b| format!("; did you mean `{b}`?"))
+                            .unwrap_or_default();
+                        self.err(
+                            format!("population.household_types.{k}"),
+                            format!(
+                                "unknown household type `{k}`; allowed: {}{hint}",
+                                HOUSEHOLD_TYPES.join(", ")
+                            ),
+                        );
+                    }
+                }
+            }
+            let sum: f64 = household_types.iter().sum();
+            if (sum - 1.0).abs() > 1e-6 {
+                self.err(
+                    "population.household_types",
+                    format!("shares add up to {sum}; they must add up to 1"),
+                );
+            }
+        }
+        let income = match &p.income {
+            Some(d) => self.dist("population.income", d, true),
+            None => Dist::LogNormal {
+                median: 28_000.0,
+                sigma: 0.45,
+            },
+        };
+        let partner_income = match &p.partner_income {
+            Some(d) => self.dist("population.partner_income", d, true),
+            None => Dist::LogNormal {
+                median: 18_000.0,
+                sigma: 0.8,
+            },
+        };
+        let (children_counts, child_max_age) = match &p.children {
+            None => (vec![0.40, 0.40, 0.15, 0.05], 17),
+            Some(c) => {
+                if c.counts.is_empty() || c.counts.len() > crate::rules::MAX_CHILDREN {
+                    self.err(
+                        "population.children.counts",
+                        format!(
+                            "give weights for 1, 2, … children, at most {} entries",
+                            crate::rules::MAX_CHILDREN
+                        ),
+                    );
+                }
+                for (i, w) in c.counts.iter().enumerate() {
+                    if !(*w >= 0.0 && w.is_finite()) {
+                        self.err(
+                            format!("population.children.counts[{i}]"),
+                            format!("found {w}; a weight must be 0 or more"),
+                        );
+                    }
+                }
+                if c.counts.iter().sum::<f64>() <= 0.0 {
+                    self.err("population.children.counts", "the weights add up to 0");
+                }
+                let max_age = c.max_age.unwrap_or(17);
+                if !(0..=25).contains(&max_age) {
+                    self.err(
+                        "population.children.max_age",
+                        format!("found {max_age}; allowed 0 to 25"),
+                    );
+                }
+                (c.counts.clone(), max_age.clamp(0, 25) as u8)
+            }
+        };
+        let (assets_share, assets) = match &p.assets {
+            None => (
+                0.25,
+                Dist::LogNormal {
+                    median: 15_000.0,
+                    sigma: 1.2,
+                },
+            ),
+            Some(a) => (
+                self.probability("population.assets.share_with_assets", a.share_with_assets),
+                self.dist("population.assets.amount", &a.amount, true),
+            ),
+        };
+        let estimate_error = match &p.estimate_error {
+            None => Dist::LogNormal {
+                median: 1.0,
+                sigma: 0.10,
+            },
+            Some(d) => self.dist("population.estimate_error", d, true),
+        };
+        Population {
+            benefits,
+            household_types,
+            income,
+            partner_income,
+            children_counts,
+            child_max_age,
+            assets_share,
+            assets,
+            estimate_error,
+        }
+    }
+
+    fn shocks(&mut self, raw: &[RawShock]) -> Vec<Shock> {
+        let mut out = Vec::new();
+        if raw.len() > crate::events::MAX_EVENTS {
+            self.err(
+                "shocks",
+                format!(
+                    "{} shocks; at most {} are allowed",
+                    raw.len(),
+                    crate::events::MAX_EVENTS
+                ),
+            );
+        }
+        for (i, s) in raw.iter().enumerate() {
+            let k = format!("shocks[{i}]");
+            let probability = self.probability(&format!("{k}.probability"), s.probability);
+            let month = match &s.month {
+                None => MonthSpec::Uniform,
+                Some(toml::Value::String(x)) if x == "uniform" => MonthSpec::Uniform,
+                Some(toml::Value::Integer(m)) if (1..=12).contains(m) => MonthSpec::Fixed(*m as u8),
+                Some(toml::Value::Array(a)) if a.len() == 12 => {
+                    let mut w = [0.0; 12];
+                    let mut ok = true;
+                    for (j, x) in a.iter().enumerate() {
+                        match x.as_float().or_else(|| x.as_integer().map(|i| i as f64)) {
+                            Some(v) if v >= 0.0 => w[j] = v,
+                            _ => ok = false,
+                        }
+                    }
+                    if !ok || w.iter().sum::<f64>() <= 0.0 {
+                        self.err(
+                            format!("{k}.month"),
+                            "month weights must be 12 numbers ≥ 0 with a positive sum",
+                        );
+                    }
+                    MonthSpec::Weights(w)
+                }
+                Some(other) => {
+                    self.err(
+                        format!("{k}.month"),
+                        format!("found {other}; allowed: \"uniform\", a month 1–12, or 12 weights"),
+                    );
+                    MonthSpec::Uniform
+                }
+            };
+            let kind = match s.kind.as_str() {
+                "income_change" => {
+                    let factor = match &s.factor {
+                        Some(d) => self.dist(&format!("{k}.factor"), d, true),
+                        None => {
+                            self.err(k.clone(), "an income_change needs `factor`, e.g. { distribution = \"lognormal\", median = 1.05, sigma = 0.25 }");
+                            Dist::Fixed(1.0)
+                        }
+                    };
+                    ShockKind::IncomeChange { factor }
+                }
+                "partner_moves_in" => ShockKind::PartnerMovesIn {
+                    income: match &s.income {
+                        Some(d) => self.dist(&format!("{k}.income"), d, true),
+                        None => Dist::LogNormal {
+                            median: 18_000.0,
+                            sigma: 0.8,
+                        },
+                    },
+                },
+                "partner_moves_out" => ShockKind::PartnerMovesOut,
+                "child_born" => ShockKind::ChildBorn,
+                other => {
+                    let cands: Vec<String> = [
+                        "income_change",
+                        "partner_moves_in",
+                        "partner_moves_out",
+                        "child_born",
+                    ]
+                    .iter()
+                    .map(|s| s.to_string())
+                    .collect();
+                    let hint = did_you_mean(other, &cands)
+                        .map(|b| format!("; did you mean `{b}`?"))
+                        .unwrap_or_default();
+                    self.err(format!("{k}.kind"), format!("unknown shock kind `{other}`; allowed: income_change, partner_moves_in, partner_moves_out, child_born{hint}"));
+                    ShockKind::ChildBorn
+                }
+            };
+            if !matches!(kind, ShockKind::IncomeChange { .. }) && s.factor.is_some() {
+                self.err(
+                    format!("{k}.factor"),
+                    "`factor` belongs to income_change shocks",
+                );
+            }
+            if !matches!(kind, ShockKind::PartnerMovesIn { .. }) && s.income.is_some() {
+                self.err(
+                    format!("{k}.income"),
+                    "`income` belongs to partner_moves_in shocks",
+                );
+            }
+            out.push(Shock {
+                kind,
+                probability,
+                month,
+            });
+        }
+        out
+    }
+
+    fn behaviour(&mut self, b: RawBehaviour) -> Behaviour {
+        let d = default_behaviour();
+        let rp = b.report_probability;
+        let prob = |v: &mut Self, name: &str, x: Option<f64>, dflt: f64| match x {
+            Some(x) => v.probability(&format!("behaviour.report_probability.{name}"), x),
+            None => dflt,
+        };
+        let (up, down, partner, child) = match &rp {
+            Some(r) => (
+                prob(self, "income_up", r.income_up, d.report_income_up),
+                prob(self, "income_down", r.income_down, d.report_income_down),
+                prob(self, "partner", r.partner, d.report_partner),
+                prob(self, "child", r.child, d.report_child),
+            ),
+            None => (
+                d.report_income_up,
+                d.report_income_down,
+                d.report_partner,
+                d.report_child,
+            ),
+        };
+        let (delay_min, delay_max) = match &b.report_delay_months {
+            None => (d.delay_min, d.delay_max),
+            Some(r) => {
+                let key = "behaviour.report_delay_months";
+                if r.distribution != "uniform" {
+                    self.err(
+                        format!("{key}.distribution"),
+                        format!(
+                            "found `{}`; the delay is `uniform` with whole `min` and `max` months",
+                            r.distribution
+                        ),
+                    );
+                    (0, 0)
+                } else {
+                    let min = r.min.unwrap_or(0.0);
+                    let max = r.max.unwrap_or(min);
+                    if min < 0.0
+                        || max > 12.0
+                        || min > max
+                        || min.fract() != 0.0
+                        || max.fract() != 0.0
+                    {
+                        self.err(
+                            key,
+                            format!(
+                                "found min {min}, max {max}; whole months with 0 ≤ min ≤ max ≤ 12"
+                            ),
+                        );
+                        (0, 0)
+                    } else {
+                        (min as u8, max as u8)
+                    }
+                }
+            }
+        };
+        Behaviour {
+            report_income_up: up,
+            report_income_down: down,
+            report_partner: partner,
+            report_child: child,
+            delay_min,
+            delay_max,
+        }
+    }
+}
+
+/// Checks a household count; the message says what the limit is and why.
+pub fn check_households(n: i64) -> std::result::Result<u64, String> {
+    if n < 1 {
+        return Err(format!("found {n}; a run needs at least 1 household"));
+    }
+    if n as u64 > MAX_HOUSEHOLDS {
+        return Err(format!(
+            "found {n}; at most {MAX_HOUSEHOLDS} (ten times the 5.4 million Dutch recipient households): a larger number is almost surely a typo"
+        ));
+    }
+    Ok(n as u64)
+}
+
+/// The default shocks when a scenario gives no `[[shocks]]` (assumptions, see README).
+pub fn default_shocks() -> Vec<Shock> {
+    vec![
+        Shock {
+            kind: ShockKind::IncomeChange {
+                factor: Dist::LogNormal {
+                    median: 1.05,
+                    sigma: 0.25,
+                },
+            },
+            probability: 0.35,
+            month: MonthSpec::Uniform,
+        },
+        Shock {
+            kind: ShockKind::PartnerMovesIn {
+                income: Dist::LogNormal {
+                    median: 18_000.0,
+                    sigma: 0.8,
+                },
+            },
+            probability: 0.03,
+            month: MonthSpec::Uniform,
+        },
+        Shock {
+            kind: ShockKind::PartnerMovesOut,
+            probability: 0.03,
+            month: MonthSpec::Uniform,
+        },
+        Shock {
+            kind: ShockKind::ChildBorn,
+            probability: 0.02,
+            month: MonthSpec::Uniform,
+        },
+    ]
+}
+
+/// The default reporting behaviour (assumptions; RULES.md §6: only half know they must report
+/// income changes).
+pub fn default_behaviour() -> Behaviour {
+    Behaviour {
+        report_income_up: 0.5,
+        report_income_down: 0.8,
+        report_partner: 0.7,
+        report_child: 0.9,
+        delay_min: 0,
+        delay_max: 3,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn parse(text: &str) -> Result<Scenario> {
+        parse_str(Path::new("t.toml"), text, String::new())
+    }
+
+    const MIN: &str = r#"
+[experiment]
+name = "t"
+year = 2026
+households = 100
+
+[[arms]]
+name = "control"
+advance = { policy = "standard" }
+
+[[arms]]
+name = "cautious"
+advance = { policy = "cautious", fraction = 0.8 }
+takeup = 0.68
+"#;
+
+    #[test]
+    fn minimal_scenario_gets_documented_defaults() {
+        let s = parse(MIN).unwrap();
+        assert_eq!(s.arms[0].name, "control");
+        assert_eq!(s.design, Design::Paired);
+        assert_eq!(
+            s.arms[1].policy,
+            AdvancePolicy::Cautious {
+                fraction: Rate::percent(80)
+            }
+        );
+        assert_eq!(s.high_reclaim_thresholds.len(), 3);
+        assert_eq!(s.shocks.len(), 4);
+    }
+
+    #[test]
+    fn unknown_key_names_line_and_suggests() {
+        let text = MIN.replace("fraction = 0.8", "fractoin = 0.8");
+        let e = parse(&text).unwrap_err().to_string();
+        assert!(e.starts_with("t.toml:13:"), "{e}");
+        assert!(e.contains("did you mean `fraction`?"), "{e}");
+        assert!(e.contains("arms[1].advance.fractoin"), "{e}");
+    }
+
+    #[test]
+    fn below_floor_needs_explicit_permission() {
+        let text = MIN.replace("fraction = 0.8", "fraction = 0.6");
+        let e = parse(&text).unwrap_err().to_string();
+        assert!(e.contains("t.toml:13:"), "{e}");
+        assert!(e.contains("allow_below_legal_floor"), "{e}");
+        let ok = text.replace(
+            "takeup = 0.68",
+            "takeup = 0.68\nallow_below_legal_floor = true",
+        );
+        parse(&ok).unwrap();
+    }
+
+    #[test]
+    fn all_problems_in_one_pass() {
+        let text = MIN
+            .replace("households = 100", "households = 0")
+            .replace("takeup = 0.68", "takeup = 1.5");
+        let Error::Input(d) = parse(&text).unwrap_err() else {
+            panic!()
+        };
+        assert_eq!(d.len(), 2, "{d:?}");
+        assert_eq!(d[0].line, Some(5));
+        assert_eq!(d[1].key.as_deref(), Some("arms[1].takeup"));
+    }
+
+    #[test]
+    fn unknown_override_key_is_an_error() {
+        let text = format!("{MIN}\n[parameters.zorgtoeslag]\nnormpremie_rate_abov = 0.14\n");
+        let e = parse(&text).unwrap_err().to_string();
+        assert!(
+            e.contains("did you mean `zorgtoeslag.normpremie_rate_above`"),
+            "{e}"
+        );
+    }
+
+    #[test]
+    fn missing_control_arm() {
+        let text = MIN.replace("policy = \"standard\"", "policy = \"cautious\"");
+        let e = parse(&text).unwrap_err().to_string();
+        assert!(e.contains("no control arm"), "{e}");
+    }
+
+    #[test]
+    fn wrong_type_names_line() {
+        let text = MIN.replace("households = 100", "households = \"many\"");
+        let e = parse(&text).unwrap_err().to_string();
+        assert!(e.starts_with("t.toml:5:"), "{e}");
+    }
+}

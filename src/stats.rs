@@ -1,0 +1,416 @@
+//! Streaming accumulators and the statistics computed from them.
+//!
+//! Accumulators hold exact integer sums (cents, counts, squared cents in `i128`) and an exact
+//! histogram of reclaim amounts, so merging them is exact and order-free: results are identical
+//! whatever the thread count. Floating point appears only when a finished accumulator is turned
+//! into shares, means and test statistics.
+
+use crate::engine::{Outcome, Year};
+use crate::money::Money;
+use crate::scenario::N_TYPES;
+use std::collections::BTreeMap;
+
+/// Exact sums of one money quantity over households.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct MoneySum {
+    /// Σ x in cents.
+    pub sum: i128,
+    /// Σ x² in cents².
+    pub sumsq: i128,
+}
+
+impl MoneySum {
+    /// Adds one value.
+    pub fn add(&mut self, x: Money) {
+        let v = x.0 as i128;
+        self.sum += v;
+        self.sumsq += v * v;
+    }
+
+    /// Merges another sum.
+    pub fn merge(&mut self, o: &MoneySum) {
+        self.sum += o.sum;
+        self.sumsq += o.sumsq;
+    }
+
+    /// Mean in euros over `n` households.
+    pub fn mean_euros(&self, n: u64) -> f64 {
+        if n == 0 {
+            return 0.0;
+        }
+        self.sum as f64 / n as f64 / 100.0
+    }
+
+    /// Sample variance in euros² over `n` households.
+    pub fn var_euros(&self, n: u64) -> f64 {
+        if n < 2 {
+            return 0.0;
+        }
+        let n_f = n as f64;
+        // Σ(x−x̄)² = Σx² − (Σx)²/n, computed in exact integers where possible.
+        let num = self.sumsq as f64 - (self.sum as f64) * (self.sum as f64) / n_f;
+        (num.max(0.0) / (n_f - 1.0)) / 10_000.0
+    }
+}
+
+/// Statistics of one group of households (an arm, or an arm × household type).
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct GroupStats {
+    /// Households.
+    pub n: u64,
+    /// Households with a collected reclaim.
+    pub n_reclaim: u64,
+    /// Households with a reclaim above each high-reclaim threshold.
+    pub n_high: Vec<u64>,
+    /// Collected reclaim over all households (zeros included).
+    pub reclaim: MoneySum,
+    /// Households with a back-payment.
+    pub n_backpay: u64,
+    /// Back-payment over all households.
+    pub backpay: MoneySum,
+    /// Money withheld during the year vs the 100% advance.
+    pub withheld: MoneySum,
+    /// Net advances.
+    pub advances: MoneySum,
+    /// Definitive awards.
+    pub definitive: MoneySum,
+    /// |definitive − advances|.
+    pub abs_gap: MoneySum,
+    /// Monthly repayment instalment (zero without reclaim).
+    pub burden: MoneySum,
+    /// Households with an in-year reclaim.
+    pub n_in_year_reclaim: u64,
+    /// In-year reclaims.
+    pub in_year_reclaim: MoneySum,
+    /// Households that took the offered advance.
+    pub n_took: u64,
+    /// Reclaim as a share of monthly income, in basis points, summed over households with a
+    /// reclaim and an income (exact integer, so thread-count independent).
+    pub reclaim_income_bp: i128,
+    /// Households in `reclaim_income_bp`.
+    pub n_reclaim_income: u64,
+    /// Exact histogram of collected reclaims (cents → households), reclaim > 0 only.
+    pub reclaims: BTreeMap<i64, u64>,
+}
+
+impl GroupStats {
+    fn new(k: usize) -> Self {
+        GroupStats {
+            n_high: vec![0; k],
+            ..Default::default()
+        }
+    }
+
+    fn add(&mut self, o: &Outcome, thresholds: &[Money]) {
+        self.n += 1;
+        if o.reclaim > Money::ZERO {
+            self.n_reclaim += 1;
+            *self.reclaims.entry(o.reclaim.0).or_insert(0) += 1;
+            if o.income > Money::ZERO {
+                let monthly = o.income.0 as i128 / 12;
+                if monthly > 0 {
+                    self.reclaim_income_bp += o.reclaim.0 as i128 * 10_000 / monthly;
+                    self.n_reclaim_income += 1;
+                }
+            }
+        }
+        for (i, t) in thresholds.iter().enumerate() {
+            if o.reclaim > *t {
+                self.n_high[i] += 1;
+            }
+        }
+        self.reclaim.add(o.reclaim);
+        if o.backpay > Money::ZERO {
+            self.n_backpay += 1;
+        }
+        self.backpay.add(o.backpay);
+        self.withheld.add(o.withheld);
+        self.advances.add(o.advances);
+        self.definitive.add(o.definitive);
+        self.abs_gap.add(Money((o.definitive - o.advances).0.abs()));
+        self.burden.add(o.repayment_monthly);
+        if o.in_year_reclaim > Money::ZERO {
+            self.n_in_year_reclaim += 1;
+        }
+        self.in_year_reclaim.add(o.in_year_reclaim);
+        if o.took_offer {
+            self.n_took += 1;
+        }
+    }
+
+    fn merge(&mut self, o: &GroupStats) {
+        self.n += o.n;
+        self.n_reclaim += o.n_reclaim;
+        for (a, b) in self.n_high.iter_mut().zip(&o.n_high) {
+            *a += b;
+        }
+        self.reclaim.merge(&o.reclaim);
+        self.n_backpay += o.n_backpay;
+        self.backpay.merge(&o.backpay);
+        self.withheld.merge(&o.withheld);
+        self.advances.merge(&o.advances);
+        self.definitive.merge(&o.definitive);
+        self.abs_gap.merge(&o.abs_gap);
+        self.burden.merge(&o.burden);
+        self.n_in_year_reclaim += o.n_in_year_reclaim;
+        self.in_year_reclaim.merge(&o.in_year_reclaim);
+        self.n_took += o.n_took;
+        self.reclaim_income_bp += o.reclaim_income_bp;
+        self.n_reclaim_income += o.n_reclaim_income;
+        for (k, v) in &o.reclaims {
+            *self.reclaims.entry(*k).or_insert(0) += v;
+        }
+    }
+
+    /// Share of households with a collected reclaim.
+    pub fn reclaim_share(&self) -> f64 {
+        ratio(self.n_reclaim, self.n)
+    }
+
+    /// Share with a reclaim above threshold `i`.
+    pub fn high_share(&self, i: usize) -> f64 {
+        ratio(self.n_high.get(i).copied().unwrap_or(0), self.n)
+    }
+
+    /// Share with a back-payment.
+    pub fn backpay_share(&self) -> f64 {
+        ratio(self.n_backpay, self.n)
+    }
+
+    /// Share that took the offer.
+    pub fn takeup_share(&self) -> f64 {
+        ratio(self.n_took, self.n)
+    }
+
+    /// Mean reclaim among households with a reclaim, euros.
+    pub fn mean_reclaim_among(&self) -> f64 {
+        self.reclaim.mean_euros(self.n_reclaim)
+    }
+
+    /// Mean back-payment among households with one, euros.
+    pub fn mean_backpay_among(&self) -> f64 {
+        self.backpay.mean_euros(self.n_backpay)
+    }
+
+    /// Quantile `q` (0–1) of reclaims among households with one: the exact order statistic
+    /// (lower median convention: the value at rank ⌈q·n⌉).
+    pub fn reclaim_quantile(&self, q: f64) -> Money {
+        histogram_quantile(&self.reclaims, q)
+    }
+
+    /// Mean reclaim as a share of monthly income among households with a reclaim.
+    pub fn mean_reclaim_income_share(&self) -> f64 {
+        if self.n_reclaim_income == 0 {
+            return 0.0;
+        }
+        self.reclaim_income_bp as f64 / self.n_reclaim_income as f64 / 10_000.0
+    }
+}
+
+/// Quantile of an exact histogram: the value at rank ⌈q·n⌉ (1-based), 0 when empty.
+pub fn histogram_quantile(h: &BTreeMap<i64, u64>, q: f64) -> Money {
+    let n: u64 = h.values().sum();
+    if n == 0 {
+        return Money::ZERO;
+    }
+    let rank = ((q * n as f64).ceil() as u64).clamp(1, n);
+    let mut seen = 0;
+    for (v, c) in h {
+        seen += c;
+        if seen >= rank {
+            return Money(*v);
+        }
+    }
+    Money(*h.keys().next_back().unwrap_or(&0))
+}
+
+fn ratio(a: u64, b: u64) -> f64 {
+    if b == 0 {
+        0.0
+    } else {
+        a as f64 / b as f64
+    }
+}
+
+/// Everything accumulated for one arm.
+#[derive(Clone, Debug, PartialEq)]
+pub struct ArmAccumulator {
+    /// All households of the arm.
+    pub total: GroupStats,
+    /// By household type.
+    pub by_type: [GroupStats; N_TYPES],
+    /// Households that took the offer, by chosen whole percentage 0–100.
+    pub percentages: [u64; 101],
+    /// Σ advances paid per month (cents).
+    pub month_paid: [i128; 12],
+    /// Σ actual entitlement per month (cents).
+    pub month_entitled: [i128; 12],
+}
+
+impl ArmAccumulator {
+    /// An empty accumulator for `k` high-reclaim thresholds.
+    pub fn new(k: usize) -> Self {
+        ArmAccumulator {
+            total: GroupStats::new(k),
+            by_type: std::array::from_fn(|_| GroupStats::new(k)),
+            percentages: [0; 101],
+            month_paid: [0; 12],
+            month_entitled: [0; 12],
+        }
+    }
+
+    /// Adds one household outcome.
+    pub fn add(&mut self, o: &Outcome, year: &Year, thresholds: &[Money]) {
+        self.total.add(o, thresholds);
+        self.by_type[o.household_type as usize].add(o, thresholds);
+        if o.took_offer {
+            let p = (o.percentage.0 / (crate::money::RATE_SCALE / 100)).clamp(0, 100) as usize;
+            self.percentages[p] += 1;
+        }
+        for m in 0..12 {
+            self.month_paid[m] += o.paid_by_month[m].0 as i128;
+            self.month_entitled[m] += year.monthly_entitlement[m].0 as i128;
+        }
+    }
+
+    /// Merges another accumulator (exact; order does not matter).
+    pub fn merge(&mut self, o: &ArmAccumulator) {
+        self.total.merge(&o.total);
+        for (a, b) in self.by_type.iter_mut().zip(&o.by_type) {
+            a.merge(b);
+        }
+        for i in 0..101 {
+            self.percentages[i] += o.percentages[i];
+        }
+        for m in 0..12 {
+            self.month_paid[m] += o.month_paid[m];
+            self.month_entitled[m] += o.month_entitled[m];
+        }
+    }
+}
+
+/// Within-household comparison of a treatment arm with control (paired design).
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct PairedAccumulator {
+    /// Households.
+    pub n: u64,
+    /// Reclaim in control but not in treatment (McNemar b).
+    pub control_only: u64,
+    /// Reclaim in treatment but not in control (McNemar c).
+    pub treatment_only: u64,
+    /// Per high threshold: (control only, treatment only).
+    pub high_discordant: Vec<(u64, u64)>,
+    /// Back-payment discordant pairs: (control only, treatment only).
+    pub backpay_discordant: (u64, u64),
+    /// Treatment − control reclaim.
+    pub reclaim_diff: MoneySum,
+    /// Treatment − control back-payment.
+    pub backpay_diff: MoneySum,
+    /// Treatment − control withheld.
+    pub withheld_diff: MoneySum,
+    /// Treatment − control |gap|.
+    pub abs_gap_diff: MoneySum,
+    /// Treatment − control repayment instalment.
+    pub burden_diff: MoneySum,
+    /// Households that took the offer.
+    pub n_took: u64,
+    /// Among those who took it: treatment − control reclaim.
+    pub took_reclaim_diff: MoneySum,
+    /// Among those who took it: their reclaim under control.
+    pub took_control_reclaim: MoneySum,
+    /// Among those who took it: (control only, treatment only) reclaim pairs.
+    pub took_discordant: (u64, u64),
+    /// Among those who took it: households with a reclaim in control / in treatment.
+    pub took_reclaims: (u64, u64),
+}
+
+impl PairedAccumulator {
+    /// Adds one household's control and treatment outcomes.
+    pub fn add(&mut self, c: &Outcome, t: &Outcome, thresholds: &[Money]) {
+        if self.high_discordant.len() != thresholds.len() {
+            self.high_discordant = vec![(0, 0); thresholds.len()];
+        }
+        self.n += 1;
+        let (cr, tr) = (c.reclaim > Money::ZERO, t.reclaim > Money::ZERO);
+        self.control_only += u64::from(cr && !tr);
+        self.treatment_only += u64::from(!cr && tr);
+        for (i, th) in thresholds.iter().enumerate() {
+            let (ch, thh) = (c.reclaim > *th, t.reclaim > *th);
+            self.high_discordant[i].0 += u64::from(ch && !thh);
+            self.high_discordant[i].1 += u64::from(!ch && thh);
+        }
+        let (cb, tb) = (c.backpay > Money::ZERO, t.backpay > Money::ZERO);
+        self.backpay_discordant.0 += u64::from(cb && !tb);
+        self.backpay_discordant.1 += u64::from(!cb && tb);
+        self.reclaim_diff.add(t.reclaim - c.reclaim);
+        self.backpay_diff.add(t.backpay - c.backpay);
+        self.withheld_diff.add(t.withheld - c.withheld);
+        let gap = |o: &Outcome| Money((o.definitive - o.advances).0.abs());
+        self.abs_gap_diff.add(gap(t) - gap(c));
+        self.burden_diff
+            .add(t.repayment_monthly - c.repayment_monthly);
+        if t.took_offer {
+            self.n_took += 1;
+            self.took_reclaim_diff.add(t.reclaim - c.reclaim);
+            self.took_control_reclaim.add(c.reclaim);
+            self.took_discordant.0 += u64::from(cr && !tr);
+            self.took_discordant.1 += u64::from(!cr && tr);
+            self.took_reclaims.0 += u64::from(cr);
+            self.took_reclaims.1 += u64::from(tr);
+        }
+    }
+
+    /// Merges another accumulator.
+    pub fn merge(&mut self, o: &PairedAccumulator) {
+        if self.high_discordant.len() < o.high_discordant.len() {
+            self.high_discordant.resize(o.high_discordant.len(), (0, 0));
+        }
+        self.n += o.n;
+        self.control_only += o.control_only;
+        self.treatment_only += o.treatment_only;
+        for (a, b) in self.high_discordant.iter_mut().zip(&o.high_discordant) {
+            a.0 += b.0;
+            a.1 += b.1;
+        }
+        self.backpay_discordant.0 += o.backpay_discordant.0;
+        self.backpay_discordant.1 += o.backpay_discordant.1;
+        self.reclaim_diff.merge(&o.reclaim_diff);
+        self.backpay_diff.merge(&o.backpay_diff);
+        self.withheld_diff.merge(&o.withheld_diff);
+        self.abs_gap_diff.merge(&o.abs_gap_diff);
+        self.burden_diff.merge(&o.burden_diff);
+        self.n_took += o.n_took;
+        self.took_reclaim_diff.merge(&o.took_reclaim_diff);
+        self.took_control_reclaim.merge(&o.took_control_reclaim);
+        self.took_discordant.0 += o.took_discordant.0;
+        self.took_discordant.1 += o.took_discordant.1;
+        self.took_reclaims.0 += o.took_reclaims.0;
+        self.took_reclaims.1 += o.took_reclaims.1;
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn quantile_is_the_order_statistic() {
+        let mut h = BTreeMap::new();
+        for v in [100, 200, 300, 400] {
+            h.insert(v, 1);
+        }
+        assert_eq!(histogram_quantile(&h, 0.5), Money(200));
+        assert_eq!(histogram_quantile(&h, 0.9), Money(400));
+        assert_eq!(histogram_quantile(&BTreeMap::new(), 0.5), Money::ZERO);
+    }
+
+    #[test]
+    fn variance_matches_textbook() {
+        let mut s = MoneySum::default();
+        for x in [2, 4, 4, 4, 5, 5, 7, 9] {
+            s.add(Money::euros(x));
+        }
+        assert!((s.mean_euros(8) - 5.0).abs() < 1e-12);
+        assert!((s.var_euros(8) - 32.0 / 7.0).abs() < 1e-9);
+    }
+}

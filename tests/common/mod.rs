@@ -1,0 +1,61 @@
+//! Shared helpers for the integration tests: run the real binary on real files.
+#![allow(dead_code)]
+
+use assert_cmd::Command;
+use std::path::{Path, PathBuf};
+
+/// The project root.
+pub fn root() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+/// A command for the binary, run from the project root.
+pub fn bin() -> Command {
+    let mut c = Command::cargo_bin("toeslagenlab").unwrap();
+    c.current_dir(root());
+    c
+}
+
+/// Writes `text` as a scenario file in `dir` and returns its path.
+pub fn scenario(dir: &Path, name: &str, text: &str) -> PathBuf {
+    let p = dir.join(name);
+    std::fs::write(&p, text).unwrap();
+    p
+}
+
+/// A small valid scenario with a cautious arm.
+pub const SMALL: &str = r#"
+[experiment]
+name = "small"
+year = 2026
+households = 3000
+seed = 42
+
+[[arms]]
+name = "control"
+advance = { policy = "standard" }
+
+[[arms]]
+name = "cautious"
+advance = { policy = "cautious", fraction = 0.80 }
+takeup = 0.68
+
+[[arms]]
+name = "adjustable"
+advance = { policy = "adjustable" }
+takeup = 0.68
+"#;
+
+/// Runs a scenario into `out` and returns the parsed summary.json.
+pub fn run_to(scenario: &Path, out: &Path, extra: &[&str]) -> serde_json::Value {
+    let mut c = bin();
+    c.arg("run")
+        .arg(scenario)
+        .arg("--out")
+        .arg(out)
+        .arg("--quiet");
+    c.args(extra);
+    c.assert().success();
+    let text = std::fs::read_to_string(out.join("summary.json")).unwrap();
+    serde_json::from_str(&text).unwrap()
+}
