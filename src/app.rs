@@ -74,7 +74,7 @@ pub fn run_command(args: &RunArgs) -> Result<PathBuf> {
         let p = staging.path("households.csv");
         let f = std::fs::File::create(&p).map_err(|e| Error::io(&p, e))?;
         let mut w = csv::Writer::from_writer(std::io::BufWriter::with_capacity(1 << 20, f));
-        w.write_record(report::CSV_HEADER)
+        w.write_record(report::csv_header())
             .map_err(|e| csv_err(&p, e))?;
         Some((w, p))
     } else {

@@ -1013,25 +1013,34 @@ fn metric_label(m: &str) -> String {
     }
 }
 
-/// The header of `households.csv`.
-pub const CSV_HEADER: [&str; 16] = [
-    "household_id",
-    "arm",
-    "household_type",
-    "took_offer",
-    "chosen_percentage",
-    "advances",
-    "definitive_award",
-    "reclaim",
-    "reclaim_before_threshold",
-    "backpay",
-    "withheld",
-    "in_year_reclaim",
-    "repayment_monthly",
-    "income",
-    "reclaim_zorgtoeslag",
-    "reclaim_kindgebonden_budget",
-];
+/// The columns of `households.csv`: fixed columns, then one reclaim column per benefit.
+pub fn csv_header() -> Vec<String> {
+    let mut h: Vec<String> = [
+        "household_id",
+        "arm",
+        "household_type",
+        "took_offer",
+        "chosen_percentage",
+        "advances",
+        "definitive_award",
+        "reclaim",
+        "reclaim_before_threshold",
+        "backpay",
+        "withheld",
+        "in_year_reclaim",
+        "repayment_monthly",
+        "income",
+    ]
+    .iter()
+    .map(|s| s.to_string())
+    .collect();
+    h.extend(
+        crate::rules::Benefit::ALL
+            .iter()
+            .map(|b| format!("reclaim_{}", b.name())),
+    );
+    h
+}
 
 fn money_cell(m: Money) -> String {
     let neg = m.0 < 0;
@@ -1045,15 +1054,16 @@ pub fn write_rows<W: std::io::Write>(
     sc: &Scenario,
     rows: &[Outcome],
 ) -> csv::Result<()> {
+    let mut rec: Vec<String> = Vec::with_capacity(14 + crate::rules::N_BENEFITS);
     for o in rows {
         let arm = &sc.arms[o.arm];
         let pct = if matches!(arm.policy, AdvancePolicy::Standard) {
             String::new()
         } else {
-            let p = o.percentage.to_f64() * 100.0;
-            format!("{}", p.round() as i64)
+            format!("{}", (o.percentage.to_f64() * 100.0).round() as i64)
         };
-        w.write_record([
+        rec.clear();
+        rec.extend([
             o.household_id.to_string(),
             arm.name.clone(),
             HOUSEHOLD_TYPES[o.household_type as usize].to_string(),
@@ -1068,9 +1078,9 @@ pub fn write_rows<W: std::io::Write>(
             money_cell(o.in_year_reclaim),
             money_cell(o.repayment_monthly),
             money_cell(o.income),
-            money_cell(o.reclaim_by_benefit[0]),
-            money_cell(o.reclaim_by_benefit[1]),
-        ])?;
+        ]);
+        rec.extend(o.reclaim_by_benefit.iter().map(|m| money_cell(*m)));
+        w.write_record(&rec)?;
     }
     Ok(())
 }

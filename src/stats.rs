@@ -91,6 +91,8 @@ pub struct GroupStats {
     pub n_reclaim_income: u64,
     /// Exact histogram of collected reclaims (cents → households), reclaim > 0 only.
     pub reclaims: BTreeMap<i64, u64>,
+    /// Exact histogram of back-payments (cents → households), back-payment > 0 only.
+    pub backpays: BTreeMap<i64, u64>,
 }
 
 impl GroupStats {
@@ -122,6 +124,7 @@ impl GroupStats {
         self.reclaim.add(o.reclaim);
         if o.backpay > Money::ZERO {
             self.n_backpay += 1;
+            *self.backpays.entry(o.backpay.0).or_insert(0) += 1;
         }
         self.backpay.add(o.backpay);
         self.withheld.add(o.withheld);
@@ -159,6 +162,9 @@ impl GroupStats {
         self.n_reclaim_income += o.n_reclaim_income;
         for (k, v) in &o.reclaims {
             *self.reclaims.entry(*k).or_insert(0) += v;
+        }
+        for (k, v) in &o.backpays {
+            *self.backpays.entry(*k).or_insert(0) += v;
         }
     }
 
