@@ -41,6 +41,7 @@ fn dispatch(cli: Cli) -> Result<()> {
         Command::Run(args) => run_command(&args).map(|_| ()),
         Command::Validate { paths } => validate_command(&paths),
         Command::Params { year } => params_command(year),
+        Command::Power(args) => crate::power::power_command(&args),
     }
 }
 
@@ -80,9 +81,11 @@ pub fn run_command(args: &RunArgs) -> Result<PathBuf> {
     } else {
         None
     };
+    let replications = args.replications.unwrap_or(1).max(1);
     let show_progress = !args.quiet && std::io::stderr().is_terminal();
+    let total_work = sc.households * replications as u64;
     let bar = show_progress.then(|| {
-        let b = indicatif::ProgressBar::new(sc.households);
+        let b = indicatif::ProgressBar::new(total_work);
         b.set_style(
             indicatif::ProgressStyle::with_template("{spinner} {msg} [{bar:40}] {human_pos}/{human_len} households ({per_sec}, eta {eta})")
                 .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar())
@@ -111,13 +114,36 @@ pub fn run_command(args: &RunArgs) -> Result<PathBuf> {
             }
         },
     )?;
-    if let Some(b) = &bar {
-        b.finish_and_clear();
-    }
     if let Some((mut w, p)) = csv_writer.take() {
         w.flush().map_err(|e| Error::io(&p, e))?;
     }
-    let summary = report::summarize(&sc, &result);
+    let mut summary = report::summarize(&sc, &result);
+    let mut reps = vec![summary.clone()];
+    for r in 1..replications {
+        let mut rsc = sc.clone();
+        rsc.seed = report::replication_seed(sc.seed, r);
+        let opts = RunOptions {
+            household_rows: false,
+            ..opts.clone()
+        };
+        let offset = sc.households * r as u64;
+        let res = engine::run(
+            &rsc,
+            &opts,
+            |_| Ok(()),
+            |done, _| {
+                if let Some(b) = &bar {
+                    b.set_position(offset + done);
+                }
+            },
+        )?;
+        reps.push(report::summarize(&rsc, &res));
+    }
+    report::add_replications(&mut summary, &reps);
+    drop(reps);
+    if let Some(b) = &bar {
+        b.finish_and_clear();
+    }
     staging.write("summary.json", report::summary_json(&summary).as_bytes())?;
     staging.write(
         "report.md",

@@ -34,6 +34,11 @@ pub enum Command {
         /// Scenario files or directories (default: scenarios/).
         paths: Vec<PathBuf>,
     },
+    /// How many households a real pilot needs to detect the simulated effect.
+    #[command(
+        after_help = "Examples:\n  toeslagenlab power scenarios/cautious-vs-standard.toml\n  toeslagenlab power scenarios/adjustable.toml --power 0.9 --alpha 0.01"
+    )]
+    Power(crate::power::PowerArgs),
     /// Print the rule parameters in force for a year, with their sources.
     #[command(after_help = "Examples:\n  toeslagenlab params\n  toeslagenlab params --year 2025")]
     Params {
@@ -63,6 +68,10 @@ pub struct RunArgs {
     /// Also write households.csv: one row per household × arm.
     #[arg(long)]
     pub households_csv: bool,
+    /// Independent replications (different seeds) for Monte Carlo standard errors
+    /// (overrides the scenario's `replications`).
+    #[arg(long, value_name = "N")]
+    pub replications: Option<u32>,
     /// Print nothing but errors.
     #[arg(long, short)]
     pub quiet: bool,

@@ -23,6 +23,7 @@ pub mod money;
 pub mod output;
 pub mod parameters;
 pub mod population;
+pub mod power;
 pub mod random;
 pub mod report;
 pub mod rules;

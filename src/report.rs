@@ -123,6 +123,10 @@ pub struct ArmSummary {
     pub metrics: Metrics,
     /// Metrics by household type.
     pub by_household_type: BTreeMap<String, Metrics>,
+    /// Monte Carlo standard error of each metric: the standard deviation of the metric across
+    /// independent replications (present when replications > 1).
+    #[serde(skip_serializing_if = "BTreeMap::is_empty")]
+    pub mc_standard_errors: BTreeMap<String, f64>,
     /// Households that took the offer by chosen percentage (adjustable arm).
     #[serde(skip_serializing_if = "BTreeMap::is_empty")]
     pub chosen_percentages: BTreeMap<String, u64>,
@@ -159,6 +163,9 @@ pub struct Comparison {
     pub p_value: Option<f64>,
     /// Method.
     pub method: String,
+    /// Monte Carlo standard error of the difference across replications (replications > 1).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub mc_se: Option<f64>,
 }
 
 /// The whole machine-readable summary (`summary.json`).
@@ -174,6 +181,9 @@ pub struct Summary {
     pub design: &'static str,
     /// Households simulated.
     pub households: u64,
+    /// Independent replications run (the metrics are those of the first, seeded with `seed`;
+    /// the others give Monte Carlo standard errors).
+    pub replications: u32,
     /// Primary high-reclaim threshold (€).
     pub high_reclaim_threshold: i64,
     /// Recalculation rule.
@@ -246,6 +256,7 @@ fn cmp(
         ci_high: ci_high.map(|x| round_like(metric, x)),
         p_value: p_value.map(|p| (p * 1e8).round() / 1e8),
         method,
+        mc_se: None,
     }
 }
 
@@ -306,6 +317,7 @@ pub fn summarize(sc: &Scenario, r: &RunResult) -> Summary {
                         )
                     })
                     .collect(),
+                mc_standard_errors: BTreeMap::new(),
                 chosen_percentages: match arm.policy {
                     AdvancePolicy::Adjustable { .. } => acc
                         .percentages
@@ -442,6 +454,8 @@ pub fn summarize(sc: &Scenario, r: &RunResult) -> Summary {
         }
         // Among households with a reclaim: descriptive differences (their groups differ per arm).
         comparisons.push(cmp(name, control, "mean_reclaim", "all", eur(c.mean_reclaim_among()), eur(t.mean_reclaim_among()), None, "difference of conditional means (households with a reclaim; no test: the groups differ by arm)"));
+        let boot =
+            inference::bootstrap_median_difference(&c.reclaims, &t.reclaims, sc.seed ^ i as u64);
         comparisons.push(cmp(
             name,
             control,
@@ -449,7 +463,7 @@ pub fn summarize(sc: &Scenario, r: &RunResult) -> Summary {
             "all",
             eur(c.reclaim_quantile(0.5).to_f64_euros()),
             eur(t.reclaim_quantile(0.5).to_f64_euros()),
-            None,
+            boot,
             "difference of exact medians (households with a reclaim)",
         ));
         comparisons.push(cmp(
@@ -508,6 +522,7 @@ pub fn summarize(sc: &Scenario, r: &RunResult) -> Summary {
         seed: sc.seed,
         design: sc.design.name(),
         households: sc.households,
+        replications: 1,
         high_reclaim_threshold: th[primary].whole_euros(),
         recalculation: sc.recalculation.name(),
         benefits: crate::rules::Benefit::ALL
@@ -526,6 +541,60 @@ pub fn summarize(sc: &Scenario, r: &RunResult) -> Summary {
             .into_iter()
             .map(|(k, _)| k)
             .collect(),
+    }
+}
+
+/// The seed of replication `r`: replication 0 uses the scenario seed itself.
+pub fn replication_seed(seed: u64, r: u32) -> u64 {
+    if r == 0 {
+        seed
+    } else {
+        crate::random::mix64(seed.wrapping_add(r as u64))
+    }
+}
+
+fn sample_sd(xs: &[f64]) -> f64 {
+    let n = xs.len() as f64;
+    if xs.len() < 2 {
+        return 0.0;
+    }
+    let m = xs.iter().sum::<f64>() / n;
+    (xs.iter().map(|x| (x - m).powi(2)).sum::<f64>() / (n - 1.0)).sqrt()
+}
+
+/// Adds Monte Carlo standard errors from replication summaries (`reps[0]` is `main` itself).
+pub fn add_replications(main: &mut Summary, reps: &[Summary]) {
+    main.replications = reps.len() as u32;
+    if reps.len() < 2 {
+        return;
+    }
+    for (name, arm) in main.arms.iter_mut() {
+        let values: Vec<serde_json::Value> = reps
+            .iter()
+            .filter_map(|r| r.arms.get(name))
+            .filter_map(|a| serde_json::to_value(&a.metrics).ok())
+            .collect();
+        if let Some(first) = values.first().and_then(|v| v.as_object()) {
+            for (k, v) in first {
+                if !v.is_number() || k == "households" {
+                    continue;
+                }
+                let xs: Vec<f64> = values.iter().filter_map(|v| v[k].as_f64()).collect();
+                arm.mc_standard_errors
+                    .insert(k.clone(), (sample_sd(&xs) * 1e6).round() / 1e6);
+            }
+        }
+    }
+    for (i, c) in main.comparisons.iter_mut().enumerate() {
+        let xs: Vec<f64> = reps
+            .iter()
+            .filter_map(|r| r.comparisons.get(i))
+            .filter(|rc| rc.metric == c.metric && rc.arm == c.arm && rc.population == c.population)
+            .map(|rc| rc.difference)
+            .collect();
+        if xs.len() == reps.len() {
+            c.mc_se = Some((sample_sd(&xs) * 1e6).round() / 1e6);
+        }
     }
 }
 
@@ -762,6 +831,38 @@ pub fn report_markdown(sc: &Scenario, s: &Summary) -> String {
         methods.into_iter().collect::<Vec<_>>().join("; ")
     );
 
+    if s.replications > 1 {
+        let _ = writeln!(o, "## Monte Carlo error\n");
+        let _ = writeln!(o, "The metrics above come from the run with seed {}. {} further independent replications (other seeds, same scenario) give the Monte Carlo standard error: how much a metric moves from one simulated population to another of the same size.\n", s.seed, s.replications - 1);
+        let _ = writeln!(o, "| metric | {} |", s.arm_order.join(" | "));
+        let _ = writeln!(o, "| --- |{}", " ---: |".repeat(s.arm_order.len()));
+        for (key, label, is_share) in [
+            ("reclaim_share", "share with a reclaim", true),
+            ("high_reclaim_share", "share with a high reclaim", true),
+            ("mean_reclaim", "mean reclaim", false),
+            ("median_reclaim", "median reclaim", false),
+            ("withheld_during_year", "withheld per household", false),
+        ] {
+            let cells: Vec<String> = s
+                .arm_order
+                .iter()
+                .map(|a| {
+                    let se = s.arms[a]
+                        .mc_standard_errors
+                        .get(key)
+                        .copied()
+                        .unwrap_or(0.0);
+                    if is_share {
+                        format!("± {:.2} pp", se * 100.0)
+                    } else {
+                        format!("± €{se:.2}")
+                    }
+                })
+                .collect();
+            let _ = writeln!(o, "| {} | {} |", label, cells.join(" | "));
+        }
+        let _ = writeln!(o);
+    }
     let _ = writeln!(o, "## Per arm\n");
     let _ = writeln!(o, "| metric | {} |", s.arm_order.join(" | "));
     let _ = writeln!(o, "| --- |{}", " ---: |".repeat(s.arm_order.len()));
