@@ -42,6 +42,8 @@ fn dispatch(cli: Cli) -> Result<()> {
         Command::Validate { paths } => validate_command(&paths),
         Command::Params { year } => params_command(year),
         Command::Power(args) => crate::power::power_command(&args),
+        Command::Check(args) => crate::check::check_command(&args),
+        Command::Diff(args) => crate::check::diff_command(&args),
     }
 }
 
@@ -81,7 +83,7 @@ pub fn run_command(args: &RunArgs) -> Result<PathBuf> {
     } else {
         None
     };
-    let replications = args.replications.unwrap_or(1).max(1);
+    let replications = args.replications.unwrap_or(sc.replications).max(1);
     let show_progress = !args.quiet && std::io::stderr().is_terminal();
     let total_work = sc.households * replications as u64;
     let bar = show_progress.then(|| {

@@ -34,6 +34,16 @@ pub enum Command {
         /// Scenario files or directories (default: scenarios/).
         paths: Vec<PathBuf>,
     },
+    /// Run scenarios and check their [[expect]] blocks and baselines (exit 1 if any fails).
+    #[command(
+        after_help = "Examples:\n  toeslagenlab check\n  toeslagenlab check scenarios/ --baseline scenarios/baselines/\n  toeslagenlab check scenarios/ --baseline scenarios/baselines/ --update\n  toeslagenlab check scenarios/cautious-vs-standard.toml --junit check.xml"
+    )]
+    Check(crate::check::CheckArgs),
+    /// Compare two summary.json files metric by metric, with Monte-Carlo-aware tolerances.
+    #[command(
+        after_help = "Examples:\n  toeslagenlab diff scenarios/baselines/adjustable.json output/adjustable/summary.json"
+    )]
+    Diff(crate::check::DiffArgs),
     /// How many households a real pilot needs to detect the simulated effect.
     #[command(
         after_help = "Examples:\n  toeslagenlab power scenarios/cautious-vs-standard.toml\n  toeslagenlab power scenarios/adjustable.toml --power 0.9 --alpha 0.01"

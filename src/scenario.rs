@@ -44,6 +44,8 @@ struct RawScenario {
     behaviour: Option<RawBehaviour>,
     #[serde(default)]
     parameters: BTreeMap<String, BTreeMap<String, toml::Value>>,
+    #[serde(default)]
+    expect: Vec<crate::check::RawExpect>,
 }
 
 #[derive(Deserialize)]
@@ -62,6 +64,8 @@ struct RawExperiment {
     high_reclaim_thresholds: Option<Vec<i64>>,
     #[serde(default)]
     recalculation: Option<String>,
+    #[serde(default)]
+    replications: Option<i64>,
 }
 
 #[derive(Deserialize)]
@@ -464,6 +468,10 @@ pub struct Scenario {
     pub params: Params,
     /// Parameter overrides the scenario makes.
     pub overrides: Vec<Override>,
+    /// Independent replications (Monte Carlo standard errors when > 1).
+    pub replications: u32,
+    /// Expectations checked by `toeslagenlab check`.
+    pub expectations: Vec<crate::check::Expectation>,
 }
 
 // ------------------------------------------------------------------------------------------
@@ -1002,10 +1010,28 @@ impl Validator {
             }
             None => None,
         };
+        let replications = match e.replications {
+            None => 1,
+            Some(r) if (1..=1000).contains(&r) => r as u32,
+            Some(r) => {
+                self.err(
+                    "experiment.replications",
+                    format!("found {r}; allowed 1 to 1000"),
+                );
+                1
+            }
+        };
+        let arm_names: Vec<String> = arms.iter().map(|a| a.name.clone()).collect();
+        let expectations =
+            crate::check::validate_expectations(&raw.expect, &arm_names, &mut |k, m| {
+                self.err(k, m)
+            });
         if !self.problems.is_empty() {
             return None;
         }
         Some(Scenario {
+            replications,
+            expectations,
             path: path.to_path_buf(),
             sha256,
             name,

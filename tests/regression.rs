@@ -1,0 +1,148 @@
+//! `check` and `diff`: scenario regression as CI uses it.
+
+mod common;
+use common::*;
+use predicates::prelude::*;
+
+fn with_expect(extra: &str) -> String {
+    format!("{SMALL}\n{extra}\n")
+}
+
+#[test]
+fn shipped_baselines_hold_under_a_different_seed() {
+    bin()
+        .args([
+            "check",
+            "scenarios/",
+            "--baseline",
+            "scenarios/baselines/",
+            "--seed",
+            "777",
+        ])
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("0 failed"));
+}
+
+#[test]
+fn a_meaningful_parameter_change_fails_the_baseline_and_says_what_moved() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path().join("sc");
+    std::fs::create_dir(&dir).unwrap();
+    let base = tmp.path().join("baselines");
+    let text = SMALL.replace("households = 3000", "households = 20000");
+    scenario(&dir, "small.toml", &text);
+    bin()
+        .arg("check")
+        .arg(&dir)
+        .arg("--baseline")
+        .arg(&base)
+        .arg("--update")
+        .assert()
+        .success();
+    assert!(base.join("small.json").is_file());
+    // Same scenario, other seed: within tolerance.
+    bin()
+        .arg("check")
+        .arg(&dir)
+        .arg("--baseline")
+        .arg(&base)
+        .args(["--seed", "5"])
+        .assert()
+        .success();
+    // A reform that lowers zorgtoeslag for everyone above the threshold.
+    scenario(
+        &dir,
+        "small.toml",
+        &format!("{text}\n[parameters.zorgtoeslag]\nnormpremie_rate_above = 0.20\n"),
+    );
+    let junit = tmp.path().join("j.xml");
+    bin()
+        .arg("check")
+        .arg(&dir)
+        .arg("--baseline")
+        .arg(&base)
+        .arg("--junit")
+        .arg(&junit)
+        .assert()
+        .code(1)
+        .stdout(predicate::str::contains("FAIL: moved from"))
+        .stdout(predicate::str::contains("standard errors"))
+        .stdout(predicate::str::contains(
+            "arms.control.mean_definitive_award",
+        ));
+    let xml = std::fs::read_to_string(junit).unwrap();
+    assert!(xml.contains("<testsuite") && xml.contains("<failure"));
+}
+
+#[test]
+fn expectations_pass_fail_and_bad_metrics() {
+    let tmp = tempfile::tempdir().unwrap();
+    let ok = scenario(tmp.path(), "ok.toml", &with_expect("[[expect]]\ncompare = \"cautious\"\nvs = \"control\"\nmetric = \"reclaim_share\"\ndirection = \"decrease\"\nsignificant = true\n"));
+    bin()
+        .arg("check")
+        .arg(&ok)
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("ok"));
+    let bad = scenario(
+        tmp.path(),
+        "fail.toml",
+        &with_expect("[[expect]]\narm = \"cautious\"\nmetric = \"reclaim_share\"\nmax = 0.001\n"),
+    );
+    bin()
+        .arg("check")
+        .arg(&bad)
+        .assert()
+        .code(1)
+        .stdout(predicate::str::contains("FAIL"));
+    let unknown = scenario(
+        tmp.path(),
+        "unknown.toml",
+        &with_expect("[[expect]]\narm = \"cautious\"\nmetric = \"reclaim_shar\"\nmax = 0.3\n"),
+    );
+    bin()
+        .arg("check")
+        .arg(&unknown)
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("unknown metric `reclaim_shar`"))
+        .stderr(predicate::str::contains(
+            "valid arm metrics: reclaim_share, high_reclaim_share",
+        ))
+        .stderr(predicate::str::contains("did you mean `reclaim_share`"));
+    let out = bin()
+        .arg("check")
+        .arg(&ok)
+        .arg("--json")
+        .assert()
+        .success()
+        .get_output()
+        .stdout
+        .clone();
+    let v: serde_json::Value = serde_json::from_slice(&out).unwrap();
+    assert_eq!(v["failed"], 0);
+    assert_eq!(v["checks"][0]["pass"], true);
+}
+
+#[test]
+fn diff_compares_two_runs() {
+    let tmp = tempfile::tempdir().unwrap();
+    let sc = scenario(tmp.path(), "s.toml", SMALL);
+    run_to(&sc, &tmp.path().join("a"), &["--replications", "3"]);
+    run_to(
+        &sc,
+        &tmp.path().join("b"),
+        &["--replications", "3", "--seed", "9"],
+    );
+    let a = tmp.path().join("a/summary.json");
+    let b = tmp.path().join("b/summary.json");
+    bin()
+        .arg("diff")
+        .arg(&a)
+        .arg(&a)
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("0 moved"));
+    bin().arg("diff").arg(&a).arg(&b).assert().success();
+}
