@@ -156,6 +156,7 @@ fn situation(h: &Household, view: View, month: u8, applicant: Money) -> Situatio
         children,
         assets: h.assets,
         income,
+        ..Situation::default()
     }
 }
 
@@ -570,7 +571,11 @@ mod tests {
             .iter()
             .map(|(m, a)| KnowledgeState {
                 from_month: *m,
-                award: [Money::euros(*a), Money::ZERO],
+                award: {
+                    let mut x = [Money::ZERO; N_BENEFITS];
+                    x[0] = Money::euros(*a);
+                    x
+                },
             })
             .collect()
     }

@@ -954,7 +954,8 @@ impl Validator {
         let arms = self.arms(&raw.arms, design);
 
         // --- population
-        let pop = self.population(raw.population.unwrap_or_default());
+        let explicit_benefits = raw.population.as_ref().and_then(|p| p.benefits.clone());
+        let mut pop = self.population(raw.population.unwrap_or_default());
         let shocks = match &raw.shocks {
             Some(s) => self.shocks(s),
             None => default_shocks(),
@@ -1002,6 +1003,9 @@ impl Validator {
             }
             None => None,
         };
+        if let Some(p) = &params {
+            self.benefits_available(p, &mut pop, explicit_benefits.as_deref());
+        }
         if !self.problems.is_empty() {
             return None;
         }
@@ -1024,6 +1028,31 @@ impl Validator {
             params: params?,
             overrides,
         })
+    }
+
+    /// A benefit listed in `population.benefits` must be computable for the year (else an error
+    /// quoting the parameter file's reason); without a list, the default is every benefit the
+    /// year can compute (the report's benefits line says which).
+    fn benefits_available(
+        &mut self,
+        p: &Params,
+        pop: &mut Population,
+        explicit: Option<&[String]>,
+    ) {
+        for b in Benefit::ALL {
+            if !pop.benefits[b.index()] {
+                continue;
+            }
+            if let Err(reason) = b.available(p) {
+                match explicit {
+                    Some(list) => {
+                        let i = list.iter().position(|x| x == b.name()).unwrap_or(0);
+                        self.err(format!("population.benefits[{i}]"), reason.to_string());
+                    }
+                    None => pop.benefits[b.index()] = false,
+                }
+            }
+        }
     }
 
     fn arms(&mut self, raw: &[RawArm], design: Design) -> Vec<Arm> {
@@ -1258,7 +1287,10 @@ impl Validator {
                 if list.is_empty() {
                     self.err(
                         "population.benefits",
-                        "no benefits; allowed: zorgtoeslag, kindgebonden_budget",
+                        format!(
+                            "no benefits; allowed: {}",
+                            Benefit::ALL.map(|b| b.name()).join(", ")
+                        ),
                     );
                 }
                 for (i, b) in list.iter().enumerate() {
@@ -1697,6 +1729,24 @@ takeup = 0.68
             e.contains("did you mean `zorgtoeslag.normpremie_rate_above`"),
             "{e}"
         );
+    }
+
+    #[test]
+    fn default_benefits_are_all_the_year_can_compute() {
+        let s = parse(MIN).unwrap();
+        assert_eq!(s.population.benefits, [true; N_BENEFITS]);
+        let s = parse(&MIN.replace("year = 2026", "year = 2025")).unwrap();
+        assert!(!s.population.benefits[Benefit::Huurtoeslag.index()]);
+        assert!(s.population.benefits[Benefit::Kinderopvangtoeslag.index()]);
+    }
+
+    #[test]
+    fn a_benefit_the_year_cannot_compute_is_refused_with_the_reason() {
+        let text = MIN.replace("year = 2026", "year = 2024")
+            + "\n[population]\nbenefits = [\"zorgtoeslag\", \"kinderopvangtoeslag\"]\n";
+        let e = parse(&text).unwrap_err().to_string();
+        assert!(e.contains("population.benefits[1]"), "{e}");
+        assert!(e.contains("percentage table"), "{e}");
     }
 
     #[test]
