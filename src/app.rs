@@ -41,6 +41,11 @@ fn dispatch(cli: Cli) -> Result<()> {
         Command::Run(args) => run_command(&args).map(|_| ()),
         Command::Validate { paths } => validate_command(&paths),
         Command::Params { year } => params_command(year),
+        Command::Calc(args) => {
+            let out = crate::calc::run(&args)?;
+            let _ = std::io::stdout().lock().write_all(out.as_bytes());
+            Ok(())
+        }
     }
 }
 
