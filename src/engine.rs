@@ -127,9 +127,15 @@ fn situation(h: &Household, view: View, month: u8, applicant: Money) -> Situatio
         View::Actual => h.partner_income,
         View::Known(_) => h.estimated_partner_income,
     };
+    // Childcare: the agency pays advances on the household's estimate; the definitive award
+    // uses the hours and prices the provider reports (RULES.md §3).
+    let care = match view {
+        View::Actual => &h.care_actual,
+        View::Known(_) => &h.care_estimate,
+    };
     let mut children = Children::NONE;
-    for c in h.children() {
-        children.push(c.age + u8::from(month >= c.birthday));
+    for (i, c) in h.children().iter().enumerate() {
+        children.push_with_care(c.age + u8::from(month >= c.birthday), care[i]);
     }
     for e in h.events() {
         if !visible(view, e.known_from) || e.month >= month {
@@ -156,7 +162,8 @@ fn situation(h: &Household, view: View, month: u8, applicant: Money) -> Situatio
         children,
         assets: h.assets,
         income,
-        ..Situation::default()
+        rent: h.rent,
+        co_residents: h.co_residents,
     }
 }
 
