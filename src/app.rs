@@ -44,6 +44,11 @@ fn dispatch(cli: Cli) -> Result<()> {
         Command::Power(args) => crate::power::power_command(&args),
         Command::Check(args) => crate::check::check_command(&args),
         Command::Diff(args) => crate::check::diff_command(&args),
+        Command::Calc(args) => {
+            let out = crate::calc::run(&args)?;
+            let _ = std::io::stdout().lock().write_all(out.as_bytes());
+            Ok(())
+        }
     }
 }
 
@@ -264,7 +269,7 @@ fn params_command(year: u16) -> Result<()> {
         for (k, p) in params {
             let _ = writeln!(
                 out,
-                "  {:<28} {:>12} {:<10} {}{}",
+                "  {:<34} {:>12} {:<10} {}{}",
                 k,
                 p.value.to_string(),
                 p.unit,
@@ -273,6 +278,53 @@ fn params_command(year: u16) -> Result<()> {
             );
         }
         let _ = writeln!(out);
+    }
+    for (name, t) in &set.tables {
+        let _ = writeln!(
+            out,
+            "[{name}] {} rows, {}\n  {}{}",
+            t.rows.len(),
+            t.summary.unit.trim_start_matches("table rows; "),
+            if t.summary.uncertain {
+                "[uncertain] "
+            } else {
+                ""
+            },
+            t.summary.source
+        );
+        let _ = writeln!(
+            out,
+            "  {:>8} {:>8} {:>7} {:>7}  remarks",
+            "from", "to", "first", "next"
+        );
+        for r in &t.rows {
+            let pct = |d: rust_decimal::Decimal| {
+                format!("{}%", (d * rust_decimal::Decimal::from(100)).normalize())
+            };
+            let mut remarks = Vec::new();
+            if r.next_interpolated {
+                remarks.push("next interpolated".to_string());
+            }
+            if r.bounds_interpolated {
+                remarks.push("bounds guessed".to_string());
+            }
+            if let Some(n) = &r.note {
+                remarks.push(n.clone());
+            }
+            let _ = writeln!(
+                out,
+                "  {:>8} {:>8} {:>7} {:>7}  {}",
+                r.from,
+                r.to.map_or("and up".to_string(), |t| t.to_string()),
+                pct(r.first),
+                pct(r.next),
+                remarks.join("; ")
+            );
+        }
+        let _ = writeln!(out);
+    }
+    for (benefit, reason) in &set.unavailable {
+        let _ = writeln!(out, "[{benefit}] not available for {year}: {reason}");
     }
     Ok(())
 }

@@ -56,6 +56,11 @@ pub enum Command {
         #[arg(long, default_value_t = 2026)]
         year: u16,
     },
+    /// Compute one household's benefits for a year, with the building blocks and sources.
+    #[command(
+        after_help = "Examples:\n  toeslagenlab calc --year 2026 --income 30000\n  toeslagenlab calc --income 30000 --json\n  toeslagenlab calc --income 24000 --partner-income 12000 --rent 750 --child 3:dagopvang:120:10.50 --child 8:bso:40:9.50\n  toeslagenlab calc --household my-household.toml"
+    )]
+    Calc(crate::calc::CalcArgs),
 }
 
 /// Options of `run`.

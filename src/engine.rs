@@ -127,9 +127,15 @@ fn situation(h: &Household, view: View, month: u8, applicant: Money) -> Situatio
         View::Actual => h.partner_income,
         View::Known(_) => h.estimated_partner_income,
     };
+    // Childcare: the agency pays advances on the household's estimate; the definitive award
+    // uses the hours and prices the provider reports (RULES.md §3).
+    let care = match view {
+        View::Actual => &h.care_actual,
+        View::Known(_) => &h.care_estimate,
+    };
     let mut children = Children::NONE;
-    for c in h.children() {
-        children.push(c.age + u8::from(month >= c.birthday));
+    for (i, c) in h.children().iter().enumerate() {
+        children.push_with_care(c.age + u8::from(month >= c.birthday), care[i]);
     }
     for e in h.events() {
         if !visible(view, e.known_from) || e.month >= month {
@@ -156,6 +162,8 @@ fn situation(h: &Household, view: View, month: u8, applicant: Money) -> Situatio
         children,
         assets: h.assets,
         income,
+        rent: h.rent,
+        co_residents: h.co_residents,
     }
 }
 
@@ -570,7 +578,11 @@ mod tests {
             .iter()
             .map(|(m, a)| KnowledgeState {
                 from_month: *m,
-                award: [Money::euros(*a), Money::ZERO],
+                award: {
+                    let mut x = [Money::ZERO; N_BENEFITS];
+                    x[0] = Money::euros(*a);
+                    x
+                },
             })
             .collect()
     }

@@ -14,6 +14,7 @@
 
 pub mod app;
 pub mod behaviour;
+pub mod calc;
 pub mod check;
 pub mod cli;
 pub mod engine;

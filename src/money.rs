@@ -82,6 +82,12 @@ impl Money {
         Money::euros(fine.div_euclid(FINE_PER_EURO) as i64)
     }
 
+    /// `self × rate`, rounded down to the cent (synthetic input quantities such as a drawn
+    /// hourly price; not used for awards).
+    pub fn mul_rate_floor_cents(self, rate: Rate) -> Money {
+        Money(self.mul_rate(rate).0.div_euclid(RATE_SCALE as i128) as i64)
+    }
+
     /// The amount as `f64` euros, for statistics and charts only (never for results).
     pub fn to_f64_euros(self) -> f64 {
         self.0 as f64 / CENTS_PER_EURO as f64

@@ -14,6 +14,7 @@ use std::str::FromStr;
 
 /// The parameter files shipped in the binary, by year.
 const EMBEDDED: &[(u16, &str)] = &[
+    (2024, include_str!("../parameters/2024.toml")),
     (2025, include_str!("../parameters/2025.toml")),
     (2026, include_str!("../parameters/2026.toml")),
 ];
@@ -48,13 +49,131 @@ struct RawParam {
     uncertain: bool,
 }
 
-/// All parameters of one benefit year, grouped (`zorgtoeslag`, `kindgebonden_budget`, `awir`).
+/// All parameters of one benefit year, grouped (`zorgtoeslag`, `huurtoeslag`,
+/// `kinderopvangtoeslag`, `kindgebonden_budget`, `awir`), plus tables such as the childcare
+/// percentage table.
 #[derive(Clone, Debug)]
 pub struct ParameterSet {
     /// The benefit year.
     pub year: u16,
     /// group → key → parameter.
     pub groups: BTreeMap<String, BTreeMap<String, Param>>,
+    /// Tables by name (`kinderopvangtoeslag_table`).
+    pub tables: BTreeMap<String, PercentageTable>,
+    /// Benefits the file says it cannot compute (`[meta.unavailable]`), with the reason.
+    pub unavailable: BTreeMap<String, String>,
+}
+
+/// The name of the childcare percentage table in a parameter file.
+pub const KOT_TABLE: &str = "kinderopvangtoeslag_table";
+
+/// One row of a percentage table: an income band and the two percentages.
+#[derive(Clone, Debug, Serialize)]
+pub struct TableRow {
+    /// Lowest joint assessed income of the band, whole euros (inclusive).
+    pub from: i64,
+    /// Highest income of the band, whole euros (inclusive); `None` for the last, open band.
+    pub to: Option<i64>,
+    /// Percentage for the first child (fraction).
+    pub first: Decimal,
+    /// Percentage for every further child (fraction).
+    pub next: Decimal,
+    /// The next-children value is an interpolation between anchors, not a found value.
+    pub next_interpolated: bool,
+    /// The band's bounds are guessed (equal-width), not found.
+    pub bounds_interpolated: bool,
+    /// A remark on this row (which alternative was chosen, and why).
+    pub note: Option<String>,
+}
+
+/// A table of income bands with its provenance. `summary` carries the unit, source and the
+/// `uncertain` flag, so the table shows up in [`ParameterSet::uncertain`] (and so in every
+/// report's assumptions) like any uncertain scalar; its value is the number of rows.
+#[derive(Clone, Debug, Serialize)]
+pub struct PercentageTable {
+    /// The rows, ascending and contiguous from 0.
+    pub rows: Vec<TableRow>,
+    /// Provenance: value = number of rows, unit, source, uncertain.
+    pub summary: Param,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawTable {
+    unit: String,
+    source: String,
+    #[serde(default)]
+    uncertain: bool,
+    rows: Vec<RawRow>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawRow {
+    from: i64,
+    #[serde(default)]
+    to: Option<i64>,
+    first: toml::Value,
+    next: toml::Value,
+    #[serde(default)]
+    next_interpolated: bool,
+    #[serde(default)]
+    bounds_interpolated: bool,
+    #[serde(default)]
+    note: Option<String>,
+}
+
+fn parse_table(name: &str, raw: RawTable) -> Result<PercentageTable, String> {
+    let mut rows = Vec::with_capacity(raw.rows.len());
+    let mut expect_from = 0i64;
+    let n = raw.rows.len();
+    for (i, r) in raw.rows.into_iter().enumerate() {
+        let at = format!("{name}.rows[{i}]");
+        if r.from != expect_from {
+            return Err(format!(
+                "{at}: `from` = {} but the previous band ends at {}; bands must be contiguous from 0",
+                r.from,
+                expect_from - 1
+            ));
+        }
+        match (r.to, i + 1 == n) {
+            (Some(to), _) if to < r.from => {
+                return Err(format!("{at}: `to` = {to} is below `from` = {}", r.from))
+            }
+            (Some(to), _) => expect_from = to + 1,
+            (None, true) => {}
+            (None, false) => return Err(format!("{at}: only the last band may leave out `to`")),
+        }
+        let frac = |v: &toml::Value, k: &str| -> Result<Decimal, String> {
+            let d = decimal_from_toml(v).ok_or_else(|| format!("{at}.{k}: must be a number"))?;
+            if d.is_sign_negative() || d > Decimal::ONE {
+                return Err(format!("{at}.{k}: a fraction between 0 and 1, found {d}"));
+            }
+            Ok(d)
+        };
+        rows.push(TableRow {
+            from: r.from,
+            to: r.to,
+            first: frac(&r.first, "first")?,
+            next: frac(&r.next, "next")?,
+            next_interpolated: r.next_interpolated,
+            bounds_interpolated: r.bounds_interpolated,
+            note: r.note,
+        });
+    }
+    if rows.is_empty() {
+        return Err(format!("{name}: the table has no rows"));
+    }
+    Ok(PercentageTable {
+        summary: Param {
+            value: Decimal::from(rows.len()),
+            unit: format!("table rows; {}", raw.unit),
+            source: raw.source,
+            uncertain: raw.uncertain,
+            overridden_from: None,
+        },
+        rows,
+    })
 }
 
 /// A scenario's change to one parameter.
@@ -109,13 +228,30 @@ impl ParameterSet {
     pub fn parse(year: u16, text: &str) -> Result<ParameterSet, String> {
         let doc: toml::Table = toml::from_str(text).map_err(|e| e.to_string())?;
         let mut groups = BTreeMap::new();
+        let mut tables = BTreeMap::new();
+        let mut unavailable = BTreeMap::new();
         for (group, table) in doc {
             if group == "meta" {
+                if let Some(u) = table.get("unavailable").and_then(|u| u.as_table()) {
+                    for (benefit, reason) in u {
+                        let reason = reason.as_str().ok_or_else(|| {
+                            format!("meta.unavailable.{benefit}: must be a text giving the reason")
+                        })?;
+                        unavailable.insert(benefit.clone(), reason.to_string());
+                    }
+                }
                 continue;
             }
             let table = table
                 .as_table()
                 .ok_or_else(|| format!("[{group}] must be a table"))?;
+            if table.contains_key("rows") {
+                let raw: RawTable = toml::Value::Table(table.clone())
+                    .try_into()
+                    .map_err(|e| format!("{group}: {e}"))?;
+                tables.insert(group.clone(), parse_table(&group, raw)?);
+                continue;
+            }
             let mut params = BTreeMap::new();
             for (key, raw) in table {
                 let raw: RawParam = raw
@@ -137,7 +273,12 @@ impl ParameterSet {
             }
             groups.insert(group, params);
         }
-        Ok(ParameterSet { year, groups })
+        Ok(ParameterSet {
+            year,
+            groups,
+            tables,
+            unavailable,
+        })
     }
 
     /// Looks a parameter up.
@@ -160,6 +301,12 @@ impl ParameterSet {
         key: &str,
         value: Decimal,
     ) -> Result<Override, String> {
+        if self.tables.contains_key(group) {
+            return Err(format!(
+                "`{group}` is a table of income bands; a scenario cannot override it value by value (edit a copy of parameters/{}.toml instead)",
+                self.year
+            ));
+        }
         let Some(g) = self.groups.get_mut(group) else {
             return Err(format!(
                 "unknown parameter group `{group}`; groups for {}: {}",
@@ -193,7 +340,8 @@ impl ParameterSet {
         Ok(ov)
     }
 
-    /// Parameters marked uncertain, as `group.key`.
+    /// Parameters marked uncertain, as `group.key`, then uncertain tables by name (their
+    /// summary: value = number of rows, source = provenance).
     pub fn uncertain(&self) -> Vec<(String, &Param)> {
         self.groups
             .iter()
@@ -201,6 +349,71 @@ impl ParameterSet {
                 ps.iter()
                     .filter(|(_, p)| p.uncertain)
                     .map(move |(k, p)| (format!("{g}.{k}"), p))
+            })
+            .chain(
+                self.tables
+                    .iter()
+                    .filter(|(_, t)| t.summary.uncertain)
+                    .map(|(name, t)| (name.clone(), &t.summary)),
+            )
+            .collect()
+    }
+
+    /// `Ok(())` when the file has what `benefit` (a group name) needs; else the reason.
+    pub fn availability(&self, benefit: &str) -> Result<(), String> {
+        if let Some(reason) = self.unavailable.get(benefit) {
+            return Err(format!(
+                "{benefit} cannot be computed for {}: {reason}",
+                self.year
+            ));
+        }
+        if !self.groups.contains_key(benefit) {
+            return Err(format!(
+                "{benefit} cannot be computed for {}: parameters/{}.toml has no [{benefit}] values",
+                self.year, self.year
+            ));
+        }
+        if benefit == "kinderopvangtoeslag" && !self.tables.contains_key(KOT_TABLE) {
+            return Err(format!(
+                "kinderopvangtoeslag cannot be computed for {}: parameters/{}.toml has no [{KOT_TABLE}]",
+                self.year, self.year
+            ));
+        }
+        Ok(())
+    }
+
+    /// A group's typed view when the benefit is available; the reason when it is not. A
+    /// group that is present but incomplete is an error of the file (`Err` outside).
+    fn optional<T>(
+        &self,
+        benefit: &str,
+        build: impl FnOnce() -> Result<T, String>,
+    ) -> Result<Result<T, String>, String> {
+        match self.availability(benefit) {
+            Ok(()) => build().map(Ok),
+            Err(reason) => Ok(Err(reason)),
+        }
+    }
+
+    fn kot_table(&self) -> Result<Vec<KotRow>, String> {
+        let t = self
+            .tables
+            .get(KOT_TABLE)
+            .ok_or_else(|| format!("parameters for {} lack `{KOT_TABLE}`", self.year))?;
+        t.rows
+            .iter()
+            .enumerate()
+            .map(|(i, r)| {
+                let rate = |d: Decimal, k: &str| {
+                    Rate::from_decimal(d).ok_or_else(|| {
+                        format!("{KOT_TABLE}.rows[{i}].{k} = {d} has more than 9 decimals")
+                    })
+                };
+                Ok(KotRow {
+                    from: Money::euros(r.from),
+                    first: rate(r.first, "first")?,
+                    next: rate(r.next, "next")?,
+                })
             })
             .collect()
     }
@@ -258,6 +471,43 @@ impl ParameterSet {
                 asset_limit_single: self.money("kindgebonden_budget", "asset_limit_single")?,
                 asset_limit_partners: self.money("kindgebonden_budget", "asset_limit_partners")?,
             },
+            huurtoeslag: self.optional("huurtoeslag", || {
+                let g = "huurtoeslag";
+                Ok(HuurtoeslagParams {
+                    basishuur_single: self.money(g, "basishuur_single")?,
+                    basishuur_multi: self.money(g, "basishuur_multi")?,
+                    kwaliteitskortingsgrens: self.money(g, "kwaliteitskortingsgrens")?,
+                    aftoppingsgrens_low: self.money(g, "aftoppingsgrens_low")?,
+                    aftoppingsgrens_high: self.money(g, "aftoppingsgrens_high")?,
+                    aftoppingsgrens_high_from_persons: self
+                        .count(g, "aftoppingsgrens_high_from_persons")?,
+                    rekengrens: self.money(g, "rekengrens")?,
+                    rate_a: self.rate(g, "rate_a")?,
+                    rate_b: self.rate(g, "rate_b")?,
+                    rate_c: self.rate(g, "rate_c")?,
+                    ijkpunt_single: self.money(g, "ijkpunt_single")?,
+                    ijkpunt_multi: self.money(g, "ijkpunt_multi")?,
+                    phase_rate_single: self.rate(g, "phase_rate_single")?,
+                    phase_rate_multi: self.rate(g, "phase_rate_multi")?,
+                    asset_limit_single: self.money(g, "asset_limit_single")?,
+                    asset_limit_partners: self.money(g, "asset_limit_partners")?,
+                    co_resident_exempt_income: self.money(g, "co_resident_exempt_income")?,
+                    co_resident_exempt_below_age: self.count(g, "co_resident_exempt_below_age")?,
+                    months_per_year: self.count(g, "months_per_year")?,
+                })
+            })?,
+            kinderopvangtoeslag: self.optional("kinderopvangtoeslag", || {
+                let g = "kinderopvangtoeslag";
+                Ok(KinderopvangtoeslagParams {
+                    max_price: [
+                        self.money(g, "max_price_dagopvang")?,
+                        self.money(g, "max_price_bso")?,
+                        self.money(g, "max_price_gastouder")?,
+                    ],
+                    max_hours_per_month: self.count(g, "max_hours_per_month")?,
+                    table: self.kot_table()?,
+                })
+            })?,
             awir: AwirParams {
                 minimum_award: self.money("awir", "minimum_award")?,
                 small_reclaim_threshold: self.money("awir", "small_reclaim_threshold")?,
@@ -277,6 +527,10 @@ pub struct Params {
     pub zorgtoeslag: ZorgtoeslagParams,
     /// Kindgebonden budget.
     pub kindgebonden_budget: KindgebondenBudgetParams,
+    /// Huurtoeslag, or why it cannot be computed for this year.
+    pub huurtoeslag: Result<HuurtoeslagParams, String>,
+    /// Kinderopvangtoeslag, or why it cannot be computed for this year.
+    pub kinderopvangtoeslag: Result<KinderopvangtoeslagParams, String>,
     /// Awir procedure.
     pub awir: AwirParams,
 }
@@ -323,6 +577,84 @@ pub struct KindgebondenBudgetParams {
     pub asset_limit_partners: Money,
 }
 
+/// Huurtoeslag parameters, 2026 structure (RULES.md §2). Amounts per month unless named
+/// otherwise.
+#[derive(Clone, Debug)]
+pub struct HuurtoeslagParams {
+    /// Basishuur, one-person household.
+    pub basishuur_single: Money,
+    /// Basishuur, multi-person household.
+    pub basishuur_multi: Money,
+    /// Kwaliteitskortingsgrens (end of part A).
+    pub kwaliteitskortingsgrens: Money,
+    /// Aftoppingsgrens for smaller households (end of part B).
+    pub aftoppingsgrens_low: Money,
+    /// Aftoppingsgrens for larger households.
+    pub aftoppingsgrens_high: Money,
+    /// Household size from which the higher aftoppingsgrens applies.
+    pub aftoppingsgrens_high_from_persons: i64,
+    /// Rekengrens: the rent counted is capped here.
+    pub rekengrens: Money,
+    /// Share of part A paid.
+    pub rate_a: Rate,
+    /// Share of part B paid.
+    pub rate_b: Rate,
+    /// Share of part C paid.
+    pub rate_c: Rate,
+    /// Income ijkpunt per year, one-person household.
+    pub ijkpunt_single: Money,
+    /// Income ijkpunt per year, multi-person household.
+    pub ijkpunt_multi: Money,
+    /// Income phase-out rate, one-person household.
+    pub phase_rate_single: Rate,
+    /// Income phase-out rate, multi-person household.
+    pub phase_rate_multi: Rate,
+    /// Asset limit, single.
+    pub asset_limit_single: Money,
+    /// Asset limit, with partner.
+    pub asset_limit_partners: Money,
+    /// Annual income of a young co-resident that does not count.
+    pub co_resident_exempt_income: Money,
+    /// Co-residents younger than this get the exempt amount.
+    pub co_resident_exempt_below_age: i64,
+    /// Months in the year: annual = this × monthly (then Awir rounding).
+    pub months_per_year: i64,
+}
+
+/// One income band of the childcare percentage table, in typed form.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct KotRow {
+    /// Lowest joint assessed income of the band.
+    pub from: Money,
+    /// Percentage for the first child.
+    pub first: Rate,
+    /// Percentage for every further child.
+    pub next: Rate,
+}
+
+/// Kinderopvangtoeslag parameters (RULES.md §3).
+#[derive(Clone, Debug)]
+pub struct KinderopvangtoeslagParams {
+    /// Maximum hourly price by type, in [`crate::rules::CareType`] order (dagopvang, bso,
+    /// gastouder).
+    pub max_price: [Money; 3],
+    /// Hours per child per month that count at most.
+    pub max_hours_per_month: i64,
+    /// The percentage table, ascending by `from` (contiguous from 0).
+    pub table: Vec<KotRow>,
+}
+
+impl KinderopvangtoeslagParams {
+    /// The band for a joint assessed income: the last row whose `from` ≤ the income in whole
+    /// euros (bands are inclusive whole-euro ranges, so cents below the next bound stay in the
+    /// band).
+    pub fn row(&self, income: Money) -> KotRow {
+        let euros = Money::euros(income.0.div_euclid(crate::money::CENTS_PER_EURO));
+        let i = self.table.partition_point(|r| r.from <= euros);
+        self.table[i.saturating_sub(1)]
+    }
+}
+
 /// Awir procedure parameters (RULES.md §5).
 #[derive(Clone, Debug)]
 pub struct AwirParams {
@@ -352,6 +684,31 @@ mod tests {
                 }
             }
         }
+    }
+
+    #[test]
+    fn the_reconstructed_childcare_table_is_listed_as_uncertain() {
+        for y in [2025, 2026] {
+            let set = ParameterSet::for_year(y).unwrap();
+            let u = set.uncertain();
+            let (_, p) = u
+                .iter()
+                .find(|(k, _)| k == KOT_TABLE)
+                .expect("table in the uncertain list");
+            assert!(p.source.contains("RECONSTRUCTED"), "{}", p.source);
+        }
+        let mut set = ParameterSet::for_year(2026).unwrap();
+        let e = set
+            .apply_override(KOT_TABLE, "rows", Decimal::ONE)
+            .unwrap_err();
+        assert!(e.contains("table"), "{e}");
+    }
+
+    #[test]
+    fn a_gap_in_a_table_is_an_error() {
+        let text = "[t]\nunit = \"x\"\nsource = \"s\"\nrows = [ { from = 0, to = 10, first = 0.5, next = 0.5 }, { from = 12, first = 0.4, next = 0.4 } ]\n";
+        let e = ParameterSet::parse(2026, text).unwrap_err();
+        assert!(e.contains("t.rows[1]") && e.contains("contiguous"), "{e}");
     }
 
     #[test]

@@ -8,7 +8,7 @@
 use crate::events::{self, Event, MAX_EVENTS};
 use crate::money::{Money, Rate};
 use crate::random::{sample, stream, weighted_index, Purpose};
-use crate::rules::MAX_CHILDREN;
+use crate::rules::{Care, CareType, CoResident, CoResidents, MAX_CHILDREN};
 use crate::scenario::Scenario;
 use rand::RngExt;
 
@@ -44,6 +44,14 @@ pub struct Household {
     pub n_children: u8,
     /// Assets on 1 January (joint).
     pub assets: Money,
+    /// Monthly rent (kale huur); zero for households that do not rent.
+    pub rent: Money,
+    /// Co-residents (their income counts for rent benefit).
+    pub co_residents: CoResidents,
+    /// Childcare each child actually uses (what the provider reports: the definitive award).
+    pub care_actual: [Option<Care>; MAX_CHILDREN],
+    /// The household's estimate of each child's childcare (the advance).
+    pub care_estimate: [Option<Care>; MAX_CHILDREN],
     /// Changes during the year.
     pub events: [Event; MAX_EVENTS],
     /// Number of changes.
@@ -102,6 +110,9 @@ pub fn generate(sc: &Scenario, id: u64) -> Household {
     let asset_draw = euros(sample(&pop.assets, &mut rng));
     let assets = if has_assets { asset_draw } else { Money::ZERO };
 
+    let (rent, co_residents, care_actual, care_estimate) =
+        housing_and_care(sc, id, &children[..n_children as usize]);
+
     let mut ev = [EMPTY_EVENT; MAX_EVENTS];
     let n_events = events::draw(sc, id, partner, &mut ev);
     crate::behaviour::draw_reporting(sc, id, &mut ev[..n_events]);
@@ -120,7 +131,85 @@ pub fn generate(sc: &Scenario, id: u64) -> Household {
         children,
         n_children,
         assets,
+        rent,
+        co_residents,
+        care_actual,
+        care_estimate,
         events: ev,
         n_events: n_events as u8,
     }
+}
+
+type CareArray = [Option<Care>; MAX_CHILDREN];
+
+/// Rent, co-residents and childcare, from the household's own `Housing` stream (so these draws
+/// never shift the composition and income draws). Every draw is made whether or not it is used.
+///
+/// Childcare: a child up to `childcare_max_age` uses care with probability `childcare_share`;
+/// type by age (0–3 day care, older out-of-school care) unless it goes to a childminder
+/// (`gastouder_share`); the hourly price is the year's maximum price for the type ×
+/// `childcare_price_factor` (rounded to the cent); the hours are drawn and rounded to whole
+/// hours, and the household's estimate is the hours × `childcare_hours_estimate_error`.
+fn housing_and_care(
+    sc: &Scenario,
+    id: u64,
+    children: &[Child],
+) -> (Money, CoResidents, CareArray, CareArray) {
+    let pop = &sc.population;
+    let mut rng = stream(sc.seed, id, Purpose::Housing);
+    let renting = rng.random::<f64>() < pop.renters_share;
+    let rent_draw =
+        Money::cents((sample(&pop.rent, &mut rng).clamp(0.0, 100_000.0) * 100.0).round() as i64);
+    let rent = if renting { rent_draw } else { Money::ZERO };
+    let mut co_residents = CoResidents::NONE;
+    let has_co = rng.random::<f64>() < pop.co_resident_share;
+    let young = rng.random::<f64>() < pop.co_resident_under_23_share;
+    let co_income = euros(sample(&pop.co_resident_income, &mut rng));
+    if has_co {
+        // Ages only matter for the exemption below 23: a representative age on each side.
+        co_residents.push(CoResident {
+            age: if young { 19 } else { 30 },
+            income: co_income,
+        });
+    }
+    let mut actual = [None; MAX_CHILDREN];
+    let mut estimate = [None; MAX_CHILDREN];
+    let max_price = sc
+        .params
+        .kinderopvangtoeslag
+        .as_ref()
+        .ok()
+        .map(|k| k.max_price);
+    for (i, c) in children.iter().enumerate() {
+        let uses = rng.random::<f64>() < pop.childcare_share;
+        let gastouder = rng.random::<f64>() < pop.gastouder_share;
+        let hours = sample(&pop.childcare_hours, &mut rng).clamp(0.0, 744.0);
+        let factor = sample(&pop.childcare_price_factor, &mut rng).clamp(0.0, 10.0);
+        let est = sample(&pop.childcare_hours_estimate_error, &mut rng).clamp(0.0, 10.0);
+        let Some(max_price) = max_price else { continue };
+        if !uses || c.age > pop.childcare_max_age {
+            continue;
+        }
+        let kind = if gastouder {
+            CareType::Gastouder
+        } else if c.age <= 3 {
+            CareType::Dagopvang
+        } else {
+            CareType::Bso
+        };
+        let price = max_price[kind.index()].mul_rate_floor_cents(Rate::from_f64(factor));
+        let hours_actual = hours.round() as u16;
+        let hours_estimate = (hours * est).round().clamp(0.0, 744.0) as u16;
+        actual[i] = Some(Care {
+            kind,
+            hours: hours_actual,
+            price,
+        });
+        estimate[i] = Some(Care {
+            kind,
+            hours: hours_estimate,
+            price,
+        });
+    }
+    (rent, co_residents, actual, estimate)
 }

@@ -26,6 +26,8 @@ pub enum Purpose {
     Choice = 5,
     /// Assignment to an arm (randomized design).
     Assignment = 6,
+    /// Housing and childcare: rent, co-residents, childcare use.
+    Housing = 7,
 }
 
 /// SplitMix64 finaliser: a fixed, documented mixing function.

@@ -115,6 +115,46 @@ struct RawPopulation {
     assets: Option<RawAssets>,
     #[serde(default)]
     estimate_error: Option<RawDist>,
+    #[serde(default)]
+    rent: Option<RawRent>,
+    #[serde(default)]
+    co_residents: Option<RawCoResidents>,
+    #[serde(default)]
+    childcare: Option<RawChildcare>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawRent {
+    share_renting: f64,
+    #[serde(default)]
+    amount: Option<RawDist>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawCoResidents {
+    share: f64,
+    #[serde(default)]
+    share_under_23: Option<f64>,
+    #[serde(default)]
+    income: Option<RawDist>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawChildcare {
+    share_using: f64,
+    #[serde(default)]
+    max_age: Option<i64>,
+    #[serde(default)]
+    gastouder_share: Option<f64>,
+    #[serde(default)]
+    hours: Option<RawDist>,
+    #[serde(default)]
+    price_factor: Option<RawDist>,
+    #[serde(default)]
+    hours_estimate_error: Option<RawDist>,
 }
 
 #[derive(Deserialize, Clone)]
@@ -412,6 +452,28 @@ pub struct Population {
     pub assets: Dist,
     /// Factor between the household's own income estimate and its actual start income.
     pub estimate_error: Dist,
+    /// Share of households that rent (and may claim rent benefit).
+    pub renters_share: f64,
+    /// Monthly rent (kale huur) of renters (€).
+    pub rent: Dist,
+    /// Share of households with one co-resident (medebewoner).
+    pub co_resident_share: f64,
+    /// Share of co-residents younger than 23 (part of their income is exempt).
+    pub co_resident_under_23_share: f64,
+    /// A co-resident's annual income (€).
+    pub co_resident_income: Dist,
+    /// Share of children up to `childcare_max_age` who use formal childcare.
+    pub childcare_share: f64,
+    /// Oldest age at which a child uses childcare (BSO ends with primary school).
+    pub childcare_max_age: u8,
+    /// Share of children in care who go to a childminder (gastouder) rather than a centre.
+    pub gastouder_share: f64,
+    /// Actual hours of care per month (whole hours after rounding).
+    pub childcare_hours: Dist,
+    /// Hourly price as a factor of the year's maximum hourly price for the care type.
+    pub childcare_price_factor: Dist,
+    /// The household's estimate of the hours (used for the advance) = actual × this factor.
+    pub childcare_hours_estimate_error: Dist,
 }
 
 /// Reporting behaviour.
@@ -962,7 +1024,8 @@ impl Validator {
         let arms = self.arms(&raw.arms, design);
 
         // --- population
-        let pop = self.population(raw.population.unwrap_or_default());
+        let explicit_benefits = raw.population.as_ref().and_then(|p| p.benefits.clone());
+        let mut pop = self.population(raw.population.unwrap_or_default());
         let shocks = match &raw.shocks {
             Some(s) => self.shocks(s),
             None => default_shocks(),
@@ -1026,6 +1089,9 @@ impl Validator {
             crate::check::validate_expectations(&raw.expect, &arm_names, &mut |k, m| {
                 self.err(k, m)
             });
+        if let Some(p) = &params {
+            self.benefits_available(p, &mut pop, explicit_benefits.as_deref());
+        }
         if !self.problems.is_empty() {
             return None;
         }
@@ -1050,6 +1116,31 @@ impl Validator {
             params: params?,
             overrides,
         })
+    }
+
+    /// A benefit listed in `population.benefits` must be computable for the year (else an error
+    /// quoting the parameter file's reason); without a list, the default is every benefit the
+    /// year can compute (the report's benefits line says which).
+    fn benefits_available(
+        &mut self,
+        p: &Params,
+        pop: &mut Population,
+        explicit: Option<&[String]>,
+    ) {
+        for b in Benefit::ALL {
+            if !pop.benefits[b.index()] {
+                continue;
+            }
+            if let Err(reason) = b.available(p) {
+                match explicit {
+                    Some(list) => {
+                        let i = list.iter().position(|x| x == b.name()).unwrap_or(0);
+                        self.err(format!("population.benefits[{i}]"), reason.to_string());
+                    }
+                    None => pop.benefits[b.index()] = false,
+                }
+            }
+        }
     }
 
     fn arms(&mut self, raw: &[RawArm], design: Design) -> Vec<Arm> {
@@ -1284,7 +1375,10 @@ impl Validator {
                 if list.is_empty() {
                     self.err(
                         "population.benefits",
-                        "no benefits; allowed: zorgtoeslag, kindgebonden_budget",
+                        format!(
+                            "no benefits; allowed: {}",
+                            Benefit::ALL.map(|b| b.name()).join(", ")
+                        ),
                     );
                 }
                 for (i, b) in list.iter().enumerate() {
@@ -1395,6 +1489,72 @@ impl Validator {
             },
             Some(d) => self.dist("population.estimate_error", d, true),
         };
+        let (renters_share, rent) = match &p.rent {
+            None => (0.5, default_rent()),
+            Some(r) => (
+                self.probability("population.rent.share_renting", r.share_renting),
+                match &r.amount {
+                    Some(d) => self.dist("population.rent.amount", d, true),
+                    None => default_rent(),
+                },
+            ),
+        };
+        let (co_resident_share, co_resident_under_23_share, co_resident_income) =
+            match &p.co_residents {
+                None => (0.05, 0.5, default_co_resident_income()),
+                Some(c) => (
+                    self.probability("population.co_residents.share", c.share),
+                    match c.share_under_23 {
+                        Some(x) => self.probability("population.co_residents.share_under_23", x),
+                        None => 0.5,
+                    },
+                    match &c.income {
+                        Some(d) => self.dist("population.co_residents.income", d, true),
+                        None => default_co_resident_income(),
+                    },
+                ),
+            };
+        let cc = p.childcare.as_ref();
+        let childcare_share = cc.map_or(0.5, |c| {
+            self.probability("population.childcare.share_using", c.share_using)
+        });
+        let childcare_max_age = match cc.and_then(|c| c.max_age) {
+            None => 12,
+            Some(a) if (0..=17).contains(&a) => a as u8,
+            Some(a) => {
+                self.err(
+                    "population.childcare.max_age",
+                    format!("found {a}; allowed 0 to 17 (BSO ends with primary school, about 12)"),
+                );
+                12
+            }
+        };
+        let gastouder_share = match cc.and_then(|c| c.gastouder_share) {
+            None => 0.10,
+            Some(x) => self.probability("population.childcare.gastouder_share", x),
+        };
+        let childcare_hours = match cc.and_then(|c| c.hours.as_ref()) {
+            None => Dist::Uniform {
+                min: 40.0,
+                max: 160.0,
+            },
+            Some(d) => self.dist("population.childcare.hours", d, true),
+        };
+        let childcare_price_factor = match cc.and_then(|c| c.price_factor.as_ref()) {
+            None => Dist::Normal {
+                mean: 1.0,
+                sd: 0.08,
+            },
+            Some(d) => self.dist("population.childcare.price_factor", d, true),
+        };
+        let childcare_hours_estimate_error = match cc.and_then(|c| c.hours_estimate_error.as_ref())
+        {
+            None => Dist::LogNormal {
+                median: 1.0,
+                sigma: 0.15,
+            },
+            Some(d) => self.dist("population.childcare.hours_estimate_error", d, true),
+        };
         Population {
             benefits,
             household_types,
@@ -1405,6 +1565,17 @@ impl Validator {
             assets_share,
             assets,
             estimate_error,
+            renters_share,
+            rent,
+            co_resident_share,
+            co_resident_under_23_share,
+            co_resident_income,
+            childcare_share,
+            childcare_max_age,
+            gastouder_share,
+            childcare_hours,
+            childcare_price_factor,
+            childcare_hours_estimate_error,
         }
     }
 
@@ -1579,6 +1750,22 @@ impl Validator {
     }
 }
 
+/// Default monthly rent of renters (assumption: social-housing rents around €650).
+fn default_rent() -> Dist {
+    Dist::Normal {
+        mean: 650.0,
+        sd: 150.0,
+    }
+}
+
+/// Default annual income of a co-resident (assumption: a student or low earner).
+fn default_co_resident_income() -> Dist {
+    Dist::LogNormal {
+        median: 8_000.0,
+        sigma: 1.0,
+    }
+}
+
 /// Checks a household count; the message says what the limit is and why.
 pub fn check_households(n: i64) -> std::result::Result<u64, String> {
     if n < 1 {
@@ -1723,6 +1910,52 @@ takeup = 0.68
             e.contains("did you mean `zorgtoeslag.normpremie_rate_above`"),
             "{e}"
         );
+    }
+
+    #[test]
+    fn default_benefits_are_all_the_year_can_compute() {
+        let s = parse(MIN).unwrap();
+        assert_eq!(s.population.benefits, [true; N_BENEFITS]);
+        let s = parse(&MIN.replace("year = 2026", "year = 2025")).unwrap();
+        assert!(!s.population.benefits[Benefit::Huurtoeslag.index()]);
+        assert!(s.population.benefits[Benefit::Kinderopvangtoeslag.index()]);
+    }
+
+    #[test]
+    fn a_benefit_the_year_cannot_compute_is_refused_with_the_reason() {
+        let text = MIN.replace("year = 2026", "year = 2024")
+            + "\n[population]\nbenefits = [\"zorgtoeslag\", \"kinderopvangtoeslag\"]\n";
+        let e = parse(&text).unwrap_err().to_string();
+        assert!(e.contains("population.benefits[1]"), "{e}");
+        assert!(e.contains("percentage table"), "{e}");
+    }
+
+    #[test]
+    fn housing_and_childcare_keys_are_validated() {
+        let text = format!(
+            "{MIN}\n[population]\nrent = {{ share_renting = 1.2 }}\nchildcare = {{ share_using = 0.5, max_age = 30, hourz = 3 }}\n"
+        );
+        let e = parse(&text).unwrap_err().to_string();
+        assert!(
+            e.contains("hourz") && e.contains("did you mean `hours`"),
+            "{e}"
+        );
+        let text = format!(
+            "{MIN}\n[population]\nrent = {{ share_renting = 1.2 }}\nchildcare = {{ share_using = 0.5, max_age = 30 }}\n"
+        );
+        let Error::Input(d) = parse(&text).unwrap_err() else {
+            panic!()
+        };
+        let keys: Vec<_> = d.iter().filter_map(|x| x.key.clone()).collect();
+        assert!(
+            keys.contains(&"population.rent.share_renting".to_string()),
+            "{keys:?}"
+        );
+        assert!(
+            keys.contains(&"population.childcare.max_age".to_string()),
+            "{keys:?}"
+        );
+        assert_eq!(d[0].line, Some(17), "{d:?}");
     }
 
     #[test]

@@ -54,7 +54,7 @@ fn a_meaningful_parameter_change_fails_the_baseline_and_says_what_moved() {
     scenario(
         &dir,
         "small.toml",
-        &format!("{text}\n[parameters.zorgtoeslag]\nnormpremie_rate_above = 0.20\n"),
+        &format!("{text}\n[parameters.zorgtoeslag]\nnormpremie_rate_above = 0.30\n"),
     );
     let junit = tmp.path().join("j.xml");
     bin()

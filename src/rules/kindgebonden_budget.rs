@@ -68,6 +68,7 @@ mod tests {
             children: Children::from_ages(ages),
             assets: Money::ZERO,
             income: Money::euros(income),
+            ..Situation::default()
         };
         awir::annual_award(&p.awir, annual_exact(&p.kindgebonden_budget, &s))
     }

@@ -52,6 +52,7 @@ mod tests {
             children: Children::NONE,
             assets: Money::euros(assets),
             income: Money::euros(income),
+            ..Situation::default()
         };
         awir::annual_award(&p.awir, annual_exact(&p.zorgtoeslag, &s))
     }

@@ -1,0 +1,249 @@
+//! Huurtoeslag (rent benefit), 2026 structure: Wet op de huurtoeslag per 1-1-2026; RULES.md §2.
+//!
+//! ```text
+//! rekenhuur = min(kale_huur, rekengrens)
+//! A = rate_a × max(0, min(rekenhuur, kwaliteitskortingsgrens) − basishuur)
+//! B = rate_b × max(0, min(rekenhuur, aftoppingsgrens) − kwaliteitskortingsgrens)
+//! C = rate_c × max(0, rekenhuur − aftoppingsgrens)
+//! monthly = max(0, A + B + C − phase × max(0, Y − ijkpunt) / 12)
+//! ```
+//! One-person households use the `_single` basishuur, ijkpunt and phase rate; larger ones the
+//! `_multi` values; the higher aftoppingsgrens applies from `aftoppingsgrens_high_from_persons`
+//! persons. Y is the joint assessed income plus the co-residents' income (a co-resident under
+//! the exempt age counts only above the exempt amount). Nothing above the asset limit, and
+//! nothing without rent.
+//!
+//! Rounding order [U] (RULES.md §2): the exact annual amount is `months_per_year × monthly`,
+//! i.e. `12 × (A + B + C) − phase × max(0, Y − ijkpunt)`, kept exact; Awir art. 14 rounding
+//! (half-up to whole euros, nothing below €24) is applied to that annual amount by
+//! [`super::awir::annual_award`]. Whether the agency rounds monthly amounts first is not known;
+//! the parameter `huurtoeslag.months_per_year` is flagged uncertain so reports say so.
+//!
+//! Not modelled: the young-person rent cap, co-residents' own assets, service costs (gone in
+//! 2026).
+
+use super::Situation;
+use crate::money::{Fine, Money, Rate};
+use crate::parameters::HuurtoeslagParams;
+
+/// The building blocks of one household's rent benefit, as a decision letter shows them.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Breakdown {
+    /// Persons in the household.
+    pub persons: usize,
+    /// Rent counted: `min(rent, rekengrens)`.
+    pub rekenhuur: Money,
+    /// Basishuur used.
+    pub basishuur: Money,
+    /// Aftoppingsgrens used.
+    pub aftoppingsgrens: Money,
+    /// Part A per month, exact.
+    pub part_a: Fine,
+    /// Part B per month, exact.
+    pub part_b: Fine,
+    /// Part C per month, exact.
+    pub part_c: Fine,
+    /// Income counted (Y), with co-residents.
+    pub income: Money,
+    /// Income ijkpunt used.
+    pub ijkpunt: Money,
+    /// Phase-out rate used.
+    pub phase_rate: Rate,
+    /// Annual reduction for income: `phase × max(0, Y − ijkpunt)`, exact.
+    pub income_reduction: Fine,
+    /// True when assets exceed the limit (no entitlement).
+    pub above_asset_limit: bool,
+    /// Exact annual amount before Awir rounding.
+    pub annual: Fine,
+}
+
+/// The income that counts: the joint assessed income plus each co-resident's income, minus the
+/// exempt amount for co-residents under the exempt age (never below zero per person).
+pub fn counted_income(p: &HuurtoeslagParams, s: &Situation) -> Money {
+    let mut y = s.income;
+    for c in s.co_residents.as_slice() {
+        y += if i64::from(c.age) < p.co_resident_exempt_below_age {
+            (c.income - p.co_resident_exempt_income).max_zero()
+        } else {
+            c.income.max_zero()
+        };
+    }
+    y
+}
+
+/// The full computation with its building blocks.
+pub fn breakdown(p: &HuurtoeslagParams, s: &Situation) -> Breakdown {
+    let persons = s.persons();
+    let one = persons == 1;
+    let (basishuur, ijkpunt, phase_rate) = if one {
+        (p.basishuur_single, p.ijkpunt_single, p.phase_rate_single)
+    } else {
+        (p.basishuur_multi, p.ijkpunt_multi, p.phase_rate_multi)
+    };
+    let aftoppingsgrens = if persons as i64 >= p.aftoppingsgrens_high_from_persons {
+        p.aftoppingsgrens_high
+    } else {
+        p.aftoppingsgrens_low
+    };
+    let limit = if s.partner {
+        p.asset_limit_partners
+    } else {
+        p.asset_limit_single
+    };
+    let above_asset_limit = s.assets > limit;
+    let rekenhuur = s.rent.max_zero().min(p.rekengrens);
+    let kkg = p.kwaliteitskortingsgrens;
+    let part_a = (rekenhuur.min(kkg) - basishuur)
+        .max_zero()
+        .mul_rate(p.rate_a);
+    let part_b = (rekenhuur.min(aftoppingsgrens) - kkg)
+        .max_zero()
+        .mul_rate(p.rate_b);
+    let part_c = (rekenhuur - aftoppingsgrens).max_zero().mul_rate(p.rate_c);
+    let income = counted_income(p, s);
+    let income_reduction = (income - ijkpunt).max_zero().mul_rate(phase_rate);
+    let monthly_parts = part_a + part_b + part_c;
+    let annual = if above_asset_limit || s.rent <= Money::ZERO {
+        Fine::ZERO
+    } else {
+        // months × (A + B + C) − phase × (Y − ijkpunt): the monthly formula times 12, exact.
+        (Fine(monthly_parts.0 * i128::from(p.months_per_year)) - income_reduction).max_zero()
+    };
+    Breakdown {
+        persons,
+        rekenhuur,
+        basishuur,
+        aftoppingsgrens,
+        part_a,
+        part_b,
+        part_c,
+        income,
+        ijkpunt,
+        phase_rate,
+        income_reduction,
+        above_asset_limit,
+        annual,
+    }
+}
+
+/// The exact annual amount, before Awir rounding.
+pub fn annual_exact(p: &HuurtoeslagParams, s: &Situation) -> Fine {
+    breakdown(p, s).annual
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::parameters::ParameterSet;
+    use crate::rules::{awir, Children, CoResident, CoResidents};
+
+    fn params() -> (HuurtoeslagParams, crate::parameters::AwirParams) {
+        let p = ParameterSet::for_year(2026).unwrap().resolve().unwrap();
+        (p.huurtoeslag.unwrap(), p.awir)
+    }
+
+    fn award(s: Situation) -> Money {
+        let (h, a) = params();
+        awir::annual_award(&a, annual_exact(&h, &s))
+    }
+
+    fn single(rent: i64, income: i64) -> Situation {
+        Situation {
+            rent: Money::cents(rent),
+            income: Money::euros(income),
+            ..Situation::default()
+        }
+    }
+
+    #[test]
+    fn single_below_ijkpunt_by_hand() {
+        // rent €650: A = 498.20 − 202.52 = 295.68; B = 0.65 × (650 − 498.20) = 98.67; C = 0
+        // monthly 394.35; annual 12 × 394.35 = 4732.20 → €4,732 (€394 a month)
+        assert_eq!(award(single(65_000, 20_000)), Money::euros(4732));
+    }
+
+    #[test]
+    fn single_above_ijkpunt_tapers_linearly() {
+        // same rent, Y = 30,000: reduction 0.27 × (30000 − 23425) = 1775.25 a year
+        // 4732.20 − 1775.25 = 2956.95 → €2,957
+        assert_eq!(award(single(65_000, 30_000)), Money::euros(2957));
+    }
+
+    #[test]
+    fn rent_above_aftoppingsgrens_gets_part_c_and_is_capped_at_rekengrens() {
+        // rent €1,000 → rekenhuur 932.93 (rekengrens). A = 295.68; B = 0.65 × (713.02 − 498.20)
+        // = 139.633; C = 0.40 × (932.93 − 713.02) = 87.964. Monthly 523.277; × 12 = 6279.324
+        assert_eq!(award(single(100_000, 20_000)), Money::euros(6279));
+        let (h, _) = params();
+        let b = breakdown(&h, &single(100_000, 20_000));
+        assert_eq!(b.rekenhuur, Money::cents(93_293));
+    }
+
+    #[test]
+    fn three_persons_use_multi_values_and_the_higher_aftoppingsgrens() {
+        // couple + 1 child, rent €800, Y = 40,000.
+        // A = 498.20 − 200.71 = 297.49; B = 0.65 × (764.14 − 498.20) = 172.861;
+        // C = 0.40 × (800 − 764.14) = 14.344; monthly 484.695 → × 12 = 5816.34
+        // reduction 0.22 × (40000 − 31500) = 1870 → 3946.34 → €3,946
+        let s = Situation {
+            partner: true,
+            children: Children::from_ages(&[4]),
+            rent: Money::euros(800),
+            income: Money::euros(40_000),
+            ..Situation::default()
+        };
+        assert_eq!(award(s), Money::euros(3946));
+    }
+
+    #[test]
+    fn co_resident_income_counts_with_exemption_under_23() {
+        // single + co-resident aged 20 earning 10,000: counts 10000 − 6218 = 3782.
+        // 2 persons: multi values. rent 650: A = 297.49, B = 98.67 → 396.16 × 12 = 4753.92
+        // Y = 30000 + 3782 = 33782; reduction 0.22 × 2282 = 502.04 → 4251.88 → €4,252
+        let mut co = CoResidents::NONE;
+        co.push(CoResident {
+            age: 20,
+            income: Money::euros(10_000),
+        });
+        let s = Situation {
+            co_residents: co,
+            ..single(65_000, 30_000)
+        };
+        assert_eq!(award(s), Money::euros(4252));
+        // aged 30: all 10,000 counts: Y = 40000; 0.22 × 8500 = 1870 → 2883.92 → €2,884
+        let mut co = CoResidents::NONE;
+        co.push(CoResident {
+            age: 30,
+            income: Money::euros(10_000),
+        });
+        let s = Situation {
+            co_residents: co,
+            ..single(65_000, 30_000)
+        };
+        assert_eq!(award(s), Money::euros(2884));
+    }
+
+    #[test]
+    fn no_rent_or_too_many_assets_means_nothing() {
+        assert_eq!(award(single(0, 10_000)), Money::ZERO);
+        let rich = Situation {
+            assets: Money::euros(38_480),
+            ..single(65_000, 10_000)
+        };
+        assert_eq!(award(rich), Money::ZERO);
+        let ok = Situation {
+            assets: Money::euros(38_479),
+            ..single(65_000, 10_000)
+        };
+        assert!(award(ok) > Money::ZERO);
+    }
+
+    #[test]
+    fn not_available_before_2026() {
+        for y in [2024, 2025] {
+            let p = ParameterSet::for_year(y).unwrap().resolve().unwrap();
+            let e = p.huurtoeslag.unwrap_err();
+            assert!(e.contains("normhuur") && e.contains("2026"), "{e}");
+        }
+    }
+}

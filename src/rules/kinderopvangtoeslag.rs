@@ -1,0 +1,230 @@
+//! Kinderopvangtoeslag (childcare benefit), Wet kinderopvang / Besluit kinderopvangtoeslag;
+//! RULES.md §3.
+//!
+//! Per child per month: `pct(Y, rank) × min(hourly_price, max_price[type]) × min(hours, cap)`.
+//! The first child is the one with the most hours (the earliest listed on a tie); every other
+//! child with childcare uses the "next children" percentage. Y is the joint assessed income;
+//! the percentage comes from the income band of the year's table (which for 2025 and 2026 is a
+//! *reconstruction*, flagged uncertain in the parameter file so every report says so). No asset
+//! test. The annual amount of a situation that held all year is 12 × the monthly amount, kept
+//! exact; Awir rounding happens once on the annual amount.
+//!
+//! Not modelled: the work requirement (assumed met), the age limits of each care type (the
+//! situation says which care a child uses).
+
+use super::{Situation, MAX_CHILDREN, MONTHS};
+use crate::money::{Fine, Money, Rate};
+use crate::parameters::{KinderopvangtoeslagParams, KotRow};
+
+/// One child's part of the childcare benefit in a month.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct ChildPart {
+    /// Index of the child in the situation's children.
+    pub child: usize,
+    /// True for the first child (most hours).
+    pub first: bool,
+    /// Percentage applied.
+    pub rate: Rate,
+    /// Hourly price counted: `min(price, max price of the type)`.
+    pub price: Money,
+    /// Hours counted: `min(hours, cap)`.
+    pub hours: i64,
+    /// Monthly amount for this child, exact.
+    pub monthly: Fine,
+}
+
+/// The building blocks of a household's childcare benefit.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Breakdown {
+    /// The income band used.
+    pub row: KotRow,
+    /// Per child with childcare (the first `n_parts` entries).
+    pub parts: [ChildPart; MAX_CHILDREN],
+    /// Number of children with childcare.
+    pub n_parts: usize,
+    /// Exact annual amount (12 × the monthly sum) before Awir rounding.
+    pub annual: Fine,
+}
+
+impl Breakdown {
+    /// The children with childcare.
+    pub fn parts(&self) -> &[ChildPart] {
+        &self.parts[..self.n_parts]
+    }
+}
+
+/// The full computation with its building blocks.
+pub fn breakdown(p: &KinderopvangtoeslagParams, s: &Situation) -> Breakdown {
+    let row = p.row(s.income);
+    let care = s.children.care();
+    // The first child is the one with the most hours; ties go to the earliest listed.
+    let mut first: Option<usize> = None;
+    for (i, c) in care.iter().enumerate() {
+        if let Some(c) = c {
+            let better = match first {
+                None => true,
+                Some(f) => care[f].is_some_and(|fc| c.hours > fc.hours),
+            };
+            if better {
+                first = Some(i);
+            }
+        }
+    }
+    let mut parts = [ChildPart::default(); MAX_CHILDREN];
+    let mut n_parts = 0;
+    let mut monthly_total = Fine::ZERO;
+    for (i, c) in care.iter().enumerate() {
+        let Some(c) = c else { continue };
+        let is_first = first == Some(i);
+        let rate = if is_first { row.first } else { row.next };
+        let price = c.price.max_zero().min(p.max_price[c.kind.index()]);
+        let hours = i64::from(c.hours).min(p.max_hours_per_month);
+        // price (cents) × hours is an exact amount of cents; × rate is exact in Fine.
+        let monthly = Money(price.0 * hours).mul_rate(rate);
+        monthly_total += monthly;
+        parts[n_parts] = ChildPart {
+            child: i,
+            first: is_first,
+            rate,
+            price,
+            hours,
+            monthly,
+        };
+        n_parts += 1;
+    }
+    Breakdown {
+        row,
+        parts,
+        n_parts,
+        annual: Fine(monthly_total.0 * i128::from(MONTHS)),
+    }
+}
+
+/// The exact annual amount, before Awir rounding.
+pub fn annual_exact(p: &KinderopvangtoeslagParams, s: &Situation) -> Fine {
+    if s.children.care().iter().all(|c| c.is_none()) {
+        return Fine::ZERO;
+    }
+    breakdown(p, s).annual
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::parameters::ParameterSet;
+    use crate::rules::{awir, Care, CareType, Children};
+
+    fn award(year: u16, partner: bool, income: i64, kids: &[(u8, CareType, u16, i64)]) -> Money {
+        let p = ParameterSet::for_year(year).unwrap().resolve().unwrap();
+        let mut children = Children::NONE;
+        for &(age, kind, hours, price) in kids {
+            children.push_with_care(
+                age,
+                Some(Care {
+                    kind,
+                    hours,
+                    price: Money::cents(price),
+                }),
+            );
+        }
+        let s = Situation {
+            partner,
+            children,
+            income: Money::euros(income),
+            ..Situation::default()
+        };
+        awir::annual_award(&p.awir, annual_exact(&p.kinderopvangtoeslag.unwrap(), &s))
+    }
+
+    #[test]
+    fn one_child_day_care_low_income_2026() {
+        // 96% × min(10.50, 11.23) × 100 h = 1008 a month → 12,096 a year
+        assert_eq!(
+            award(2026, true, 40_000, &[(1, CareType::Dagopvang, 100, 1050)]),
+            Money::euros(12_096)
+        );
+    }
+
+    #[test]
+    fn price_and_hours_are_capped() {
+        // price 13.00 → 11.23; hours 250 → 230: 0.96 × 11.23 × 230 = 2479.584/month
+        // × 12 = 29755.008 → €29,755
+        assert_eq!(
+            award(2026, false, 30_000, &[(2, CareType::Dagopvang, 250, 1300)]),
+            Money::euros(29_755)
+        );
+    }
+
+    #[test]
+    fn the_child_with_most_hours_is_first() {
+        // Y = 80,000 (2026 band 77,095–80,891: first 85.9%, next 93.9%).
+        // BSO child 60 h × 9.98 (price 10.50 capped) at next 93.9% = 562.2732
+        // day-care child 120 h × 11.00 at first 85.9% = 1133.88
+        // monthly 1696.1532 × 12 = 20353.8384 → €20,354
+        assert_eq!(
+            award(
+                2026,
+                true,
+                80_000,
+                &[
+                    (6, CareType::Bso, 60, 1050),
+                    (1, CareType::Dagopvang, 120, 1100)
+                ]
+            ),
+            Money::euros(20_354)
+        );
+    }
+
+    #[test]
+    fn reconstructed_table_anchors_2026() {
+        let p = ParameterSet::for_year(2026).unwrap().resolve().unwrap();
+        let k = p.kinderopvangtoeslag.unwrap();
+        let pct = |y: i64| {
+            let r = k.row(Money::euros(y));
+            (r.first, r.next)
+        };
+        // RULES.md §3 anchors: 96% (both) up to €56,412; 95.5% / 95.6% from €56,413;
+        // first-child minimum 36.5% from €165,658; next-children minimum 68.2%.
+        assert_eq!(pct(56_412), (Rate::percent(96), Rate::percent(96)));
+        assert_eq!(pct(56_413), (Rate(955_000_000), Rate(956_000_000)));
+        assert_eq!(pct(165_657).0, Rate(385_000_000));
+        assert_eq!(pct(165_658).0, Rate(365_000_000));
+        assert_eq!(pct(1_000_000), (Rate(365_000_000), Rate(682_000_000)));
+        // cents below the next bound stay in the band
+        assert_eq!(k.row(Money::cents(5_641_299)).first, Rate::percent(96));
+    }
+
+    #[test]
+    fn reconstructed_table_anchors_2025() {
+        let p = ParameterSet::for_year(2025).unwrap().resolve().unwrap();
+        let k = p.kinderopvangtoeslag.unwrap();
+        assert_eq!(k.row(Money::euros(47_403)).first, Rate::percent(96));
+        assert_eq!(k.row(Money::euros(47_404)).first, Rate(953_000_000));
+        assert_eq!(k.row(Money::euros(159_225)).first, Rate(333_000_000));
+        assert_eq!(k.row(Money::euros(500_000)).next, Rate(671_000_000));
+    }
+
+    #[test]
+    fn tables_are_non_increasing_and_next_at_least_first() {
+        for y in [2025, 2026] {
+            let p = ParameterSet::for_year(y).unwrap().resolve().unwrap();
+            let t = p.kinderopvangtoeslag.unwrap().table;
+            for w in t.windows(2) {
+                assert!(w[1].from > w[0].from);
+                assert!(w[1].first <= w[0].first, "{y}: {:?}", w[1]);
+                assert!(w[1].next <= w[0].next, "{y}: {:?}", w[1]);
+            }
+            for r in &t {
+                assert!(r.next >= r.first, "{y}: {r:?}");
+            }
+        }
+    }
+
+    #[test]
+    fn no_childcare_no_benefit_and_2024_is_refused() {
+        assert_eq!(award(2026, false, 20_000, &[]), Money::ZERO);
+        let p = ParameterSet::for_year(2024).unwrap().resolve().unwrap();
+        let e = p.kinderopvangtoeslag.unwrap_err();
+        assert!(e.contains("2024") && e.contains("percentage table"), "{e}");
+    }
+}
