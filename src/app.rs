@@ -41,6 +41,8 @@ fn dispatch(cli: Cli) -> Result<()> {
         Command::Run(args) => run_command(&args).map(|_| ()),
         Command::Validate { paths } => validate_command(&paths),
         Command::Params { year } => params_command(year),
+        Command::Sweep(args) => crate::sweep::sweep_command(&args).map(|_| ()),
+        Command::Plot { run_dir } => plot_command(&run_dir),
     }
 }
 
@@ -119,9 +121,14 @@ pub fn run_command(args: &RunArgs) -> Result<PathBuf> {
     }
     let summary = report::summarize(&sc, &result);
     staging.write("summary.json", report::summary_json(&summary).as_bytes())?;
+    let charts = crate::charts::write_all(
+        &crate::charts::run_tables(&sc, &result, &summary),
+        |name, bytes| staging.write(name, bytes),
+    )?;
     staging.write(
         "report.md",
-        report::report_markdown(&sc, &summary).as_bytes(),
+        (report::report_markdown(&sc, &summary) + &crate::charts::markdown_section(&charts))
+            .as_bytes(),
     )?;
     let manifest = manifest(&sc, args, started.elapsed().as_secs_f64());
     staging.write("manifest.json", manifest.as_bytes())?;
@@ -222,6 +229,21 @@ fn validate_command(paths: &[PathBuf]) -> Result<()> {
     } else {
         Err(Error::Input(problems))
     }
+}
+
+fn plot_command(dir: &Path) -> Result<()> {
+    let charts = crate::charts::plot_dir(dir)?;
+    println!(
+        "redrew {} charts in {}/charts/ ({})",
+        charts.len(),
+        dir.display(),
+        charts
+            .iter()
+            .map(|c| c.name.as_str())
+            .collect::<Vec<_>>()
+            .join(", ")
+    );
+    Ok(())
 }
 
 fn params_command(year: u16) -> Result<()> {

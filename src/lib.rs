@@ -14,6 +14,7 @@
 
 pub mod app;
 pub mod behaviour;
+pub mod charts;
 pub mod cli;
 pub mod engine;
 pub mod error;
@@ -28,6 +29,7 @@ pub mod report;
 pub mod rules;
 pub mod scenario;
 pub mod stats;
+pub mod sweep;
 
 pub use app::run_cli;
 pub use error::{Error, Result};

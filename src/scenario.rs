@@ -44,6 +44,9 @@ struct RawScenario {
     behaviour: Option<RawBehaviour>,
     #[serde(default)]
     parameters: BTreeMap<String, BTreeMap<String, toml::Value>>,
+    #[serde(default)]
+    #[allow(dead_code)] // read by crate::sweep from the file itself
+    sweep: Option<toml::Value>,
 }
 
 #[derive(Deserialize)]
