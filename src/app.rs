@@ -121,10 +121,10 @@ pub fn run_command(args: &RunArgs) -> Result<PathBuf> {
     }
     let summary = report::summarize(&sc, &result);
     staging.write("summary.json", report::summary_json(&summary).as_bytes())?;
-    let charts = crate::charts::write_all(
-        &crate::charts::run_tables(&sc, &result, &summary),
-        |name, bytes| staging.write(name, bytes),
-    )?;
+    let charts =
+        crate::charts::write_all(&crate::charts::run_tables(&sc, &result), |name, bytes| {
+            staging.write(name, bytes)
+        })?;
     staging.write(
         "report.md",
         (report::report_markdown(&sc, &summary) + &crate::charts::markdown_section(&charts))
@@ -138,7 +138,7 @@ pub fn run_command(args: &RunArgs) -> Result<PathBuf> {
         let _ = write!(out, "{}", report::headline(&summary));
         let _ = writeln!(
             out,
-            "wrote {}/ (report.md, summary.json, manifest.json{}) in {:.1} s",
+            "wrote {}/ (report.md, summary.json, manifest.json, charts/{}) in {:.1} s",
             dir.display(),
             if args.households_csv {
                 ", households.csv"

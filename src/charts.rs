@@ -11,7 +11,7 @@
 
 use crate::engine::RunResult;
 use crate::error::{Error, Result};
-use crate::report::{primary_threshold, Summary};
+use crate::report::primary_threshold;
 use crate::scenario::{AdvancePolicy, Scenario, HOUSEHOLD_TYPES};
 use crate::stats::GroupStats;
 use plotters::coord::Shift;
@@ -394,7 +394,7 @@ fn by_type_table(sc: &Scenario, r: &RunResult) -> Table {
 }
 
 /// The data tables of every chart of a run, by file stem, in report order.
-pub fn run_tables(sc: &Scenario, r: &RunResult, _summary: &Summary) -> Vec<(String, Table)> {
+pub fn run_tables(sc: &Scenario, r: &RunResult) -> Vec<(String, Table)> {
     let mut v = vec![
         (
             "settlement_distribution".to_string(),

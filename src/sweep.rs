@@ -184,6 +184,19 @@ pub fn allowed_keys(sc: &Scenario) -> Vec<String> {
 fn unknown_key(sc: &Scenario, key: &str, why: &str) -> Error {
     let mut msg = format!("cannot sweep `{key}`: {why}; allowed keys: ");
     msg.push_str(&allowed_keys(sc).join(", "));
+    let mut cands: Vec<String> = allowed_keys(sc)
+        .into_iter()
+        .filter(|k| !k.contains('<'))
+        .collect();
+    cands.extend(
+        sc.parameter_set
+            .all_keys()
+            .into_iter()
+            .map(|k| format!("parameters.{k}")),
+    );
+    if let Some(best) = scenario::did_you_mean(key, &cands).filter(|b| b != key) {
+        msg.push_str(&format!("; did you mean `{best}`?"));
+    }
     Error::Usage(msg)
 }
 

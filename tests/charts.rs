@@ -150,6 +150,30 @@ fn charts_are_deterministic_and_plot_redraws_them_byte_identically() {
 }
 
 #[test]
+fn plot_with_a_damaged_data_file_names_it_and_exits_2() {
+    let tmp = tempfile::tempdir().unwrap();
+    let sc = scenario(tmp.path(), "s.toml", SMALL);
+    let out = tmp.path().join("o");
+    run_to(&sc, &out, &["--households", "500"]);
+    let p = out.join("charts/reclaim_shares.csv");
+    let text = std::fs::read_to_string(&p).unwrap();
+    std::fs::write(
+        &p,
+        text.replacen("high_reclaim,1000,", "high_reclaim,lots,", 1),
+    )
+    .unwrap();
+    bin()
+        .arg("plot")
+        .arg(&out)
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("reclaim_shares.csv"))
+        .stderr(predicate::str::contains("threshold_eur"));
+    std::fs::write(&p, "arm,measure\ncontrol\n").unwrap();
+    bin().arg("plot").arg(&out).assert().code(2);
+}
+
+#[test]
 fn plot_without_charts_is_a_usage_error() {
     let tmp = tempfile::tempdir().unwrap();
     bin()
@@ -310,6 +334,15 @@ fn sweep_with_an_unknown_key_lists_the_allowed_keys() {
             .stderr(predicate::str::contains("experiment.households"))
             .stderr(predicate::str::contains("parameters.<group>.<key>"));
     }
+    bin()
+        .args(["sweep"])
+        .arg(&sc)
+        .args(["--param", "arms.cautious.fractoin=0.7:0.8:0.05"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains(
+            "did you mean `arms.cautious.fraction`?",
+        ));
     bin()
         .args(["sweep"])
         .arg(&sc)
