@@ -874,7 +874,7 @@ fn grouped_bars<DB: DrawingBackend>(
             .label(arm.clone())
             .legend(legend_rect(c));
         // Error bars as plain paths: a vertical line with caps (no centre marker).
-        let cap = w * 0.12;
+        let cap = w * 0.2;
         chart
             .draw_series(values.iter().enumerate().filter_map(|(g, v)| {
                 v.get(a).copied().flatten().map(|(_, lo, hi)| {
@@ -973,7 +973,7 @@ fn draw_shares<DB: DrawingBackend>(
         &groups,
         &arms,
         &values,
-        "",
+        "reclaim at the definitive award",
         "households with a reclaim (% of arm)",
     )
 }
@@ -1013,7 +1013,7 @@ fn draw_by_type<DB: DrawingBackend>(
         &groups,
         &arms,
         &values,
-        "",
+        "household type",
         "households with a reclaim (% of type)",
     )
 }
