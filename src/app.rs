@@ -49,6 +49,8 @@ fn dispatch(cli: Cli) -> Result<()> {
             let _ = std::io::stdout().lock().write_all(out.as_bytes());
             Ok(())
         }
+        Command::Sweep(args) => crate::sweep::sweep_command(&args).map(|_| ()),
+        Command::Plot { run_dir } => plot_command(&run_dir),
     }
 }
 
@@ -152,9 +154,14 @@ pub fn run_command(args: &RunArgs) -> Result<PathBuf> {
         b.finish_and_clear();
     }
     staging.write("summary.json", report::summary_json(&summary).as_bytes())?;
+    let charts =
+        crate::charts::write_all(&crate::charts::run_tables(&sc, &result), |name, bytes| {
+            staging.write(name, bytes)
+        })?;
     staging.write(
         "report.md",
-        report::report_markdown(&sc, &summary).as_bytes(),
+        (report::report_markdown(&sc, &summary) + &crate::charts::markdown_section(&charts))
+            .as_bytes(),
     )?;
     let manifest = manifest(&sc, args, started.elapsed().as_secs_f64());
     staging.write("manifest.json", manifest.as_bytes())?;
@@ -164,7 +171,7 @@ pub fn run_command(args: &RunArgs) -> Result<PathBuf> {
         let _ = write!(out, "{}", report::headline(&summary));
         let _ = writeln!(
             out,
-            "wrote {}/ (report.md, summary.json, manifest.json{}) in {:.1} s",
+            "wrote {}/ (report.md, summary.json, manifest.json, charts/{}) in {:.1} s",
             dir.display(),
             if args.households_csv {
                 ", households.csv"
@@ -255,6 +262,21 @@ fn validate_command(paths: &[PathBuf]) -> Result<()> {
     } else {
         Err(Error::Input(problems))
     }
+}
+
+fn plot_command(dir: &Path) -> Result<()> {
+    let charts = crate::charts::plot_dir(dir)?;
+    println!(
+        "redrew {} charts in {}/charts/ ({})",
+        charts.len(),
+        dir.display(),
+        charts
+            .iter()
+            .map(|c| c.name.as_str())
+            .collect::<Vec<_>>()
+            .join(", ")
+    );
+    Ok(())
 }
 
 fn params_command(year: u16) -> Result<()> {

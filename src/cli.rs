@@ -49,6 +49,19 @@ pub enum Command {
         after_help = "Examples:\n  toeslagenlab power scenarios/cautious-vs-standard.toml\n  toeslagenlab power scenarios/adjustable.toml --power 0.9 --alpha 0.01"
     )]
     Power(crate::power::PowerArgs),
+    /// Run a scenario over a grid of values of one key and write the trade-off (sweep.csv, chart).
+    #[command(
+        after_help = "Examples:\n  toeslagenlab sweep scenarios/sweep-cautious-fraction.toml\n  toeslagenlab sweep scenarios/cautious-vs-standard.toml --param arms.cautious.fraction=0.70:1.00:0.05\n  toeslagenlab sweep scenarios/cautious-vs-standard.toml --param arms.cautious.takeup=0.2:1.0:0.2 --households 20000\n  toeslagenlab sweep scenarios/cautious-vs-standard.toml --param parameters.zorgtoeslag.normpremie_rate_above=0.12:0.14:0.005 --out /tmp/sw\n\nSweepable keys: arms.<name>.fraction (cautious arms), arms.<name>.takeup (treatment arms), experiment.households, parameters.<group>.<key> (see `toeslagenlab params`)."
+    )]
+    Sweep(SweepArgs),
+    /// Redraw the charts of a finished run or sweep from its charts/*.csv files.
+    #[command(
+        after_help = "Examples:\n  toeslagenlab plot output/cautious-vs-standard\n  toeslagenlab plot output/sweep-cautious-fraction-sweep"
+    )]
+    Plot {
+        /// The run directory (holds charts/*.csv).
+        run_dir: PathBuf,
+    },
     /// Print the rule parameters in force for a year, with their sources.
     #[command(after_help = "Examples:\n  toeslagenlab params\n  toeslagenlab params --year 2025")]
     Params {
@@ -87,6 +100,31 @@ pub struct RunArgs {
     /// (overrides the scenario's `replications`).
     #[arg(long, value_name = "N")]
     pub replications: Option<u32>,
+    /// Print nothing but errors.
+    #[arg(long, short)]
+    pub quiet: bool,
+}
+
+/// Options of `sweep`.
+#[derive(Args, Debug, Clone)]
+pub struct SweepArgs {
+    /// The scenario file (TOML).
+    pub scenario: PathBuf,
+    /// What to sweep, KEY=FROM:TO:STEP [default: the scenario's [sweep] table].
+    #[arg(long, value_name = "KEY=FROM:TO:STEP")]
+    pub param: Option<String>,
+    /// Directory for the sweep's files [default: output/<scenario name>-sweep].
+    #[arg(long, value_name = "DIR")]
+    pub out: Option<PathBuf>,
+    /// Seed of all random draws (overrides the scenario).
+    #[arg(long, value_name = "N")]
+    pub seed: Option<u64>,
+    /// Number of households per grid point (overrides the scenario).
+    #[arg(long, value_name = "N")]
+    pub households: Option<i64>,
+    /// Worker threads [default: all cores]. Results do not depend on it.
+    #[arg(long, value_name = "N", default_value_t = 0)]
+    pub threads: usize,
     /// Print nothing but errors.
     #[arg(long, short)]
     pub quiet: bool,

@@ -15,6 +15,7 @@
 pub mod app;
 pub mod behaviour;
 pub mod calc;
+pub mod charts;
 pub mod check;
 pub mod cli;
 pub mod engine;
@@ -31,6 +32,7 @@ pub mod report;
 pub mod rules;
 pub mod scenario;
 pub mod stats;
+pub mod sweep;
 
 pub use app::run_cli;
 pub use error::{Error, Result};

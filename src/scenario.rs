@@ -46,6 +46,9 @@ struct RawScenario {
     parameters: BTreeMap<String, BTreeMap<String, toml::Value>>,
     #[serde(default)]
     expect: Vec<crate::check::RawExpect>,
+    #[serde(default)]
+    #[allow(dead_code)] // read by crate::sweep from the file itself
+    sweep: Option<toml::Value>,
 }
 
 #[derive(Deserialize)]

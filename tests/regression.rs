@@ -68,9 +68,7 @@ fn a_meaningful_parameter_change_fails_the_baseline_and_says_what_moved() {
         .code(1)
         .stdout(predicate::str::contains("FAIL: moved from"))
         .stdout(predicate::str::contains("standard errors"))
-        .stdout(predicate::str::contains(
-            "arms.control.mean_definitive_award",
-        ));
+        .stdout(predicate::str::contains("baseline arms."));
     let xml = std::fs::read_to_string(junit).unwrap();
     assert!(xml.contains("<testsuite") && xml.contains("<failure"));
 }
