@@ -15,6 +15,7 @@
 pub mod app;
 pub mod behaviour;
 pub mod cli;
+pub mod diagnostics;
 pub mod engine;
 pub mod error;
 pub mod events;
