@@ -1,7 +1,7 @@
 //! Wording of scenario errors, and the plausibility checks that catch absurd values.
 //!
 //! Owns: turning serde's and toml's terse messages (`invalid type: string "80%", expected f64`,
-//! `missing field `advance``) into what a scenario author can act on (`found the string "80%";
+//! `missing field `advance``) into what a scenario author can act on (`found the text "80%";
 //! expected a number, e.g. 0.8`), and range checks by key path that catch typos such as an
 //! income of €1e15 or an infinite month weight, whatever the schema's structs look like.
 //!
@@ -117,6 +117,13 @@ fn wrong_type(found: &str, expected: &str) -> String {
         let numeric = inner.trim().replace('_', "").parse::<f64>().is_ok();
         if numeric && (expected_text.contains("number")) {
             s.push_str(&format!("; write {} without quotes", inner.trim()));
+        }
+        if let Some(pct) = inner.trim().strip_suffix('%') {
+            if let Ok(p) = pct.trim().parse::<f64>() {
+                if expected_text.contains("number") {
+                    s.push_str(&format!("; write {inner} as {}", p / 100.0));
+                }
+            }
         }
         if (inner == "true" || inner == "false") && expected == "a boolean" {
             s.push_str(&format!("; write {inner} without quotes"));
@@ -320,7 +327,7 @@ mod tests {
     fn wrong_types_in_plain_words() {
         assert_eq!(
             explain("invalid type: string \"80%\", expected f64", "a"),
-            "found the text \"80%\"; expected a number"
+            "found the text \"80%\"; expected a number; write 80% as 0.8"
         );
         assert_eq!(
             explain("invalid type: string \"2026\", expected i64", "a"),

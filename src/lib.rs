@@ -20,6 +20,7 @@ pub mod engine;
 pub mod error;
 pub mod events;
 pub mod inference;
+pub mod interrupt;
 pub mod money;
 pub mod output;
 pub mod parameters;
