@@ -308,6 +308,16 @@ fn check_number(units: &[(String, String)], key: &str, x: f64, v: &toml::Value) 
                     ));
                 }
             }
+            if unit == "fraction" {
+                let decimals = shown
+                    .split_once('.')
+                    .map_or(0, |(_, d)| d.trim_end_matches('0').len());
+                if decimals > 9 {
+                    return Some(format!(
+                        "found {shown}; a fraction is written with at most 9 decimals, e.g. 0.1373"
+                    ));
+                }
+            }
             if unit == "months" && (x.fract() != 0.0 || !(0.0..=600.0).contains(&x)) {
                 return Some(format!(
                     "found {shown}; a number of months is a whole number from 0 to 600"
@@ -364,5 +374,11 @@ mod tests {
         assert_eq!(p.len(), 2, "{p:?}");
         assert_eq!(p[0].0, "population.income.median");
         assert_eq!(p[1].0, "shocks[0].month[1]");
+        let p = plausibility_problems(
+            "[parameters.zorgtoeslag]\nnormpremie_rate_above = 0.12345678912\nstandaardpremie = 2119.123\n",
+        );
+        assert_eq!(p.len(), 2, "{p:?}");
+        assert!(p[0].1.contains("at most 9 decimals"), "{p:?}");
+        assert!(p[1].1.contains("at most 2 decimals"), "{p:?}");
     }
 }
