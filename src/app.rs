@@ -79,6 +79,7 @@ pub fn run_command(args: &RunArgs) -> Result<PathBuf> {
         .out
         .clone()
         .unwrap_or_else(|| Path::new("output").join(safe_dir_name(&sc.name)));
+    crate::interrupt::install();
     let staging = Staging::new(&target)?;
     let mut csv_writer = if args.households_csv {
         let p = staging.path("households.csv");

@@ -26,7 +26,7 @@ pub enum Command {
         after_help = "Examples:\n  toeslagenlab run scenarios/cautious-vs-standard.toml\n  toeslagenlab run scenarios/adjustable.toml --seed 7 --households 50000 --out /tmp/adj\n  toeslagenlab run scenarios/cautious-vs-standard.toml --households-csv --threads 2 --quiet"
     )]
     Run(RunArgs),
-    /// Check scenario files without running them (exit 2 on the first bad file).
+    /// Check scenario files without running them: reports every problem in every file, exit 2 if any.
     #[command(
         after_help = "Examples:\n  toeslagenlab validate scenarios/cautious-vs-standard.toml\n  toeslagenlab validate scenarios/"
     )]

@@ -1,8 +1,14 @@
 //! Atomic output: a run writes into a hidden staging directory beside its destination and swaps
 //! it into place only when every file is complete. An interrupted run leaves the previous
 //! results intact and never a half-written report.
+//!
+//! Interrupts: a signal handler (see [`crate::interrupt`]) removes staging directories in
+//! progress; a run killed outright (SIGKILL, power loss) leaves `.NAME.partial-PID` or
+//! `.NAME.old-PID` behind, and the next run into the same directory cleans them up (restoring
+//! the previous results if the kill landed in the middle of the swap).
 
 use crate::error::{Error, Result};
+use crate::interrupt;
 use std::fs;
 use std::path::{Path, PathBuf};
 
@@ -49,11 +55,13 @@ impl Staging {
             .file_name()
             .map(|s| s.to_string_lossy().to_string())
             .unwrap_or_else(|| "run".into());
+        clean_stale(parent, &base, target);
         let dir = parent.join(format!(".{base}.partial-{}", std::process::id()));
         if dir.exists() {
             fs::remove_dir_all(&dir).map_err(|e| Error::io(&dir, e))?;
         }
         fs::create_dir_all(&dir).map_err(|e| Error::io(&dir, e))?;
+        interrupt::register(&dir);
         Ok(Staging {
             dir,
             target: target.to_path_buf(),
@@ -68,6 +76,7 @@ impl Staging {
 
     /// Writes a whole file into the staging directory.
     pub fn write(&self, name: &str, bytes: &[u8]) -> Result<()> {
+        let _guard = interrupt::lock();
         let p = self.path(name);
         if let Some(parent) = p.parent() {
             fs::create_dir_all(parent).map_err(|e| Error::io(parent, e))?;
@@ -78,6 +87,8 @@ impl Staging {
     /// Swaps the staging directory into place; the previous run directory is removed only
     /// after the new one is in place.
     pub fn commit(mut self) -> Result<PathBuf> {
+        // An interrupt waits until the swap is done (or exits before it starts).
+        let mut in_progress = interrupt::lock();
         let old = self.target.with_file_name(format!(
             ".{}.old-{}",
             self.target
@@ -97,6 +108,8 @@ impl Staging {
             return Err(Error::io(&self.target, e));
         }
         self.committed = true;
+        interrupt::unregister_locked(&mut in_progress, &self.dir);
+        drop(in_progress);
         if had_old {
             let _ = fs::remove_dir_all(&old);
         }
@@ -104,10 +117,53 @@ impl Staging {
     }
 }
 
+/// Removes what runs into `target` that were killed outright left behind: `.BASE.partial-PID`
+/// and `.BASE.old-PID` directories whose process is gone. If `target` is missing and such an
+/// old directory exists, the kill hit the swap: the old directory is put back.
+fn clean_stale(parent: &Path, base: &str, target: &Path) {
+    let Ok(entries) = fs::read_dir(parent) else {
+        return;
+    };
+    for entry in entries.flatten() {
+        let name = entry.file_name().to_string_lossy().to_string();
+        let Some(rest) = name.strip_prefix(&format!(".{base}.")) else {
+            continue;
+        };
+        let (kind, pid) = match rest.split_once('-') {
+            Some((k @ ("partial" | "old"), pid)) => (k, pid),
+            _ => continue,
+        };
+        let Ok(pid) = pid.parse::<u32>() else {
+            continue;
+        };
+        if pid == std::process::id() || process_alive(pid) {
+            continue;
+        }
+        let path = entry.path();
+        if kind == "old" && !target.exists() {
+            let _ = fs::rename(&path, target);
+        } else {
+            let _ = fs::remove_dir_all(&path);
+        }
+    }
+}
+
+/// Whether a process with this id is running. Where we cannot tell (no `/proc`), assume it is,
+/// so that a run never removes another live run's files.
+fn process_alive(pid: u32) -> bool {
+    let proc = Path::new("/proc");
+    if !proc.join("self").exists() {
+        return true;
+    }
+    proc.join(pid.to_string()).exists()
+}
+
 impl Drop for Staging {
     fn drop(&mut self) {
         if !self.committed {
+            let mut in_progress = interrupt::lock();
             let _ = fs::remove_dir_all(&self.dir);
+            interrupt::unregister_locked(&mut in_progress, &self.dir);
         }
     }
 }
@@ -141,5 +197,36 @@ mod tests {
         }
         assert_eq!(fs::read(target.join("a.txt")).unwrap(), b"one");
         assert_eq!(fs::read_dir(tmp.path()).unwrap().count(), 1);
+    }
+
+    #[test]
+    fn leftovers_of_killed_runs_are_cleaned_up_and_a_half_swap_is_undone() {
+        let tmp = tempfile::tempdir().unwrap();
+        let target = tmp.path().join("run");
+        // A pid that cannot be running: above the kernel's pid_max limit (4194304).
+        let dead = 4_194_305 + 17;
+        let partial = tmp.path().join(format!(".run.partial-{dead}"));
+        let old = tmp.path().join(format!(".run.old-{dead}"));
+        let other = tmp.path().join(format!(".other.partial-{dead}"));
+        for d in [&partial, &old, &other] {
+            fs::create_dir_all(d).unwrap();
+        }
+        fs::write(old.join("a.txt"), b"previous").unwrap();
+        // The kill hit the swap: `run` is gone, `.run.old-PID` holds the previous results.
+        let s = Staging::new(&target).unwrap();
+        assert!(!partial.exists());
+        assert!(!old.exists());
+        assert!(
+            other.exists(),
+            "another target's files are not ours to clean"
+        );
+        assert_eq!(fs::read(target.join("a.txt")).unwrap(), b"previous");
+        drop(s);
+        // A live process's staging directory is left alone.
+        let live = tmp.path().join(".run.partial-1");
+        fs::create_dir_all(&live).unwrap();
+        let s = Staging::new(&target).unwrap();
+        drop(s);
+        assert_eq!(live.exists(), Path::new("/proc/1").exists());
     }
 }

@@ -585,7 +585,11 @@ pub fn parse_str(path: &Path, text: &str, sha256: String) -> Result<Scenario> {
     let locator = Locator::new(text);
     let de = match toml::Deserializer::parse(text) {
         Ok(de) => de,
-        Err(e) => return Err(Error::Input(vec![toml_error(path, &locator, &e, None)])),
+        Err(e) => {
+            let mut d = toml_error(path, &locator, &e, None);
+            d.message = format!("invalid TOML: {}", d.message);
+            return Err(Error::Input(vec![d]));
+        }
     };
     let raw: RawScenario = match serde_path_to_error::deserialize(de) {
         Ok(r) => r,
@@ -604,26 +608,37 @@ pub fn parse_str(path: &Path, text: &str, sha256: String) -> Result<Scenario> {
         problems: Vec::new(),
     };
     let scenario = v.scenario(raw, path, sha256);
-    if v.problems.is_empty() {
-        if let Some(s) = scenario {
-            return Ok(s);
+    // Plausibility checks add problems only for keys the validator has not already flagged.
+    let mut problems = v.problems;
+    for (key, message) in crate::diagnostics::plausibility_problems(text) {
+        if !problems.iter().any(|(k, _)| *k == key) {
+            problems.push((key, message));
         }
     }
-    Err(Error::Input(
-        v.problems
-            .into_iter()
-            .map(|(key, message)| {
-                let (line, col) = locator.locate_key(&key).unzip();
-                Diagnostic {
-                    file: path.to_path_buf(),
-                    line,
-                    col,
-                    key: Some(key),
-                    message,
-                }
-            })
-            .collect(),
-    ))
+    if problems.is_empty() {
+        return scenario.ok_or_else(|| {
+            Error::Internal(format!(
+                "{}: validation rejected the scenario without saying why",
+                path.display()
+            ))
+        });
+    }
+    let mut diagnostics: Vec<Diagnostic> = problems
+        .into_iter()
+        .map(|(key, message)| {
+            let (line, col) = locator.locate_key(&key).unzip();
+            Diagnostic {
+                file: path.to_path_buf(),
+                line,
+                col,
+                key: Some(key),
+                message,
+            }
+        })
+        .collect();
+    // In file order; problems that have no place in the file come last.
+    diagnostics.sort_by_key(|d| (d.line.is_none(), d.line, d.col));
+    Err(Error::Input(diagnostics))
 }
 
 fn toml_error(
@@ -632,22 +647,49 @@ fn toml_error(
     e: &toml::de::Error,
     key: Option<String>,
 ) -> Diagnostic {
-    let mut message = e.message().trim().to_string();
+    let original = e.message().trim().to_string();
     let mut key = key;
-    if let Some(unknown) = unknown_field(&message) {
-        let expected = expected_fields(&message);
+    let mut hint = String::new();
+    let mut locate_parent = None;
+    if let Some(unknown) = unknown_field(&original) {
+        let expected = expected_fields(&original);
         if let Some(best) = did_you_mean(&unknown, &expected) {
-            message.push_str(&format!("; did you mean `{best}`?"));
+            hint = format!("; did you mean `{best}`?");
         }
         key = Some(match key {
             Some(k) if k == unknown || k.ends_with(&format!(".{unknown}")) => k,
             Some(k) if !k.is_empty() => format!("{k}.{unknown}"),
             _ => unknown,
         });
+    } else if let Some(field) = original
+        .strip_prefix("missing field `")
+        .and_then(|r| r.split('`').next())
+    {
+        // toml points a missing field at the table (or 1:1); name the missing key and locate
+        // the table that lacks it.
+        locate_parent = key.clone().filter(|k| !k.is_empty());
+        key = Some(match &key {
+            Some(k) if !k.is_empty() => format!("{k}.{field}"),
+            _ => field.to_string(),
+        });
     }
-    let pos = match e.span() {
-        Some(span) if !(span.start == 0 && span.end == 0) => Some(locator.line_col(span.start)),
-        _ => key.as_deref().and_then(|k| locator.locate_key(k)),
+    let mut message = crate::diagnostics::explain(&original, key.as_deref().unwrap_or(""));
+    message.push_str(&hint);
+    let span = e.span().filter(|s| !(s.start == 0 && s.end == 0));
+    if original == "duplicate key" {
+        if let Some(name) = span.as_ref().and_then(|s| locator.text.get(s.clone())) {
+            message = format!(
+                "duplicate key `{}`: a key may appear only once in a table; remove one of them",
+                name.trim()
+            );
+        }
+    }
+    let pos = match (&locate_parent, span.clone()) {
+        (Some(parent), _) => locator
+            .locate_key(parent)
+            .or_else(|| span.map(|s| locator.line_col(s.start))),
+        (None, Some(span)) => Some(locator.line_col(span.start)),
+        (None, None) => key.as_deref().and_then(|k| locator.locate_key(k)),
     };
     let (line, col) = pos.unzip();
     Diagnostic {
@@ -665,14 +707,10 @@ fn unknown_field(msg: &str) -> Option<String> {
 }
 
 fn expected_fields(msg: &str) -> Vec<String> {
-    let Some(rest) = msg.split("expected").nth(1) else {
-        return vec![];
-    };
-    rest.split('`')
-        .enumerate()
-        .filter(|(i, _)| i % 2 == 1)
-        .map(|(_, s)| s.to_string())
-        .collect()
+    match msg.split("expected").nth(1) {
+        Some(rest) => crate::diagnostics::backticked(rest),
+        None => vec![],
+    }
 }
 
 /// The closest candidate by edit distance, if it is close enough to be a typo.
@@ -1047,7 +1085,7 @@ impl Validator {
                             let Some(d) = decimal_from_toml(v) else {
                                 self.err(
                                     key,
-                                    format!("found {v}; a parameter value must be a number"),
+                                    format!("found {v}; a parameter value must be a number of at most 28 digits, e.g. 0.1373 or 2119"),
                                 );
                                 continue;
                             };
@@ -1056,6 +1094,7 @@ impl Validator {
                                 Err(m) => {
                                     let cands = set.all_keys();
                                     let hint = did_you_mean(&format!("{group}.{k}"), &cands)
+                                        .filter(|_| m.starts_with("unknown"))
                                         .map(|b| format!("; did you mean `{b}`?"))
                                         .unwrap_or_default();
                                     self.err(key, format!("{m}{hint}"));
