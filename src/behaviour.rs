@@ -8,7 +8,7 @@
 
 use crate::events::{Event, EventKind};
 use crate::money::Rate;
-use crate::random::{stream, weighted_index, Purpose};
+use crate::random::{stream, Purpose};
 use crate::scenario::{AdvancePolicy, Arm, Behaviour, ChoiceBand, Scenario};
 use rand::RngExt;
 
@@ -46,38 +46,41 @@ pub fn draw_reporting(sc: &Scenario, id: u64, events: &mut [Event]) {
 /// percentage it chose (adjustable arm). The same uniform draw decides take-up in every arm,
 /// so in the paired design a household more willing to accept accepts in every arm.
 pub fn arm_percentage(sc: &Scenario, arm: &Arm, id: u64) -> (Rate, bool) {
-    match &arm.policy {
-        AdvancePolicy::Standard => (Rate::ONE, false),
-        AdvancePolicy::Cautious { fraction } => {
-            if takes_up(sc, arm, id) {
-                (*fraction, true)
-            } else {
-                (Rate::ONE, false)
-            }
-        }
-        AdvancePolicy::Adjustable { choice } => {
-            if takes_up(sc, arm, id) {
-                (
-                    Rate::percent(chosen_percent(sc.seed, id, choice) as i64),
-                    true,
-                )
-            } else {
-                (Rate::ONE, false)
-            }
-        }
-    }
+    arm_percentage_given(sc, arm, id, takeup_draw(sc.seed, id))
 }
 
-fn takes_up(sc: &Scenario, arm: &Arm, id: u64) -> bool {
-    let u: f64 = stream(sc.seed, id, Purpose::Takeup).random();
-    u < arm.takeup
+/// The household's uniform take-up draw, shared by every offered arm.
+pub fn takeup_draw(seed: u64, id: u64) -> f64 {
+    stream(seed, id, Purpose::Takeup).random()
+}
+
+/// As [`arm_percentage`], with the household's take-up draw `u` already made.
+pub fn arm_percentage_given(sc: &Scenario, arm: &Arm, id: u64, u: f64) -> (Rate, bool) {
+    match &arm.policy {
+        AdvancePolicy::Standard => (Rate::ONE, false),
+        AdvancePolicy::Cautious { fraction } if u < arm.takeup => (*fraction, true),
+        AdvancePolicy::Adjustable { choice } if u < arm.takeup => (
+            Rate::percent(chosen_percent(sc.seed, id, choice) as i64),
+            true,
+        ),
+        _ => (Rate::ONE, false),
+    }
 }
 
 /// A whole percentage drawn from the choice bands.
 pub fn chosen_percent(seed: u64, id: u64, bands: &[ChoiceBand]) -> u32 {
     let mut rng = stream(seed, id, Purpose::Choice);
-    let weights: Vec<f64> = bands.iter().map(|b| b.weight).collect();
-    let b = &bands[weighted_index(&weights, &mut rng)];
+    let total: f64 = bands.iter().map(|b| b.weight).sum();
+    let mut u = rng.random::<f64>() * total;
+    let mut pick = bands.iter().rposition(|b| b.weight > 0.0).unwrap_or(0);
+    for (i, b) in bands.iter().enumerate() {
+        if u < b.weight {
+            pick = i;
+            break;
+        }
+        u -= b.weight;
+    }
+    let b = &bands[pick];
     let top = if b.hi >= 100 { 100 } else { b.hi - 1 };
     rng.random_range(b.lo..=top.max(b.lo))
 }

@@ -236,8 +236,8 @@ fn settlement_table(sc: &Scenario, r: &RunResult) -> Table {
     // Bin width from the pooled 95th percentile of reclaims and back-payments, all arms.
     let mut pooled: BTreeMap<i64, u64> = BTreeMap::new();
     for a in &r.arms {
-        for (k, v) in a.total.reclaims.iter().chain(&a.total.backpays) {
-            *pooled.entry(*k).or_insert(0) += v;
+        for (k, v) in a.total.reclaims.iter().chain(a.total.backpays.iter()) {
+            *pooled.entry(k).or_insert(0) += v;
         }
     }
     let p95 = crate::stats::histogram_quantile(&pooled, 0.95).0.max(100);
@@ -256,7 +256,7 @@ fn settlement_table(sc: &Scenario, r: &RunResult) -> Table {
         let g = &r.arms[i].total;
         for (kind, h) in [("reclaim", &g.reclaims), ("back-payment", &g.backpays)] {
             let mut counts = vec![0u64; bins as usize + 1];
-            for (c, n) in h {
+            for (c, n) in h.iter() {
                 let b = (c / width).clamp(0, bins) as usize;
                 counts[b] += n;
             }

@@ -497,7 +497,8 @@ pub struct CheckArgs {
     /// Compare every metric with the committed baseline summaries in DIR (`<scenario file stem>.json`).
     #[arg(long, value_name = "DIR")]
     pub baseline: Option<PathBuf>,
-    /// Rewrite the baselines from this run and print what changed.
+    /// Rewrite the baselines from this run and print what changed. In a directory only
+    /// scenarios with a baseline or expectations are written; name a file to create a new one.
     #[arg(long, requires = "baseline")]
     pub update: bool,
     /// Tolerance in Monte Carlo standard errors.
@@ -591,8 +592,12 @@ pub fn check_command(args: &CheckArgs) -> Result<()> {
             .as_ref()
             .map(|d| d.join(format!("{stem}.json")));
         let has_baseline = baseline_path.as_ref().is_some_and(|p| p.is_file());
-        let wants_run =
-            !sc.expectations.is_empty() || has_baseline || (args.update && args.baseline.is_some());
+        // --update writes a new baseline only for a scenario named as a file (or one with
+        // expectations): a directory does not pull in, say, a national-scale run by accident.
+        let named = args.paths.iter().any(|p| p == f);
+        let wants_run = !sc.expectations.is_empty()
+            || has_baseline
+            || (args.update && args.baseline.is_some() && named);
         if !wants_run {
             continue;
         }

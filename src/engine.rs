@@ -51,6 +51,9 @@ pub struct Year {
     pub monthly_entitlement: [Money; 12],
     /// Actual assessed income of the applicant for the year.
     pub actual_income: Money,
+    /// The 100% advance schedule per benefit: the control arm's, and the reference for money
+    /// withheld by a reduced advance. Computed once per household.
+    pub full: [Ledger; N_BENEFITS],
 }
 
 /// Which view of the household a situation is built from.
@@ -92,7 +95,7 @@ fn projected_income(h: &Household, upto: u8) -> Money {
 fn scale_income(m: Money, f: Rate) -> Money {
     let fine = m.mul_rate(f).0;
     let scale = crate::money::RATE_SCALE as i128;
-    Money(((fine + scale / 2).div_euclid(scale)) as i64)
+    Money(crate::money::div_floor_i128(fine + scale / 2, scale) as i64)
 }
 
 fn applicant_income(h: &Household, view: View) -> Money {
@@ -176,31 +179,48 @@ fn award_for(
     monthly_out: Option<&mut [Money; 12]>,
 ) -> PerBenefit {
     let applicant = applicant_income(h, view);
+    let want_monthly = monthly_out.is_some();
+    // The situation can only change in month 1, in a child's birthday month, and in the month
+    // after a household change visible in this view: elsewhere last month's amounts hold.
+    let mut change_months: u16 = 1 << 1;
+    for c in h.children() {
+        change_months |= 1 << c.birthday.clamp(1, 12);
+    }
+    for e in h.events() {
+        if visible(view, e.known_from)
+            && !matches!(e.kind, EventKind::IncomeFactor(_))
+            && e.month < 12
+        {
+            change_months |= 1 << (e.month + 1);
+        }
+    }
     let mut sums = [Fine::ZERO; N_BENEFITS];
-    let mut prev: Option<(Situation, [Fine; N_BENEFITS])> = None;
+    let mut prev: Option<Situation> = None;
+    let mut amounts = [Fine::ZERO; N_BENEFITS];
     let mut monthly = [Money::ZERO; 12];
     for month in 1..=12u8 {
-        let s = situation(h, view, month, applicant);
-        let amounts = match &prev {
-            Some((ps, a)) if *ps == s => *a,
-            _ => {
-                let mut a = [Fine::ZERO; N_BENEFITS];
+        if change_months & (1 << month) != 0 {
+            let s = situation(h, view, month, applicant);
+            if prev.as_ref() != Some(&s) {
                 for b in Benefit::ALL {
                     if sc.population.benefits[b.index()] {
-                        a[b.index()] = annual_exact(b, &sc.params, &s);
+                        amounts[b.index()] = annual_exact(b, &sc.params, &s);
                     }
                 }
-                prev = Some((s, a));
-                a
+                prev = Some(s);
             }
-        };
+        }
         for (i, x) in amounts.iter().enumerate() {
             sums[i] += *x;
         }
-        let month_total: i128 = amounts.iter().map(|x| x.0).sum();
-        // Exact annual / 12, rounded down to the cent: display of the monthly entitlement.
-        monthly[month as usize - 1] =
-            Money((month_total / 12 / crate::money::RATE_SCALE as i128) as i64);
+        if want_monthly {
+            let month_total: i128 = amounts.iter().map(|x| x.0).sum();
+            // Exact annual / 12, rounded down to the cent: display of the monthly entitlement.
+            monthly[month as usize - 1] = Money(crate::money::div_floor_i128(
+                month_total,
+                12 * crate::money::RATE_SCALE as i128,
+            ) as i64);
+        }
     }
     if let Some(out) = monthly_out {
         *out = monthly;
@@ -243,12 +263,19 @@ impl Year {
         }
         let mut monthly_entitlement = [Money::ZERO; 12];
         let definitive = award_for(sc, h, View::Actual, Some(&mut monthly_entitlement));
+        let mut full = [Ledger::default(); N_BENEFITS];
+        for (b, l) in full.iter_mut().enumerate() {
+            if sc.population.benefits[b] {
+                *l = pay_year(&states[..n_states], b, Rate::ONE, sc.recalculation);
+            }
+        }
         Year {
             states,
             n_states,
             definitive,
             monthly_entitlement,
             actual_income: projected_income(h, 12),
+            full,
         }
     }
 
@@ -361,7 +388,19 @@ pub struct Outcome {
 
 /// Simulates household `h` (with its precomputed year) under arm `arm` of the scenario.
 pub fn simulate_arm(sc: &Scenario, h: &Household, year: &Year, arm: usize) -> Result<Outcome> {
-    let (pct, took) = crate::behaviour::arm_percentage(sc, &sc.arms[arm], h.id);
+    let u = crate::behaviour::takeup_draw(sc.seed, h.id);
+    simulate_arm_given(sc, h, year, arm, u)
+}
+
+/// As [`simulate_arm`], with the household's take-up draw `u` already made.
+pub fn simulate_arm_given(
+    sc: &Scenario,
+    h: &Household,
+    year: &Year,
+    arm: usize,
+    u: f64,
+) -> Result<Outcome> {
+    let (pct, took) = crate::behaviour::arm_percentage_given(sc, &sc.arms[arm], h.id, u);
     let mut o = Outcome {
         household_id: h.id,
         arm,
@@ -378,11 +417,11 @@ pub fn simulate_arm(sc: &Scenario, h: &Household, year: &Year, arm: usize) -> Re
         if !sc.population.benefits[b] {
             continue;
         }
-        let ledger = pay_year(states, b, pct, sc.recalculation);
-        let full = if pct == Rate::ONE {
-            ledger
+        let full = year.full[b];
+        let ledger = if pct == Rate::ONE {
+            full
         } else {
-            pay_year(states, b, Rate::ONE, sc.recalculation)
+            pay_year(states, b, pct, sc.recalculation)
         };
         let d = year.definitive[b];
         let settlement = d - ledger.net;
@@ -446,10 +485,39 @@ pub struct RunResult {
     pub paired: Vec<PairedAccumulator>,
 }
 
-struct ChunkResult {
+/// Accumulated results of some chunks, with their rows (chunk index → rows) when asked for.
+struct Partial {
     arms: Vec<ArmAccumulator>,
     paired: Vec<PairedAccumulator>,
-    rows: Vec<Outcome>,
+    rows: Vec<(u64, Vec<Outcome>)>,
+}
+
+impl Partial {
+    fn new(sc: &Scenario) -> Partial {
+        let k = sc.thresholds_len();
+        Partial {
+            arms: (0..sc.arms.len()).map(|_| ArmAccumulator::new(k)).collect(),
+            paired: match sc.design {
+                Design::Paired => (1..sc.arms.len())
+                    .map(|_| PairedAccumulator::default())
+                    .collect(),
+                Design::Randomized => vec![],
+            },
+            rows: Vec::new(),
+        }
+    }
+
+    /// Exact, order-free merge (the rows keep their chunk index for ordering later).
+    fn merge(mut self, mut o: Partial) -> Partial {
+        for (t, a) in self.arms.iter_mut().zip(&o.arms) {
+            t.merge(a);
+        }
+        for (t, p) in self.paired.iter_mut().zip(&o.paired) {
+            t.merge(p);
+        }
+        self.rows.append(&mut o.rows);
+        self
+    }
 }
 
 fn assigned_arm(sc: &Scenario, id: u64, shares: &[f64]) -> usize {
@@ -457,53 +525,52 @@ fn assigned_arm(sc: &Scenario, id: u64, shares: &[f64]) -> usize {
     weighted_index(shares, &mut rng)
 }
 
-fn simulate_chunk(sc: &Scenario, start: u64, end: u64, rows: bool) -> Result<ChunkResult> {
-    let k = sc.thresholds_len();
-    let mut arms: Vec<ArmAccumulator> =
-        (0..sc.arms.len()).map(|_| ArmAccumulator::new(k)).collect();
-    let mut paired: Vec<PairedAccumulator> = match sc.design {
-        Design::Paired => (1..sc.arms.len())
-            .map(|_| PairedAccumulator::default())
-            .collect(),
-        Design::Randomized => vec![],
-    };
+/// Simulates households `start..end` (chunk `c`) into `p`.
+fn simulate_chunk(
+    p: &mut Partial,
+    sc: &Scenario,
+    c: u64,
+    start: u64,
+    end: u64,
+    rows: bool,
+) -> Result<()> {
     let shares: Vec<f64> = sc.arms.iter().map(|a| a.share).collect();
+    let th = &sc.high_reclaim_thresholds;
     let mut out_rows = Vec::new();
     for id in start..end {
         let h = generate(sc, id);
         let year = Year::compute(sc, &h);
+        let u = crate::behaviour::takeup_draw(sc.seed, id);
         match sc.design {
             Design::Paired => {
-                let control = simulate_arm(sc, &h, &year, 0)?;
-                arms[0].add(&control, &year, &sc.high_reclaim_thresholds);
+                let control = simulate_arm_given(sc, &h, &year, 0, u)?;
+                p.arms[0].add(&control, &year, th);
+                if rows {
+                    out_rows.push(control);
+                }
                 for a in 1..sc.arms.len() {
-                    let o = simulate_arm(sc, &h, &year, a)?;
-                    arms[a].add(&o, &year, &sc.high_reclaim_thresholds);
-                    paired[a - 1].add(&control, &o, &sc.high_reclaim_thresholds);
+                    let o = simulate_arm_given(sc, &h, &year, a, u)?;
+                    p.arms[a].add(&o, &year, th);
+                    p.paired[a - 1].add(&control, &o, th);
                     if rows {
                         out_rows.push(o);
                     }
                 }
-                if rows {
-                    let at = out_rows.len() - (sc.arms.len() - 1);
-                    out_rows.insert(at, control);
-                }
             }
             Design::Randomized => {
                 let a = assigned_arm(sc, id, &shares);
-                let o = simulate_arm(sc, &h, &year, a)?;
-                arms[a].add(&o, &year, &sc.high_reclaim_thresholds);
+                let o = simulate_arm_given(sc, &h, &year, a, u)?;
+                p.arms[a].add(&o, &year, th);
                 if rows {
                     out_rows.push(o);
                 }
             }
         }
     }
-    Ok(ChunkResult {
-        arms,
-        paired,
-        rows: out_rows,
-    })
+    if rows {
+        p.rows.push((c, out_rows));
+    }
+    Ok(())
 }
 
 impl Scenario {
@@ -528,8 +595,6 @@ pub fn run(
     let n = sc.households;
     let chunk = opts.chunk_size.max(1) as u64;
     let n_chunks = n.div_ceil(chunk);
-    // A batch keeps every core busy while bounding the rows held in memory.
-    let batch = (pool.current_num_threads() as u64 * 8).max(1);
     let k = sc.thresholds_len();
     let mut total = RunResult {
         arms: (0..sc.arms.len()).map(|_| ArmAccumulator::new(k)).collect(),
@@ -540,28 +605,55 @@ pub fn run(
             Design::Randomized => vec![],
         },
     };
+    // Each batch is one parallel fold: every worker accumulates its share of the chunks, and
+    // the partial results are merged exactly (so the thread count cannot change a result).
+    // With rows the batch is small, bounding the rows held in memory; without, it only sets
+    // how often the progress bar moves.
+    let threads = pool.current_num_threads() as u64;
+    let batch = if opts.household_rows {
+        threads * 8
+    } else {
+        threads * 64
+    }
+    .max(1);
     let mut c0 = 0;
     while c0 < n_chunks {
         let c1 = (c0 + batch).min(n_chunks);
-        let results: Vec<Result<ChunkResult>> = pool.install(|| {
-            (c0..c1)
+        let min_len = ((c1 - c0) / (threads * 4)).max(1) as usize;
+        let part: Result<Partial> = pool.install(|| {
+            (c0 as usize..c1 as usize)
                 .into_par_iter()
-                .map(|c| {
-                    simulate_chunk(sc, c * chunk, ((c + 1) * chunk).min(n), opts.household_rows)
-                })
-                .collect()
+                .with_min_len(min_len)
+                .try_fold(
+                    || Partial::new(sc),
+                    |mut p, c| {
+                        let c = c as u64;
+                        simulate_chunk(
+                            &mut p,
+                            sc,
+                            c,
+                            c * chunk,
+                            ((c + 1) * chunk).min(n),
+                            opts.household_rows,
+                        )?;
+                        Ok(p)
+                    },
+                )
+                .try_reduce(|| Partial::new(sc), |a, b| Ok(a.merge(b)))
         });
-        for r in results {
-            let r = r?;
-            if opts.household_rows {
-                on_rows(&r.rows)?;
+        let mut part = part?;
+        if opts.household_rows {
+            part.rows.sort_by_key(|(c, _)| *c);
+            for (_, rows) in &part.rows {
+                on_rows(rows)?;
             }
-            for (t, a) in total.arms.iter_mut().zip(&r.arms) {
-                t.merge(a);
-            }
-            for (t, p) in total.paired.iter_mut().zip(&r.paired) {
-                t.merge(p);
-            }
+            part.rows.clear();
+        }
+        for (t, a) in total.arms.iter_mut().zip(&part.arms) {
+            t.merge(a);
+        }
+        for (t, p) in total.paired.iter_mut().zip(&part.paired) {
+            t.merge(p);
         }
         on_progress((c1 * chunk).min(n), n);
         c0 = c1;

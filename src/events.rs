@@ -46,7 +46,7 @@ impl Event {
     }
 }
 
-fn draw_month(spec: &MonthSpec, rng: &mut rand_chacha::ChaCha8Rng) -> u8 {
+fn draw_month(spec: &MonthSpec, rng: &mut crate::random::HouseholdRng) -> u8 {
     match spec {
         MonthSpec::Uniform => rng.random_range(1..=12u8),
         MonthSpec::Fixed(m) => *m,

@@ -259,29 +259,30 @@ pub const BOOTSTRAP_RESAMPLES: usize = 1000;
 /// distinct values, not on the number of households. Seeded: the same inputs and seed give the
 /// same interval. The arms are resampled independently (conservative for the paired design).
 pub fn bootstrap_median_difference(
-    control: &std::collections::BTreeMap<i64, u64>,
-    treatment: &std::collections::BTreeMap<i64, u64>,
+    control: &crate::stats::Histogram,
+    treatment: &crate::stats::Histogram,
     seed: u64,
 ) -> Option<Estimate> {
-    use rand::SeedableRng;
-    let nc: u64 = control.values().sum();
-    let nt: u64 = treatment.values().sum();
+    use rayon::prelude::*;
+    let c: Vec<(i64, u64)> = control.iter().collect();
+    let t: Vec<(i64, u64)> = treatment.iter().collect();
+    let nc: u64 = c.iter().map(|x| x.1).sum();
+    let nt: u64 = t.iter().map(|x| x.1).sum();
     if nc == 0 || nt == 0 {
         return None;
     }
-    let mut rng = rand_chacha::ChaCha8Rng::seed_from_u64(crate::random::mix64(seed ^ 0xB007_57A9));
-    let median = |h: &std::collections::BTreeMap<i64, u64>| {
-        crate::stats::histogram_quantile(h, 0.5).0 as f64 / 100.0
-    };
-    let observed = median(treatment) - median(control);
-    let mut diffs = Vec::with_capacity(BOOTSTRAP_RESAMPLES);
-    let mut buf_c = Vec::new();
-    let mut buf_t = Vec::new();
-    for _ in 0..BOOTSTRAP_RESAMPLES {
-        let mc = resampled_median(control, nc, &mut rng, &mut buf_c);
-        let mt = resampled_median(treatment, nt, &mut rng, &mut buf_t);
-        diffs.push(mt - mc);
-    }
+    let observed = (treatment.quantile(0.5).0 - control.quantile(0.5).0) as f64 / 100.0;
+    // One seeded stream per resample: the interval does not depend on the thread count.
+    let mut diffs: Vec<f64> = (0..BOOTSTRAP_RESAMPLES as u64)
+        .into_par_iter()
+        .map(|r| {
+            use rand::SeedableRng;
+            let mut rng =
+                rand_chacha::ChaCha8Rng::seed_from_u64(crate::random::mix64(seed ^ 0xB007_57A9));
+            rng.set_stream(r);
+            resampled_median(&t, nt, &mut rng) - resampled_median(&c, nc, &mut rng)
+        })
+        .collect();
     diffs.sort_by(|a, b| a.total_cmp(b));
     let lo = diffs[(0.025 * BOOTSTRAP_RESAMPLES as f64) as usize];
     let hi = diffs[((0.975 * BOOTSTRAP_RESAMPLES as f64) as usize).min(BOOTSTRAP_RESAMPLES - 1)];
@@ -300,54 +301,38 @@ pub fn bootstrap_median_difference(
     })
 }
 
-fn resampled_median(
-    h: &std::collections::BTreeMap<i64, u64>,
-    n: u64,
-    rng: &mut rand_chacha::ChaCha8Rng,
-    counts: &mut Vec<(i64, u64)>,
-) -> f64 {
+/// The median of one multinomial resample of a histogram, drawn bin by bin (sequential
+/// binomials) and stopped as soon as the median bin is reached: later bins cannot change it.
+fn resampled_median(h: &[(i64, u64)], n: u64, rng: &mut rand_chacha::ChaCha8Rng) -> f64 {
     use rand_distr::{Binomial, Distribution};
-    counts.clear();
+    let rank = n.div_ceil(2).max(1);
     let mut remaining_n = n;
-    let mut remaining_p = 1.0f64;
+    let mut remaining_mass = n;
+    let mut seen = 0;
     for (v, c) in h {
-        if remaining_n == 0 {
-            break;
-        }
-        let p = (*c as f64 / n as f64 / remaining_p).clamp(0.0, 1.0);
-        let k = if p >= 1.0 {
+        let p = *c as f64 / remaining_mass as f64;
+        let k = if p >= 1.0 || remaining_n == 0 {
             remaining_n
         } else {
             Binomial::new(remaining_n, p)
                 .map(|b| b.sample(rng))
                 .unwrap_or(0)
         };
-        counts.push((*v, k));
-        remaining_n -= k;
-        remaining_p -= *c as f64 / n as f64;
-    }
-    if remaining_n > 0 {
-        if let Some(last) = counts.last_mut() {
-            last.1 += remaining_n;
-        }
-    }
-    let rank = n.div_ceil(2).max(1);
-    let mut seen = 0;
-    for (v, k) in counts.iter() {
         seen += k;
         if seen >= rank {
             return *v as f64 / 100.0;
         }
+        remaining_n -= k;
+        remaining_mass -= c;
     }
-    0.0
+    h.last().map_or(0.0, |(v, _)| *v as f64 / 100.0)
 }
 
 #[cfg(test)]
 mod bootstrap_tests {
     use super::*;
-    use std::collections::BTreeMap;
 
-    fn hist(values: &[(i64, u64)]) -> BTreeMap<i64, u64> {
+    fn hist(values: &[(i64, u64)]) -> crate::stats::Histogram {
         values.iter().copied().collect()
     }
 

@@ -26,6 +26,17 @@ pub const RATE_SCALE: i64 = 1_000_000_000;
 /// [`Fine`] units per euro: cents × rate scale.
 pub const FINE_PER_EURO: i128 = (CENTS_PER_EURO as i128) * (RATE_SCALE as i128);
 
+/// `a.div_euclid(b)` for `b > 0`, through 64-bit division when both fit (the common case:
+/// 128-bit division is a slow library call).
+#[inline]
+pub fn div_floor_i128(a: i128, b: i128) -> i128 {
+    if let (Ok(a64), Ok(b64)) = (i64::try_from(a), i64::try_from(b)) {
+        a64.div_euclid(b64) as i128
+    } else {
+        a.div_euclid(b)
+    }
+}
+
 /// An exact amount of money in euro cents.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct Money(pub i64);
@@ -79,7 +90,7 @@ impl Money {
     /// `self × rate`, rounded down to whole euros (reduced advances never exceed the percentage).
     pub fn mul_rate_floor_euros(self, rate: Rate) -> Money {
         let fine = self.mul_rate(rate).0;
-        Money::euros(fine.div_euclid(FINE_PER_EURO) as i64)
+        Money::euros(div_floor_i128(fine, FINE_PER_EURO) as i64)
     }
 
     /// `self × rate`, rounded down to the cent (synthetic input quantities such as a drawn
@@ -242,8 +253,8 @@ impl Fine {
 
     /// Awir art. 14(4): round to whole euros, half a euro up (half away from zero).
     pub fn round_half_up_euros(self) -> Money {
-        let q = self.0.div_euclid(FINE_PER_EURO);
-        let r = self.0.rem_euclid(FINE_PER_EURO);
+        let q = div_floor_i128(self.0, FINE_PER_EURO);
+        let r = self.0 - q * FINE_PER_EURO;
         let euros = if self.0 >= 0 {
             if 2 * r >= FINE_PER_EURO {
                 q + 1
@@ -261,7 +272,10 @@ impl Fine {
     /// Divides by `n` exactly enough for rounding afterwards: the remainder below 10⁻¹¹ euro is
     /// dropped (it cannot move a half-euro rounding unless `n` exceeds 10⁹).
     pub fn div_trunc(self, n: i128) -> Fine {
-        Fine(self.0 / n)
+        match (i64::try_from(self.0), i64::try_from(n)) {
+            (Ok(a), Ok(b)) => Fine((a / b) as i128),
+            _ => Fine(self.0 / n),
+        }
     }
 
     /// The amount as `f64` euros (display only).

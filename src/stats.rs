@@ -90,9 +90,9 @@ pub struct GroupStats {
     /// Households in `reclaim_income_bp`.
     pub n_reclaim_income: u64,
     /// Exact histogram of collected reclaims (cents → households), reclaim > 0 only.
-    pub reclaims: BTreeMap<i64, u64>,
+    pub reclaims: Histogram,
     /// Exact histogram of back-payments (cents → households), back-payment > 0 only.
-    pub backpays: BTreeMap<i64, u64>,
+    pub backpays: Histogram,
 }
 
 impl GroupStats {
@@ -107,7 +107,7 @@ impl GroupStats {
         self.n += 1;
         if o.reclaim > Money::ZERO {
             self.n_reclaim += 1;
-            *self.reclaims.entry(o.reclaim.0).or_insert(0) += 1;
+            self.reclaims.add(o.reclaim.0);
             if o.income > Money::ZERO {
                 let monthly = o.income.0 as i128 / 12;
                 if monthly > 0 {
@@ -124,7 +124,7 @@ impl GroupStats {
         self.reclaim.add(o.reclaim);
         if o.backpay > Money::ZERO {
             self.n_backpay += 1;
-            *self.backpays.entry(o.backpay.0).or_insert(0) += 1;
+            self.backpays.add(o.backpay.0);
         }
         self.backpay.add(o.backpay);
         self.withheld.add(o.withheld);
@@ -160,12 +160,8 @@ impl GroupStats {
         self.n_took += o.n_took;
         self.reclaim_income_bp += o.reclaim_income_bp;
         self.n_reclaim_income += o.n_reclaim_income;
-        for (k, v) in &o.reclaims {
-            *self.reclaims.entry(*k).or_insert(0) += v;
-        }
-        for (k, v) in &o.backpays {
-            *self.backpays.entry(*k).or_insert(0) += v;
-        }
+        self.reclaims.merge(&o.reclaims);
+        self.backpays.merge(&o.backpays);
     }
 
     /// Share of households with a collected reclaim.
@@ -201,7 +197,7 @@ impl GroupStats {
     /// Quantile `q` (0–1) of reclaims among households with one: the exact order statistic
     /// (lower median convention: the value at rank ⌈q·n⌉).
     pub fn reclaim_quantile(&self, q: f64) -> Money {
-        histogram_quantile(&self.reclaims, q)
+        self.reclaims.quantile(q)
     }
 
     /// Mean reclaim as a share of monthly income among households with a reclaim.
@@ -211,6 +207,123 @@ impl GroupStats {
         }
         self.reclaim_income_bp as f64 / self.n_reclaim_income as f64 / 10_000.0
     }
+}
+
+/// Whole euros below this are counted in a dense array; larger or non-whole amounts in a map.
+const DENSE_EUROS: usize = 16_384;
+
+/// An exact histogram of money amounts (cents → count). Amounts are almost always whole euros
+/// below €16,384, which are counted in a dense array (cheap to add and merge); anything else
+/// goes to an ordered map. Iteration is in ascending order of amount either way.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Histogram {
+    dense: Vec<u64>,
+    sparse: BTreeMap<i64, u64>,
+}
+
+impl Histogram {
+    /// Counts one amount (cents).
+    pub fn add(&mut self, cents: i64) {
+        self.add_n(cents, 1);
+    }
+
+    /// Counts an amount `n` times.
+    pub fn add_n(&mut self, cents: i64, n: u64) {
+        if cents >= 0 && cents % 100 == 0 && ((cents / 100) as usize) < DENSE_EUROS {
+            if self.dense.is_empty() {
+                self.dense = vec![0; DENSE_EUROS];
+            }
+            self.dense[(cents / 100) as usize] += n;
+        } else {
+            *self.sparse.entry(cents).or_insert(0) += n;
+        }
+    }
+
+    /// Adds another histogram's counts.
+    pub fn merge(&mut self, o: &Histogram) {
+        if !o.dense.is_empty() {
+            if self.dense.is_empty() {
+                self.dense = o.dense.clone();
+            } else {
+                for (a, b) in self.dense.iter_mut().zip(&o.dense) {
+                    *a += b;
+                }
+            }
+        }
+        for (k, v) in &o.sparse {
+            *self.sparse.entry(*k).or_insert(0) += v;
+        }
+    }
+
+    /// (cents, count) pairs with count > 0, ascending by amount.
+    pub fn iter(&self) -> impl Iterator<Item = (i64, u64)> + Clone + '_ {
+        let negative = self.sparse.range(..0).map(|(k, v)| (*k, *v));
+        let dense = self
+            .dense
+            .iter()
+            .enumerate()
+            .filter(|(_, c)| **c > 0)
+            .map(|(e, c)| (e as i64 * 100, *c));
+        // Non-negative sparse amounts: non-whole euros interleave with the dense ones.
+        let rest: Vec<(i64, u64)> = self.sparse.range(0..).map(|(k, v)| (*k, *v)).collect();
+        merge_sorted(negative.chain(dense), rest)
+    }
+
+    /// Total count.
+    pub fn total(&self) -> u64 {
+        self.dense.iter().sum::<u64>() + self.sparse.values().sum::<u64>()
+    }
+
+    /// The value at rank ⌈q·n⌉ (1-based); 0 when empty.
+    pub fn quantile(&self, q: f64) -> Money {
+        let n = self.total();
+        if n == 0 {
+            return Money::ZERO;
+        }
+        let rank = ((q * n as f64).ceil() as u64).clamp(1, n);
+        let mut seen = 0;
+        let mut last = 0;
+        for (v, c) in self.iter() {
+            seen += c;
+            last = v;
+            if seen >= rank {
+                return Money(v);
+            }
+        }
+        Money(last)
+    }
+}
+
+impl FromIterator<(i64, u64)> for Histogram {
+    fn from_iter<T: IntoIterator<Item = (i64, u64)>>(iter: T) -> Self {
+        let mut h = Histogram::default();
+        for (k, n) in iter {
+            h.add_n(k, n);
+        }
+        h
+    }
+}
+
+fn merge_sorted<'a>(
+    a: impl Iterator<Item = (i64, u64)> + Clone + 'a,
+    b: Vec<(i64, u64)>,
+) -> impl Iterator<Item = (i64, u64)> + Clone + 'a {
+    let mut a = a.peekable();
+    let mut b = b.into_iter().peekable();
+    std::iter::from_fn(move || match (a.peek(), b.peek()) {
+        (Some(x), Some(y)) => {
+            if x.0 <= y.0 {
+                a.next()
+            } else {
+                b.next()
+            }
+        }
+        (Some(_), None) => a.next(),
+        (None, Some(_)) => b.next(),
+        (None, None) => None,
+    })
+    .collect::<Vec<_>>()
+    .into_iter()
 }
 
 /// Quantile of an exact histogram: the value at rank ⌈q·n⌉ (1-based), 0 when empty.
@@ -408,6 +521,27 @@ mod tests {
         assert_eq!(histogram_quantile(&h, 0.5), Money(200));
         assert_eq!(histogram_quantile(&h, 0.9), Money(400));
         assert_eq!(histogram_quantile(&BTreeMap::new(), 0.5), Money::ZERO);
+    }
+
+    #[test]
+    fn histogram_dense_and_sparse_agree_with_a_map() {
+        let values = [100, 250, 200, 5_000_000, 100, 0, 1_638_300, 1_638_400, -300];
+        let mut h = Histogram::default();
+        let mut m = BTreeMap::new();
+        for v in values {
+            h.add(v);
+            *m.entry(v).or_insert(0u64) += 1;
+        }
+        assert_eq!(
+            h.iter().collect::<Vec<_>>(),
+            m.iter().map(|(k, v)| (*k, *v)).collect::<Vec<_>>()
+        );
+        for q in [0.1, 0.5, 0.9, 1.0] {
+            assert_eq!(h.quantile(q), histogram_quantile(&m, q));
+        }
+        let mut h2 = h.clone();
+        h2.merge(&h);
+        assert_eq!(h2.total(), 2 * values.len() as u64);
     }
 
     #[test]

@@ -366,7 +366,10 @@ fn unknown_benefit_year() {
         &with("year = 2026", "year = 2019"),
         "3:1",
         "experiment.year",
-        &["no parameters for benefit year 2019", "allowed: 2025, 2026"],
+        &[
+            "no parameters for benefit year 2019",
+            "allowed: 2024, 2025, 2026",
+        ],
     );
 }
 

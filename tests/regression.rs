@@ -40,6 +40,16 @@ fn a_meaningful_parameter_change_fails_the_baseline_and_says_what_moved() {
         .arg("--update")
         .assert()
         .success();
+    // A directory only refreshes existing baselines; a new one is made by naming the file.
+    assert!(!base.join("small.json").exists());
+    bin()
+        .arg("check")
+        .arg(dir.join("small.toml"))
+        .arg("--baseline")
+        .arg(&base)
+        .arg("--update")
+        .assert()
+        .success();
     assert!(base.join("small.json").is_file());
     // Same scenario, other seed: within tolerance.
     bin()
