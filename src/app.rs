@@ -43,6 +43,7 @@ fn dispatch(cli: Cli) -> Result<()> {
         Command::Params { year } => params_command(year),
         Command::Power(args) => crate::power::power_command(&args),
         Command::Check(args) => crate::check::check_command(&args),
+        Command::Bench(args) => crate::bench::bench_command(&args),
         Command::Diff(args) => crate::check::diff_command(&args),
         Command::Calc(args) => {
             let out = crate::calc::run(&args)?;

@@ -334,8 +334,8 @@ fn monthly_table(sc: &Scenario, r: &RunResult) -> Table {
                 arm.name.clone(),
                 (m + 1).to_string(),
                 a.total.n.to_string(),
-                cents_mean(a.month_paid[m], a.total.n),
-                cents_mean(a.month_entitled[m], a.total.n),
+                cents_mean(a.month_paid[m] as i128, a.total.n),
+                cents_mean(a.month_entitled[m] as i128, a.total.n),
             ]);
         }
     }

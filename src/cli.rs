@@ -44,6 +44,11 @@ pub enum Command {
         after_help = "Examples:\n  toeslagenlab diff scenarios/baselines/adjustable.json output/adjustable/summary.json"
     )]
     Diff(crate::check::DiffArgs),
+    /// Measure throughput and peak memory of complete runs at growing household counts.
+    #[command(
+        after_help = "Examples:\n  toeslagenlab bench\n  toeslagenlab bench scenarios/nl-full-scale.toml --households 1000000,5400000\n  toeslagenlab bench --threads 1 --households 100000"
+    )]
+    Bench(crate::bench::BenchArgs),
     /// How many households a real pilot needs to detect the simulated effect.
     #[command(
         after_help = "Examples:\n  toeslagenlab power scenarios/cautious-vs-standard.toml\n  toeslagenlab power scenarios/adjustable.toml --power 0.9 --alpha 0.01"

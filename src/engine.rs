@@ -658,6 +658,9 @@ pub fn run(
         on_progress((c1 * chunk).min(n), n);
         c0 = c1;
     }
+    for a in total.arms.iter_mut() {
+        a.finish();
+    }
     Ok(total)
 }
 

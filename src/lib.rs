@@ -14,6 +14,7 @@
 
 pub mod app;
 pub mod behaviour;
+pub mod bench;
 pub mod calc;
 pub mod charts;
 pub mod check;

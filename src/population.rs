@@ -107,11 +107,27 @@ pub fn generate(sc: &Scenario, id: u64) -> Household {
         }
     }
     let has_assets = rng.random::<f64>() < pop.assets_share;
-    let asset_draw = euros(sample(&pop.assets, &mut rng));
-    let assets = if has_assets { asset_draw } else { Money::ZERO };
+    // The last draw of this stream: skipping it for households without assets shifts nothing.
+    let assets = if has_assets {
+        euros(sample(&pop.assets, &mut rng))
+    } else {
+        Money::ZERO
+    };
 
-    let (rent, co_residents, care_actual, care_estimate) =
-        housing_and_care(sc, id, &children[..n_children as usize]);
+    // Rent, co-residents and childcare only matter to huurtoeslag and kinderopvangtoeslag; they
+    // have their own stream, so skipping them when neither is simulated shifts no other draw.
+    let needs_housing = pop.benefits[crate::rules::Benefit::Huurtoeslag.index()]
+        || pop.benefits[crate::rules::Benefit::Kinderopvangtoeslag.index()];
+    let (rent, co_residents, care_actual, care_estimate) = if needs_housing {
+        housing_and_care(sc, id, &children[..n_children as usize])
+    } else {
+        (
+            Money::ZERO,
+            CoResidents::NONE,
+            [None; MAX_CHILDREN],
+            [None; MAX_CHILDREN],
+        )
+    };
 
     let mut ev = [EMPTY_EVENT; MAX_EVENTS];
     let n_events = events::draw(sc, id, partner, &mut ev);

@@ -354,16 +354,16 @@ fn ratio(a: u64, b: u64) -> f64 {
 /// Everything accumulated for one arm.
 #[derive(Clone, Debug, PartialEq)]
 pub struct ArmAccumulator {
-    /// All households of the arm.
+    /// All households of the arm (derived by [`ArmAccumulator::finish`]).
     pub total: GroupStats,
     /// By household type.
     pub by_type: [GroupStats; N_TYPES],
     /// Households that took the offer, by chosen whole percentage 0–100.
     pub percentages: [u64; 101],
-    /// Σ advances paid per month (cents).
-    pub month_paid: [i128; 12],
+    /// Σ advances paid per month (cents; an i64 holds 9 × 10¹⁶ cents).
+    pub month_paid: [i64; 12],
     /// Σ actual entitlement per month (cents).
-    pub month_entitled: [i128; 12],
+    pub month_entitled: [i64; 12],
 }
 
 impl ArmAccumulator {
@@ -378,23 +378,32 @@ impl ArmAccumulator {
         }
     }
 
-    /// Adds one household outcome.
+    /// Adds one household outcome. Only the household-type group is updated; [`Self::finish`]
+    /// derives the arm total from the groups (half the work per household).
     pub fn add(&mut self, o: &Outcome, year: &Year, thresholds: &[Money]) {
-        self.total.add(o, thresholds);
         self.by_type[o.household_type as usize].add(o, thresholds);
         if o.took_offer {
             let p = (o.percentage.0 / (crate::money::RATE_SCALE / 100)).clamp(0, 100) as usize;
             self.percentages[p] += 1;
         }
         for m in 0..12 {
-            self.month_paid[m] += o.paid_by_month[m].0 as i128;
-            self.month_entitled[m] += year.monthly_entitlement[m].0 as i128;
+            self.month_paid[m] += o.paid_by_month[m].0;
+            self.month_entitled[m] += year.monthly_entitlement[m].0;
         }
+    }
+
+    /// Sets `total` to the merge of the household-type groups. Call once, after the last
+    /// [`Self::add`] or [`Self::merge`].
+    pub fn finish(&mut self) {
+        let mut total = GroupStats::new(self.total.n_high.len());
+        for g in &self.by_type {
+            total.merge(g);
+        }
+        self.total = total;
     }
 
     /// Merges another accumulator (exact; order does not matter).
     pub fn merge(&mut self, o: &ArmAccumulator) {
-        self.total.merge(&o.total);
         for (a, b) in self.by_type.iter_mut().zip(&o.by_type) {
             a.merge(b);
         }

@@ -1,0 +1,180 @@
+//! `toeslagenlab bench`: throughput of the whole pipeline (simulation, settlement, statistics,
+//! report, charts) at growing household counts, with the machine described.
+//!
+//! Each measurement is a complete `run` into a temporary directory, so nothing is skipped.
+//! Peak memory is the process's high-water mark (VmHWM) after each size; sizes run in
+//! ascending order, so the figure after the largest size is the peak of the whole bench.
+
+use crate::app::run_command;
+use crate::cli::RunArgs;
+use crate::error::{Error, Result};
+use std::path::PathBuf;
+use std::time::Instant;
+
+/// Options of `bench`.
+#[derive(clap::Args, Debug, Clone)]
+pub struct BenchArgs {
+    /// Scenario files to measure [default: scenarios/bench-zorgtoeslag.toml and
+    /// scenarios/nl-full-scale.toml].
+    pub scenarios: Vec<PathBuf>,
+    /// Household counts to measure, ascending [default: 10000,100000,1000000,5400000].
+    #[arg(long, value_delimiter = ',', value_name = "N,N,...")]
+    pub households: Vec<i64>,
+    /// Worker threads [default: all cores].
+    #[arg(long, default_value_t = 0)]
+    pub threads: usize,
+    /// Also write households.csv (streamed) to measure its cost.
+    #[arg(long)]
+    pub households_csv: bool,
+}
+
+/// One measurement.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct Measurement {
+    /// Scenario name.
+    pub scenario: String,
+    /// Households.
+    pub households: u64,
+    /// Arms.
+    pub arms: usize,
+    /// Wall seconds of the whole run.
+    pub seconds: f64,
+    /// Households per second.
+    pub households_per_second: f64,
+    /// Household-years per second per arm summed over arms (households × arms / s).
+    pub household_years_per_second: f64,
+    /// Household-months per second (households × arms × 12 / s).
+    pub household_months_per_second: f64,
+    /// Peak resident memory of the process so far, MiB.
+    pub peak_rss_mib: f64,
+}
+
+fn proc_field(file: &str, key: &str) -> Option<String> {
+    let text = std::fs::read_to_string(file).ok()?;
+    text.lines()
+        .find(|l| l.starts_with(key))
+        .map(|l| l[key.len()..].trim_start_matches(':').trim().to_string())
+}
+
+/// Peak resident set size of this process in MiB (Linux; 0 elsewhere).
+pub fn peak_rss_mib() -> f64 {
+    proc_field("/proc/self/status", "VmHWM")
+        .and_then(|v| {
+            v.split_whitespace()
+                .next()
+                .and_then(|k| k.parse::<f64>().ok())
+        })
+        .map(|kb| kb / 1024.0)
+        .unwrap_or(0.0)
+}
+
+/// A one-line description of the machine.
+pub fn machine() -> String {
+    let cpu = proc_field("/proc/cpuinfo", "model name").unwrap_or_else(|| "unknown CPU".into());
+    let mem = proc_field("/proc/meminfo", "MemTotal")
+        .and_then(|v| {
+            v.split_whitespace()
+                .next()
+                .and_then(|k| k.parse::<f64>().ok())
+        })
+        .map(|kb| format!("{:.0} GiB", kb / 1024.0 / 1024.0))
+        .unwrap_or_else(|| "? GiB".into());
+    let cores = std::thread::available_parallelism()
+        .map(|n| n.get())
+        .unwrap_or(1);
+    format!(
+        "{cpu}, {cores} cores available, {mem} memory, {} {}",
+        std::env::consts::OS,
+        std::env::consts::ARCH
+    )
+}
+
+/// Runs the bench and prints a table.
+pub fn bench_command(args: &BenchArgs) -> Result<()> {
+    let scenarios = if args.scenarios.is_empty() {
+        vec![
+            PathBuf::from("scenarios/bench-zorgtoeslag.toml"),
+            PathBuf::from("scenarios/nl-full-scale.toml"),
+        ]
+    } else {
+        args.scenarios.clone()
+    };
+    let mut sizes = if args.households.is_empty() {
+        vec![10_000, 100_000, 1_000_000, 5_400_000]
+    } else {
+        args.households.clone()
+    };
+    sizes.sort_unstable();
+    for s in &sizes {
+        crate::scenario::check_households(*s)
+            .map_err(|m| Error::Usage(format!("--households: {m}")))?;
+    }
+    let tmp = std::env::temp_dir().join(format!("toeslagenlab-bench-{}", std::process::id()));
+    println!("machine: {}", machine());
+    println!(
+        "threads: {}",
+        if args.threads == 0 {
+            "all".to_string()
+        } else {
+            args.threads.to_string()
+        }
+    );
+    println!(
+        "{:<20} {:>10} {:>5} {:>9} {:>14} {:>16} {:>17} {:>9}",
+        "scenario",
+        "households",
+        "arms",
+        "seconds",
+        "households/s",
+        "household-yrs/s",
+        "household-months/s",
+        "peak MiB"
+    );
+    let mut results = Vec::new();
+    for path in &scenarios {
+        let sc = crate::scenario::load(path)?;
+        for &n in &sizes {
+            let run = RunArgs {
+                scenario: path.clone(),
+                out: Some(tmp.join(format!("{}-{n}", crate::output::safe_dir_name(&sc.name)))),
+                seed: None,
+                households: Some(n),
+                threads: args.threads,
+                households_csv: args.households_csv,
+                replications: Some(1),
+                quiet: true,
+            };
+            let t = Instant::now();
+            let dir = run_command(&run)?;
+            let seconds = t.elapsed().as_secs_f64();
+            let _ = std::fs::remove_dir_all(&dir);
+            let arms = sc.arms.len();
+            let hps = n as f64 / seconds;
+            let m = Measurement {
+                scenario: sc.name.clone(),
+                households: n as u64,
+                arms,
+                seconds,
+                households_per_second: hps,
+                household_years_per_second: hps * arms as f64,
+                household_months_per_second: hps * arms as f64 * 12.0,
+                peak_rss_mib: peak_rss_mib(),
+            };
+            println!(
+                "{:<20} {:>10} {:>5} {:>9.2} {:>14} {:>16} {:>17} {:>9.0}",
+                m.scenario,
+                crate::money::group_thousands(m.households),
+                m.arms,
+                m.seconds,
+                crate::money::group_thousands(m.households_per_second as u64),
+                crate::money::group_thousands(m.household_years_per_second as u64),
+                format!("{:.1} M", m.household_months_per_second / 1e6),
+                m.peak_rss_mib
+            );
+            results.push(m);
+        }
+    }
+    let _ = std::fs::remove_dir_all(&tmp);
+    println!("Each row is a complete run (simulation, settlement, statistics, report, charts). Peak MiB is the process high-water mark so far.");
+    Ok(())
+}
