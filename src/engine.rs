@@ -125,7 +125,16 @@ fn visible(view: View, known_from: u8) -> bool {
 
 /// The situation in `month` under `view`, with `applicant` the applicant's annual income.
 fn situation(h: &Household, view: View, month: u8, applicant: Money) -> Situation {
-    let mut partner = h.partner;
+    // Built in place (the return slot), not assembled from parts: a moved `Children` is a
+    // 200-byte copy, and this runs several times per household.
+    let mut s = Situation {
+        partner: h.partner,
+        children: Children::NONE,
+        assets: h.assets,
+        income: applicant,
+        rent: h.rent,
+        co_residents: h.co_residents,
+    };
     let mut partner_income = match view {
         View::Actual => h.partner_income,
         View::Known(_) => h.estimated_partner_income,
@@ -136,9 +145,9 @@ fn situation(h: &Household, view: View, month: u8, applicant: Money) -> Situatio
         View::Actual => &h.care_actual,
         View::Known(_) => &h.care_estimate,
     };
-    let mut children = Children::NONE;
     for (i, c) in h.children().iter().enumerate() {
-        children.push_with_care(c.age + u8::from(month >= c.birthday), care[i]);
+        s.children
+            .push_with_care(c.age + u8::from(month >= c.birthday), care[i]);
     }
     for e in h.events() {
         if !visible(view, e.known_from) || e.month >= month {
@@ -147,27 +156,18 @@ fn situation(h: &Household, view: View, month: u8, applicant: Money) -> Situatio
         // A change counts from the month after it happens (Awir art. 5).
         match e.kind {
             EventKind::PartnerIn(y) => {
-                partner = true;
+                s.partner = true;
                 partner_income = y;
             }
-            EventKind::PartnerOut => partner = false,
-            EventKind::ChildBorn => children.push(0),
+            EventKind::PartnerOut => s.partner = false,
+            EventKind::ChildBorn => s.children.push(0),
             EventKind::IncomeFactor(_) => {}
         }
     }
-    let income = if partner {
-        applicant + partner_income
-    } else {
-        applicant
-    };
-    Situation {
-        partner,
-        children,
-        assets: h.assets,
-        income,
-        rent: h.rent,
-        co_residents: h.co_residents,
+    if s.partner {
+        s.income = applicant + partner_income;
     }
+    s
 }
 
 /// Σ over months of the exact annual amount for that month's situation, per benefit, and the
@@ -194,34 +194,50 @@ fn award_for(
             change_months |= 1 << (e.month + 1);
         }
     }
-    let mut sums = [Fine::ZERO; N_BENEFITS];
-    let mut prev: Option<Situation> = None;
-    let mut amounts = [Fine::ZERO; N_BENEFITS];
-    let mut monthly = [Money::ZERO; 12];
-    for month in 1..=12u8 {
-        if change_months & (1 << month) != 0 {
-            let s = situation(h, view, month, applicant);
-            if prev.as_ref() != Some(&s) {
-                for b in Benefit::ALL {
-                    if sc.population.benefits[b.index()] {
-                        amounts[b.index()] = annual_exact(b, &sc.params, &s);
-                    }
-                }
-                prev = Some(s);
+    // The year is a run of segments with one situation each: Σ over months of the exact
+    // annual amount = Σ over segments of amount × segment length (exact integers, so the same
+    // sum as adding month by month).
+    let amounts_of = |s: &Situation| {
+        let mut a = [Fine::ZERO; N_BENEFITS];
+        for b in Benefit::ALL {
+            if sc.population.benefits[b.index()] {
+                a[b.index()] = annual_exact(b, &sc.params, s);
             }
         }
-        for (i, x) in amounts.iter().enumerate() {
-            sums[i] += *x;
+        a
+    };
+    // Exact annual / 12 summed over benefits, rounded down to the cent: the monthly
+    // entitlement shown in the month-by-month chart.
+    let month_value = |a: &[Fine; N_BENEFITS]| {
+        let total: i128 = a.iter().map(|x| x.0).sum();
+        Money(crate::money::div_floor_i128(total, 12 * crate::money::RATE_SCALE as i128) as i64)
+    };
+    let mut sums = [Fine::ZERO; N_BENEFITS];
+    let mut monthly = [Money::ZERO; 12];
+    let mut cur = situation(h, view, 1, applicant);
+    let mut amounts = amounts_of(&cur);
+    let mut seg_start = 1u8;
+    let mut close = |amounts: &[Fine; N_BENEFITS], from: u8, to: u8| {
+        let len = i128::from(to - from);
+        for (sum, x) in sums.iter_mut().zip(amounts) {
+            sum.0 += x.0 * len;
         }
         if want_monthly {
-            let month_total: i128 = amounts.iter().map(|x| x.0).sum();
-            // Exact annual / 12, rounded down to the cent: display of the monthly entitlement.
-            monthly[month as usize - 1] = Money(crate::money::div_floor_i128(
-                month_total,
-                12 * crate::money::RATE_SCALE as i128,
-            ) as i64);
+            monthly[from as usize - 1..to as usize - 1].fill(month_value(amounts));
+        }
+    };
+    for month in 2..=12u8 {
+        if change_months & (1 << month) != 0 {
+            let s = situation(h, view, month, applicant);
+            if s != cur {
+                close(&amounts, seg_start, month);
+                amounts = amounts_of(&s);
+                cur = s;
+                seg_start = month;
+            }
         }
     }
+    close(&amounts, seg_start, 13);
     if let Some(out) = monthly_out {
         *out = monthly;
     }
@@ -235,12 +251,20 @@ fn award_for(
 impl Year {
     /// Computes the knowledge states and the definitive award of a household.
     pub fn compute(sc: &Scenario, h: &Household) -> Year {
-        let mut states = [KnowledgeState::default(); MAX_STATES];
-        states[0] = KnowledgeState {
+        // Filled in place (the return slot): assembling it from local arrays copied ~1 KB per
+        // household.
+        let mut y = Year {
+            states: [KnowledgeState::default(); MAX_STATES],
+            n_states: 1,
+            definitive: [Money::ZERO; N_BENEFITS],
+            monthly_entitlement: [Money::ZERO; 12],
+            actual_income: projected_income(h, 12),
+            full: [Ledger::default(); N_BENEFITS],
+        };
+        y.states[0] = KnowledgeState {
             from_month: 1,
             award: award_for(sc, h, View::Known(1), None),
         };
-        let mut n_states = 1;
         let mut months: [u8; MAX_EVENTS] = [13; MAX_EVENTS];
         for (i, e) in h.events().iter().enumerate() {
             months[i] = e.known_from;
@@ -255,28 +279,19 @@ impl Year {
                 continue;
             }
             last = k;
-            states[n_states] = KnowledgeState {
+            y.states[y.n_states] = KnowledgeState {
                 from_month: k,
                 award: award_for(sc, h, View::Known(k), None),
             };
-            n_states += 1;
+            y.n_states += 1;
         }
-        let mut monthly_entitlement = [Money::ZERO; 12];
-        let definitive = award_for(sc, h, View::Actual, Some(&mut monthly_entitlement));
-        let mut full = [Ledger::default(); N_BENEFITS];
-        for (b, l) in full.iter_mut().enumerate() {
+        y.definitive = award_for(sc, h, View::Actual, Some(&mut y.monthly_entitlement));
+        for b in 0..N_BENEFITS {
             if sc.population.benefits[b] {
-                *l = pay_year(&states[..n_states], b, Rate::ONE, sc.recalculation);
+                y.full[b] = pay_year(&y.states[..y.n_states], b, Rate::ONE, sc.recalculation);
             }
         }
-        Year {
-            states,
-            n_states,
-            definitive,
-            monthly_entitlement,
-            actual_income: projected_income(h, 12),
-            full,
-        }
+        y
     }
 
     /// The states in month order.
@@ -400,8 +415,23 @@ pub fn simulate_arm_given(
     arm: usize,
     u: f64,
 ) -> Result<Outcome> {
+    let mut o = Outcome::default();
+    simulate_arm_into(sc, h, year, arm, u, &mut o)?;
+    Ok(o)
+}
+
+/// As [`simulate_arm_given`], writing into `o` (the runner reuses one `Outcome` per arm
+/// instead of moving a fresh one out of every call).
+pub fn simulate_arm_into(
+    sc: &Scenario,
+    h: &Household,
+    year: &Year,
+    arm: usize,
+    u: f64,
+    o: &mut Outcome,
+) -> Result<()> {
     let (pct, took) = crate::behaviour::arm_percentage_given(sc, &sc.arms[arm], h.id, u);
-    let mut o = Outcome {
+    *o = Outcome {
         household_id: h.id,
         arm,
         household_type: h.household_type,
@@ -417,11 +447,13 @@ pub fn simulate_arm_given(
         if !sc.population.benefits[b] {
             continue;
         }
-        let full = year.full[b];
+        let full = &year.full[b];
+        let reduced;
         let ledger = if pct == Rate::ONE {
             full
         } else {
-            pay_year(states, b, pct, sc.recalculation)
+            reduced = pay_year(states, b, pct, sc.recalculation);
+            &reduced
         };
         let d = year.definitive[b];
         let settlement = d - ledger.net;
@@ -451,7 +483,7 @@ pub fn simulate_arm_given(
         }
     }
     o.repayment_monthly = awir::repayment_instalment(&sc.params.awir, o.reclaim);
-    Ok(o)
+    Ok(())
 }
 
 /// Options of a run that are not part of the scenario.
@@ -537,19 +569,21 @@ fn simulate_chunk(
     let shares: Vec<f64> = sc.arms.iter().map(|a| a.share).collect();
     let th = &sc.high_reclaim_thresholds;
     let mut out_rows = Vec::new();
+    let mut control = Outcome::default();
+    let mut o = Outcome::default();
     for id in start..end {
         let h = generate(sc, id);
         let year = Year::compute(sc, &h);
         let u = crate::behaviour::takeup_draw(sc.seed, id);
         match sc.design {
             Design::Paired => {
-                let control = simulate_arm_given(sc, &h, &year, 0, u)?;
+                simulate_arm_into(sc, &h, &year, 0, u, &mut control)?;
                 p.arms[0].add(&control, &year, th);
                 if rows {
                     out_rows.push(control);
                 }
                 for a in 1..sc.arms.len() {
-                    let o = simulate_arm_given(sc, &h, &year, a, u)?;
+                    simulate_arm_into(sc, &h, &year, a, u, &mut o)?;
                     p.arms[a].add(&o, &year, th);
                     p.paired[a - 1].add(&control, &o, th);
                     if rows {
@@ -559,7 +593,7 @@ fn simulate_chunk(
             }
             Design::Randomized => {
                 let a = assigned_arm(sc, id, &shares);
-                let o = simulate_arm_given(sc, &h, &year, a, u)?;
+                simulate_arm_into(sc, &h, &year, a, u, &mut o)?;
                 p.arms[a].add(&o, &year, th);
                 if rows {
                     out_rows.push(o);
