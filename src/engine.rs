@@ -400,7 +400,7 @@ pub fn simulate_arm_given(
     arm: usize,
     u: f64,
 ) -> Result<Outcome> {
-    let (pct, took) = crate::behaviour::arm_percentage_given(sc, &sc.arms[arm], h.id, u);
+    let (pct, took) = crate::behaviour::arm_percentage_for(sc, &sc.arms[arm], h, u);
     let mut o = Outcome {
         household_id: h.id,
         arm,
