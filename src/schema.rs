@@ -56,7 +56,7 @@ pub fn scenario_schema_json() -> String {
 }
 
 /// Optional keys are `Option<T>` in Rust, but TOML has no null: drop `null` from every `type`
-/// list and `anyOf`, and drop `"default": null`.
+/// list and `anyOf`, and drop `"default": null`. Also drops Rust-only number formats.
 fn strip_null(v: &mut Value) {
     match v {
         Value::Object(map) => {
@@ -75,8 +75,20 @@ fn strip_null(v: &mut Value) {
                 if any.len() == 1 {
                     let only = any.remove(0);
                     map.remove("anyOf");
-                    merge_into(map, only);
+                    if only.get("$ref").is_some() {
+                        // Draft 07 ignores the siblings of `$ref` (the description, say).
+                        map.insert("allOf".into(), Value::Array(vec![only]));
+                    } else {
+                        merge_into(map, only);
+                    }
                 }
+            }
+            // `format: double / int64 / uint8 …` are Rust storage details, not JSON Schema
+            // formats editors know.
+            if map.get("format").and_then(Value::as_str).is_some_and(|f| {
+                f == "double" || f == "float" || f.starts_with("int") || f.starts_with("uint")
+            }) {
+                map.remove("format");
             }
             if let Some(Value::Array(e)) = map.get_mut("enum") {
                 e.retain(|x| !x.is_null());

@@ -481,3 +481,27 @@ fn every_example_runs() {
         std::fs::read_to_string(root().join("output/examples/reclaim_by_income.svg")).unwrap();
     assert!(svg.contains("<svg") && svg.contains("cautious"));
 }
+
+#[test]
+fn schema_refs_carry_no_ignored_siblings() {
+    // Draft 07 ignores keywords beside `$ref`: descriptions must sit beside an `allOf`.
+    fn walk(v: &serde_json::Value, at: &str) {
+        match v {
+            serde_json::Value::Object(m) => {
+                if m.contains_key("$ref") {
+                    assert_eq!(m.len(), 1, "{at}: $ref with siblings {:?}", m.keys());
+                }
+                for (k, x) in m {
+                    walk(x, &format!("{at}/{k}"));
+                }
+            }
+            serde_json::Value::Array(a) => {
+                for (i, x) in a.iter().enumerate() {
+                    walk(x, &format!("{at}/{i}"));
+                }
+            }
+            _ => {}
+        }
+    }
+    walk(&serde_json::from_str(&generated_schema()).unwrap(), "#");
+}
