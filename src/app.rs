@@ -69,12 +69,11 @@ fn dispatch(cli: Cli) -> Result<()> {
             Ok(())
         }
         Command::Completions { shell } => {
-            clap_complete::generate(
-                shell,
-                &mut Cli::command(),
-                "toeslagenlab",
-                &mut std::io::stdout().lock(),
-            );
+            // Into memory first: clap_complete panics on a failed write (a closed pipe, as in
+            // `toeslagenlab completions bash | head`), while we just stop writing.
+            let mut script = Vec::new();
+            clap_complete::generate(shell, &mut Cli::command(), "toeslagenlab", &mut script);
+            let _ = std::io::stdout().lock().write_all(&script);
             Ok(())
         }
     }

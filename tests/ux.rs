@@ -505,3 +505,18 @@ fn schema_refs_carry_no_ignored_siblings() {
     }
     walk(&serde_json::from_str(&generated_schema()).unwrap(), "#");
 }
+
+#[test]
+fn completions_survive_a_closed_pipe() {
+    // `toeslagenlab completions bash | head -1`: the reader goes away early; no panic.
+    let mut child = std::process::Command::new(assert_cmd::cargo::cargo_bin("toeslagenlab"))
+        .args(["completions", "bash"])
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    drop(child.stdout.take());
+    let out = child.wait_with_output().unwrap();
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(!err.contains("panicked"), "{err}");
+}
