@@ -303,7 +303,7 @@ struct RawChildren {
     #[schemars(length(min = 1), inner(range(min = 0.0)))]
     counts: Vec<f64>,
     /// Children's ages are uniform on 0..=max_age at the start of the year.
-    #[schemars(range(min = 0, max = 17), extend("default" = 17))]
+    #[schemars(range(min = 0, max = 25), extend("default" = 17))]
     #[serde(default)]
     max_age: Option<i64>,
 }

@@ -520,3 +520,33 @@ fn completions_survive_a_closed_pipe() {
     let err = String::from_utf8_lossy(&out.stderr);
     assert!(!err.contains("panicked"), "{err}");
 }
+
+#[test]
+fn edge_values_the_loader_accepts_validate_against_the_schema() {
+    // The schema may be looser than the loader, never stricter.
+    let v = validator();
+    let tmp = tempfile::tempdir().unwrap();
+    let extras = [
+        "[population]\nchildren = { counts = [1, 0, 0, 0], max_age = 25 }\nchildcare = { share_using = 1, max_age = 17 }\n",
+        "[population]\nchildren = { counts = [0.5, 0.5], max_age = 0 }\nbenefits = [\"zorgtoeslag\"]\n",
+        "[[shocks]]\nkind = \"child_born\"\nprobability = 1\nmonth = [1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 2.5]\n\n[[shocks]]\nkind = \"partner_moves_out\"\nprobability = 0\nmonth = 12\n",
+        "[behaviour]\nreport_delay_months = { distribution = \"uniform\", min = 0, max = 12 }\nreport_probability = { income_up = 0, child = 1 }\n",
+        "[parameters.zorgtoeslag]\nnormpremie_rate_above = \"0.1373\"\n",
+        "[sweep]\nparam = \"arms.cautious.fraction\"\nfrom = 0.7\nto = \"1.00\"\nstep = 0.05\n",
+        "[[expect]]\narm = \"cautious\"\nmetric = \"reclaim_share\"\nmin = 0\nmax = 1\n",
+    ];
+    for (i, extra) in extras.iter().enumerate() {
+        let text = SMALL.replace(
+            "seed = 42",
+            "seed = 42\nreplications = 1000\nhigh_reclaim_thresholds = [1000]\nrecalculation = \"lump_sum\"",
+        ) + extra;
+        let p = scenario(tmp.path(), &format!("edge{i}.toml"), &text);
+        bin().arg("validate").arg(&p).assert().success();
+        let errors = schema_errors(&v, &toml_to_json(&p));
+        assert!(
+            errors.is_empty(),
+            "edge{i}:\n{extra}\n{}",
+            errors.join("\n")
+        );
+    }
+}
