@@ -2,14 +2,15 @@
 //!
 //! Everything here is testable in-process; `main.rs` only calls [`run_cli`].
 
-use crate::cli::{Cli, Command, RunArgs};
+use crate::cli::{Cli, Command, NewArgs, RunArgs};
 use crate::engine::{self, RunOptions};
 use crate::error::{Error, Result};
 use crate::output::{safe_dir_name, Staging};
 use crate::parameters::ParameterSet;
 use crate::report;
 use crate::scenario::{self, Scenario};
-use clap::Parser;
+use crate::term;
+use clap::{CommandFactory, FromArgMatches};
 use std::io::{IsTerminal, Write};
 use std::path::{Path, PathBuf};
 use std::time::Instant;
@@ -20,17 +21,25 @@ where
     I: IntoIterator<Item = T>,
     T: Into<std::ffi::OsString> + Clone,
 {
-    let cli = match Cli::try_parse_from(args) {
+    let args: Vec<std::ffi::OsString> = args.into_iter().map(Into::into).collect();
+    // clap prints help and usage errors itself: give it the colour choice before it parses.
+    let cmd = Cli::command().color(term::clap_color(term::color_from_args(&args)));
+    let cli = match cmd
+        .try_get_matches_from(&args)
+        .and_then(|m| Cli::from_arg_matches(&m))
+    {
         Ok(c) => c,
         Err(e) => {
             let _ = e.print();
             return if e.use_stderr() { 2 } else { 0 };
         }
     };
+    term::configure(cli.color, cli.verbose);
     match dispatch(cli) {
         Ok(()) => 0,
         Err(e) => {
-            eprintln!("error: {e}");
+            let prefix = term::paint("error:", term::Style::Error, term::stderr_color());
+            eprintln!("{prefix} {e}");
             e.exit_code()
         }
     }
@@ -52,7 +61,81 @@ fn dispatch(cli: Cli) -> Result<()> {
         }
         Command::Sweep(args) => crate::sweep::sweep_command(&args).map(|_| ()),
         Command::Plot { run_dir } => plot_command(&run_dir),
+        Command::New(args) => new_command(&args).map(|_| ()),
+        Command::Schema => {
+            let _ = std::io::stdout()
+                .lock()
+                .write_all(crate::schema::scenario_schema_json().as_bytes());
+            Ok(())
+        }
+        Command::Completions { shell } => {
+            // Into memory first: clap_complete panics on a failed write (a closed pipe, as in
+            // `toeslagenlab completions bash | head`), while we just stop writing.
+            let mut script = Vec::new();
+            clap_complete::generate(shell, &mut Cli::command(), "toeslagenlab", &mut script);
+            let _ = std::io::stdout().lock().write_all(&script);
+            Ok(())
+        }
     }
+}
+
+/// The starter scenario `toeslagenlab new NAME` writes, before it is saved (see
+/// [`new_command`]). `path` is where it will be saved (shown in its "Try it" lines).
+pub fn starter_scenario(name: &str, path: &Path) -> String {
+    const TEMPLATE: &str = include_str!("templates/new-scenario.toml");
+    TEMPLATE
+        .replace("__NAME__", name)
+        .replace("__PATH__", &path.display().to_string())
+}
+
+/// Checks that `name` is a safe file stem and scenario name: 1 to 100 of ASCII letters, digits,
+/// `-` and `_`, starting with a letter or digit (so never `..`, a path or a hidden file).
+pub fn check_scenario_name(name: &str) -> std::result::Result<(), String> {
+    let ok_chars = name
+        .chars()
+        .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_');
+    let starts_ok = name
+        .chars()
+        .next()
+        .is_some_and(|c| c.is_ascii_alphanumeric());
+    if name.is_empty() || name.len() > 100 || !ok_chars || !starts_ok {
+        return Err(format!(
+            "`{name}` is not a usable scenario name: use 1 to 100 letters, digits, `-` and `_`, starting with a letter or digit (it becomes NAME.toml and output/NAME/), e.g. `my-pilot`"
+        ));
+    }
+    Ok(())
+}
+
+/// Writes a commented starter scenario `DIR/NAME.toml` (validated first) and returns its path.
+/// Refuses to overwrite an existing file unless `--force`.
+pub fn new_command(args: &NewArgs) -> Result<PathBuf> {
+    let name = args.name.strip_suffix(".toml").unwrap_or(&args.name);
+    check_scenario_name(name).map_err(Error::Usage)?;
+    let path = args.dir.join(format!("{name}.toml"));
+    if path.exists() && !args.force {
+        return Err(Error::Usage(format!(
+            "{} already exists; pick another name, or add --force to overwrite it",
+            path.display()
+        )));
+    }
+    let mut text = starter_scenario(name, &path);
+    if args.dir.join("schema.json").is_file() {
+        text = format!("#:schema ./schema.json\n{text}");
+    }
+    // The same loader as `run`: a starter that does not validate is a bug, not a user error.
+    scenario::parse_str(&path, &text, String::new())
+        .map_err(|e| Error::Internal(format!("the starter scenario does not validate: {e}")))?;
+    term::detail(format_args!(
+        "starter scenario validated ({} bytes)",
+        text.len()
+    ));
+    std::fs::create_dir_all(&args.dir).map_err(|e| Error::io(&args.dir, e))?;
+    crate::output::write_file_atomic(&path, text.as_bytes())?;
+    println!(
+        "wrote {p}\n  check it: toeslagenlab validate {p}\n  run it:   toeslagenlab run {p} --households 5000",
+        p = path.display()
+    );
+    Ok(path)
 }
 
 /// Loads a scenario and applies command-line overrides of seed and household count.
@@ -76,6 +159,26 @@ pub fn load_with_overrides(
 pub fn run_command(args: &RunArgs) -> Result<PathBuf> {
     let started = Instant::now();
     let sc = load_with_overrides(&args.scenario, args.seed, args.households)?;
+    let detail = |m: String| {
+        if !args.quiet {
+            term::detail(m)
+        }
+    };
+    detail(format!(
+        "loaded {} ({}): {} households, {} arms ({}), {} design, seed {}, benefit year {}",
+        args.scenario.display(),
+        sc.name,
+        sc.households,
+        sc.arms.len(),
+        sc.arms
+            .iter()
+            .map(|a| format!("{} {}", a.name, a.policy.name()))
+            .collect::<Vec<_>>()
+            .join(", "),
+        sc.design.name(),
+        sc.seed,
+        sc.year
+    ));
     let target = args
         .out
         .clone()
@@ -125,8 +228,20 @@ pub fn run_command(args: &RunArgs) -> Result<PathBuf> {
             }
         },
     )?;
+    detail(format!(
+        "simulated {} households × {} arms in {:.2} s on {} threads",
+        sc.households,
+        sc.arms.len(),
+        started.elapsed().as_secs_f64(),
+        if args.threads == 0 {
+            rayon::current_num_threads()
+        } else {
+            args.threads
+        }
+    ));
     if let Some((mut w, p)) = csv_writer.take() {
         w.flush().map_err(|e| Error::io(&p, e))?;
+        detail(format!("wrote {}", p.display()));
     }
     let mut summary = report::summarize(&sc, &result);
     let mut reps = vec![summary.clone()];
@@ -149,6 +264,12 @@ pub fn run_command(args: &RunArgs) -> Result<PathBuf> {
             },
         )?;
         reps.push(report::summarize(&rsc, &res));
+        detail(format!(
+            "replication {}/{replications} (seed {}) done at {:.2} s",
+            r + 1,
+            rsc.seed,
+            started.elapsed().as_secs_f64()
+        ));
     }
     report::add_replications(&mut summary, &reps);
     drop(reps);
@@ -168,6 +289,12 @@ pub fn run_command(args: &RunArgs) -> Result<PathBuf> {
     let manifest = manifest(&sc, args, started.elapsed().as_secs_f64());
     staging.write("manifest.json", manifest.as_bytes())?;
     let dir = staging.commit()?;
+    detail(format!(
+        "wrote {} charts and report.md, summary.json, manifest.json into {}/ at {:.2} s",
+        charts.len(),
+        dir.display(),
+        started.elapsed().as_secs_f64()
+    ));
     if !args.quiet {
         let mut out = std::io::stdout().lock();
         let _ = write!(out, "{}", report::headline(&summary));
@@ -249,7 +376,8 @@ fn validate_command(paths: &[PathBuf]) -> Result<()> {
     for f in &files {
         match scenario::load(f) {
             Ok(sc) => println!(
-                "ok  {} ({}, {} arms, {} households)",
+                "{}  {} ({}, {} arms, {} households)",
+                term::paint("ok", term::Style::Ok, term::stdout_color()),
                 f.display(),
                 sc.name,
                 sc.arms.len(),

@@ -51,22 +51,35 @@ pub const COMPARISON_METRICS: &[&str] = &[
 ];
 
 /// An `[[expect]]` block as written.
-#[derive(Deserialize, Debug, Clone)]
+///
+/// Either `arm` with `min`/`max` bounds on an arm metric, or `compare` and `vs` with a
+/// `direction` of a comparison metric.
+#[derive(Deserialize, Debug, Clone, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct RawExpect {
+    /// The arm whose metric must lie within `min`..`max`.
     #[serde(default)]
     arm: Option<String>,
+    /// The treatment arm of a comparison.
     #[serde(default)]
     compare: Option<String>,
+    /// The arm compared with (usually the control arm).
     #[serde(default)]
     vs: Option<String>,
+    /// The metric: a key of `arms.<arm>` or of a comparison in summary.json.
     metric: String,
+    /// Lower bound of an arm metric.
     #[serde(default)]
     min: Option<f64>,
+    /// Upper bound of an arm metric.
     #[serde(default)]
     max: Option<f64>,
+    /// Expected direction of a comparison metric.
+    #[schemars(extend("enum" = ["decrease", "increase"]))]
     #[serde(default)]
     direction: Option<String>,
+    /// Whether the comparison must also be statistically significant.
+    #[schemars(extend("default" = false))]
     #[serde(default)]
     significant: Option<bool>,
 }
@@ -598,6 +611,17 @@ pub fn check_command(args: &CheckArgs) -> Result<()> {
         let wants_run = !sc.expectations.is_empty()
             || has_baseline
             || (args.update && args.baseline.is_some() && named);
+        crate::term::detail(format!(
+            "{}: {} ({} expectations{})",
+            f.display(),
+            if wants_run {
+                "checking"
+            } else {
+                "skipped: no expectations or baseline"
+            },
+            sc.expectations.len(),
+            if has_baseline { ", baseline" } else { "" }
+        ));
         if !wants_run {
             continue;
         }
@@ -735,6 +759,8 @@ pub fn verdict_table(vs: &[Verdict]) -> String {
         "{:<w1$}  {:<w2$}  {:>20}  verdict",
         "scenario", "expectation", "value"
     );
+    // The verdict is the last column, so colour cannot upset the alignment.
+    let color = crate::term::stdout_color();
     for v in vs {
         let _ = writeln!(
             o,
@@ -742,7 +768,11 @@ pub fn verdict_table(vs: &[Verdict]) -> String {
             v.scenario,
             v.check,
             v.value,
-            if v.pass { "ok" } else { "FAIL" },
+            if v.pass {
+                crate::term::paint("ok", crate::term::Style::Ok, color)
+            } else {
+                crate::term::paint("FAIL", crate::term::Style::Error, color)
+            },
             if v.detail.is_empty() {
                 String::new()
             } else {

@@ -2,7 +2,7 @@
 //!
 //! Exit codes: 0 ok, 1 an expectation or regression check failed, 2 bad input, 3 internal error.
 
-use clap::{Args, Parser, Subcommand};
+use clap::{Args, Parser, Subcommand, ValueEnum};
 use std::path::PathBuf;
 
 /// toeslagenlab: simulate Dutch benefit advances, definitive awards and reclaims, and compare
@@ -10,12 +10,32 @@ use std::path::PathBuf;
 #[derive(Parser, Debug)]
 #[command(name = "toeslagenlab", version, about, long_about = None)]
 #[command(
-    after_help = "Examples:\n  toeslagenlab run scenarios/cautious-vs-standard.toml\n  toeslagenlab run scenarios/adjustable.toml --households 20000 --households-csv\n  toeslagenlab validate scenarios/\n  toeslagenlab params --year 2026"
+    after_help = "Examples:\n  toeslagenlab new my-pilot\n  toeslagenlab run scenarios/cautious-vs-standard.toml\n  toeslagenlab run scenarios/adjustable.toml --households 20000 --households-csv\n  toeslagenlab validate scenarios/\n  toeslagenlab params --year 2026\n  toeslagenlab completions bash > ~/.local/share/bash-completion/completions/toeslagenlab\n\nMore: docs/cli.md"
 )]
 pub struct Cli {
     /// The command.
     #[command(subcommand)]
     pub command: Command,
+    /// Print more progress detail to stderr (what is loaded, run, written; timings). `--quiet`
+    /// of a command wins over it.
+    #[arg(long, short, global = true)]
+    pub verbose: bool,
+    /// Colour in terminal output: auto (only on a terminal, and not when NO_COLOR is set),
+    /// always or never.
+    #[arg(long, value_enum, value_name = "WHEN", default_value_t = ColorMode::Auto, global = true)]
+    pub color: ColorMode,
+}
+
+/// When to colour terminal output (`--color`).
+#[derive(ValueEnum, Clone, Copy, Debug, PartialEq, Eq, Default)]
+pub enum ColorMode {
+    /// Colour when writing to a terminal and `NO_COLOR` is unset or empty.
+    #[default]
+    Auto,
+    /// Always colour (also into pipes and files).
+    Always,
+    /// Never colour.
+    Never,
 }
 
 /// Commands.
@@ -34,7 +54,7 @@ pub enum Command {
         /// Scenario files or directories (default: scenarios/).
         paths: Vec<PathBuf>,
     },
-    /// Run scenarios and check their [[expect]] blocks and baselines (exit 1 if any fails).
+    /// Run scenarios and check their `[[expect]]` blocks and baselines (exit 1 if any fails).
     #[command(
         after_help = "Examples:\n  toeslagenlab check\n  toeslagenlab check scenarios/ --baseline scenarios/baselines/\n  toeslagenlab check scenarios/ --baseline scenarios/baselines/ --update\n  toeslagenlab check scenarios/cautious-vs-standard.toml --junit check.xml"
     )]
@@ -79,6 +99,39 @@ pub enum Command {
         after_help = "Examples:\n  toeslagenlab calc --year 2026 --income 30000\n  toeslagenlab calc --income 30000 --json\n  toeslagenlab calc --income 24000 --partner-income 12000 --rent 750 --child 3:dagopvang:120:10.50 --child 8:bso:40:9.50\n  toeslagenlab calc --household my-household.toml"
     )]
     Calc(crate::calc::CalcArgs),
+    /// Write a fully commented starter scenario NAME.toml (checked by the same loader as `run`).
+    #[command(
+        after_help = "Examples:\n  toeslagenlab new my-pilot\n  toeslagenlab new my-pilot --dir /tmp/scenarios\n  toeslagenlab new my-pilot --force\n  toeslagenlab run scenarios/my-pilot.toml --households 5000"
+    )]
+    New(NewArgs),
+    /// Print the JSON Schema of scenario files (the same as scenarios/schema.json) for editors.
+    #[command(
+        after_help = "Examples:\n  toeslagenlab schema\n  toeslagenlab schema > scenarios/schema.json\n\nEditors: put `#:schema ./schema.json` on the first line of a scenario file, or use the\nrepository's .taplo.toml (Taplo, VS Code Even Better TOML), which maps scenarios/*.toml to it."
+    )]
+    Schema,
+    /// Print a shell completion script (bash, zsh, fish, powershell, elvish) to stdout.
+    #[command(
+        after_help = "Examples:\n  toeslagenlab completions bash > ~/.local/share/bash-completion/completions/toeslagenlab\n  toeslagenlab completions zsh > ~/.zfunc/_toeslagenlab\n  toeslagenlab completions fish > ~/.config/fish/completions/toeslagenlab.fish\n  toeslagenlab completions powershell >> $PROFILE\n  toeslagenlab completions elvish > ~/.config/elvish/lib/toeslagenlab.elv"
+    )]
+    Completions {
+        /// The shell.
+        #[arg(value_enum)]
+        shell: clap_complete::Shell,
+    },
+}
+
+/// Options of `new`.
+#[derive(Args, Debug, Clone)]
+pub struct NewArgs {
+    /// The scenario name: the file stem and `experiment.name` (letters, digits, `-` and `_`;
+    /// starting with a letter or digit; at most 100 characters).
+    pub name: String,
+    /// Directory to write NAME.toml into (created if missing).
+    #[arg(long, value_name = "DIR", default_value = "scenarios")]
+    pub dir: PathBuf,
+    /// Overwrite an existing file.
+    #[arg(long)]
+    pub force: bool,
 }
 
 /// Options of `run`.
@@ -86,7 +139,7 @@ pub enum Command {
 pub struct RunArgs {
     /// The scenario file (TOML).
     pub scenario: PathBuf,
-    /// Directory for this run's files [default: output/<scenario name>].
+    /// Directory for this run's files (default: `output/<scenario name>`).
     #[arg(long, value_name = "DIR")]
     pub out: Option<PathBuf>,
     /// Seed of all random draws (overrides the scenario).
@@ -115,10 +168,10 @@ pub struct RunArgs {
 pub struct SweepArgs {
     /// The scenario file (TOML).
     pub scenario: PathBuf,
-    /// What to sweep, KEY=FROM:TO:STEP [default: the scenario's [sweep] table].
+    /// What to sweep, KEY=FROM:TO:STEP [default: the scenario's `[sweep]` table].
     #[arg(long, value_name = "KEY=FROM:TO:STEP")]
     pub param: Option<String>,
-    /// Directory for the sweep's files [default: output/<scenario name>-sweep].
+    /// Directory for the sweep's files (default: `output/<scenario name>-sweep`).
     #[arg(long, value_name = "DIR")]
     pub out: Option<PathBuf>,
     /// Seed of all random draws (overrides the scenario).

@@ -430,7 +430,7 @@ pub fn simulate_arm_into(
     u: f64,
     o: &mut Outcome,
 ) -> Result<()> {
-    let (pct, took) = crate::behaviour::arm_percentage_given(sc, &sc.arms[arm], h.id, u);
+    let (pct, took) = crate::behaviour::arm_percentage_for(sc, &sc.arms[arm], h, u);
     *o = Outcome {
         household_id: h.id,
         arm,

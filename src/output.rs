@@ -43,6 +43,21 @@ pub fn safe_dir_name(name: &str) -> String {
     }
 }
 
+/// Writes one file atomically: a temporary file beside it, then a rename, so a reader never
+/// sees half a file.
+pub fn write_file_atomic(path: &Path, bytes: &[u8]) -> Result<()> {
+    let name = path
+        .file_name()
+        .map(|s| s.to_string_lossy().to_string())
+        .unwrap_or_else(|| "file".into());
+    let tmp = path.with_file_name(format!(".{name}.tmp-{}", std::process::id()));
+    fs::write(&tmp, bytes).map_err(|e| Error::io(&tmp, e))?;
+    fs::rename(&tmp, path).map_err(|e| {
+        let _ = fs::remove_file(&tmp);
+        Error::io(path, e)
+    })
+}
+
 impl Staging {
     /// Prepares a staging directory for `target`.
     pub fn new(target: &Path) -> Result<Staging> {

@@ -33,7 +33,7 @@ pub struct Param {
     pub unit: String,
     /// Legal reference or official publication.
     pub source: String,
-    /// True for values the domain notes mark as uncertain ([U]).
+    /// True for values the domain notes mark as uncertain (`[U]`).
     pub uncertain: bool,
     /// The value from the parameter file when a scenario overrode it.
     pub overridden_from: Option<Decimal>,

@@ -319,7 +319,7 @@ pub fn summarize(sc: &Scenario, r: &RunResult) -> Summary {
                     .collect(),
                 mc_standard_errors: BTreeMap::new(),
                 chosen_percentages: match arm.policy {
-                    AdvancePolicy::Adjustable { .. } => acc
+                    AdvancePolicy::Adjustable { .. } | AdvancePolicy::Custom(_) => acc
                         .percentages
                         .iter()
                         .enumerate()
@@ -776,6 +776,9 @@ pub fn report_markdown(sc: &Scenario, s: &Summary) -> String {
                     .collect::<Vec<_>>()
                     .join(", ")
             ),
+            AdvancePolicy::Custom(p) => {
+                format!("custom: `{}` (a policy defined in code)", p.name())
+            }
         };
         let _ = writeln!(
             o,

@@ -1,7 +1,7 @@
 //! Scenario files: the TOML schema, its defaults, and validation into a resolved [`Scenario`].
 //!
 //! Two stages: serde reads the file into raw structs (`deny_unknown_fields`, so misspelt keys
-//! are errors), then [`validate`] checks every value and builds the [`Scenario`] the engine uses.
+//! are errors), then a validator checks every value and builds the [`Scenario`] the engine uses.
 //! Every problem becomes a [`Diagnostic`] naming the file, line, column and key path; validation
 //! collects all problems in one pass. The engine never sees TOML types.
 //!
@@ -30,202 +30,354 @@ pub const N_TYPES: usize = 4;
 // Raw schema (what the TOML file says)
 // ------------------------------------------------------------------------------------------
 
-#[derive(Deserialize)]
+/// A toeslagenlab scenario: an experiment with arms, a synthetic population, shocks during the
+/// benefit year, reporting behaviour, optional parameter reforms and expectations. Every key
+/// is documented with its default in scenarios/reference.toml.
+#[derive(Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 struct RawScenario {
+    /// The experiment: name, year, size, seed, design.
     experiment: RawExperiment,
+    /// The arms; exactly one has policy "standard" (the control group).
     #[serde(default)]
     arms: Vec<RawArm>,
+    /// The synthetic population (default: see scenarios/reference.toml).
     #[serde(default)]
     population: Option<RawPopulation>,
+    /// Shocks during the year (default: income_change 0.35, partner_moves_in 0.03,
+    /// partner_moves_out 0.03, child_born 0.02).
     #[serde(default)]
     shocks: Option<Vec<RawShock>>,
+    /// Reporting behaviour (default: see scenarios/reference.toml).
     #[serde(default)]
     behaviour: Option<RawBehaviour>,
+    /// Reforms: override any parameter of the year, per group, e.g.
+    /// `[parameters.zorgtoeslag] normpremie_rate_above = 0.14` (see `toeslagenlab params`).
+    #[schemars(with = "BTreeMap<String, BTreeMap<String, crate::schema::NumberOrText>>")]
     #[serde(default)]
     parameters: BTreeMap<String, BTreeMap<String, toml::Value>>,
+    /// Expectations checked by `toeslagenlab check`.
     #[serde(default)]
     expect: Vec<crate::check::RawExpect>,
+    /// The default grid of `toeslagenlab sweep`: `param = "arms.cautious.fraction"`, `from`, `to`,
+    /// `step` (numbers or decimal text).
+    #[schemars(with = "Option<crate::schema::SweepTable>")]
     #[serde(default)]
     #[allow(dead_code)] // read by crate::sweep from the file itself
     sweep: Option<toml::Value>,
 }
 
-#[derive(Deserialize)]
+/// The experiment: name, benefit year, size, seed and design.
+#[derive(Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 struct RawExperiment {
+    /// Name; also the output directory output/<name>/.
+    #[schemars(length(min = 1, max = 100))]
     name: String,
+    /// What the scenario models.
     #[serde(default)]
     description: Option<String>,
+    /// Benefit year with a parameter file.
     year: i64,
+    /// Number of households (`--households` overrides).
+    #[schemars(range(min = 1, max = 50_000_000))]
     households: i64,
+    /// Seed of all random draws (`--seed` overrides).
+    #[schemars(extend("default" = 1))]
     #[serde(default)]
     seed: Option<u64>,
+    /// "paired": every household under every arm with the same draws; "randomized": each
+    /// household in one arm, drawn with the arms' shares.
+    #[schemars(extend("enum" = ["paired", "randomized"], "default" = "paired"))]
     #[serde(default)]
     design: Option<String>,
+    /// Euros; a "high" reclaim is above a threshold. The one closest to €1,000 is the headline.
+    #[schemars(extend("default" = [500, 1000, 5000]))]
     #[serde(default)]
     high_reclaim_thresholds: Option<Vec<i64>>,
+    /// After a reported change: "spread" the rest of the year's advance over the remaining
+    /// months, or settle past months at once ("lump_sum").
+    #[schemars(extend("enum" = ["spread", "lump_sum"], "default" = "spread"))]
     #[serde(default)]
     recalculation: Option<String>,
+    /// Independent replications (different seeds) for Monte Carlo standard errors.
+    #[schemars(range(min = 1, max = 1000), extend("default" = 1))]
     #[serde(default)]
     replications: Option<i64>,
 }
 
-#[derive(Deserialize)]
+/// One experiment arm. Exactly one arm has policy "standard": the control group.
+#[derive(Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 struct RawArm {
+    /// Arm name, unique: letters, digits, `_` and `-`.
+    #[schemars(regex(pattern = r"^[A-Za-z0-9_-]+$"))]
     name: String,
+    /// The advance policy: `{ policy = "standard" }`, `{ policy = "cautious", fraction = 0.80 }`
+    /// or `{ policy = "adjustable" }`.
     advance: RawAdvance,
+    /// Share of offered households that accept the offer (treatment arms).
+    #[schemars(range(min = 0.0, max = 1.0))]
+    #[schemars(extend("default" = 1.0))]
     #[serde(default)]
     takeup: Option<f64>,
+    /// Adjustable arms: the chosen percentage as a mixture of uniform bands (default: 70–75%
+    /// 0.10, 75–85% 0.50, 85–95% 0.30, 95–100% 0.10).
     #[serde(default)]
     choice: Option<Vec<RawBand>>,
+    /// A cautious fraction below 0.70 (the legal room) is an error unless this is true.
+    #[schemars(extend("default" = false))]
     #[serde(default)]
     allow_below_legal_floor: Option<bool>,
+    /// Randomized design only: relative assignment weight (above 0).
+    #[schemars(range(min = 0.0), extend("default" = 1.0))]
     #[serde(default)]
     share: Option<f64>,
 }
 
-#[derive(Deserialize)]
+/// The arm's advance policy.
+#[derive(Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 struct RawAdvance {
+    /// "standard" (100%, the control group), "cautious" (a fixed fraction) or "adjustable"
+    /// (a percentage each household picks).
+    #[schemars(extend("enum" = ["standard", "cautious", "adjustable"]))]
     policy: String,
+    /// Cautious policy only: the fraction of the calculated advance (below 0.70 needs
+    /// `allow_below_legal_floor = true`).
+    #[schemars(range(min = 0.0, max = 1.0))]
+    #[schemars(extend("default" = 0.8))]
     #[serde(default)]
     fraction: Option<f64>,
 }
 
-#[derive(Deserialize)]
+/// A band of chosen advance percentages with a relative weight.
+#[derive(Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 struct RawBand {
+    /// `[low, high)` as fractions, e.g. `[0.75, 0.85]`; a band ending at 1.00 includes 100%.
+    #[schemars(length(min = 2, max = 2), inner(range(min = 0.0, max = 1.0)))]
     range: Vec<f64>,
+    /// Relative weight of the band.
+    #[schemars(range(min = 0.0))]
     weight: f64,
 }
 
-#[derive(Deserialize, Default)]
+/// The synthetic population (every key has a default).
+#[derive(Deserialize, Default, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 struct RawPopulation {
+    /// Benefits simulated (default: every benefit the year's parameters can compute).
+    #[schemars(extend("items" = { "type": "string", "enum": ["zorgtoeslag", "huurtoeslag", "kinderopvangtoeslag", "kindgebonden_budget"] }))]
     #[serde(default)]
     benefits: Option<Vec<String>>,
+    /// Shares of the household types; must add up to 1 (default: single 0.45, couple 0.20,
+    /// single_parent 0.15, couple_with_children 0.20).
+    #[schemars(extend("propertyNames" = { "enum": ["single", "couple", "single_parent", "couple_with_children"] }, "additionalProperties" = { "type": "number", "minimum": 0.0, "maximum": 1.0 }))]
     #[serde(default)]
     household_types: Option<BTreeMap<String, f64>>,
+    /// The applicant's annual income on 1 January, euros (default: lognormal, median 28,000,
+    /// sigma 0.45).
     #[serde(default)]
     income: Option<RawDist>,
+    /// A partner's annual income, euros (default: lognormal, median 18,000, sigma 0.8).
     #[serde(default)]
     partner_income: Option<RawDist>,
+    /// Number and ages of children in households with children.
     #[serde(default)]
     children: Option<RawChildren>,
+    /// Assets on 1 January (default: 25% have assets, lognormal median 15,000, sigma 1.2).
     #[serde(default)]
     assets: Option<RawAssets>,
+    /// The household's income estimate = actual start income × this factor (default:
+    /// lognormal, median 1.0, sigma 0.10).
     #[serde(default)]
     estimate_error: Option<RawDist>,
+    /// Share renting and their monthly rent (default: 0.5; normal, mean 650, sd 150).
     #[serde(default)]
     rent: Option<RawRent>,
+    /// Households with one co-resident (default: share 0.05, half under 23).
     #[serde(default)]
     co_residents: Option<RawCoResidents>,
+    /// Formal childcare use (default: see scenarios/reference.toml).
     #[serde(default)]
     childcare: Option<RawChildcare>,
 }
 
-#[derive(Deserialize)]
+/// Renting households and their monthly rent (kale huur).
+#[derive(Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 struct RawRent {
+    /// Share of households renting (non-renters get no huurtoeslag).
+    #[schemars(range(min = 0.0, max = 1.0))]
     share_renting: f64,
+    /// Monthly rent (kale huur) of renters, euros.
     #[serde(default)]
     amount: Option<RawDist>,
 }
 
-#[derive(Deserialize)]
+/// Co-residents (medebewoners); they count for huurtoeslag only.
+#[derive(Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 struct RawCoResidents {
+    /// Share of households with one co-resident.
+    #[schemars(range(min = 0.0, max = 1.0))]
     share: f64,
+    /// Share of co-residents younger than 23 (part of their income is exempt).
+    #[schemars(range(min = 0.0, max = 1.0))]
+    #[schemars(extend("default" = 0.5))]
     #[serde(default)]
     share_under_23: Option<f64>,
+    /// A co-resident's annual income, euros.
     #[serde(default)]
     income: Option<RawDist>,
 }
 
-#[derive(Deserialize)]
+/// Formal childcare use of children (kinderopvangtoeslag).
+#[derive(Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 struct RawChildcare {
+    /// Probability that a child aged 0..max_age uses formal childcare.
+    #[schemars(range(min = 0.0, max = 1.0))]
     share_using: f64,
+    /// Oldest age at which a child uses childcare.
+    #[schemars(range(min = 0, max = 17), extend("default" = 12))]
     #[serde(default)]
     max_age: Option<i64>,
+    /// Share of children in care who go to a childminder (gastouder).
+    #[schemars(range(min = 0.0, max = 1.0))]
+    #[schemars(extend("default" = 0.1))]
     #[serde(default)]
     gastouder_share: Option<f64>,
+    /// Hours of care per month (default: uniform 40–160; 230 count at most).
     #[serde(default)]
     hours: Option<RawDist>,
+    /// Hourly price as a factor of the year's maximum hourly price (default: normal, mean 1.0,
+    /// sd 0.08).
     #[serde(default)]
     price_factor: Option<RawDist>,
+    /// The household's estimate of the hours = actual × this factor (default: lognormal,
+    /// median 1.0, sigma 0.15).
     #[serde(default)]
     hours_estimate_error: Option<RawDist>,
 }
 
-#[derive(Deserialize, Clone)]
+/// A distribution: { distribution = "lognormal", median, sigma } | { distribution = "normal",
+/// mean, sd } | { distribution = "uniform", min, max } | { distribution = "fixed", value }.
+#[derive(Deserialize, Clone, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 struct RawDist {
+    /// The kind of distribution.
+    #[schemars(extend("enum" = ["lognormal", "normal", "uniform", "fixed"]))]
     distribution: String,
+    /// lognormal: the median (above 0).
     #[serde(default)]
     median: Option<f64>,
+    /// lognormal: standard deviation of the log (0 to 5).
+    #[schemars(range(min = 0.0, max = 5.0))]
     #[serde(default)]
     sigma: Option<f64>,
+    /// normal: the mean.
     #[serde(default)]
     mean: Option<f64>,
+    /// normal: the standard deviation (not negative).
+    #[schemars(range(min = 0.0))]
     #[serde(default)]
     sd: Option<f64>,
+    /// uniform: lower bound.
     #[serde(default)]
     min: Option<f64>,
+    /// uniform: upper bound.
     #[serde(default)]
     max: Option<f64>,
+    /// fixed: the value.
     #[serde(default)]
     value: Option<f64>,
 }
 
-#[derive(Deserialize)]
+/// Children in households with children.
+#[derive(Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 struct RawChildren {
+    /// Weights for 1, 2, 3, … children in households with children.
+    #[schemars(length(min = 1), inner(range(min = 0.0)))]
     counts: Vec<f64>,
+    /// Children's ages are uniform on 0..=max_age at the start of the year.
+    #[schemars(range(min = 0, max = 25), extend("default" = 17))]
     #[serde(default)]
     max_age: Option<i64>,
 }
 
-#[derive(Deserialize)]
+/// Assets on 1 January.
+#[derive(Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 struct RawAssets {
+    /// Share of households with assets.
+    #[schemars(range(min = 0.0, max = 1.0))]
     share_with_assets: f64,
+    /// Assets of households that have them, euros.
     amount: RawDist,
 }
 
-#[derive(Deserialize)]
+/// A shock during the benefit year. A change counts from the month after it happens.
+#[derive(Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 struct RawShock {
+    /// What happens: income_change (income × factor), partner_moves_in (households without
+    /// partner), partner_moves_out (households with partner), child_born.
+    #[schemars(extend("enum" = ["income_change", "partner_moves_in", "partner_moves_out", "child_born"]))]
     kind: String,
+    /// Probability that it happens to an eligible household in the year.
+    #[schemars(range(min = 0.0, max = 1.0))]
     probability: f64,
+    /// When: "uniform" (any month), a month 1–12, or 12 weights for months 1–12.
+    #[schemars(schema_with = "crate::schema::month_schema")]
     #[serde(default)]
     month: Option<toml::Value>,
+    /// income_change: the factor on the applicant's monthly income from that month.
     #[serde(default)]
     factor: Option<RawDist>,
+    /// partner_moves_in: the partner's annual income, euros.
     #[serde(default)]
     income: Option<RawDist>,
 }
 
-#[derive(Deserialize, Default)]
+/// Reporting behaviour of households.
+#[derive(Deserialize, Default, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 struct RawBehaviour {
+    /// Probability that a change is ever reported (default: income_up 0.5, income_down 0.8,
+    /// partner 0.7, child 0.9).
     #[serde(default)]
     report_probability: Option<RawReportProbability>,
+    /// Whole months between a change and its report: `{ distribution = "uniform", min, max }`
+    /// with 0 ≤ min ≤ max ≤ 12 (default: uniform 0–3).
     #[serde(default)]
     report_delay_months: Option<RawDist>,
 }
 
-#[derive(Deserialize)]
+/// Probability that a change is ever reported, per kind of change.
+#[derive(Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 struct RawReportProbability {
+    /// An income rise.
+    #[schemars(range(min = 0.0, max = 1.0))]
+    #[schemars(extend("default" = 0.5))]
     #[serde(default)]
     income_up: Option<f64>,
+    /// An income fall.
+    #[schemars(range(min = 0.0, max = 1.0))]
+    #[schemars(extend("default" = 0.8))]
     #[serde(default)]
     income_down: Option<f64>,
+    /// A partner moving in or out.
+    #[schemars(range(min = 0.0, max = 1.0))]
+    #[schemars(extend("default" = 0.7))]
     #[serde(default)]
     partner: Option<f64>,
+    /// A birth.
+    #[schemars(range(min = 0.0, max = 1.0))]
+    #[schemars(extend("default" = 0.9))]
     #[serde(default)]
     child: Option<f64>,
 }
@@ -288,6 +440,9 @@ pub enum AdvancePolicy {
         /// Distribution of chosen percentages.
         choice: Vec<ChoiceBand>,
     },
+    /// A policy defined in code (library use only; scenario files cannot name it): a function
+    /// of the household and its arm gives the percentage for households that accept the offer.
+    Custom(crate::behaviour::CustomPolicy),
 }
 
 impl AdvancePolicy {
@@ -297,6 +452,7 @@ impl AdvancePolicy {
             AdvancePolicy::Standard => "standard",
             AdvancePolicy::Cautious { .. } => "cautious",
             AdvancePolicy::Adjustable { .. } => "adjustable",
+            AdvancePolicy::Custom(_) => "custom",
         }
     }
 }
@@ -578,6 +734,11 @@ pub fn load(path: &Path) -> Result<Scenario> {
         d.iter().map(|b| format!("{b:02x}")).collect::<String>()
     };
     parse_str(path, &text, sha256)
+}
+
+/// The JSON Schema of the raw scenario structs (see [`crate::schema`], which post-processes it).
+pub(crate) fn raw_schema(mut generator: schemars::SchemaGenerator) -> schemars::Schema {
+    generator.root_schema_for::<RawScenario>()
 }
 
 /// Parses and validates scenario text; `path` is used in messages only.

@@ -351,6 +351,14 @@ pub fn sweep_command(args: &SweepArgs) -> Result<PathBuf> {
             b.set_message(format!("sweep {} = {v}", spec.key));
         }
         let result = engine::run(sc, &opts, |_| Ok(()), |_, _| {})?;
+        if !args.quiet {
+            crate::term::detail(format!(
+                "sweep {} = {v}: {} households simulated at {:.2} s",
+                spec.key,
+                sc.households,
+                started.elapsed().as_secs_f64()
+            ));
+        }
         points.push(Point {
             value: *v,
             households: sc.households,
