@@ -842,6 +842,8 @@ pub fn to_text(x: &Explanation) -> String {
         o,
         "\nSituations (each distinct month situation; building blocks as `calc` shows them)"
     );
+    // Building blocks already shown, to refer back instead of repeating them.
+    let mut shown_blocks: Vec<(Benefit, &BuildingBlocks, usize)> = Vec::new();
     for (i, s) in x.situations.iter().enumerate() {
         wrap(
             &mut o,
@@ -850,6 +852,20 @@ pub fn to_text(x: &Explanation) -> String {
             6,
         );
         for (b, bl) in s.blocks.iter().filter(|(b, _)| x.applicable[b.index()]) {
+            let same = shown_blocks
+                .iter()
+                .find(|(b2, bl2, _)| b2 == b && bl2.lines == bl.lines);
+            if let Some((_, _, j)) = same {
+                let _ = writeln!(
+                    o,
+                    "      {}: exact annual amount {} (building blocks as in {})",
+                    b.name(),
+                    show(s.exact[b.index()]),
+                    sid(*j)
+                );
+                continue;
+            }
+            shown_blocks.push((*b, bl, i));
             let _ = writeln!(
                 o,
                 "      {}: exact annual amount {}",
@@ -1048,6 +1064,8 @@ fn benefit_text(o: &mut String, x: &Explanation, b: &BenefitStory) {
             Recalculation::LumpSum => {
                 let settle = if s.correction < Money::ZERO {
                     format!("in-year reclaim {} (always collected)", -s.correction)
+                } else if s.correction == Money::ZERO {
+                    "nothing to settle at once".to_string()
                 } else {
                     format!("paid at once {}", s.correction)
                 };
