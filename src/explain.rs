@@ -614,23 +614,31 @@ pub fn to_text(x: &Explanation) -> String {
     let h = &x.household;
     let o_ = &x.outcome;
     let mut o = String::new();
-    let _ = writeln!(
-        o,
-        "Household {} of scenario `{}` (seed {}, year {}, {} households, {} design)",
-        h.id,
-        sc.name,
-        sc.seed,
-        sc.year,
-        sc.households,
-        sc.design.name()
+    wrap(
+        &mut o,
+        "",
+        &format!(
+            "Household {} of scenario `{}` (seed {}, year {}, {} households, {} design)",
+            h.id,
+            sc.name,
+            sc.seed,
+            sc.year,
+            sc.households,
+            sc.design.name()
+        ),
+        2,
     );
     let arm = &sc.arms[x.arm];
-    let _ = writeln!(
-        o,
-        "Arm `{}`{}: {}",
-        arm.name,
-        if x.arm == 0 { " (control)" } else { "" },
-        policy_text(sc, x.arm)
+    wrap(
+        &mut o,
+        "",
+        &format!(
+            "Arm `{}`{}: {}",
+            arm.name,
+            if x.arm == 0 { " (control)" } else { "" },
+            policy_text(sc, x.arm)
+        ),
+        2,
     );
     match &arm.policy {
         AdvancePolicy::Standard => {
@@ -1425,4 +1433,80 @@ pub fn run(a: &ExplainArgs) -> Result<String> {
     } else {
         to_text(&x)
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::engine::KnowledgeState;
+
+    fn states(awards: &[(u8, i64)]) -> Vec<KnowledgeState> {
+        awards
+            .iter()
+            .map(|(m, a)| {
+                let mut award = [Money::ZERO; N_BENEFITS];
+                award[1] = Money::euros(*a);
+                KnowledgeState {
+                    from_month: *m,
+                    award,
+                }
+            })
+            .collect()
+    }
+
+    #[test]
+    fn rebuilt_steps_pay_exactly_what_pay_year_pays() {
+        let cases: [&[(u8, i64)]; 6] = [
+            &[(1, 1514)],
+            &[(1, 1200), (7, 2400)],
+            &[(1, 2400), (10, 1200)],
+            &[(1, 1200), (4, 0), (9, 3000)],
+            &[(1, 0), (2, 5000), (12, 100)],
+            &[(1, 9999), (3, 17), (5, 4321), (6, 4322), (11, 1)],
+        ];
+        for case in cases {
+            let st = states(case);
+            for recalc in [Recalculation::Spread, Recalculation::LumpSum] {
+                for pct in [100, 95, 80, 71, 70] {
+                    let pct = Rate::percent(pct);
+                    let ledger = engine::pay_year(&st, 1, pct, recalc);
+                    let (steps, by_month) = steps(&st, 1, pct, recalc);
+                    assert_eq!(by_month, ledger.by_month, "{case:?} {recalc:?} {pct}");
+                    assert_eq!(steps.len(), st.len());
+                    let reclaimed: Money = steps.iter().map(|s| (-s.correction).max_zero()).sum();
+                    assert_eq!(reclaimed, ledger.in_year_reclaim, "{case:?} {recalc:?}");
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn instalments_cover_the_reclaim() {
+        assert_eq!(
+            instalments(Money::euros(306), Money::euros(20)),
+            (16, Money::euros(6))
+        );
+        assert_eq!(
+            instalments(Money::euros(1008), Money::euros(42)),
+            (24, Money::euros(42))
+        );
+        assert_eq!(instalments(Money::ZERO, Money::ZERO), (0, Money::ZERO));
+    }
+
+    #[test]
+    fn segments_group_equal_months() {
+        let ids = [0, 0, 0, 0, 0, 1, 2, 2, 2, 2, 2, 2];
+        assert_eq!(
+            segments_text(&ids),
+            "S1 months 1–5, S2 month 6, S3 months 7–12"
+        );
+    }
+
+    #[test]
+    fn wrapped_lines_fit() {
+        let mut o = String::new();
+        wrap(&mut o, "  prefix: ", &"word ".repeat(80), 6);
+        assert!(o.lines().all(|l| l.chars().count() <= WIDTH), "{o}");
+        assert!(o.lines().skip(1).all(|l| l.starts_with("      w")), "{o}");
+    }
 }

@@ -264,3 +264,32 @@ fn human_story_snapshot() {
         String::from_utf8(out).unwrap()
     );
 }
+
+/// In-process over many households of a shipped scenario: every explanation is consistent with
+/// the simulation (trace awards = Year::compute, rebuilt payments = pay_year, per-benefit sums =
+/// the outcome), else `explain` returns an internal error.
+#[test]
+fn every_household_of_the_shipped_scenarios_explains_consistently() {
+    let mut files: Vec<_> = std::fs::read_dir(root().join("scenarios"))
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.extension().is_some_and(|x| x == "toml"))
+        .collect();
+    files.sort();
+    assert!(files.len() >= 3);
+    for f in files {
+        let sc = toeslagenlab::scenario::load(&f).unwrap();
+        for id in 0..200.min(sc.households) {
+            for arm in 0..sc.arms.len() {
+                let x = toeslagenlab::explain::explain(&sc, id, Some(arm))
+                    .unwrap_or_else(|e| panic!("{} household {id} arm {arm}: {e}", f.display()));
+                let text = toeslagenlab::explain::to_text(&x);
+                assert!(
+                    text.lines().all(|l| l.chars().count() <= 100),
+                    "{} household {id}",
+                    f.display()
+                );
+            }
+        }
+    }
+}
