@@ -1339,6 +1339,7 @@ pub fn to_json(x: &Explanation) -> serde_json::Value {
         })
         .collect();
     serde_json::json!({
+        "format_version": 1,
         "scenario": sc.name,
         "seed": sc.seed,
         "year": sc.year,

@@ -293,3 +293,20 @@ fn every_household_of_the_shipped_scenarios_explains_consistently() {
         }
     }
 }
+
+/// The sample in docs/explain.md is the real output (up to the shortened parameter list).
+#[test]
+fn docs_sample_is_current() {
+    let sc =
+        toeslagenlab::scenario::load(&root().join("scenarios/cautious-vs-standard.toml")).unwrap();
+    let arm = toeslagenlab::explain::arm_index(&sc, "cautious").unwrap();
+    let text = toeslagenlab::explain::to_text(
+        &toeslagenlab::explain::explain(&sc, 33, Some(arm)).unwrap(),
+    );
+    let doc = std::fs::read_to_string(root().join("docs/explain.md")).unwrap();
+    let upto = text.find("Parameters and sources").unwrap();
+    assert!(
+        doc.contains(&text[..upto]),
+        "docs/explain.md sample is stale; regenerate it with\n  toeslagenlab explain scenarios/cautious-vs-standard.toml --household 33 --arm cautious"
+    );
+}
