@@ -657,13 +657,16 @@ pub fn to_text(x: &Explanation) -> String {
                 )
             };
             let chose = match (&arm.policy, o_.took_offer) {
-                (AdvancePolicy::Adjustable { .. }, true) => ", chose",
-                _ => "",
+                (AdvancePolicy::Adjustable { .. }, true) => {
+                    format!(" and chose {}", o_.percentage)
+                }
+                _ => String::new(),
             };
-            let _ = writeln!(
-                o,
-                "  household {took}{chose} → advances at {}",
-                o_.percentage
+            wrap(
+                &mut o,
+                "  ",
+                &format!("household {took}{chose} → advances at {}", o_.percentage),
+                4,
             );
         }
     }

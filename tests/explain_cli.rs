@@ -310,3 +310,30 @@ fn docs_sample_is_current() {
         "docs/explain.md sample is stale; regenerate it with\n  toeslagenlab explain scenarios/cautious-vs-standard.toml --household 33 --arm cautious"
     );
 }
+
+/// A reform (parameter override) is used in the amounts and named in the sources.
+#[test]
+fn parameter_override_is_used_and_named() {
+    let tmp = tempfile::tempdir().unwrap();
+    let text = small(60, "") + "\n[parameters.zorgtoeslag]\nnormpremie_rate_above = 0.12\n";
+    let sc = scenario(tmp.path(), "s.toml", &text);
+    let rows = csv_rows(&sc, &tmp.path().join("out"), &[]);
+    for id in [0, 5, 33] {
+        assert_same(
+            &rows[&(id, "cautious".to_string())],
+            &explain_json(&sc, id, Some("cautious"), &[]),
+        );
+    }
+    bin()
+        .arg("explain")
+        .arg(&sc)
+        .args(["--household", "5"])
+        .assert()
+        .success()
+        .stdout(predicate::str::contains(
+            "zorgtoeslag.normpremie_rate_above = 0.12 fraction (scenario override; was 0.1373)",
+        ))
+        .stdout(predicate::str::contains(
+            "normpremie % of income above the drempel  12%",
+        ));
+}
