@@ -493,15 +493,12 @@ pub fn describe(s: &Situation) -> String {
     o
 }
 
-fn event_text(h: &Household, kind: EventKind) -> String {
+fn event_text(kind: EventKind) -> String {
     match kind {
         EventKind::IncomeFactor(f) => format!("applicant's income × {f} from this month"),
         EventKind::PartnerIn(y) => format!("a partner moves in (income {y} a year)"),
         EventKind::PartnerOut => "the partner moves out".to_string(),
-        EventKind::ChildBorn => {
-            let _ = h;
-            "a child is born".to_string()
-        }
+        EventKind::ChildBorn => "a child is born".to_string(),
     }
 }
 
@@ -841,7 +838,7 @@ pub fn to_text(x: &Explanation) -> String {
             &format!("  month {:>2}  ", e.month),
             &format!(
                 "{}; {}",
-                event_text(h, e.kind),
+                event_text(e.kind),
                 reported_text(e.month, e.known_from)
             ),
             12,
