@@ -337,3 +337,40 @@ fn parameter_override_is_used_and_named() {
             "normpremie % of income above the drempel  12%",
         ));
 }
+
+/// The JSON document's top-level keys are the documented, stable ones.
+#[test]
+fn json_keys_are_stable() {
+    let tmp = tempfile::tempdir().unwrap();
+    let sc = scenario(tmp.path(), "s.toml", &small(40, ""));
+    let v = explain_json(&sc, 15, Some("cautious"), &[]);
+    let keys: Vec<&str> = v.as_object().unwrap().keys().map(|k| k.as_str()).collect();
+    assert_eq!(
+        keys,
+        [
+            "arm",
+            "benefits",
+            "definitive",
+            "design",
+            "events",
+            "format_version",
+            "household_id",
+            "households",
+            "knowledge_states",
+            "months",
+            "parameters",
+            "profile",
+            "recalculation",
+            "repayment_plan",
+            "scenario",
+            "seed",
+            "situations",
+            "totals",
+            "year"
+        ]
+    );
+    assert_eq!(v["format_version"], 1);
+    assert_eq!(v["months"].as_array().unwrap().len(), 12);
+    assert_eq!(v["arm"]["percentage"], "0.8");
+    assert_eq!(v["knowledge_states"][1]["from_month"], 3);
+}
