@@ -59,6 +59,11 @@ fn dispatch(cli: Cli) -> Result<()> {
             let _ = std::io::stdout().lock().write_all(out.as_bytes());
             Ok(())
         }
+        Command::Explain(args) => {
+            let out = crate::explain::run(&args)?;
+            let _ = std::io::stdout().lock().write_all(out.as_bytes());
+            Ok(())
+        }
         Command::Sweep(args) => crate::sweep::sweep_command(&args).map(|_| ()),
         Command::Plot { run_dir } => plot_command(&run_dir),
         Command::New(args) => new_command(&args).map(|_| ()),

@@ -931,6 +931,30 @@ fn explain(b: Benefit, p: &Params, s: &Situation, bl: &mut Builder) {
     }
 }
 
+/// The building blocks of one benefit for one situation, as the calculator presents them.
+#[derive(Clone, Debug, Default)]
+pub struct BuildingBlocks {
+    /// (label, value) lines in the order a decision letter shows them.
+    pub lines: Vec<(String, String)>,
+    /// Machine-readable building blocks (name → euros or fraction).
+    pub details: serde_json::Map<String, serde_json::Value>,
+    /// The parameters used, as `group.key` (or a table name).
+    pub parameters: Vec<String>,
+}
+
+/// The building blocks of `b` for situation `s` under parameters `p` — the same presentation
+/// as `calc`, for other commands (`explain`) that show a situation's award.
+pub fn building_blocks(b: Benefit, p: &Params, s: &Situation) -> BuildingBlocks {
+    let mut bl = Builder::new();
+    explain(b, p, s, &mut bl);
+    bl.params("awir", &["minimum_award"]);
+    BuildingBlocks {
+        lines: bl.lines,
+        details: bl.details,
+        parameters: bl.parameters,
+    }
+}
+
 // ------------------------------------------------------------------------------------------
 // Output
 // ------------------------------------------------------------------------------------------

@@ -99,6 +99,11 @@ pub enum Command {
         after_help = "Examples:\n  toeslagenlab calc --year 2026 --income 30000\n  toeslagenlab calc --income 30000 --json\n  toeslagenlab calc --income 24000 --partner-income 12000 --rent 750 --child 3:dagopvang:120:10.50 --child 8:bso:40:9.50\n  toeslagenlab calc --household my-household.toml"
     )]
     Calc(crate::calc::CalcArgs),
+    /// Tell the month-by-month story of one simulated household of a scenario, in one arm.
+    #[command(
+        after_help = "The household is exactly the one `run` simulates (same seed, same draws); its totals\nequal its row in households.csv.\n\nExamples:\n  toeslagenlab explain scenarios/cautious-vs-standard.toml --household 17\n  toeslagenlab explain scenarios/adjustable.toml --household 17 --arm adjustable\n  toeslagenlab explain scenarios/cautious-vs-standard.toml --household 17 --seed 7 --json"
+    )]
+    Explain(crate::explain::ExplainArgs),
     /// Write a fully commented starter scenario NAME.toml (checked by the same loader as `run`).
     #[command(
         after_help = "Examples:\n  toeslagenlab new my-pilot\n  toeslagenlab new my-pilot --dir /tmp/scenarios\n  toeslagenlab new my-pilot --force\n  toeslagenlab run scenarios/my-pilot.toml --households 5000"

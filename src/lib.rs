@@ -61,6 +61,7 @@ pub mod diagnostics;
 pub mod engine;
 pub mod error;
 pub mod events;
+pub mod explain;
 pub mod inference;
 pub mod interrupt;
 pub mod money;
