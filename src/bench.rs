@@ -26,7 +26,13 @@ pub struct BenchArgs {
     /// Also write households.csv (streamed) to measure its cost.
     #[arg(long)]
     pub households_csv: bool,
+    /// Print the measurements as JSON (one array) instead of the table.
+    #[arg(long)]
+    pub json: bool,
 }
+
+/// Households of the start-up run each scenario's rates are corrected by.
+pub const STARTUP_HOUSEHOLDS: i64 = 1_000;
 
 /// One measurement.
 #[derive(Debug, Clone, serde::Serialize)]
@@ -45,15 +51,23 @@ pub struct Measurement {
     pub household_years_per_second: f64,
     /// Household-months per second (households × arms × 12 / s).
     pub household_months_per_second: f64,
+    /// Households per second after start-up: (households − 1,000) / (seconds − seconds of a
+    /// 1,000-household run of the same scenario). Start-up (loading, thread pool, report and
+    /// charts, which do not grow with households) is what the linearity excludes.
+    pub households_per_second_after_startup: f64,
     /// Peak resident memory of the process so far, MiB.
     pub peak_rss_mib: f64,
 }
 
 fn proc_field(file: &str, key: &str) -> Option<String> {
     let text = std::fs::read_to_string(file).ok()?;
-    text.lines()
-        .find(|l| l.starts_with(key))
-        .map(|l| l[key.len()..].trim_start_matches(':').trim().to_string())
+    text.lines().find(|l| l.starts_with(key)).map(|l| {
+        l[key.len()..]
+            .trim()
+            .trim_start_matches(':')
+            .trim()
+            .to_string()
+    })
 }
 
 /// Peak resident set size of this process in MiB (Linux; 0 elsewhere).
@@ -110,30 +124,31 @@ pub fn bench_command(args: &BenchArgs) -> Result<()> {
             .map_err(|m| Error::Usage(format!("--households: {m}")))?;
     }
     let tmp = std::env::temp_dir().join(format!("toeslagenlab-bench-{}", std::process::id()));
-    println!("machine: {}", machine());
-    println!(
-        "threads: {}",
-        if args.threads == 0 {
-            "all".to_string()
-        } else {
-            args.threads.to_string()
-        }
-    );
-    println!(
-        "{:<20} {:>10} {:>5} {:>9} {:>14} {:>16} {:>17} {:>9}",
-        "scenario",
-        "households",
-        "arms",
-        "seconds",
-        "households/s",
-        "household-yrs/s",
-        "household-months/s",
-        "peak MiB"
-    );
+    let threads = if args.threads == 0 {
+        "all".to_string()
+    } else {
+        args.threads.to_string()
+    };
+    if !args.json {
+        println!("machine: {}", machine());
+        println!("threads: {threads}");
+        println!(
+            "{:<20} {:>10} {:>5} {:>8} {:>13} {:>15} {:>12} {:>16} {:>8}",
+            "scenario",
+            "households",
+            "arms",
+            "seconds",
+            "households/s",
+            "household-yrs/s",
+            "hh-months/s",
+            "hh/s after start",
+            "peak MiB"
+        );
+    }
     let mut results = Vec::new();
     for path in &scenarios {
         let sc = crate::scenario::load(path)?;
-        for &n in &sizes {
+        let timed = |n: i64| -> Result<f64> {
             let run = RunArgs {
                 scenario: path.clone(),
                 out: Some(tmp.join(format!("{}-{n}", crate::output::safe_dir_name(&sc.name)))),
@@ -148,8 +163,21 @@ pub fn bench_command(args: &BenchArgs) -> Result<()> {
             let dir = run_command(&run)?;
             let seconds = t.elapsed().as_secs_f64();
             let _ = std::fs::remove_dir_all(&dir);
+            Ok(seconds)
+        };
+        // Start-up: a run too small for the households to matter.
+        let startup = timed(STARTUP_HOUSEHOLDS)?;
+        let mut rates = Vec::new();
+        for &n in &sizes {
+            let seconds = timed(n)?;
             let arms = sc.arms.len();
             let hps = n as f64 / seconds;
+            let after = if n > STARTUP_HOUSEHOLDS && seconds > startup {
+                (n - STARTUP_HOUSEHOLDS) as f64 / (seconds - startup)
+            } else {
+                hps
+            };
+            rates.push(after);
             let m = Measurement {
                 scenario: sc.name.clone(),
                 households: n as u64,
@@ -158,23 +186,46 @@ pub fn bench_command(args: &BenchArgs) -> Result<()> {
                 households_per_second: hps,
                 household_years_per_second: hps * arms as f64,
                 household_months_per_second: hps * arms as f64 * 12.0,
+                households_per_second_after_startup: after,
                 peak_rss_mib: peak_rss_mib(),
             };
-            println!(
-                "{:<20} {:>10} {:>5} {:>9.2} {:>14} {:>16} {:>17} {:>9.0}",
-                m.scenario,
-                crate::money::group_thousands(m.households),
-                m.arms,
-                m.seconds,
-                crate::money::group_thousands(m.households_per_second as u64),
-                crate::money::group_thousands(m.household_years_per_second as u64),
-                format!("{:.1} M", m.household_months_per_second / 1e6),
-                m.peak_rss_mib
-            );
+            if !args.json {
+                println!(
+                    "{:<20} {:>10} {:>5} {:>8.2} {:>13} {:>15} {:>12} {:>16} {:>8.0}",
+                    m.scenario,
+                    crate::money::group_thousands(m.households),
+                    m.arms,
+                    m.seconds,
+                    crate::money::group_thousands(m.households_per_second as u64),
+                    crate::money::group_thousands(m.household_years_per_second as u64),
+                    format!("{:.1} M", m.household_months_per_second / 1e6),
+                    crate::money::group_thousands(after as u64),
+                    m.peak_rss_mib
+                );
+            }
             results.push(m);
+        }
+        if !args.json && rates.len() > 1 {
+            let mean = rates.iter().sum::<f64>() / rates.len() as f64;
+            let spread = rates
+                .iter()
+                .map(|r| (r / mean - 1.0).abs())
+                .fold(0.0, f64::max);
+            println!(
+                "{:<20} start-up {:.2} s; households/s after start-up within ±{:.0}% of their mean",
+                sc.name,
+                startup,
+                spread * 100.0
+            );
         }
     }
     let _ = std::fs::remove_dir_all(&tmp);
-    println!("Each row is a complete run (simulation, settlement, statistics, report, charts). Peak MiB is the process high-water mark so far.");
+    if args.json {
+        let text = serde_json::to_string_pretty(&results)
+            .map_err(|e| Error::Internal(format!("cannot encode the measurements: {e}")))?;
+        println!("{text}");
+    } else {
+        println!("Each row is a complete run (simulation, settlement, statistics, report, charts). Peak MiB is the process high-water mark so far.");
+    }
     Ok(())
 }

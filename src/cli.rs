@@ -10,7 +10,7 @@ use std::path::PathBuf;
 #[derive(Parser, Debug)]
 #[command(name = "toeslagenlab", version, about, long_about = None)]
 #[command(
-    after_help = "Examples:\n  toeslagenlab new my-pilot\n  toeslagenlab run scenarios/cautious-vs-standard.toml\n  toeslagenlab run scenarios/adjustable.toml --households 20000 --households-csv\n  toeslagenlab validate scenarios/\n  toeslagenlab params --year 2026\n  toeslagenlab completions bash > ~/.local/share/bash-completion/completions/toeslagenlab\n\nMore: docs/cli.md"
+    after_help = "Examples:\n  toeslagenlab new my-pilot\n  toeslagenlab run scenarios/cautious-vs-standard.toml\n  toeslagenlab run scenarios/adjustable.toml --households 20000 --households-csv\n  toeslagenlab explain scenarios/cautious-vs-standard.toml --household 17 --arm cautious\n  toeslagenlab validate scenarios/\n  toeslagenlab params --year 2026\n  toeslagenlab bench --households 100000,1000000\n  toeslagenlab completions bash > ~/.local/share/bash-completion/completions/toeslagenlab\n\nMore: docs/cli.md"
 )]
 pub struct Cli {
     /// The command.

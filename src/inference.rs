@@ -272,6 +272,8 @@ pub fn bootstrap_median_difference(
         return None;
     }
     let observed = (treatment.quantile(0.5).0 - control.quantile(0.5).0) as f64 / 100.0;
+    let (cv, ccum) = cumulative(&c);
+    let (tv, tcum) = cumulative(&t);
     // One seeded stream per resample: the interval does not depend on the thread count.
     let mut diffs: Vec<f64> = (0..BOOTSTRAP_RESAMPLES as u64)
         .into_par_iter()
@@ -280,7 +282,7 @@ pub fn bootstrap_median_difference(
             let mut rng =
                 rand_chacha::ChaCha8Rng::seed_from_u64(crate::random::mix64(seed ^ 0xB007_57A9));
             rng.set_stream(r);
-            resampled_median(&t, nt, &mut rng) - resampled_median(&c, nc, &mut rng)
+            resampled_median(&tv, &tcum, nt, &mut rng) - resampled_median(&cv, &ccum, nc, &mut rng)
         })
         .collect();
     diffs.sort_by(|a, b| a.total_cmp(b));
@@ -301,31 +303,50 @@ pub fn bootstrap_median_difference(
     })
 }
 
-/// The median of one multinomial resample of a histogram, drawn bin by bin (sequential
-/// binomials) and stopped as soon as the median bin is reached: later bins cannot change it.
-fn resampled_median(h: &[(i64, u64)], n: u64, rng: &mut rand_chacha::ChaCha8Rng) -> f64 {
+/// The median of one multinomial resample of size `n` of a histogram (bin values `vals`, bin
+/// `i` holding `cum[i+1] − cum[i]` of the `n` observations), found by descending a binary split
+/// of the bins: the resampled count in the left half of a block is Binomial(block count,
+/// left mass / block mass), the exact conditional law of a multinomial. About log₂(bins)
+/// binomial draws per resample instead of one per bin up to the median.
+fn resampled_median(vals: &[i64], cum: &[u64], n: u64, rng: &mut rand_chacha::ChaCha8Rng) -> f64 {
     use rand_distr::{Binomial, Distribution};
-    let rank = n.div_ceil(2).max(1);
-    let mut remaining_n = n;
-    let mut remaining_mass = n;
-    let mut seen = 0;
-    for (v, c) in h {
-        let p = *c as f64 / remaining_mass as f64;
-        let k = if p >= 1.0 || remaining_n == 0 {
-            remaining_n
+    let (mut lo, mut hi) = (0usize, vals.len());
+    // Invariant: 1 ≤ rank ≤ count, the resampled observations in bins lo..hi.
+    let mut count = n;
+    let mut rank = n.div_ceil(2).max(1);
+    while hi - lo > 1 {
+        let mid = lo + (hi - lo) / 2;
+        let mass = cum[hi] - cum[lo];
+        let mass_left = cum[mid] - cum[lo];
+        let left = if mass_left == 0 {
+            0
+        } else if mass_left == mass {
+            count
         } else {
-            Binomial::new(remaining_n, p)
+            Binomial::new(count, mass_left as f64 / mass as f64)
                 .map(|b| b.sample(rng))
                 .unwrap_or(0)
         };
-        seen += k;
-        if seen >= rank {
-            return *v as f64 / 100.0;
+        if rank <= left {
+            hi = mid;
+            count = left;
+        } else {
+            rank -= left;
+            count -= left;
+            lo = mid;
         }
-        remaining_n -= k;
-        remaining_mass -= c;
     }
-    h.last().map_or(0.0, |(v, _)| *v as f64 / 100.0)
+    vals.get(lo).map_or(0.0, |v| *v as f64 / 100.0)
+}
+
+/// Bin values and cumulative counts (`cum[0] = 0`, `cum[i+1] = cum[i] + count of bin i`).
+fn cumulative(h: &[(i64, u64)]) -> (Vec<i64>, Vec<u64>) {
+    let mut cum = Vec::with_capacity(h.len() + 1);
+    cum.push(0u64);
+    for (_, c) in h {
+        cum.push(cum[cum.len() - 1] + c);
+    }
+    (h.iter().map(|x| x.0).collect(), cum)
 }
 
 #[cfg(test)]

@@ -215,11 +215,30 @@ const DENSE_EUROS: usize = 16_384;
 /// An exact histogram of money amounts (cents → count). Amounts are almost always whole euros
 /// below €16,384, which are counted in a dense array (cheap to add and merge); anything else
 /// goes to an ordered map. Iteration is in ascending order of amount either way.
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
+///
+/// The dense array grows to the largest whole-euro amount seen (in powers of two), so a
+/// per-thread partial that sees only small reclaims allocates and merges only what it needs.
+/// Equality compares counts, not the array's length.
+#[derive(Clone, Debug, Default)]
 pub struct Histogram {
     dense: Vec<u64>,
     sparse: BTreeMap<i64, u64>,
 }
+
+impl PartialEq for Histogram {
+    fn eq(&self, o: &Histogram) -> bool {
+        let (short, long) = if self.dense.len() <= o.dense.len() {
+            (&self.dense, &o.dense)
+        } else {
+            (&o.dense, &self.dense)
+        };
+        short.iter().zip(long.iter()).all(|(a, b)| a == b)
+            && long[short.len()..].iter().all(|c| *c == 0)
+            && self.sparse == o.sparse
+    }
+}
+
+impl Eq for Histogram {}
 
 impl Histogram {
     /// Counts one amount (cents).
@@ -230,10 +249,12 @@ impl Histogram {
     /// Counts an amount `n` times.
     pub fn add_n(&mut self, cents: i64, n: u64) {
         if cents >= 0 && cents % 100 == 0 && ((cents / 100) as usize) < DENSE_EUROS {
-            if self.dense.is_empty() {
-                self.dense = vec![0; DENSE_EUROS];
+            let i = (cents / 100) as usize;
+            if i >= self.dense.len() {
+                self.dense
+                    .resize((i + 1).next_power_of_two().clamp(256, DENSE_EUROS), 0);
             }
-            self.dense[(cents / 100) as usize] += n;
+            self.dense[i] += n;
         } else {
             *self.sparse.entry(cents).or_insert(0) += n;
         }
@@ -245,6 +266,9 @@ impl Histogram {
             if self.dense.is_empty() {
                 self.dense = o.dense.clone();
             } else {
+                if self.dense.len() < o.dense.len() {
+                    self.dense.resize(o.dense.len(), 0);
+                }
                 for (a, b) in self.dense.iter_mut().zip(&o.dense) {
                     *a += b;
                 }
