@@ -2,6 +2,7 @@
 //! report, charts) at growing household counts, with the machine described.
 //!
 //! Each measurement is a complete `run` into a temporary directory, so nothing is skipped.
+//! Runs shorter than a second are repeated and the fastest counts.
 //! Peak memory is the process's high-water mark (VmHWM) after each size; sizes run in
 //! ascending order, so the figure after the largest size is the peak of the whole bench.
 
@@ -165,11 +166,26 @@ pub fn bench_command(args: &BenchArgs) -> Result<()> {
             let _ = std::fs::remove_dir_all(&dir);
             Ok(seconds)
         };
+        // Short runs are repeated (up to 15 times, about a second in all) and the fastest
+        // counts, so a 10,000-household run is measured, not the scheduler's noise.
+        let best = |n: i64| -> Result<f64> {
+            let mut best = f64::INFINITY;
+            let mut spent = 0.0;
+            for _ in 0..15 {
+                let t = timed(n)?;
+                best = best.min(t);
+                spent += t;
+                if spent > 1.0 {
+                    break;
+                }
+            }
+            Ok(best)
+        };
         // Start-up: a run too small for the households to matter.
-        let startup = timed(STARTUP_HOUSEHOLDS)?;
+        let startup = best(STARTUP_HOUSEHOLDS)?;
         let mut rates = Vec::new();
         for &n in &sizes {
-            let seconds = timed(n)?;
+            let seconds = best(n)?;
             let arms = sc.arms.len();
             let hps = n as f64 / seconds;
             let after = if n > STARTUP_HOUSEHOLDS && seconds > startup {
