@@ -25,6 +25,7 @@ pub mod error;
 pub mod events;
 pub mod inference;
 pub mod interrupt;
+pub mod interventions;
 pub mod money;
 pub mod output;
 pub mod parameters;

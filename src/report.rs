@@ -1079,7 +1079,11 @@ pub fn report_markdown(sc: &Scenario, s: &Summary) -> String {
         );
     }
     let b = &sc.behaviour;
-    let _ = writeln!(o, "- Reporting (assumption): income rise reported with probability {}, fall {}, partner change {}, birth {}; delay uniform {}–{} months. A change counts from the month after it happens (Awir art. 5) and is used for the advance from the month after the report.", b.report_income_up, b.report_income_down, b.report_partner, b.report_child, b.delay_min, b.delay_max);
+    let _ = writeln!(o, "- Reporting (assumption): {}. A change counts from the month after it happens (Awir art. 5) and is used for the advance from the month after the report.", crate::scenario::ChangeType::ALL.iter().map(|t| { let (lo, hi) = b.delay[*t as usize]; format!("{} reported with probability {}, delay {}–{} months", t.name(), b.p(*t), lo, hi) }).collect::<Vec<_>>().join("; "));
+    if b.unaware_income_share > 0.0 {
+        let _ = writeln!(o, "- A share of {} of households does not know it must report income changes and never reports them (RULES.md §6 survey: 50%).", b.unaware_income_share);
+    }
+    o.push_str(&crate::interventions::assumptions_md(sc));
     let _ = writeln!(
         o,
         "- Shocks (assumption): {}.",
