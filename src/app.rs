@@ -52,6 +52,7 @@ fn dispatch(cli: Cli) -> Result<()> {
         }
         Command::Sweep(args) => crate::sweep::sweep_command(&args).map(|_| ()),
         Command::Plot { run_dir } => plot_command(&run_dir),
+        Command::Calibrate(args) => crate::calibrate::calibrate_command(&args),
     }
 }
 

@@ -16,6 +16,7 @@ pub mod app;
 pub mod behaviour;
 pub mod bench;
 pub mod calc;
+pub mod calibrate;
 pub mod charts;
 pub mod check;
 pub mod cli;
