@@ -82,7 +82,7 @@ pub enum Command {
     /// Compare a scenario's control arm with the public figures (and a [lab] block with the
     /// lab findings); print or write the Markdown calibration table.
     #[command(
-        after_help = "Examples:\n  toeslagenlab calibrate scenarios/nl-2026.toml\n  toeslagenlab calibrate scenarios/nl-2026.toml --write docs/calibration.md\n  toeslagenlab calibrate scenarios/lab-replication.toml"
+        after_help = "Examples:\n  toeslagenlab calibrate scenarios/nl-2026.toml\n  toeslagenlab calibrate scenarios/nl-2026.toml scenarios/lab-replication.toml scenarios/interventions.toml --write docs/calibration.md\n  toeslagenlab calibrate scenarios/lab-replication.toml"
     )]
     Calibrate(crate::calibrate::CalibrateArgs),
 }

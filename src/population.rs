@@ -114,8 +114,10 @@ pub fn generate(sc: &Scenario, id: u64) -> Household {
     let mut est_factor = sample(&pop.estimate_error, &mut rng).max(0.0);
     let est_partner_factor = sample(&pop.estimate_error, &mut rng).max(0.0);
     let emp = employment(sc, id);
+    // The employment type's estimate error multiplies the population-wide one (whose median
+    // then sets a common bias, e.g. households estimating low).
     if let Some(f) = emp.estimate_factor {
-        est_factor = f;
+        est_factor *= f;
     }
     let mut estimated_income =
         Money(monthly_income.0 * 12).mul_rate_floor_euros(Rate::from_f64(est_factor));

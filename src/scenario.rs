@@ -744,7 +744,7 @@ pub struct Employment {
     /// Log-sd of a once-a-year income surprise factor (median 1) in a uniform month, by type.
     pub volatility: [f64; 3],
     /// Log-sd of the household's own income estimate around its actual start income, by type
-    /// (replaces `population.estimate_error` when the employment table is given).
+    /// (a median-1 lognormal factor that multiplies `population.estimate_error`).
     pub estimate_sigma: [f64; 3],
 }
 
