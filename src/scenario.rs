@@ -1698,10 +1698,14 @@ impl Validator {
                 choice_volatile,
             });
         }
+        // An arm that lists interventions (even misspelt ones, already reported) is a treatment.
         let controls: Vec<usize> = arms
             .iter()
+            .zip(raw)
             .enumerate()
-            .filter(|(_, a)| a.is_control())
+            .filter(|(_, (a, r))| {
+                a.is_control() && r.interventions.as_ref().is_none_or(|v| v.is_empty())
+            })
             .map(|(i, _)| i)
             .collect();
         match controls.as_slice() {
