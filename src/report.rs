@@ -754,12 +754,13 @@ pub fn report_markdown(sc: &Scenario, s: &Summary) -> String {
         o,
         "| arm | advance | offered take-up | took the offer |\n| --- | --- | --- | --- |"
     );
-    for (i, arm) in sc.arms.iter().enumerate() {
+    for arm in sc.arms.iter() {
         let a = &s.arms[&arm.name];
-        let policy = match &arm.policy {
-            AdvancePolicy::Standard => {
+        let mut policy = match &arm.policy {
+            AdvancePolicy::Standard if arm.is_control() => {
                 "standard: 100% of the calculated advance (control)".to_string()
             }
+            AdvancePolicy::Standard => "standard: 100% of the calculated advance".to_string(),
             AdvancePolicy::Cautious { fraction } => {
                 format!("cautious: {} of the calculated advance", fraction)
             }
@@ -777,17 +778,27 @@ pub fn report_markdown(sc: &Scenario, s: &Summary) -> String {
                     .join(", ")
             ),
         };
+        if !arm.interventions.is_empty() {
+            policy.push_str(&format!(
+                "; interventions: {}",
+                arm.interventions
+                    .iter()
+                    .map(|k| k.name())
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            ));
+        }
         let _ = writeln!(
             o,
             "| {} | {} | {} | {} |",
             arm.name,
             policy,
-            if i == 0 {
+            if arm.policy == AdvancePolicy::Standard {
                 "—".into()
             } else {
                 pct(arm.takeup)
             },
-            if i == 0 {
+            if arm.policy == AdvancePolicy::Standard {
                 "—".into()
             } else {
                 pct(a.metrics.takeup_share)
