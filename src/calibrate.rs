@@ -253,6 +253,17 @@ fn euro(cents: i64, n: u64) -> String {
     )
 }
 
+/// A calibration row: figure, kind (`r` ratio, `p` share, `e` euros), simulated value, public
+/// value, public text, source.
+type Row = (
+    &'static str,
+    char,
+    f64,
+    Option<f64>,
+    &'static str,
+    &'static str,
+);
+
 /// The Markdown tables for a finished tally.
 pub fn markdown(sc: &Scenario, t: &Tally) -> String {
     let mut o = String::new();
@@ -272,83 +283,137 @@ pub fn markdown(sc: &Scenario, t: &Tally) -> String {
         sc.year,
         pct(share(t.recipients, t.households))
     );
-    let _ = writeln!(
-        o,
-        "| figure | simulated | public | source |\n| --- | --- | --- | --- |"
-    );
-    let rows: Vec<(String, String, &str, &str)> = vec![
+    let special = sc.lab.is_some() || sc.arms.iter().any(|a| !a.interventions.is_empty());
+    if special {
+        let _ = writeln!(o, "This scenario's population is not the national one (it has a `[lab]` block or intervention arms): the national figures below are for orientation only; calibrate against `scenarios/nl-2026.toml`.\n");
+    }
+    let mean = |cents: i64, n: u64| {
+        if n == 0 {
+            0.0
+        } else {
+            cents as f64 / n as f64 / 100.0
+        }
+    };
+    let kot = Benefit::Kinderopvangtoeslag.index();
+    // (figure, kind, simulated, public value, public text, source); kind: r ratio, p share,
+    // e euros. Public values are those of RULES.md §8 (derived ratios computed from them).
+    let rows: Vec<Row> = vec![
         (
-            "toeslagen per recipient household".into(),
-            format!("{:.2}", share(total_toeslagen, t.recipients)),
+            "toeslagen per recipient household",
+            'r',
+            share(total_toeslagen, t.recipients),
+            Some(7.4 / 5.4),
             "1.37 (7.4 M toeslagen / 5.4 M households, 2021)",
             "seed 002 via RULES.md §8",
         ),
         (
-            "households with huurtoeslag".into(),
-            pct(hb(Benefit::Huurtoeslag)),
+            "households with huurtoeslag",
+            'p',
+            hb(Benefit::Huurtoeslag),
+            Some(1.5 / 5.4),
             "27.8% (~1.5 M of 5.4 M)",
             "Rijksoverheid 2024 [S], seed 002",
         ),
         (
-            "households with kinderopvangtoeslag".into(),
-            pct(hb(Benefit::Kinderopvangtoeslag)),
+            "households with kinderopvangtoeslag",
+            'p',
+            hb(Benefit::Kinderopvangtoeslag),
+            Some(0.583 / 5.4),
             "10.8% (~583,000 of 5.4 M)",
             "CBS 2017 [S], seed 002",
         ),
         (
-            "households with zorgtoeslag".into(),
-            pct(hb(Benefit::Zorgtoeslag)),
+            "households with zorgtoeslag",
+            'p',
+            hb(Benefit::Zorgtoeslag),
+            None,
             "— (not in RULES.md §8)",
             "",
         ),
         (
-            "households with kindgebonden budget".into(),
-            pct(hb(Benefit::KindgebondenBudget)),
+            "households with kindgebonden budget",
+            'p',
+            hb(Benefit::KindgebondenBudget),
+            None,
             "— (not in RULES.md §8)",
             "",
         ),
         (
-            "toeslagen with a reclaim".into(),
-            pct(share(total_reclaims, total_toeslagen)),
+            "toeslagen with a reclaim",
+            'p',
+            share(total_reclaims, total_toeslagen),
+            Some(2.3 / 7.5),
             "30.7% (2.3 M of ~7.5 M, 2016)",
             "IBO toeslagen via press [S]",
         ),
         (
-            "toeslagen with a back-payment".into(),
-            pct(share(total_backpays, total_toeslagen)),
+            "toeslagen with a back-payment",
+            'p',
+            share(total_backpays, total_toeslagen),
+            Some(1.5 / 7.5),
             "20.0% (1.5 M of ~7.5 M, 2016)",
             "IBO toeslagen via press [S]",
         ),
         (
-            "mean reclaim".into(),
-            euro(reclaimed, total_reclaims),
+            "mean reclaim",
+            'e',
+            mean(reclaimed, total_reclaims),
+            Some(1e9 / 2.3e6),
             "€435 (€1 bn / 2.3 M)",
             "IBO toeslagen via press [S]",
         ),
         (
-            "mean back-payment".into(),
-            euro(backpaid, total_backpays),
+            "mean back-payment",
+            'e',
+            mean(backpaid, total_backpays),
+            Some(0.5e9 / 1.5e6),
             "€333 (€0.5 bn / 1.5 M)",
             "IBO toeslagen via press [S]",
         ),
         (
-            "recipient households repaying".into(),
-            pct(share(t.households_reclaim, t.recipients)),
+            "recipient households repaying",
+            'p',
+            share(t.households_reclaim, t.recipients),
+            Some(0.30),
             "30% (3 in 10, 2011–2016)",
             "CPB 2019 [S]",
         ),
         (
-            "mean kinderopvangtoeslag per household".into(),
-            euro(
-                t.awarded[Benefit::Kinderopvangtoeslag.index()],
-                t.toeslagen[Benefit::Kinderopvangtoeslag.index()],
-            ),
+            "mean kinderopvangtoeslag per household",
+            'e',
+            mean(t.awarded[kot], t.toeslagen[kot]),
+            Some(4000.0),
             "~€4,000",
             "CBS [S]",
         ),
     ];
-    for (f, s, p, src) in rows {
-        let _ = writeln!(o, "| {f} | {s} | {p} | {src} |");
+    let _ = writeln!(
+        o,
+        "| figure | simulated | public | simulated − public | source |\n| --- | --- | --- | --- | --- |"
+    );
+    for (f, kind, sim, public, p, src) in rows {
+        let (st, dt) = match kind {
+            'p' => (
+                pct(sim),
+                public.map(|x| format!("{:+.1} pp", (sim - x) * 100.0)),
+            ),
+            'e' => (
+                format!(
+                    "€{}",
+                    crate::money::group_thousands(sim.round().max(0.0) as u64)
+                ),
+                public.map(|x| format!("{:+.0} €", sim - x)),
+            ),
+            _ => (
+                format!("{sim:.2}"),
+                public.map(|x| format!("{:+.2}", sim - x)),
+            ),
+        };
+        let _ = writeln!(
+            o,
+            "| {f} | {st} | {p} | {} | {src} |",
+            dt.unwrap_or("—".into())
+        );
     }
     let _ = writeln!(o, "\nPer benefit (simulated):\n\n| benefit | toeslagen | with a reclaim | mean reclaim | with a back-payment | mean back-payment |\n| --- | --- | --- | --- | --- | --- |");
     for b in Benefit::ALL {
