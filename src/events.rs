@@ -9,10 +9,11 @@ use crate::scenario::{ChangeType, MonthSpec, Scenario, ShockKind};
 use rand::RngExt;
 
 /// Most events a household can have in a year (fixed-size storage): up to [`MAX_SHOCKS`]
-/// shocks, one income-volatility event, and the agency's data events (interventions).
-pub const MAX_EVENTS: usize = 16;
+/// shocks, one income-volatility event, and the agency's data events (at most 11: a letter
+/// answer, two for guidance, two per mutation letter for at most 4 letters).
+pub const MAX_EVENTS: usize = 24;
 /// Most `[[shocks]]` a scenario may list.
-pub const MAX_SHOCKS: usize = 10;
+pub const MAX_SHOCKS: usize = 12;
 
 /// What changed.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

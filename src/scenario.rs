@@ -2428,12 +2428,12 @@ impl Validator {
                 p.mutation_months = v;
             }
             if let Some(x) = m.max_letters {
-                if (1..=12).contains(&x) {
+                if (1..=4).contains(&x) {
                     p.mutation_max_letters = x as u8;
                 } else {
                     self.err(
                         format!("{k}.max_letters"),
-                        format!("found {x}; allowed 1 to 12 (the agency sends at most 3)"),
+                        format!("found {x}; allowed 1 to 4 (the agency sends at most 3)"),
                     );
                 }
             }
