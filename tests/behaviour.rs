@@ -469,3 +469,50 @@ interventions = ["attention_letter", "personal_guidance"]
     assert_eq!(sc.arms[0].name, "control");
     assert!(sc.arms[0].is_control() && !sc.arms[1].is_control());
 }
+
+#[test]
+fn unreported_rent_rise_is_paid_back_at_the_definitive_award() {
+    let text = singles(
+        r#"
+[[shocks]]
+kind = "rent_change"
+probability = 1.0
+month = 6
+factor = { distribution = "fixed", value = 1.1 }
+
+[behaviour]
+report_probability = { rent = 0.0 }
+"#,
+    )
+    .replace("benefits = [\"zorgtoeslag\"]", "benefits = [\"huurtoeslag\"]")
+    .replace("value = 36000", "value = 18000")
+        + "\n[population.rent]\nshare_renting = 1.0\namount = { distribution = \"fixed\", value = 600 }\n";
+    let sc = parse(&text);
+    for id in 0..20 {
+        let h = generate(&sc, id);
+        let year = Year::compute(&sc, &h);
+        let o = simulate_arm(&sc, &h, &year, 0).unwrap();
+        // Advances on €600 all year; the award counts €660 from July: a back-payment beyond
+        // the rounding remainder.
+        assert!(
+            o.backpay > Money::euros(11),
+            "household {id}: {}",
+            o.backpay
+        );
+        assert_eq!(o.reclaim, Money::ZERO);
+    }
+}
+
+#[test]
+fn old_reporting_keys_keep_their_meaning() {
+    let sc = parse(&singles(
+        "\n[behaviour]\nreport_probability = { partner = 0.3, child = 0.2, partner_out = 0.9 }\n",
+    ));
+    use toeslagenlab::scenario::ChangeType;
+    let b = &sc.behaviour;
+    assert_eq!(b.p(ChangeType::PartnerIn), 0.3);
+    assert_eq!(b.p(ChangeType::PartnerOut), 0.9);
+    assert_eq!(b.p(ChangeType::ChildBorn), 0.2);
+    assert_eq!(b.p(ChangeType::IncomeUp), 0.5);
+    assert_eq!(b.unaware_income_share, 0.0);
+}
