@@ -1058,6 +1058,7 @@ pub fn report_markdown(sc: &Scenario, s: &Summary) -> String {
     }
     let _ = writeln!(o, "\nThese are simulated households, not observed ones: the effects follow from the scenario's assumptions about shocks, reporting and take-up listed below.");
 
+    o.push_str(&crate::calibrate::lab_section_md(sc, s));
     let _ = writeln!(o, "\n## Pilot size\n");
     let _ = writeln!(o, "Households per arm a randomized pilot would need to detect the simulated change in the reclaim share with 80% power at 5% significance (two-sided, normal approximation):\n");
     for (arm, n) in &s.pilot_households_per_arm {

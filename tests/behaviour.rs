@@ -516,3 +516,27 @@ fn old_reporting_keys_keep_their_meaning() {
     assert_eq!(b.p(ChangeType::IncomeUp), 0.5);
     assert_eq!(b.unaware_income_share, 0.0);
 }
+
+#[test]
+fn a_lab_block_adds_the_lab_section_to_the_report() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("lab");
+    let s = run_to(
+        &common::root().join("scenarios/lab-replication.toml"),
+        &out,
+        &["--households", "2000"],
+    );
+    let took = s["arms"]["adjustable"]["takeup_share"].as_f64().unwrap();
+    assert!(took > 0.6 && took < 0.8, "{took}");
+    let report = std::fs::read_to_string(out.join("report.md")).unwrap();
+    assert!(report.contains("## Lab replication (seed 004)"), "{report}");
+    assert!(report.contains("| adjustable: chose 75–85% |"));
+    // Without a [lab] block there is no such section.
+    let out2 = dir.path().join("int");
+    let text = std::fs::read_to_string(common::root().join("scenarios/interventions.toml"))
+        .unwrap()
+        .replace("households = 30_000", "households = 500");
+    run_to(&scenario(dir.path(), "i.toml", &text), &out2, &[]);
+    let report = std::fs::read_to_string(out2.join("report.md")).unwrap();
+    assert!(!report.contains("Lab replication"));
+}
