@@ -22,8 +22,9 @@ use crate::scenario::{Design, Recalculation, Scenario};
 use crate::stats::{ArmAccumulator, PairedAccumulator};
 use rayon::prelude::*;
 
-/// Most knowledge states in a year: the start plus one per event.
-const MAX_STATES: usize = MAX_EVENTS + 1;
+/// Most knowledge states in a year: the start (payment month 1) plus one per later payment
+/// month in which something becomes known (months 2–12), however many events there are.
+const MAX_STATES: usize = 12;
 
 /// Per-benefit amounts.
 pub type PerBenefit = [Money; N_BENEFITS];
@@ -164,20 +165,27 @@ fn situation(h: &Household, view: View, month: u8, applicant: Money) -> Situatio
         _ => h.care_actual,
     };
     let mut rent = h.rent;
+    let mut births = 0;
+    // A change counts from the month after it happens (Awir art. 5).
     for e in h.events() {
         if e.month >= month {
             continue;
         }
+        let seen = visible(view, e.known_from);
         match e.kind {
-            EventKind::CareHours(f)
-                if visible(view, e.known_from) || care_data.is_some_and(|d| e.month < d) =>
-            {
+            EventKind::PartnerIn(y) if seen => {
+                partner = true;
+                partner_income = y;
+            }
+            EventKind::PartnerOut if seen => partner = false,
+            EventKind::ChildBorn if seen => births += 1,
+            EventKind::CareHours(f) if seen || care_data.is_some_and(|d| e.month < d) => {
                 for c in care.iter_mut().flatten() {
                     c.hours = scale_hours(c.hours, f);
                 }
             }
             // Rent × factor, half-up to the cent.
-            EventKind::RentFactor(f) if visible(view, e.known_from) => rent = scale_income(rent, f),
+            EventKind::RentFactor(f) if seen => rent = scale_income(rent, f),
             _ => {}
         }
     }
@@ -185,20 +193,9 @@ fn situation(h: &Household, view: View, month: u8, applicant: Money) -> Situatio
     for (i, c) in h.children().iter().enumerate() {
         children.push_with_care(c.age + u8::from(month >= c.birthday), care[i]);
     }
-    for e in h.events() {
-        if !visible(view, e.known_from) || e.month >= month {
-            continue;
-        }
-        // A change counts from the month after it happens (Awir art. 5).
-        match e.kind {
-            EventKind::PartnerIn(y) => {
-                partner = true;
-                partner_income = y;
-            }
-            EventKind::PartnerOut => partner = false,
-            EventKind::ChildBorn => children.push(0),
-            _ => {}
-        }
+    // Newborns after the children of 1 January, as they were born.
+    for _ in 0..births {
+        children.push(0);
     }
     let income = if partner {
         applicant + partner_income
