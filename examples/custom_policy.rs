@@ -53,12 +53,11 @@ fn main() -> toeslagenlab::Result<()> {
             Rate::percent(95)
         }
     });
-    sc.arms.push(Arm {
-        name: "risk-based".into(),
-        policy: AdvancePolicy::Custom(risk_based),
-        takeup: 0.68,
-        share: 1.0,
-    });
+    sc.arms.push(Arm::offered(
+        "risk-based",
+        AdvancePolicy::Custom(risk_based),
+        0.68,
+    ));
 
     let result = engine::run(&sc, &RunOptions::default(), |_| Ok(()), |_, _| {})?;
     let summary = report::summarize(&sc, &result);

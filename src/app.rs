@@ -81,6 +81,7 @@ fn dispatch(cli: Cli) -> Result<()> {
             let _ = std::io::stdout().lock().write_all(&script);
             Ok(())
         }
+        Command::Calibrate(args) => crate::calibrate::calibrate_command(&args),
     }
 }
 

@@ -6,34 +6,35 @@
 //! paid around the 20th of the month before). A change never reported is learnt only at the
 //! definitive award.
 
-use crate::events::{Event, EventKind};
+use crate::events::Event;
 use crate::money::Rate;
 use crate::population::Household;
 use crate::random::{stream, Purpose};
 use crate::scenario::{AdvancePolicy, Arm, Behaviour, ChoiceBand, Scenario};
 use rand::RngExt;
 
-/// Fills in `known_from` of each event from the reporting behaviour.
-pub fn draw_reporting(sc: &Scenario, id: u64, events: &mut [Event]) {
+/// Fills in `known_from` of each event from the reporting behaviour, with every reporting
+/// probability multiplied by `multiplier` (capped at 1; 1 without a year-start notice).
+///
+/// Per change: one uniform draw decides whether it is ever reported (`u < p`), one draw the
+/// delay (uniform on the type's whole-month range). The draws are made whether or not they are
+/// used, and agency data events ([`Event::is_data`]) draw nothing, so a multiplier or an added
+/// data event never shifts another change's draws: under a higher multiplier exactly the same
+/// changes are reported, plus some more. Households unaware that they must report income
+/// changes (one draw from their own `Awareness` stream) never report them.
+pub fn draw_reporting(sc: &Scenario, id: u64, events: &mut [Event], multiplier: f64) {
     let b: &Behaviour = &sc.behaviour;
     let mut rng = stream(sc.seed, id, Purpose::Reporting);
+    let unaware = unaware_of_income_duty(sc, id);
     for e in events.iter_mut() {
-        let p = match e.kind {
-            EventKind::IncomeFactor(_) => {
-                if e.income_up() == Some(true) {
-                    b.report_income_up
-                } else {
-                    b.report_income_down
-                }
-            }
-            EventKind::PartnerIn(_) | EventKind::PartnerOut => b.report_partner,
-            EventKind::ChildBorn => b.report_child,
-        };
-        let reports = rng.random::<f64>() < p;
-        let delay = if b.delay_max > b.delay_min {
-            rng.random_range(b.delay_min..=b.delay_max)
+        let Some(t) = e.change_type() else { continue };
+        let p = (b.p(t) * multiplier).min(1.0);
+        let reports = rng.random::<f64>() < p && !(unaware && t.is_income());
+        let (lo, hi) = b.delay[t as usize];
+        let delay = if hi > lo {
+            rng.random_range(lo..=hi)
         } else {
-            b.delay_min
+            lo
         };
         e.known_from = if reports {
             (e.month + 1 + delay).min(13)
@@ -43,11 +44,20 @@ pub fn draw_reporting(sc: &Scenario, id: u64, events: &mut [Event]) {
     }
 }
 
+/// Does household `id` not know it must report income changes itself? (No draw is made when the
+/// scenario's share is 0, so scenarios without the key keep their results.)
+pub fn unaware_of_income_duty(sc: &Scenario, id: u64) -> bool {
+    let share = sc.behaviour.unaware_income_share;
+    share > 0.0 && stream(sc.seed, id, Purpose::Awareness).random::<f64>() < share
+}
+
 /// The advance percentage a household gets in an arm, whether it took the offer, and the
 /// percentage it chose (adjustable arm). The same uniform draw decides take-up in every arm,
 /// so in the paired design a household more willing to accept accepts in every arm.
-pub fn arm_percentage(sc: &Scenario, arm: &Arm, id: u64) -> (Rate, bool) {
-    arm_percentage_given(sc, arm, id, takeup_draw(sc.seed, id))
+/// `volatile`: the household has a volatile income (flex or self-employed), which selects the
+/// arm's risk-aware `takeup_volatile` and `choice_volatile` when the scenario gives them.
+pub fn arm_percentage(sc: &Scenario, arm: &Arm, id: u64, volatile: bool) -> (Rate, bool) {
+    arm_percentage_given(sc, arm, id, takeup_draw(sc.seed, id), volatile)
 }
 
 /// The household's uniform take-up draw, shared by every offered arm.
@@ -56,15 +66,31 @@ pub fn takeup_draw(seed: u64, id: u64) -> f64 {
 }
 
 /// As [`arm_percentage`], with the household's take-up draw `u` already made.
-pub fn arm_percentage_given(sc: &Scenario, arm: &Arm, id: u64, u: f64) -> (Rate, bool) {
+pub fn arm_percentage_given(
+    sc: &Scenario,
+    arm: &Arm,
+    id: u64,
+    u: f64,
+    volatile: bool,
+) -> (Rate, bool) {
+    let takeup = match (volatile, arm.takeup_volatile) {
+        (true, Some(t)) => t,
+        _ => arm.takeup,
+    };
     match &arm.policy {
         AdvancePolicy::Standard => (Rate::ONE, false),
-        AdvancePolicy::Cautious { fraction } if u < arm.takeup => (*fraction, true),
-        AdvancePolicy::Adjustable { choice } if u < arm.takeup => (
-            Rate::percent(chosen_percent(sc.seed, id, choice) as i64),
-            true,
-        ),
-        AdvancePolicy::Custom(_) if u < arm.takeup => {
+        AdvancePolicy::Cautious { fraction } if u < takeup => (*fraction, true),
+        AdvancePolicy::Adjustable { choice } if u < takeup => {
+            let bands = match (volatile, &arm.choice_volatile) {
+                (true, Some(v)) => v.as_slice(),
+                _ => choice.as_slice(),
+            };
+            (
+                Rate::percent(chosen_percent(sc.seed, id, bands) as i64),
+                true,
+            )
+        }
+        AdvancePolicy::Custom(_) if u < takeup => {
             arm_percentage_for(sc, arm, &crate::population::generate(sc, id), u)
         }
         _ => (Rate::ONE, false),
@@ -74,10 +100,15 @@ pub fn arm_percentage_given(sc: &Scenario, arm: &Arm, id: u64, u: f64) -> (Rate,
 /// As [`arm_percentage_given`] for household `h` itself: the engine's entry point, which
 /// spares a custom policy from regenerating the household.
 pub fn arm_percentage_for(sc: &Scenario, arm: &Arm, h: &Household, u: f64) -> (Rate, bool) {
+    let volatile = h.volatile();
+    let takeup = match (volatile, arm.takeup_volatile) {
+        (true, Some(t)) => t,
+        _ => arm.takeup,
+    };
     match &arm.policy {
-        AdvancePolicy::Custom(p) if u < arm.takeup => (p.percentage(h, arm), true),
+        AdvancePolicy::Custom(p) if u < takeup => (p.percentage(h, arm), true),
         AdvancePolicy::Custom(_) => (Rate::ONE, false),
-        _ => arm_percentage_given(sc, arm, h.id, u),
+        _ => arm_percentage_given(sc, arm, h.id, u, volatile),
     }
 }
 

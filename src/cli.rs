@@ -99,6 +99,12 @@ pub enum Command {
         after_help = "Examples:\n  toeslagenlab calc --year 2026 --income 30000\n  toeslagenlab calc --income 30000 --json\n  toeslagenlab calc --income 24000 --partner-income 12000 --rent 750 --child 3:dagopvang:120:10.50 --child 8:bso:40:9.50\n  toeslagenlab calc --household my-household.toml"
     )]
     Calc(crate::calc::CalcArgs),
+    /// Compare a scenario's control arm with the public figures (and a [lab] block with the
+    /// lab findings); print or write the Markdown calibration table.
+    #[command(
+        after_help = "Examples:\n  toeslagenlab calibrate scenarios/nl-2026.toml\n  toeslagenlab calibrate scenarios/nl-2026.toml scenarios/lab-replication.toml scenarios/interventions.toml --write docs/calibration.md\n  toeslagenlab calibrate scenarios/lab-replication.toml"
+    )]
+    Calibrate(crate::calibrate::CalibrateArgs),
     /// Tell the month-by-month story of one simulated household of a scenario, in one arm.
     #[command(
         after_help = "The household is exactly the one `run` simulates (same seed, same draws); its totals\nequal its row in households.csv.\n\nExamples:\n  toeslagenlab explain scenarios/cautious-vs-standard.toml --household 17\n  toeslagenlab explain scenarios/adjustable.toml --household 17 --arm adjustable\n  toeslagenlab explain scenarios/cautious-vs-standard.toml --household 17 --seed 7 --json"

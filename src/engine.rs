@@ -22,8 +22,9 @@ use crate::scenario::{Design, Recalculation, Scenario};
 use crate::stats::{ArmAccumulator, PairedAccumulator};
 use rayon::prelude::*;
 
-/// Most knowledge states in a year: the start plus one per event.
-const MAX_STATES: usize = MAX_EVENTS + 1;
+/// Most knowledge states in a year: the start (payment month 1) plus one per later payment
+/// month in which something becomes known (months 2–12), however many events there are.
+const MAX_STATES: usize = 12;
 
 /// Per-benefit amounts.
 pub type PerBenefit = [Money; N_BENEFITS];
@@ -65,30 +66,40 @@ enum View {
 }
 
 /// The applicant's annual income if the income events in months ≤ `upto` happen (and none
-/// later): the household's projection when it reports in month `upto`.
+/// later): the household's projection when it reports in month `upto`. A bonus adds its
+/// multiple of the month's income (after that month's factors), half-up to the cent.
 fn projected_income(h: &Household, upto: u8) -> Money {
     let mut total = 0i64;
     let mut monthly = h.monthly_income;
-    let mut evs = h
-        .events()
-        .iter()
-        .filter(|e| e.month <= upto)
-        .filter_map(|e| match e.kind {
-            EventKind::IncomeFactor(f) => Some((e.month, f)),
-            _ => None,
-        })
-        .peekable();
+    let evs = h.events();
+    let mut i = 0;
     for month in 1..=12u8 {
-        while let Some((m, f)) = evs.peek().copied() {
-            if m > month {
-                break;
+        let mut bonus = 0i64;
+        while i < evs.len() && evs[i].month <= month {
+            let e = &evs[i];
+            i += 1;
+            if e.month > upto {
+                continue;
             }
-            monthly = scale_income(monthly, f);
-            evs.next();
+            match e.kind {
+                EventKind::IncomeFactor(f) => monthly = scale_income(monthly, f),
+                EventKind::Bonus(m) => bonus += m.0,
+                _ => {}
+            }
         }
         total += monthly.0;
+        if bonus != 0 {
+            total += scale_income(monthly, Rate(bonus)).0;
+        }
     }
     Money(total)
+}
+
+/// Hours × factor, rounded half-up to whole hours, at most 744 (a month's hours).
+fn scale_hours(hours: u16, f: Rate) -> u16 {
+    let scale = crate::money::RATE_SCALE as i128;
+    let x = crate::money::div_floor_i128(hours as i128 * f.0 as i128 + scale / 2, scale);
+    x.clamp(0, 744) as u16
 }
 
 /// Income × factor, rounded half-up to the cent (an input quantity, not a result).
@@ -102,11 +113,17 @@ fn applicant_income(h: &Household, view: View) -> Money {
     match view {
         View::Actual => projected_income(h, 12),
         View::Known(k) => {
+            // A household report projects the income up to the month before the report; the
+            // agency's payroll data (IncomeData) show it up to the event month.
             let latest_report = h
                 .events()
                 .iter()
-                .filter(|e| matches!(e.kind, EventKind::IncomeFactor(_)) && e.known_from <= k)
-                .map(|e| e.known_from - 1)
+                .filter(|e| e.known_from <= k)
+                .filter_map(|e| match e.kind {
+                    EventKind::IncomeFactor(_) | EventKind::Bonus(_) => Some(e.known_from - 1),
+                    EventKind::IncomeData => Some(e.month),
+                    _ => None,
+                })
                 .max();
             match latest_report {
                 Some(r) => projected_income(h, r),
@@ -140,29 +157,53 @@ fn situation(h: &Household, view: View, month: u8, applicant: Money) -> Situatio
         View::Known(_) => h.estimated_partner_income,
     };
     // Childcare: the agency pays advances on the household's estimate; the definitive award
-    // uses the hours and prices the provider reports (RULES.md §3).
-    let care = match view {
-        View::Actual => &h.care_actual,
-        View::Known(_) => &h.care_estimate,
+    // uses the hours and prices the provider reports (RULES.md §3). Once the agency uses
+    // provider data (CareData known), its view is the actual care, with the hour changes the
+    // data show (those before the data month) and those reported.
+    let care_data = match view {
+        View::Actual => None,
+        View::Known(k) => h
+            .events()
+            .iter()
+            .filter(|e| e.kind == EventKind::CareData && e.known_from <= k)
+            .map(|e| e.month)
+            .max(),
     };
+    let mut care = match (view, care_data) {
+        (View::Known(_), None) => h.care_estimate,
+        _ => h.care_actual,
+    };
+    let mut births = 0;
+    // A change counts from the month after it happens (Awir art. 5).
+    for e in h.events() {
+        if e.month >= month {
+            continue;
+        }
+        let seen = visible(view, e.known_from);
+        match e.kind {
+            EventKind::PartnerIn(y) if seen => {
+                s.partner = true;
+                partner_income = y;
+            }
+            EventKind::PartnerOut if seen => s.partner = false,
+            EventKind::ChildBorn if seen => births += 1,
+            EventKind::CareHours(f) if seen || care_data.is_some_and(|d| e.month < d) => {
+                for c in care.iter_mut().flatten() {
+                    c.hours = scale_hours(c.hours, f);
+                }
+            }
+            // Rent × factor, half-up to the cent.
+            EventKind::RentFactor(f) if seen => s.rent = scale_income(s.rent, f),
+            _ => {}
+        }
+    }
     for (i, c) in h.children().iter().enumerate() {
         s.children
             .push_with_care(c.age + u8::from(month >= c.birthday), care[i]);
     }
-    for e in h.events() {
-        if !visible(view, e.known_from) || e.month >= month {
-            continue;
-        }
-        // A change counts from the month after it happens (Awir art. 5).
-        match e.kind {
-            EventKind::PartnerIn(y) => {
-                s.partner = true;
-                partner_income = y;
-            }
-            EventKind::PartnerOut => s.partner = false,
-            EventKind::ChildBorn => s.children.push(0),
-            EventKind::IncomeFactor(_) => {}
-        }
+    // Newborns after the children of 1 January, as they were born.
+    for _ in 0..births {
+        s.children.push(0);
     }
     if s.partner {
         s.income = applicant + partner_income;
@@ -186,11 +227,10 @@ fn award_for(
     for c in h.children() {
         change_months |= 1 << c.birthday.clamp(1, 12);
     }
+    // Every non-income change month is marked, seen or not (a data event can reveal an
+    // unreported change); an unchanged situation is detected below and costs no computation.
     for e in h.events() {
-        if visible(view, e.known_from)
-            && !matches!(e.kind, EventKind::IncomeFactor(_))
-            && e.month < 12
-        {
+        if !e.is_income() && !e.is_data() && e.month < 12 {
             change_months |= 1 << (e.month + 1);
         }
     }
@@ -246,6 +286,12 @@ fn award_for(
         award[i] = awir::annual_award(&sc.params.awir, sums[i].div_trunc(12));
     }
     award
+}
+
+/// The annual award per benefit on what the agency knows for payment month `k` (1–12): the
+/// basis of the advance from that month. Used by the interventions to decide on a mutation.
+pub fn known_award(sc: &Scenario, h: &Household, k: u8) -> PerBenefit {
+    award_for(sc, h, View::Known(k), None)
 }
 
 impl Year {
@@ -401,10 +447,41 @@ pub struct Outcome {
     pub reclaim_by_benefit: PerBenefit,
 }
 
-/// Simulates household `h` (with its precomputed year) under arm `arm` of the scenario.
+/// Simulates household `h` (with its precomputed year) under arm `arm` of the scenario,
+/// with the arm's interventions.
 pub fn simulate_arm(sc: &Scenario, h: &Household, year: &Year, arm: usize) -> Result<Outcome> {
     let u = crate::behaviour::takeup_draw(sc.seed, h.id);
-    simulate_arm_given(sc, h, year, arm, u)
+    arm_outcome(sc, h, year, arm, u)
+}
+
+/// Arm `arm` for household `h`: an arm with interventions gets the household as the agency
+/// then knows it, and its own knowledge states ([`crate::interventions`]); other arms share
+/// the household's precomputed `year`.
+pub fn arm_outcome(
+    sc: &Scenario,
+    h: &Household,
+    year: &Year,
+    arm: usize,
+    u: f64,
+) -> Result<Outcome> {
+    let mut o = Outcome::default();
+    arm_outcome_into(sc, h, year, arm, u, &mut o)?;
+    Ok(o)
+}
+
+/// As [`arm_outcome`], writing into `o`.
+pub fn arm_outcome_into(
+    sc: &Scenario,
+    h: &Household,
+    year: &Year,
+    arm: usize,
+    u: f64,
+    o: &mut Outcome,
+) -> Result<()> {
+    match crate::interventions::household_for_arm(sc, &sc.arms[arm], h) {
+        Some(hi) => simulate_arm_into(sc, &hi, &Year::compute(sc, &hi), arm, u, o),
+        None => simulate_arm_into(sc, h, year, arm, u, o),
+    }
 }
 
 /// As [`simulate_arm`], with the household's take-up draw `u` already made.
@@ -583,7 +660,7 @@ fn simulate_chunk(
                     out_rows.push(control);
                 }
                 for a in 1..sc.arms.len() {
-                    simulate_arm_into(sc, &h, &year, a, u, &mut o)?;
+                    arm_outcome_into(sc, &h, &year, a, u, &mut o)?;
                     p.arms[a].add(&o, &year, th);
                     p.paired[a - 1].add(&control, &o, th);
                     if rows {
@@ -593,7 +670,7 @@ fn simulate_chunk(
             }
             Design::Randomized => {
                 let a = assigned_arm(sc, id, &shares);
-                simulate_arm_into(sc, &h, &year, a, u, &mut o)?;
+                arm_outcome_into(sc, &h, &year, a, u, &mut o)?;
                 p.arms[a].add(&o, &year, th);
                 if rows {
                     out_rows.push(o);

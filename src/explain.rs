@@ -273,7 +273,10 @@ pub fn explain(sc: &Scenario, id: u64, arm: Option<usize>) -> Result<Explanation
         Design::Paired => None,
     };
     let arm = arm.or(assigned_arm).unwrap_or(0);
-    let h = generate(sc, id);
+    // In an arm with agency interventions the household is the one the agency then knows
+    // (with its data events), exactly as `engine::arm_outcome` simulates it.
+    let drawn = generate(sc, id);
+    let h = crate::interventions::household_for_arm(sc, &sc.arms[arm], &drawn).unwrap_or(drawn);
     let year = Year::compute(sc, &h);
     let u = crate::behaviour::takeup_draw(sc.seed, id);
     let outcome = engine::simulate_arm_given(sc, &h, &year, arm, u)?;
@@ -499,6 +502,15 @@ fn event_text(kind: EventKind) -> String {
         EventKind::PartnerIn(y) => format!("a partner moves in (income {y} a year)"),
         EventKind::PartnerOut => "the partner moves out".to_string(),
         EventKind::ChildBorn => "a child is born".to_string(),
+        EventKind::Bonus(f) => format!("a one-off bonus of {f} of this month's income"),
+        EventKind::CareHours(f) => format!("childcare hours × {f} from the next month"),
+        EventKind::RentFactor(f) => format!("rent × {f} from the next month"),
+        EventKind::CareData => {
+            "the agency starts using the provider's childcare data (intervention)".to_string()
+        }
+        EventKind::IncomeData => {
+            "the agency starts using payroll income data (intervention)".to_string()
+        }
     }
 }
 
@@ -508,6 +520,11 @@ fn event_kind_name(kind: EventKind) -> &'static str {
         EventKind::PartnerIn(_) => "partner_moves_in",
         EventKind::PartnerOut => "partner_moves_out",
         EventKind::ChildBorn => "child_born",
+        EventKind::Bonus(_) => "bonus",
+        EventKind::CareHours(_) => "childcare_hours_change",
+        EventKind::RentFactor(_) => "rent_change",
+        EventKind::CareData => "care_data",
+        EventKind::IncomeData => "income_data",
     }
 }
 

@@ -56,6 +56,9 @@ pub struct Household {
     pub events: [Event; MAX_EVENTS],
     /// Number of changes.
     pub n_events: u8,
+    /// Employment type: index into [`crate::scenario::EMPLOYMENT_TYPES`] (0, employee, when
+    /// the scenario has no employment model).
+    pub employment: u8,
 }
 
 impl Household {
@@ -67,6 +70,23 @@ impl Household {
     /// The children on 1 January.
     pub fn children(&self) -> &[Child] {
         &self.children[..self.n_children as usize]
+    }
+
+    /// Does the household have a volatile income (flex worker or self-employed)?
+    pub fn volatile(&self) -> bool {
+        self.employment != 0
+    }
+
+    /// Adds an event (kept in month order, after events of the same month); false when full.
+    pub fn push_event(&mut self, e: Event) -> bool {
+        let n = self.n_events as usize;
+        if n >= MAX_EVENTS {
+            return false;
+        }
+        self.events[n] = e;
+        self.n_events += 1;
+        self.events[..=n].sort_by_key(|e| e.month);
+        true
     }
 }
 
@@ -91,10 +111,22 @@ pub fn generate(sc: &Scenario, id: u64) -> Household {
     let annual = euros(sample(&pop.income, &mut rng));
     let monthly_income = Money(annual.0 / 12);
     let partner_draw = euros(sample(&pop.partner_income, &mut rng));
-    let est_factor = sample(&pop.estimate_error, &mut rng).max(0.0);
+    let mut est_factor = sample(&pop.estimate_error, &mut rng).max(0.0);
     let est_partner_factor = sample(&pop.estimate_error, &mut rng).max(0.0);
-    let estimated_income =
+    let emp = employment(sc, id);
+    // The employment type's estimate error multiplies the population-wide one (whose median
+    // then sets a common bias, e.g. households estimating low).
+    if let Some(f) = emp.estimate_factor {
+        est_factor *= f;
+    }
+    let mut estimated_income =
         Money(monthly_income.0 * 12).mul_rate_floor_euros(Rate::from_f64(est_factor));
+    // The agency's year-start indexation of the estimate (RULES.md §5), floor to whole euros
+    // like the estimate itself.
+    let extra = sc.agency.income_indexation_extra;
+    if extra > 0.0 {
+        estimated_income = estimated_income.mul_rate_floor_euros(Rate::from_f64(1.0 + extra));
+    }
     let estimated_partner_income =
         partner_draw.mul_rate_floor_euros(Rate::from_f64(est_partner_factor));
     let mut children = [Child::default(); MAX_CHILDREN];
@@ -130,8 +162,13 @@ pub fn generate(sc: &Scenario, id: u64) -> Household {
     };
 
     let mut ev = [EMPTY_EVENT; MAX_EVENTS];
-    let n_events = events::draw(sc, id, partner, &mut ev);
-    crate::behaviour::draw_reporting(sc, id, &mut ev[..n_events]);
+    let mut n_events = events::draw(sc, id, partner, emp.kind, &mut ev);
+    if let Some(v) = emp.surprise {
+        ev[n_events] = v;
+        n_events += 1;
+        ev[..n_events].sort_by_key(|e| e.month);
+    }
+    crate::behaviour::draw_reporting(sc, id, &mut ev[..n_events], 1.0);
     Household {
         id,
         household_type,
@@ -153,6 +190,44 @@ pub fn generate(sc: &Scenario, id: u64) -> Household {
         care_estimate,
         events: ev,
         n_events: n_events as u8,
+        employment: emp.kind,
+    }
+}
+
+/// A household's employment draws.
+struct EmploymentDraws {
+    kind: u8,
+    /// Factor of the household's own income estimate (median 1), by type.
+    estimate_factor: Option<f64>,
+    /// The yearly income surprise, as an income event in a uniform month.
+    surprise: Option<Event>,
+}
+
+/// Employment type, estimate factor and income surprise from the household's own `Employment`
+/// stream (no draws, type employee, when the scenario has no employment model). The surprise
+/// factor is lognormal with median 1 and the type's volatility as log-sd.
+fn employment(sc: &Scenario, id: u64) -> EmploymentDraws {
+    let Some(e) = &sc.population.employment else {
+        return EmploymentDraws {
+            kind: 0,
+            estimate_factor: None,
+            surprise: None,
+        };
+    };
+    let mut rng = stream(sc.seed, id, Purpose::Employment);
+    let kind = weighted_index(&e.shares, &mut rng);
+    let z_est = crate::random::standard_normal(&mut rng);
+    let z_vol = crate::random::standard_normal(&mut rng);
+    let month = rng.random_range(1..=12u8);
+    let vol = e.volatility[kind];
+    EmploymentDraws {
+        kind: kind as u8,
+        estimate_factor: Some((e.estimate_sigma[kind] * z_est).exp()),
+        surprise: (vol > 0.0).then(|| Event {
+            month,
+            kind: events::EventKind::IncomeFactor(Rate::from_f64((vol * z_vol).exp().min(100.0))),
+            known_from: 13,
+        }),
     }
 }
 

@@ -36,6 +36,12 @@ pub enum Purpose {
     Assignment = 6,
     /// Housing and childcare: rent, co-residents, childcare use.
     Housing = 7,
+    /// Whether the household knows it must report income changes.
+    Awareness = 8,
+    /// Employment type, its estimate error and yearly income surprise.
+    Employment = 9,
+    /// Agency interventions: response to letters, objections, selection for guidance.
+    Interventions = 10,
 }
 
 /// SplitMix64 finaliser: a fixed, documented mixing function.

@@ -754,12 +754,13 @@ pub fn report_markdown(sc: &Scenario, s: &Summary) -> String {
         o,
         "| arm | advance | offered take-up | took the offer |\n| --- | --- | --- | --- |"
     );
-    for (i, arm) in sc.arms.iter().enumerate() {
+    for arm in sc.arms.iter() {
         let a = &s.arms[&arm.name];
-        let policy = match &arm.policy {
-            AdvancePolicy::Standard => {
+        let mut policy = match &arm.policy {
+            AdvancePolicy::Standard if arm.is_control() => {
                 "standard: 100% of the calculated advance (control)".to_string()
             }
+            AdvancePolicy::Standard => "standard: 100% of the calculated advance".to_string(),
             AdvancePolicy::Cautious { fraction } => {
                 format!("cautious: {} of the calculated advance", fraction)
             }
@@ -780,17 +781,27 @@ pub fn report_markdown(sc: &Scenario, s: &Summary) -> String {
                 format!("custom: `{}` (a policy defined in code)", p.name())
             }
         };
+        if !arm.interventions.is_empty() {
+            policy.push_str(&format!(
+                "; interventions: {}",
+                arm.interventions
+                    .iter()
+                    .map(|k| k.name())
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            ));
+        }
         let _ = writeln!(
             o,
             "| {} | {} | {} | {} |",
             arm.name,
             policy,
-            if i == 0 {
+            if arm.policy == AdvancePolicy::Standard {
                 "—".into()
             } else {
                 pct(arm.takeup)
             },
-            if i == 0 {
+            if arm.policy == AdvancePolicy::Standard {
                 "—".into()
             } else {
                 pct(a.metrics.takeup_share)
@@ -1050,6 +1061,7 @@ pub fn report_markdown(sc: &Scenario, s: &Summary) -> String {
     }
     let _ = writeln!(o, "\nThese are simulated households, not observed ones: the effects follow from the scenario's assumptions about shocks, reporting and take-up listed below.");
 
+    o.push_str(&crate::calibrate::lab_section_md(sc, s));
     let _ = writeln!(o, "\n## Pilot size\n");
     let _ = writeln!(o, "Households per arm a randomized pilot would need to detect the simulated change in the reclaim share with 80% power at 5% significance (two-sided, normal approximation):\n");
     for (arm, n) in &s.pilot_households_per_arm {
@@ -1082,7 +1094,11 @@ pub fn report_markdown(sc: &Scenario, s: &Summary) -> String {
         );
     }
     let b = &sc.behaviour;
-    let _ = writeln!(o, "- Reporting (assumption): income rise reported with probability {}, fall {}, partner change {}, birth {}; delay uniform {}–{} months. A change counts from the month after it happens (Awir art. 5) and is used for the advance from the month after the report.", b.report_income_up, b.report_income_down, b.report_partner, b.report_child, b.delay_min, b.delay_max);
+    let _ = writeln!(o, "- Reporting (assumption): {}. A change counts from the month after it happens (Awir art. 5) and is used for the advance from the month after the report.", crate::scenario::ChangeType::ALL.iter().map(|t| { let (lo, hi) = b.delay[*t as usize]; format!("{} reported with probability {}, delay {}–{} months", t.name(), b.p(*t), lo, hi) }).collect::<Vec<_>>().join("; "));
+    if b.unaware_income_share > 0.0 {
+        let _ = writeln!(o, "- A share of {} of households does not know it must report income changes and never reports them (RULES.md §6 survey: 50%).", b.unaware_income_share);
+    }
+    o.push_str(&crate::interventions::assumptions_md(sc));
     let _ = writeln!(
         o,
         "- Shocks (assumption): {}.",

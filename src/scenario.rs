@@ -51,6 +51,16 @@ struct RawScenario {
     /// Reporting behaviour (default: see scenarios/reference.toml).
     #[serde(default)]
     behaviour: Option<RawBehaviour>,
+    /// What the agency does with the estimate: `income_indexation_extra` at the year start.
+    #[serde(default)]
+    agency: Option<RawAgency>,
+    /// Agency interventions (attention letters, year-start notice, mutation, guidance): their
+    /// parameters; arms switch them on with `interventions = [...]`.
+    #[serde(default)]
+    interventions: Option<RawInterventions>,
+    /// The lab's published figures, reported next to the simulated ones (lab replication).
+    #[serde(default)]
+    lab: Option<RawLab>,
     /// Reforms: override any parameter of the year, per group, e.g.
     /// `[parameters.zorgtoeslag] normpremie_rate_above = 0.14` (see `toeslagenlab params`).
     #[schemars(with = "BTreeMap<String, BTreeMap<String, crate::schema::NumberOrText>>")]
@@ -133,6 +143,12 @@ struct RawArm {
     #[schemars(range(min = 0.0), extend("default" = 1.0))]
     #[serde(default)]
     share: Option<f64>,
+    #[serde(default)]
+    interventions: Option<Vec<String>>,
+    #[serde(default)]
+    takeup_volatile: Option<f64>,
+    #[serde(default)]
+    choice_volatile: Option<Vec<RawBand>>,
 }
 
 /// The arm's advance policy.
@@ -202,6 +218,87 @@ struct RawPopulation {
     /// Formal childcare use (default: see scenarios/reference.toml).
     #[serde(default)]
     childcare: Option<RawChildcare>,
+    #[serde(default)]
+    employment: Option<BTreeMap<String, RawEmployment>>,
+}
+
+#[derive(Deserialize, schemars::JsonSchema)]
+#[serde(deny_unknown_fields)]
+struct RawEmployment {
+    share: f64,
+    #[serde(default)]
+    volatility: Option<f64>,
+    #[serde(default)]
+    estimate_sigma: Option<f64>,
+}
+
+#[derive(Deserialize, Default, schemars::JsonSchema)]
+#[serde(deny_unknown_fields)]
+struct RawAgency {
+    #[serde(default)]
+    income_indexation_extra: Option<f64>,
+}
+
+#[derive(Deserialize, Default, schemars::JsonSchema)]
+#[serde(deny_unknown_fields)]
+struct RawInterventions {
+    #[serde(default)]
+    attention_letter: Option<RawAttention>,
+    #[serde(default)]
+    year_start_notice: Option<RawNotice>,
+    #[serde(default)]
+    mutation: Option<RawMutation>,
+    #[serde(default)]
+    personal_guidance: Option<RawGuidance>,
+}
+
+#[derive(Deserialize, schemars::JsonSchema)]
+#[serde(deny_unknown_fields)]
+struct RawAttention {
+    #[serde(default)]
+    month: Option<i64>,
+    #[serde(default)]
+    response_share: Option<f64>,
+    #[serde(default)]
+    gap_threshold: Option<f64>,
+}
+
+#[derive(Deserialize, schemars::JsonSchema)]
+#[serde(deny_unknown_fields)]
+struct RawNotice {
+    #[serde(default)]
+    report_multiplier: Option<f64>,
+}
+
+#[derive(Deserialize, schemars::JsonSchema)]
+#[serde(deny_unknown_fields)]
+struct RawMutation {
+    #[serde(default)]
+    months: Option<Vec<i64>>,
+    #[serde(default)]
+    max_letters: Option<i64>,
+    #[serde(default)]
+    objection_share: Option<f64>,
+    #[serde(default)]
+    sources: Option<Vec<String>>,
+}
+
+#[derive(Deserialize, schemars::JsonSchema)]
+#[serde(deny_unknown_fields)]
+struct RawGuidance {
+    #[serde(default)]
+    share: Option<f64>,
+    #[serde(default)]
+    month: Option<i64>,
+}
+
+#[derive(Deserialize, schemars::JsonSchema)]
+#[serde(deny_unknown_fields)]
+struct RawLab {
+    #[serde(default)]
+    cautious_arm: Option<String>,
+    #[serde(default)]
+    adjustable_arm: Option<String>,
 }
 
 /// Renting households and their monthly rent (kale huur).
@@ -325,7 +422,7 @@ struct RawAssets {
 struct RawShock {
     /// What happens: income_change (income × factor), partner_moves_in (households without
     /// partner), partner_moves_out (households with partner), child_born.
-    #[schemars(extend("enum" = ["income_change", "partner_moves_in", "partner_moves_out", "child_born"]))]
+    #[schemars(extend("enum" = ["income_change", "partner_moves_in", "partner_moves_out", "child_born", "job_loss", "job_gain", "raise", "bonus", "childcare_hours_change", "rent_change"]))]
     kind: String,
     /// Probability that it happens to an eligible household in the year.
     #[schemars(range(min = 0.0, max = 1.0))]
@@ -340,6 +437,8 @@ struct RawShock {
     /// partner_moves_in: the partner's annual income, euros.
     #[serde(default)]
     income: Option<RawDist>,
+    #[serde(default)]
+    employment: Option<Vec<String>>,
 }
 
 /// Reporting behaviour of households.
@@ -354,6 +453,10 @@ struct RawBehaviour {
     /// with 0 ≤ min ≤ max ≤ 12 (default: uniform 0–3).
     #[serde(default)]
     report_delay_months: Option<RawDist>,
+    #[serde(default)]
+    report_delay_by_change: Option<BTreeMap<String, Vec<i64>>>,
+    #[serde(default)]
+    unaware_income_share: Option<f64>,
 }
 
 /// Probability that a change is ever reported, per kind of change.
@@ -380,6 +483,14 @@ struct RawReportProbability {
     #[schemars(extend("default" = 0.9))]
     #[serde(default)]
     child: Option<f64>,
+    #[serde(default)]
+    partner_in: Option<f64>,
+    #[serde(default)]
+    partner_out: Option<f64>,
+    #[serde(default)]
+    childcare_hours: Option<f64>,
+    #[serde(default)]
+    rent: Option<f64>,
 }
 
 // ------------------------------------------------------------------------------------------
@@ -507,6 +618,38 @@ pub struct Arm {
     pub takeup: f64,
     /// Assignment weight in the randomized design.
     pub share: f64,
+    /// Agency interventions in this arm (empty: none).
+    pub interventions: Vec<InterventionKind>,
+    /// Take-up among households with volatile income (flex, self-employed); `None`: `takeup`.
+    pub takeup_volatile: Option<f64>,
+    /// Chosen percentages of households with volatile income; `None`: the arm's `choice`.
+    pub choice_volatile: Option<Vec<ChoiceBand>>,
+}
+
+impl Arm {
+    /// An arm offering `policy` with take-up `takeup`, no interventions, assignment weight 1
+    /// (for arms built in code, e.g. with [`AdvancePolicy::Custom`]).
+    pub fn offered(name: impl Into<String>, policy: AdvancePolicy, takeup: f64) -> Arm {
+        Arm {
+            name: name.into(),
+            policy,
+            takeup,
+            share: 1.0,
+            interventions: Vec::new(),
+            takeup_volatile: None,
+            choice_volatile: None,
+        }
+    }
+
+    /// Is this the control arm's setup (standard advance, no intervention)?
+    pub fn is_control(&self) -> bool {
+        self.policy == AdvancePolicy::Standard && self.interventions.is_empty()
+    }
+
+    /// Does the arm use intervention `k`?
+    pub fn has(&self, k: InterventionKind) -> bool {
+        self.interventions.contains(&k)
+    }
 }
 
 /// A distribution of a continuous quantity.
@@ -565,7 +708,51 @@ pub enum ShockKind {
     PartnerMovesOut,
     /// A child is born.
     ChildBorn,
+    /// The applicant loses a job: income × factor (e.g. unemployment benefit ≈ 70%).
+    JobLoss {
+        /// Distribution of the factor.
+        factor: Dist,
+    },
+    /// The applicant finds (more) work: income × factor.
+    JobGain {
+        /// Distribution of the factor.
+        factor: Dist,
+    },
+    /// A pay rise: income × factor.
+    Raise {
+        /// Distribution of the factor.
+        factor: Dist,
+    },
+    /// A one-off bonus paid in the month, as a multiple of that month's income.
+    Bonus {
+        /// Distribution of the multiple.
+        months: Dist,
+    },
+    /// The hours of childcare of every child in care × factor from the month after.
+    ChildcareHoursChange {
+        /// Distribution of the factor.
+        factor: Dist,
+    },
+    /// The rent × factor from the month after.
+    RentChange {
+        /// Distribution of the factor.
+        factor: Dist,
+    },
 }
+
+/// Names of the shock kinds, in the order the validator lists them.
+pub const SHOCK_KINDS: [&str; 10] = [
+    "income_change",
+    "partner_moves_in",
+    "partner_moves_out",
+    "child_born",
+    "job_loss",
+    "job_gain",
+    "raise",
+    "bonus",
+    "childcare_hours_change",
+    "rent_change",
+];
 
 impl ShockKind {
     /// The scenario name.
@@ -575,6 +762,12 @@ impl ShockKind {
             ShockKind::PartnerMovesIn { .. } => "partner_moves_in",
             ShockKind::PartnerMovesOut => "partner_moves_out",
             ShockKind::ChildBorn => "child_born",
+            ShockKind::JobLoss { .. } => "job_loss",
+            ShockKind::JobGain { .. } => "job_gain",
+            ShockKind::Raise { .. } => "raise",
+            ShockKind::Bonus { .. } => "bonus",
+            ShockKind::ChildcareHoursChange { .. } => "childcare_hours_change",
+            ShockKind::RentChange { .. } => "rent_change",
         }
     }
 }
@@ -588,6 +781,9 @@ pub struct Shock {
     pub probability: f64,
     /// When.
     pub month: MonthSpec,
+    /// Which employment types it can happen to (all when the population has no employment
+    /// table).
+    pub employment: [bool; 3],
 }
 
 /// The synthetic population.
@@ -633,23 +829,197 @@ pub struct Population {
     pub childcare_price_factor: Dist,
     /// The household's estimate of the hours (used for the advance) = actual × this factor.
     pub childcare_hours_estimate_error: Dist,
+    /// Employment types and income volatility (`None`: no employment model).
+    pub employment: Option<Employment>,
+}
+
+/// The kinds of change a household may have to report, each with its own reporting
+/// probability and delay. A child turning 18 (or any birthday) needs no report: the agency
+/// knows birth dates from the population register (BRP), so ages are always known.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ChangeType {
+    /// The applicant's income rises (raise, new job, bonus, upward volatility).
+    IncomeUp = 0,
+    /// The applicant's income falls (job loss, downward volatility).
+    IncomeDown = 1,
+    /// A partner moves in.
+    PartnerIn = 2,
+    /// The partner moves out.
+    PartnerOut = 3,
+    /// A child is born.
+    ChildBorn = 4,
+    /// The hours of childcare used change.
+    ChildcareHours = 5,
+    /// The rent changes.
+    Rent = 6,
+}
+
+/// Number of change types.
+pub const N_CHANGE_TYPES: usize = 7;
+
+impl ChangeType {
+    /// Every change type, in index order.
+    pub const ALL: [ChangeType; N_CHANGE_TYPES] = [
+        ChangeType::IncomeUp,
+        ChangeType::IncomeDown,
+        ChangeType::PartnerIn,
+        ChangeType::PartnerOut,
+        ChangeType::ChildBorn,
+        ChangeType::ChildcareHours,
+        ChangeType::Rent,
+    ];
+
+    /// The scenario name (key in `report_delay_by_change`).
+    pub fn name(self) -> &'static str {
+        match self {
+            ChangeType::IncomeUp => "income_up",
+            ChangeType::IncomeDown => "income_down",
+            ChangeType::PartnerIn => "partner_in",
+            ChangeType::PartnerOut => "partner_out",
+            ChangeType::ChildBorn => "child_born",
+            ChangeType::ChildcareHours => "childcare_hours",
+            ChangeType::Rent => "rent",
+        }
+    }
+
+    /// Is this an income change (never reported by households unaware they must)?
+    pub fn is_income(self) -> bool {
+        matches!(self, ChangeType::IncomeUp | ChangeType::IncomeDown)
+    }
 }
 
 /// Reporting behaviour.
 #[derive(Clone, Debug)]
 pub struct Behaviour {
-    /// Probability of reporting an income rise.
-    pub report_income_up: f64,
-    /// Probability of reporting an income fall.
-    pub report_income_down: f64,
-    /// Probability of reporting a partner moving in or out.
-    pub report_partner: f64,
-    /// Probability of reporting a birth.
-    pub report_child: f64,
-    /// Smallest reporting delay in months.
-    pub delay_min: u8,
-    /// Largest reporting delay in months (uniform between).
-    pub delay_max: u8,
+    /// Probability that a change of each type is ever reported, by [`ChangeType`] index.
+    pub report: [f64; N_CHANGE_TYPES],
+    /// Smallest and largest reporting delay in whole months (uniform between), by type.
+    pub delay: [(u8, u8); N_CHANGE_TYPES],
+    /// Share of households that do not know they must report income changes themselves
+    /// (RULES.md §6 survey: 50% do not know); they never report an income change.
+    pub unaware_income_share: f64,
+}
+
+impl Behaviour {
+    /// Reporting probability of a change type.
+    pub fn p(&self, t: ChangeType) -> f64 {
+        self.report[t as usize]
+    }
+}
+
+/// Employment types, in index order.
+pub const EMPLOYMENT_TYPES: [&str; 3] = ["employee", "flex", "self_employed"];
+
+/// Employment types and their income volatility (`[population.employment]`).
+#[derive(Clone, Debug, PartialEq)]
+pub struct Employment {
+    /// Shares of employee, flex worker, self-employed (sum 1).
+    pub shares: [f64; 3],
+    /// Log-sd of a once-a-year income surprise factor (median 1) in a uniform month, by type.
+    pub volatility: [f64; 3],
+    /// Log-sd of the household's own income estimate around its actual start income, by type
+    /// (a median-1 lognormal factor that multiplies `population.estimate_error`).
+    pub estimate_sigma: [f64; 3],
+}
+
+/// Agency procedures that apply to every arm (`[agency]`).
+#[derive(Clone, Debug, PartialEq)]
+pub struct Agency {
+    /// Extra indexation the agency adds to the estimated income at the year start, on top of
+    /// the household's estimate (RULES.md §5: +3% extra since 2025). Default 0.
+    pub income_indexation_extra: f64,
+}
+
+/// An agency intervention an arm can switch on (combinable with any advance policy).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum InterventionKind {
+    /// Letters to households whose childcare estimate differs from provider data.
+    AttentionLetter,
+    /// A notice at the year start asking households to report changes.
+    YearStartNotice,
+    /// The agency changes the advance itself on data, after a letter, when that lowers it.
+    Mutation,
+    /// Personal guidance that brings the household's data up to date.
+    PersonalGuidance,
+}
+
+impl InterventionKind {
+    /// Every intervention.
+    pub const ALL: [InterventionKind; 4] = [
+        InterventionKind::AttentionLetter,
+        InterventionKind::YearStartNotice,
+        InterventionKind::Mutation,
+        InterventionKind::PersonalGuidance,
+    ];
+
+    /// The scenario name.
+    pub fn name(self) -> &'static str {
+        match self {
+            InterventionKind::AttentionLetter => "attention_letter",
+            InterventionKind::YearStartNotice => "year_start_notice",
+            InterventionKind::Mutation => "mutation",
+            InterventionKind::PersonalGuidance => "personal_guidance",
+        }
+    }
+}
+
+/// Parameters of the interventions (`[interventions.*]`), shared by every arm that uses them.
+/// Facts marked [U] in the domain notes are parameters here and listed as assumptions.
+#[derive(Clone, Debug, PartialEq)]
+pub struct InterventionParams {
+    /// Attention letter: month the letter is sent (provider data of the months before).
+    pub letter_month: u8,
+    /// Attention letter: share of households with a letter that report their actual childcare
+    /// (seed 000: over 2,600 of 12,000 ≈ 22% adjusted).
+    pub letter_response_share: f64,
+    /// Attention letter: relative gap between estimated and actual childcare hours above which
+    /// a letter is sent (assumption).
+    pub letter_gap_threshold: f64,
+    /// Year-start notice: reporting probabilities are multiplied by this, capped at 1 (seed 000:
+    /// notified parents reported a change 3× as often as the control group).
+    pub notice_multiplier: f64,
+    /// Mutation: months in which the agency checks its data (a letter goes out when the
+    /// data lower the household's total advance).
+    pub mutation_months: Vec<u8>,
+    /// Mutation: most letters per household per year (seed 004: at most 3).
+    pub mutation_max_letters: u8,
+    /// Mutation: share of households that object within the 3 weeks (assumption [U]).
+    pub mutation_objection_share: f64,
+    /// Mutation: on childcare provider data.
+    pub mutation_childcare: bool,
+    /// Mutation: on income data (payroll data: employees and flex workers, not self-employed).
+    pub mutation_income: bool,
+    /// Personal guidance: share of households with childcare that get guidance (assumption [U]).
+    pub guidance_share: f64,
+    /// Personal guidance: month in which the household's data are brought up to date.
+    pub guidance_month: u8,
+}
+
+impl Default for InterventionParams {
+    fn default() -> Self {
+        InterventionParams {
+            letter_month: 3,
+            letter_response_share: 0.22,
+            letter_gap_threshold: 0.10,
+            notice_multiplier: 3.0,
+            mutation_months: vec![3, 6, 9],
+            mutation_max_letters: 3,
+            mutation_objection_share: 0.05,
+            mutation_childcare: true,
+            mutation_income: false,
+            guidance_share: 0.05,
+            guidance_month: 3,
+        }
+    }
+}
+
+/// A `[lab]` reference block: which arms replicate the lab experiments of seed 004.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Lab {
+    /// The arm replicating lab 1 (cautious 80%).
+    pub cautious_arm: Option<String>,
+    /// The arm replicating lab 2 (adjustable advance).
+    pub adjustable_arm: Option<String>,
 }
 
 /// A validated scenario: everything the engine needs.
@@ -683,6 +1053,12 @@ pub struct Scenario {
     pub shocks: Vec<Shock>,
     /// Behaviour.
     pub behaviour: Behaviour,
+    /// Agency procedures for every arm.
+    pub agency: Agency,
+    /// Parameters of the interventions arms may use.
+    pub interventions: InterventionParams,
+    /// Lab reference block (replication of seed 004's lab experiments).
+    pub lab: Option<Lab>,
     /// Parameters in force (after overrides).
     pub parameter_set: ParameterSet,
     /// Typed parameters in force.
@@ -1233,6 +1609,9 @@ impl Validator {
             None => default_shocks(),
         };
         let behaviour = self.behaviour(raw.behaviour.unwrap_or_default());
+        let agency = self.agency(raw.agency.unwrap_or_default());
+        let interventions = self.interventions(raw.interventions.unwrap_or_default());
+        let lab = raw.lab.map(|l| self.lab(l, &arms));
 
         // --- parameters and overrides
         let mut overrides = Vec::new();
@@ -1315,6 +1694,9 @@ impl Validator {
             population: pop,
             shocks,
             behaviour,
+            agency,
+            interventions,
+            lab,
             parameter_set: parameter_set?,
             params: params?,
             overrides,
@@ -1443,23 +1825,72 @@ impl Validator {
                     AdvancePolicy::Standard
                 }
             };
+            let mut interventions = Vec::new();
+            for (j, n) in a.interventions.iter().flatten().enumerate() {
+                let key = format!("{k}.interventions[{j}]");
+                match InterventionKind::ALL.iter().find(|x| x.name() == n) {
+                    Some(x) if interventions.contains(x) => {
+                        self.err(key, format!("`{n}` is listed twice"))
+                    }
+                    Some(x) => interventions.push(*x),
+                    None => {
+                        let cands: Vec<String> = InterventionKind::ALL
+                            .iter()
+                            .map(|x| x.name().to_string())
+                            .collect();
+                        let hint = did_you_mean(n, &cands)
+                            .map(|b| format!("; did you mean `{b}`?"))
+                            .unwrap_or_default();
+                        self.err(
+                            key,
+                            format!(
+                                "unknown intervention `{n}`; allowed: {}{hint}",
+                                cands.join(", ")
+                            ),
+                        );
+                    }
+                }
+            }
+            let takeup_volatile = a
+                .takeup_volatile
+                .map(|t| self.probability(&format!("{k}.takeup_volatile"), t));
+            let choice_volatile = match (&a.choice_volatile, &policy) {
+                (None, _) => None,
+                (Some(b), AdvancePolicy::Adjustable { .. }) => {
+                    Some(self.bands_at(&format!("{k}.choice_volatile"), b, allow_low))
+                }
+                (Some(_), _) => {
+                    self.err(
+                        format!("{k}.choice_volatile"),
+                        "`choice_volatile` belongs to the adjustable policy",
+                    );
+                    None
+                }
+            };
             arms.push(Arm {
                 name: arm_name,
                 policy,
                 takeup,
                 share,
+                interventions,
+                takeup_volatile,
+                choice_volatile,
             });
         }
+        // An arm that lists interventions (even misspelt ones, already reported) is a treatment.
         let controls: Vec<usize> = arms
             .iter()
+            .zip(raw)
             .enumerate()
-            .filter(|(_, a)| a.policy == AdvancePolicy::Standard)
+            .filter(|(_, (a, r))| {
+                a.is_control() && r.interventions.as_ref().is_none_or(|v| v.is_empty())
+            })
             .map(|(i, _)| i)
             .collect();
         match controls.as_slice() {
             [] => self.err(
                 "arms",
-                "no control arm: exactly one arm must have `advance = { policy = \"standard\" }`",
+                "no control arm: exactly one arm must have `advance = { policy = \"standard\" }` and no interventions",
             ),
             [c] => {
                 let c = *c;
@@ -1469,7 +1900,7 @@ impl Validator {
             more => self.err(
                 format!("arms[{}]", more[1]),
                 format!(
-                    "{} arms use the standard policy ({}); exactly one control arm is allowed",
+                    "{} arms use the standard policy ({}) without interventions; exactly one control arm is allowed",
                     more.len(),
                     more.iter()
                         .map(|i| arms[*i].name.clone())
@@ -1481,7 +1912,7 @@ impl Validator {
         if arms.len() == 1 && self.problems.is_empty() {
             self.err(
                 "arms",
-                "only a control arm; add a treatment arm (cautious or adjustable) to compare with",
+                "only a control arm; add a treatment arm (cautious, adjustable, or interventions) to compare with",
             );
         }
         arms
@@ -1506,15 +1937,20 @@ impl Validator {
     }
 
     fn bands(&mut self, k: &str, bands: &[RawBand], allow_low: bool) -> Vec<ChoiceBand> {
+        self.bands_at(&format!("{k}.choice"), bands, allow_low)
+    }
+
+    /// Validates choice bands at key `ck` (`arms[i].choice` or `arms[i].choice_volatile`).
+    fn bands_at(&mut self, ck: &str, bands: &[RawBand], allow_low: bool) -> Vec<ChoiceBand> {
         let mut out = Vec::new();
         if bands.is_empty() {
             self.err(
-                format!("{k}.choice"),
+                ck.to_string(),
                 "give at least one band, e.g. { range = [0.75, 0.85], weight = 1.0 }",
             );
         }
         for (j, b) in bands.iter().enumerate() {
-            let bk = format!("{k}.choice[{j}]");
+            let bk = format!("{ck}[{j}]");
             if b.range.len() != 2 {
                 self.err(
                     format!("{bk}.range"),
@@ -1563,7 +1999,7 @@ impl Validator {
         }
         if !out.is_empty() && out.iter().map(|b| b.weight).sum::<f64>() <= 0.0 {
             self.err(
-                format!("{k}.choice"),
+                ck.to_string(),
                 "the weights add up to 0; give at least one band a positive weight",
             );
         }
@@ -1779,18 +2215,69 @@ impl Validator {
             childcare_hours,
             childcare_price_factor,
             childcare_hours_estimate_error,
+            employment: p.employment.as_ref().map(|e| self.employment(e)),
         }
+    }
+
+    fn employment(&mut self, raw: &BTreeMap<String, RawEmployment>) -> Employment {
+        // Defaults per type (assumptions): yearly income surprise log-sd and estimate log-sd.
+        let mut e = Employment {
+            shares: [0.0; 3],
+            volatility: [0.05, 0.25, 0.35],
+            estimate_sigma: [0.08, 0.20, 0.30],
+        };
+        for (k, v) in raw {
+            let key = format!("population.employment.{k}");
+            let Some(i) = EMPLOYMENT_TYPES.iter().position(|t| t == k) else {
+                let cands: Vec<String> = EMPLOYMENT_TYPES.iter().map(|s| s.to_string()).collect();
+                let hint = did_you_mean(k, &cands)
+                    .map(|b| format!("; did you mean `{b}`?"))
+                    .unwrap_or_default();
+                self.err(
+                    key,
+                    format!(
+                        "unknown employment type `{k}`; allowed: {}{hint}",
+                        EMPLOYMENT_TYPES.join(", ")
+                    ),
+                );
+                continue;
+            };
+            e.shares[i] = self.probability(&format!("{key}.share"), v.share);
+            for (name, x, slot) in [
+                ("volatility", v.volatility, &mut e.volatility[i]),
+                ("estimate_sigma", v.estimate_sigma, &mut e.estimate_sigma[i]),
+            ] {
+                if let Some(x) = x {
+                    if (0.0..=2.0).contains(&x) {
+                        *slot = x;
+                    } else {
+                        self.err(
+                            format!("{key}.{name}"),
+                            format!("found {x}; a log-sd between 0 and 2, e.g. 0.25"),
+                        );
+                    }
+                }
+            }
+        }
+        let sum: f64 = e.shares.iter().sum();
+        if (sum - 1.0).abs() > 1e-6 {
+            self.err(
+                "population.employment",
+                format!("shares add up to {sum}; they must add up to 1"),
+            );
+        }
+        e
     }
 
     fn shocks(&mut self, raw: &[RawShock]) -> Vec<Shock> {
         let mut out = Vec::new();
-        if raw.len() > crate::events::MAX_EVENTS {
+        if raw.len() > crate::events::MAX_SHOCKS {
             self.err(
                 "shocks",
                 format!(
                     "{} shocks; at most {} are allowed",
                     raw.len(),
-                    crate::events::MAX_EVENTS
+                    crate::events::MAX_SHOCKS
                 ),
             );
         }
@@ -1826,6 +2313,10 @@ impl Validator {
                     MonthSpec::Uniform
                 }
             };
+            let factor = |v: &mut Self, dflt: Dist| match &s.factor {
+                Some(d) => v.dist(&format!("{k}.factor"), d, true),
+                None => dflt,
+            };
             let kind = match s.kind.as_str() {
                 "income_change" => {
                     let factor = match &s.factor {
@@ -1848,27 +2339,91 @@ impl Validator {
                 },
                 "partner_moves_out" => ShockKind::PartnerMovesOut,
                 "child_born" => ShockKind::ChildBorn,
+                // Defaults (assumptions): unemployment benefit 70% of the last wage; a new or
+                // extra job +40%; a raise ≈ the 2026 collective wage rise; a 13th month.
+                "job_loss" => ShockKind::JobLoss {
+                    factor: factor(self, Dist::Fixed(0.70)),
+                },
+                "job_gain" => ShockKind::JobGain {
+                    factor: factor(
+                        self,
+                        Dist::LogNormal {
+                            median: 1.4,
+                            sigma: 0.3,
+                        },
+                    ),
+                },
+                "raise" => ShockKind::Raise {
+                    factor: factor(
+                        self,
+                        Dist::LogNormal {
+                            median: 1.04,
+                            sigma: 0.02,
+                        },
+                    ),
+                },
+                "bonus" => ShockKind::Bonus {
+                    months: factor(self, Dist::Fixed(1.0)),
+                },
+                "childcare_hours_change" => ShockKind::ChildcareHoursChange {
+                    factor: factor(
+                        self,
+                        Dist::LogNormal {
+                            median: 1.0,
+                            sigma: 0.3,
+                        },
+                    ),
+                },
+                "rent_change" => ShockKind::RentChange {
+                    factor: factor(
+                        self,
+                        Dist::Normal {
+                            mean: 1.04,
+                            sd: 0.02,
+                        },
+                    ),
+                },
                 other => {
-                    let cands: Vec<String> = [
-                        "income_change",
-                        "partner_moves_in",
-                        "partner_moves_out",
-                        "child_born",
-                    ]
-                    .iter()
-                    .map(|s| s.to_string())
-                    .collect();
+                    let cands: Vec<String> = SHOCK_KINDS.iter().map(|s| s.to_string()).collect();
                     let hint = did_you_mean(other, &cands)
                         .map(|b| format!("; did you mean `{b}`?"))
                         .unwrap_or_default();
-                    self.err(format!("{k}.kind"), format!("unknown shock kind `{other}`; allowed: income_change, partner_moves_in, partner_moves_out, child_born{hint}"));
+                    self.err(
+                        format!("{k}.kind"),
+                        format!(
+                            "unknown shock kind `{other}`; allowed: {}{hint}",
+                            SHOCK_KINDS.join(", ")
+                        ),
+                    );
                     ShockKind::ChildBorn
                 }
             };
-            if !matches!(kind, ShockKind::IncomeChange { .. }) && s.factor.is_some() {
+            let mut employment = [true; 3];
+            if let Some(list) = &s.employment {
+                employment = [false; 3];
+                for (j, n) in list.iter().enumerate() {
+                    match EMPLOYMENT_TYPES.iter().position(|t| t == n) {
+                        Some(i) => employment[i] = true,
+                        None => self.err(
+                            format!("{k}.employment[{j}]"),
+                            format!(
+                                "unknown employment type `{n}`; allowed: {}",
+                                EMPLOYMENT_TYPES.join(", ")
+                            ),
+                        ),
+                    }
+                }
+            }
+            if matches!(
+                kind,
+                ShockKind::PartnerMovesIn { .. }
+                    | ShockKind::PartnerMovesOut
+                    | ShockKind::ChildBorn
+            ) && s.factor.is_some()
+            {
                 self.err(
                     format!("{k}.factor"),
-                    "`factor` belongs to income_change shocks",
+                    "`factor` belongs to income, job, raise, bonus, childcare-hours and rent shocks",
                 );
             }
             if !matches!(kind, ShockKind::PartnerMovesIn { .. }) && s.income.is_some() {
@@ -1881,74 +2436,238 @@ impl Validator {
                 kind,
                 probability,
                 month,
+                employment,
             });
         }
         out
     }
 
     fn behaviour(&mut self, b: RawBehaviour) -> Behaviour {
-        let d = default_behaviour();
-        let rp = b.report_probability;
-        let prob = |v: &mut Self, name: &str, x: Option<f64>, dflt: f64| match x {
-            Some(x) => v.probability(&format!("behaviour.report_probability.{name}"), x),
-            None => dflt,
-        };
-        let (up, down, partner, child) = match &rp {
-            Some(r) => (
-                prob(self, "income_up", r.income_up, d.report_income_up),
-                prob(self, "income_down", r.income_down, d.report_income_down),
-                prob(self, "partner", r.partner, d.report_partner),
-                prob(self, "child", r.child, d.report_child),
-            ),
-            None => (
-                d.report_income_up,
-                d.report_income_down,
-                d.report_partner,
-                d.report_child,
-            ),
-        };
-        let (delay_min, delay_max) = match &b.report_delay_months {
-            None => (d.delay_min, d.delay_max),
-            Some(r) => {
-                let key = "behaviour.report_delay_months";
-                if r.distribution != "uniform" {
-                    self.err(
-                        format!("{key}.distribution"),
-                        format!(
-                            "found `{}`; the delay is `uniform` with whole `min` and `max` months",
-                            r.distribution
-                        ),
-                    );
-                    (0, 0)
-                } else {
-                    let min = r.min.unwrap_or(0.0);
-                    let max = r.max.unwrap_or(min);
-                    if min < 0.0
-                        || max > 12.0
-                        || min > max
-                        || min.fract() != 0.0
-                        || max.fract() != 0.0
-                    {
-                        self.err(
-                            key,
-                            format!(
-                                "found min {min}, max {max}; whole months with 0 ≤ min ≤ max ≤ 12"
-                            ),
-                        );
-                        (0, 0)
-                    } else {
-                        (min as u8, max as u8)
+        let mut out = default_behaviour();
+        if let Some(r) = &b.report_probability {
+            let key = |n: &str| format!("behaviour.report_probability.{n}");
+            // `partner` sets both directions; `partner_in`/`partner_out` refine it.
+            let given = [
+                (r.income_up, "income_up", vec![ChangeType::IncomeUp]),
+                (r.income_down, "income_down", vec![ChangeType::IncomeDown]),
+                (
+                    r.partner,
+                    "partner",
+                    vec![ChangeType::PartnerIn, ChangeType::PartnerOut],
+                ),
+                (r.partner_in, "partner_in", vec![ChangeType::PartnerIn]),
+                (r.partner_out, "partner_out", vec![ChangeType::PartnerOut]),
+                (r.child, "child", vec![ChangeType::ChildBorn]),
+                (
+                    r.childcare_hours,
+                    "childcare_hours",
+                    vec![ChangeType::ChildcareHours],
+                ),
+                (r.rent, "rent", vec![ChangeType::Rent]),
+            ];
+            for (x, name, types) in given {
+                if let Some(x) = x {
+                    let p = self.probability(&key(name), x);
+                    for t in types {
+                        out.report[t as usize] = p;
                     }
                 }
             }
-        };
-        Behaviour {
-            report_income_up: up,
-            report_income_down: down,
-            report_partner: partner,
-            report_child: child,
-            delay_min,
-            delay_max,
+        }
+        if let Some(r) = &b.report_delay_months {
+            let key = "behaviour.report_delay_months";
+            if r.distribution != "uniform" {
+                self.err(
+                    format!("{key}.distribution"),
+                    format!(
+                        "found `{}`; the delay is `uniform` with whole `min` and `max` months",
+                        r.distribution
+                    ),
+                );
+            } else {
+                let min = r.min.unwrap_or(0.0);
+                let max = r.max.unwrap_or(min);
+                if min < 0.0 || max > 12.0 || min > max || min.fract() != 0.0 || max.fract() != 0.0
+                {
+                    self.err(
+                        key,
+                        format!("found min {min}, max {max}; whole months with 0 ≤ min ≤ max ≤ 12"),
+                    );
+                } else {
+                    out.delay = [(min as u8, max as u8); N_CHANGE_TYPES];
+                }
+            }
+        }
+        for (name, v) in b.report_delay_by_change.iter().flatten() {
+            let key = format!("behaviour.report_delay_by_change.{name}");
+            let Some(t) = ChangeType::ALL.iter().find(|t| t.name() == name) else {
+                let cands: Vec<String> = ChangeType::ALL
+                    .iter()
+                    .map(|t| t.name().to_string())
+                    .collect();
+                let hint = did_you_mean(name, &cands)
+                    .map(|b| format!("; did you mean `{b}`?"))
+                    .unwrap_or_default();
+                self.err(
+                    key,
+                    format!(
+                        "unknown change type `{name}`; allowed: {}{hint}",
+                        cands.join(", ")
+                    ),
+                );
+                continue;
+            };
+            match v.as_slice() {
+                [lo, hi] if 0 <= *lo && lo <= hi && *hi <= 12 => {
+                    out.delay[*t as usize] = (*lo as u8, *hi as u8)
+                }
+                _ => self.err(
+                    key,
+                    format!("found {v:?}; give [min, max] whole months with 0 ≤ min ≤ max ≤ 12"),
+                ),
+            }
+        }
+        if let Some(x) = b.unaware_income_share {
+            out.unaware_income_share = self.probability("behaviour.unaware_income_share", x);
+        }
+        out
+    }
+
+    fn agency(&mut self, a: RawAgency) -> Agency {
+        let extra = a.income_indexation_extra.unwrap_or(0.0);
+        if !(0.0..=0.5).contains(&extra) {
+            self.err(
+                "agency.income_indexation_extra",
+                format!("found {extra}; a fraction between 0 and 0.5, e.g. 0.03 for +3%"),
+            );
+        }
+        Agency {
+            income_indexation_extra: extra.clamp(0.0, 0.5),
+        }
+    }
+
+    fn month(&mut self, key: &str, m: i64) -> u8 {
+        if (1..=12).contains(&m) {
+            m as u8
+        } else {
+            self.err(key, format!("found {m}; a month is 1 to 12"));
+            1
+        }
+    }
+
+    fn interventions(&mut self, r: RawInterventions) -> InterventionParams {
+        let mut p = InterventionParams::default();
+        if let Some(a) = &r.attention_letter {
+            let k = "interventions.attention_letter";
+            if let Some(m) = a.month {
+                p.letter_month = self.month(&format!("{k}.month"), m);
+            }
+            if let Some(x) = a.response_share {
+                p.letter_response_share = self.probability(&format!("{k}.response_share"), x);
+            }
+            if let Some(x) = a.gap_threshold {
+                if (0.0..=10.0).contains(&x) {
+                    p.letter_gap_threshold = x;
+                } else {
+                    self.err(
+                        format!("{k}.gap_threshold"),
+                        format!("found {x}; a relative gap between 0 and 10, e.g. 0.10"),
+                    );
+                }
+            }
+        }
+        if let Some(n) = &r.year_start_notice {
+            if let Some(x) = n.report_multiplier {
+                if (1.0..=100.0).contains(&x) {
+                    p.notice_multiplier = x;
+                } else {
+                    self.err(
+                        "interventions.year_start_notice.report_multiplier",
+                        format!("found {x}; a multiplier from 1 to 100, e.g. 3"),
+                    );
+                }
+            }
+        }
+        if let Some(m) = &r.mutation {
+            let k = "interventions.mutation";
+            if let Some(months) = &m.months {
+                let mut v: Vec<u8> = months
+                    .iter()
+                    .enumerate()
+                    .map(|(i, x)| self.month(&format!("{k}.months[{i}]"), *x))
+                    .collect();
+                v.sort_unstable();
+                v.dedup();
+                if v.is_empty() {
+                    self.err(
+                        format!("{k}.months"),
+                        "give at least one month, e.g. [3, 6, 9]",
+                    );
+                }
+                p.mutation_months = v;
+            }
+            if let Some(x) = m.max_letters {
+                if (1..=4).contains(&x) {
+                    p.mutation_max_letters = x as u8;
+                } else {
+                    self.err(
+                        format!("{k}.max_letters"),
+                        format!("found {x}; allowed 1 to 4 (the agency sends at most 3)"),
+                    );
+                }
+            }
+            if let Some(x) = m.objection_share {
+                p.mutation_objection_share = self.probability(&format!("{k}.objection_share"), x);
+            }
+            if let Some(src) = &m.sources {
+                p.mutation_childcare = false;
+                p.mutation_income = false;
+                for (i, s) in src.iter().enumerate() {
+                    match s.as_str() {
+                        "childcare" => p.mutation_childcare = true,
+                        "income" => p.mutation_income = true,
+                        other => self.err(
+                            format!("{k}.sources[{i}]"),
+                            format!("unknown data source `{other}`; allowed: childcare, income"),
+                        ),
+                    }
+                }
+            }
+        }
+        if let Some(g) = &r.personal_guidance {
+            let k = "interventions.personal_guidance";
+            if let Some(x) = g.share {
+                p.guidance_share = self.probability(&format!("{k}.share"), x);
+            }
+            if let Some(m) = g.month {
+                p.guidance_month = self.month(&format!("{k}.month"), m);
+            }
+        }
+        p
+    }
+
+    fn lab(&mut self, l: RawLab, arms: &[Arm]) -> Lab {
+        for (key, name, want) in [
+            ("lab.cautious_arm", &l.cautious_arm, "cautious"),
+            ("lab.adjustable_arm", &l.adjustable_arm, "adjustable"),
+        ] {
+            if let Some(n) = name {
+                match arms.iter().find(|a| &a.name == n) {
+                    Some(a) if a.policy.name() == want => {}
+                    Some(_) => self.err(key, format!("arm `{n}` does not use the {want} policy")),
+                    None => self.err(key, format!("no arm named `{n}`")),
+                }
+            }
+        }
+        if l.cautious_arm.is_none() && l.adjustable_arm.is_none() {
+            self.err(
+                "lab",
+                "name the arm(s) that replicate the lab: `cautious_arm` and/or `adjustable_arm`",
+            );
+        }
+        Lab {
+            cautious_arm: l.cautious_arm,
+            adjustable_arm: l.adjustable_arm,
         }
     }
 }
@@ -1994,6 +2713,7 @@ pub fn default_shocks() -> Vec<Shock> {
             },
             probability: 0.35,
             month: MonthSpec::Uniform,
+            employment: [true; 3],
         },
         Shock {
             kind: ShockKind::PartnerMovesIn {
@@ -2004,30 +2724,40 @@ pub fn default_shocks() -> Vec<Shock> {
             },
             probability: 0.03,
             month: MonthSpec::Uniform,
+            employment: [true; 3],
         },
         Shock {
             kind: ShockKind::PartnerMovesOut,
             probability: 0.03,
             month: MonthSpec::Uniform,
+            employment: [true; 3],
         },
         Shock {
             kind: ShockKind::ChildBorn,
             probability: 0.02,
             month: MonthSpec::Uniform,
+            employment: [true; 3],
         },
     ]
 }
 
 /// The default reporting behaviour (assumptions; RULES.md §6: only half know they must report
-/// income changes).
+/// income changes, which the income-rise default of 0.5 reflects). Childcare hours and rent
+/// changes: assumptions (seed 000: a large share of high childcare reclaims comes from a gap
+/// between estimated and actual hours, so parents often fail to report hours).
 pub fn default_behaviour() -> Behaviour {
+    let mut report = [0.0; N_CHANGE_TYPES];
+    report[ChangeType::IncomeUp as usize] = 0.5;
+    report[ChangeType::IncomeDown as usize] = 0.8;
+    report[ChangeType::PartnerIn as usize] = 0.7;
+    report[ChangeType::PartnerOut as usize] = 0.7;
+    report[ChangeType::ChildBorn as usize] = 0.9;
+    report[ChangeType::ChildcareHours as usize] = 0.4;
+    report[ChangeType::Rent as usize] = 0.7;
     Behaviour {
-        report_income_up: 0.5,
-        report_income_down: 0.8,
-        report_partner: 0.7,
-        report_child: 0.9,
-        delay_min: 0,
-        delay_max: 3,
+        report,
+        delay: [(0, 3); N_CHANGE_TYPES],
+        unaware_income_share: 0.0,
     }
 }
 

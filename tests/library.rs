@@ -30,12 +30,11 @@ fn base() -> Scenario {
 }
 
 fn custom_arm(name: &str, takeup: f64, f: impl Fn() -> Rate + Send + Sync + 'static) -> Arm {
-    Arm {
-        name: name.into(),
-        policy: AdvancePolicy::Custom(CustomPolicy::new(name, move |_, _| f())),
+    Arm::offered(
+        name,
+        AdvancePolicy::Custom(CustomPolicy::new(name, move |_, _| f())),
         takeup,
-        share: 1.0,
-    }
+    )
 }
 
 fn run(sc: &Scenario, threads: usize) -> Summary {
@@ -95,9 +94,9 @@ fn a_custom_policy_of_100_percent_matches_control_and_out_of_range_is_clamped() 
 #[test]
 fn a_custom_policy_sees_the_household_and_results_do_not_depend_on_threads() {
     let mut sc = base();
-    sc.arms.push(Arm {
-        name: "by-type".into(),
-        policy: AdvancePolicy::Custom(CustomPolicy::new("by-type", |h, arm| {
+    sc.arms.push(Arm::offered(
+        "by-type",
+        AdvancePolicy::Custom(CustomPolicy::new("by-type", |h, arm| {
             assert_eq!(arm.name, "by-type");
             if h.n_children > 0 {
                 Rate::percent(75)
@@ -105,9 +104,8 @@ fn a_custom_policy_sees_the_household_and_results_do_not_depend_on_threads() {
                 Rate::percent(90)
             }
         })),
-        takeup: 0.5,
-        share: 1.0,
-    });
+        0.5,
+    ));
     let one = run(&sc, 1);
     let two = run(&sc, 2);
     assert_eq!(
@@ -122,7 +120,7 @@ fn a_custom_policy_sees_the_household_and_results_do_not_depend_on_threads() {
     let h = toeslagenlab::population::generate(&sc, 5);
     let u = toeslagenlab::behaviour::takeup_draw(sc.seed, 5);
     assert_eq!(
-        toeslagenlab::behaviour::arm_percentage(&sc, arm, 5),
+        toeslagenlab::behaviour::arm_percentage(&sc, arm, 5, h.volatile()),
         toeslagenlab::behaviour::arm_percentage_for(&sc, arm, &h, u)
     );
 }
