@@ -704,7 +704,10 @@ pub fn run(
         .build()
         .map_err(|e| Error::Internal(format!("cannot start worker threads: {e}")))?;
     let n = sc.households;
-    let chunk = opts.chunk_size.max(1) as u64;
+    // Small runs get smaller chunks (at least 16 per thread, at least 256 households), so both
+    // cores have work; results do not depend on the chunking (exact merges, rows in order).
+    let chunk = (opts.chunk_size.max(1) as u64)
+        .min((n / (pool.current_num_threads() as u64 * 16)).max(256));
     let n_chunks = n.div_ceil(chunk);
     let k = sc.thresholds_len();
     let mut total = RunResult {
