@@ -51,19 +51,31 @@ struct RawScenario {
     /// Reporting behaviour (default: see scenarios/reference.toml).
     #[serde(default)]
     behaviour: Option<RawBehaviour>,
-    /// What the agency does with the estimate: `income_indexation_extra` at the year start.
+    /// Agency procedure for every arm: `income_indexation_extra`, an extra indexation of the
+    /// estimated income at the year start (default: 0).
     #[serde(default)]
     agency: Option<RawAgency>,
-    /// Agency interventions (attention letters, year-start notice, mutation, guidance): their
-    /// parameters; arms switch them on with `interventions = [...]`.
+    /// Parameters of the agency interventions (attention_letter, year_start_notice, mutation,
+    /// personal_guidance), shared by every arm; an arm switches them on with
+    /// `interventions = [...]`. Every table and key is optional (defaults: seeds 000/004 or
+    /// assumptions, see scenarios/reference.toml).
     #[serde(default)]
     interventions: Option<RawInterventions>,
-    /// The lab's published figures, reported next to the simulated ones (lab replication).
+    /// Lab replication (default: absent): names the arms that replicate the lab experiments of
+    /// seed 004; report.md and `toeslagenlab calibrate` then show simulated vs lab figures.
     #[serde(default)]
     lab: Option<RawLab>,
     /// Reforms: override any parameter of the year, per group, e.g.
     /// `[parameters.zorgtoeslag] normpremie_rate_above = 0.14` (see `toeslagenlab params`).
     #[schemars(with = "BTreeMap<String, BTreeMap<String, crate::schema::NumberOrText>>")]
+    #[schemars(extend("additionalProperties" = {
+        "description": "A parameter group of the year (e.g. zorgtoeslag): parameter name → new value; `toeslagenlab params --year <year>` lists groups and keys.",
+        "type": "object",
+        "additionalProperties": {
+            "description": "The new value of the parameter: a number, or decimal text such as \"0.135\" (read exactly).",
+            "type": ["number", "string"]
+        }
+    }))]
     #[serde(default)]
     parameters: BTreeMap<String, BTreeMap<String, toml::Value>>,
     /// Expectations checked by `toeslagenlab check`.
@@ -102,7 +114,9 @@ struct RawExperiment {
     #[serde(default)]
     design: Option<String>,
     /// Euros; a "high" reclaim is above a threshold. The one closest to €1,000 is the headline.
-    #[schemars(extend("default" = [500, 1000, 5000]))]
+    /// At least one; whole euros from 1 to 1,000,000 (duplicates are dropped).
+    #[schemars(length(min = 1))]
+    #[schemars(extend("default" = [500, 1000, 5000], "items" = { "type": "integer", "minimum": 1, "maximum": 1_000_000, "description": "A threshold in whole euros (1 to 1,000,000); a reclaim above it counts as high." }))]
     #[serde(default)]
     high_reclaim_thresholds: Option<Vec<i64>>,
     /// After a reported change: "spread" the rest of the year's advance over the remaining
@@ -126,13 +140,15 @@ struct RawArm {
     /// The advance policy: `{ policy = "standard" }`, `{ policy = "cautious", fraction = 0.80 }`
     /// or `{ policy = "adjustable" }`.
     advance: RawAdvance,
-    /// Share of offered households that accept the offer (treatment arms).
+    /// Share of offered households that accept the offer (treatment arms); 0 to 1. Seed 004:
+    /// "somewhat over two thirds" (0.68).
     #[schemars(range(min = 0.0, max = 1.0))]
     #[schemars(extend("default" = 1.0))]
     #[serde(default)]
     takeup: Option<f64>,
-    /// Adjustable arms: the chosen percentage as a mixture of uniform bands (default: 70–75%
-    /// 0.10, 75–85% 0.50, 85–95% 0.30, 95–100% 0.10).
+    /// Adjustable arms only: the chosen percentage as a mixture of uniform bands; a band is
+    /// drawn by weight, then a whole percentage uniformly in [low, high) (default: 70–75%
+    /// 0.10, 75–85% 0.50, 85–95% 0.30, 95–100% 0.10; seed 004, weights assumed).
     #[serde(default)]
     choice: Option<Vec<RawBand>>,
     /// A cautious fraction below 0.70 (the legal room) is an error unless this is true.
@@ -143,10 +159,21 @@ struct RawArm {
     #[schemars(range(min = 0.0), extend("default" = 1.0))]
     #[serde(default)]
     share: Option<f64>,
+    /// Agency interventions switched on in this arm, each at most once (default: none);
+    /// combinable with every advance policy. Parameters in `[interventions.*]`. A standard arm
+    /// with interventions is a treatment arm; the control arm is the one standard arm without.
+    #[schemars(extend("uniqueItems" = true, "items" = { "type": "string", "enum": ["attention_letter", "year_start_notice", "mutation", "personal_guidance"], "description": "An intervention: attention_letter, year_start_notice, mutation or personal_guidance (see docs/behaviour.md)." }))]
     #[serde(default)]
     interventions: Option<Vec<String>>,
+    /// Risk-aware choice: take-up among households with a volatile income (flex,
+    /// self-employed; needs `[population.employment]`), 0 to 1 (default: `takeup`).
+    /// Assumption, no source.
+    #[schemars(range(min = 0.0, max = 1.0))]
     #[serde(default)]
     takeup_volatile: Option<f64>,
+    /// Adjustable arms only: the chosen-percentage bands of households with a volatile income
+    /// (flex, self-employed), same form as `choice` (default: `choice`). Assumption: lower
+    /// bands for volatile incomes; seed 004 reports the lab's choices only overall.
     #[serde(default)]
     choice_volatile: Option<Vec<RawBand>>,
 }
@@ -172,7 +199,8 @@ struct RawAdvance {
 #[serde(deny_unknown_fields)]
 struct RawBand {
     /// `[low, high)` as fractions, e.g. `[0.75, 0.85]`; a band ending at 1.00 includes 100%.
-    #[schemars(length(min = 2, max = 2), inner(range(min = 0.0, max = 1.0)))]
+    #[schemars(length(min = 2, max = 2))]
+    #[schemars(extend("items" = { "type": "number", "minimum": 0.0, "maximum": 1.0, "description": "A bound as a fraction of the calculated advance, 0 to 1 (0.75 = 75%)." }))]
     range: Vec<f64>,
     /// Relative weight of the band.
     #[schemars(range(min = 0.0))]
@@ -184,12 +212,12 @@ struct RawBand {
 #[serde(deny_unknown_fields)]
 struct RawPopulation {
     /// Benefits simulated (default: every benefit the year's parameters can compute).
-    #[schemars(extend("items" = { "type": "string", "enum": ["zorgtoeslag", "huurtoeslag", "kinderopvangtoeslag", "kindgebonden_budget"] }))]
+    #[schemars(extend("items" = { "type": "string", "enum": ["zorgtoeslag", "huurtoeslag", "kinderopvangtoeslag", "kindgebonden_budget"], "description": "A benefit: zorgtoeslag, huurtoeslag, kinderopvangtoeslag or kindgebonden_budget; listing one the year cannot compute is an error." }))]
     #[serde(default)]
     benefits: Option<Vec<String>>,
     /// Shares of the household types; must add up to 1 (default: single 0.45, couple 0.20,
     /// single_parent 0.15, couple_with_children 0.20).
-    #[schemars(extend("propertyNames" = { "enum": ["single", "couple", "single_parent", "couple_with_children"] }, "additionalProperties" = { "type": "number", "minimum": 0.0, "maximum": 1.0 }))]
+    #[schemars(extend("propertyNames" = { "enum": ["single", "couple", "single_parent", "couple_with_children"] }, "additionalProperties" = { "type": "number", "minimum": 0.0, "maximum": 1.0, "description": "Share of households of this type, 0 to 1." }))]
     #[serde(default)]
     household_types: Option<BTreeMap<String, f64>>,
     /// The applicant's annual income on 1 January, euros (default: lognormal, median 28,000,
@@ -218,85 +246,167 @@ struct RawPopulation {
     /// Formal childcare use (default: see scenarios/reference.toml).
     #[serde(default)]
     childcare: Option<RawChildcare>,
+    /// Employment types (default: absent = no employment model; everybody an employee and
+    /// `estimate_error` alone sets the estimate). Keys: employee, flex, self_employed; the
+    /// shares of the types given must add up to 1 (e.g. employee 0.78, flex 0.14,
+    /// self_employed 0.08: assumption near CBS labour-force shares).
+    #[schemars(extend("propertyNames" = { "enum": ["employee", "flex", "self_employed"] }))]
     #[serde(default)]
     employment: Option<BTreeMap<String, RawEmployment>>,
 }
 
+/// One employment type of `[population.employment]` (employee, flex or self_employed): its
+/// share and income volatility. Drawn from the household's own Employment stream.
 #[derive(Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 struct RawEmployment {
+    /// Share of households of this type, 0 to 1; the shares must add up to 1.
+    #[schemars(range(min = 0.0, max = 1.0))]
     share: f64,
+    /// Log-sd (0 to 2) of a once-a-year income surprise: a median-1 lognormal factor on the
+    /// income in a uniform month, an income change like any other (default per type,
+    /// assumption: employee 0.05, flex 0.25, self_employed 0.35).
+    #[schemars(range(min = 0.0, max = 2.0))]
     #[serde(default)]
     volatility: Option<f64>,
+    /// Log-sd (0 to 2) of a median-1 factor that multiplies `population.estimate_error`: how
+    /// hard this type finds its income to estimate (default per type, assumption: employee
+    /// 0.08, flex 0.20, self_employed 0.30; RULES.md §6: 60% find their income hard to
+    /// estimate).
+    #[schemars(range(min = 0.0, max = 2.0))]
     #[serde(default)]
     estimate_sigma: Option<f64>,
 }
 
+/// Agency procedure that applies to every arm.
 #[derive(Deserialize, Default, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 struct RawAgency {
+    /// Extra indexation of the estimated income at the year start, as a fraction from 0 to 0.5
+    /// (default: 0). The estimate becomes floor(estimate × (1 + extra)) whole euros. RULES.md
+    /// §5: +3% since 2025 (scenarios/nl-2026.toml uses 0.03).
+    #[schemars(range(min = 0.0, max = 0.5), extend("default" = 0.0))]
     #[serde(default)]
     income_indexation_extra: Option<f64>,
 }
 
+/// Parameters of the agency interventions, shared by every arm that switches them on with
+/// `interventions = [...]`. Every table and key is optional; uncertain values ([U]) are
+/// listed as assumptions in report.md.
 #[derive(Deserialize, Default, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 struct RawInterventions {
+    /// Attention letter: households with childcare whose estimated hours differ from provider
+    /// data get a letter; some report their actual childcare (seed 000).
     #[serde(default)]
     attention_letter: Option<RawAttention>,
+    /// Year-start notice: a notice asking households to report changes; every reporting
+    /// probability is multiplied (seed 000).
     #[serde(default)]
     year_start_notice: Option<RawNotice>,
+    /// Mutation: the agency changes the advance itself on its data, after a letter, only when
+    /// that lowers the total advance (seed 004).
     #[serde(default)]
     mutation: Option<RawMutation>,
+    /// Personal guidance: a share of households with childcare has its childcare and income
+    /// brought up to date (seed 000).
     #[serde(default)]
     personal_guidance: Option<RawGuidance>,
 }
 
+/// `[interventions.attention_letter]`: letters to households whose estimated childcare hours
+/// differ from provider data (seed 000: letters January–May 2021, ≈22% of 12,000 acted).
 #[derive(Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 struct RawAttention {
+    /// Month the letters go out, 1–12 (default: 3; seed 000: letters January–May); responses
+    /// are used from the next payment month.
+    #[schemars(range(min = 1, max = 12), extend("default" = 3))]
     #[serde(default)]
     month: Option<i64>,
+    /// Share of letter recipients that report their actual childcare, 0 to 1 (default: 0.22;
+    /// seed 000: over 2,600 of ≈12,000 parents adjusted).
+    #[schemars(range(min = 0.0, max = 1.0), extend("default" = 0.22))]
     #[serde(default)]
     response_share: Option<f64>,
+    /// A letter goes out when the estimated childcare hours differ from provider data by more
+    /// than this relative gap, 0 to 10 (default: 0.10; assumption [U]).
+    #[schemars(range(min = 0.0, max = 10.0), extend("default" = 0.1))]
     #[serde(default)]
     gap_threshold: Option<f64>,
 }
 
+/// `[interventions.year_start_notice]`: a notice at the year start asking households to report
+/// changes (seed 000: notified parents reported 3× as often as the control group).
 #[derive(Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 struct RawNotice {
+    /// Every reporting probability × this, capped at 1; from 1 to 100 (default: 3.0; seed
+    /// 000). Households unaware they must report income changes stay unaware.
+    #[schemars(range(min = 1.0, max = 100.0), extend("default" = 3.0))]
     #[serde(default)]
     report_multiplier: Option<f64>,
 }
 
+/// `[interventions.mutation]`: in given months the agency computes the total advance on its
+/// own data; if that is lower, a letter goes out and, unless the household objects, the data
+/// are used from the second payment month after (3 weeks to object; seed 004).
 #[derive(Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 struct RawMutation {
+    /// Months (1–12) in which the agency checks its data; at least one, duplicates are
+    /// dropped (default: [3, 6, 9]; assumption [U]).
+    #[schemars(length(min = 1))]
+    #[schemars(extend("default" = [3, 6, 9], "items" = { "type": "integer", "minimum": 1, "maximum": 12, "description": "A month, 1–12, in which the agency checks its data." }))]
     #[serde(default)]
     months: Option<Vec<i64>>,
+    /// Most mutation letters per household in the year, 1 to 4 (default: 3; seed 004: at most
+    /// 3 letters a year).
+    #[schemars(range(min = 1, max = 4), extend("default" = 3))]
     #[serde(default)]
     max_letters: Option<i64>,
+    /// Share of households that object and stop the mutation, 0 to 1 (default: 0.05;
+    /// assumption [U]).
+    #[schemars(range(min = 0.0, max = 1.0), extend("default" = 0.05))]
     #[serde(default)]
     objection_share: Option<f64>,
+    /// The agency's data sources: "childcare" (provider data, seed 004) and/or "income"
+    /// (payroll data of employees and flex workers up to the month before; not the
+    /// self-employed; seed 004 mentions it) (default: ["childcare"]).
+    #[schemars(extend("default" = ["childcare"], "items" = { "type": "string", "enum": ["childcare", "income"], "description": "A data source: \"childcare\" (provider data) or \"income\" (payroll data)." }))]
     #[serde(default)]
     sources: Option<Vec<String>>,
 }
 
+/// `[interventions.personal_guidance]`: personal guidance that brings a household's childcare
+/// and income data up to date, up or down (seed 000: 285 parents guided; 79 down €4,960, 44 up
+/// €2,517).
 #[derive(Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 struct RawGuidance {
+    /// Share of households with childcare that get guidance, 0 to 1 (default: 0.05;
+    /// assumption [U]).
+    #[schemars(range(min = 0.0, max = 1.0), extend("default" = 0.05))]
     #[serde(default)]
     share: Option<f64>,
+    /// Month, 1–12, in which their childcare and income are brought up to date (default: 3).
+    #[schemars(range(min = 1, max = 12), extend("default" = 3))]
     #[serde(default)]
     month: Option<i64>,
 }
 
+/// `[lab]`: the arms that replicate the lab experiments of seed 004 (lab 1: cautious 80%, lab
+/// 2: adjustable advance). Name at least one; report.md gets a "Lab replication (seed 004)"
+/// section and `toeslagenlab calibrate` prints simulated vs lab figures.
 #[derive(Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 struct RawLab {
+    /// Name of the arm replicating lab 1 (cautious advance); it must exist and use the
+    /// cautious policy.
     #[serde(default)]
     cautious_arm: Option<String>,
+    /// Name of the arm replicating lab 2 (adjustable advance); it must exist and use the
+    /// adjustable policy.
     #[serde(default)]
     adjustable_arm: Option<String>,
 }
@@ -397,7 +507,8 @@ struct RawDist {
 #[serde(deny_unknown_fields)]
 struct RawChildren {
     /// Weights for 1, 2, 3, … children in households with children.
-    #[schemars(length(min = 1), inner(range(min = 0.0)))]
+    #[schemars(length(min = 1))]
+    #[schemars(extend("items" = { "type": "number", "minimum": 0.0, "description": "Relative weight (not negative) of this number of children." }))]
     counts: Vec<f64>,
     /// Children's ages are uniform on 0..=max_age at the start of the year.
     #[schemars(range(min = 0, max = 25), extend("default" = 17))]
@@ -421,7 +532,12 @@ struct RawAssets {
 #[serde(deny_unknown_fields)]
 struct RawShock {
     /// What happens: income_change (income × factor), partner_moves_in (households without
-    /// partner), partner_moves_out (households with partner), child_born.
+    /// partner), partner_moves_out (households with partner), child_born, job_loss (income ×
+    /// factor, default fixed 0.70), job_gain (default lognormal median 1.4, sigma 0.3), raise
+    /// (default lognormal median 1.04, sigma 0.02), bonus (a one-off multiple of that month's
+    /// income, default fixed 1.0), childcare_hours_change (every child's hours × factor,
+    /// default lognormal median 1.0, sigma 0.3), rent_change (rent × factor, default normal
+    /// mean 1.04, sd 0.02). Defaults of the newer kinds are assumptions.
     #[schemars(extend("enum" = ["income_change", "partner_moves_in", "partner_moves_out", "child_born", "job_loss", "job_gain", "raise", "bonus", "childcare_hours_change", "rent_change"]))]
     kind: String,
     /// Probability that it happens to an eligible household in the year.
@@ -431,12 +547,19 @@ struct RawShock {
     #[schemars(schema_with = "crate::schema::month_schema")]
     #[serde(default)]
     month: Option<toml::Value>,
-    /// income_change: the factor on the applicant's monthly income from that month.
+    /// income_change (required), job_loss, job_gain, raise: the factor on the applicant's
+    /// monthly income from that month; bonus: the bonus as a multiple of that month's income;
+    /// childcare_hours_change: the factor on every child's childcare hours; rent_change: the
+    /// factor on the rent. Not for partner and child shocks.
     #[serde(default)]
     factor: Option<RawDist>,
-    /// partner_moves_in: the partner's annual income, euros.
+    /// partner_moves_in only: the partner's annual income, euros (default: lognormal, median
+    /// 18,000, sigma 0.8).
     #[serde(default)]
     income: Option<RawDist>,
+    /// Restrict the shock to these employment types (default: all); types as in
+    /// `[population.employment]`. Without an employment model everybody is an employee.
+    #[schemars(extend("items" = { "type": "string", "enum": ["employee", "flex", "self_employed"], "description": "An employment type: employee, flex or self_employed." }))]
     #[serde(default)]
     employment: Option<Vec<String>>,
 }
@@ -445,25 +568,42 @@ struct RawShock {
 #[derive(Deserialize, Default, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 struct RawBehaviour {
-    /// Probability that a change is ever reported (default: income_up 0.5, income_down 0.8,
-    /// partner 0.7, child 0.9).
+    /// Probability that a change is ever reported, per change type (default: income_up 0.5,
+    /// income_down 0.8, partner 0.7, child 0.9, childcare_hours 0.4, rent 0.7).
     #[serde(default)]
     report_probability: Option<RawReportProbability>,
     /// Whole months between a change and its report: `{ distribution = "uniform", min, max }`
     /// with 0 ≤ min ≤ max ≤ 12 (default: uniform 0–3).
     #[serde(default)]
     report_delay_months: Option<RawDist>,
+    /// `[min, max]` whole months of reporting delay per change type (income_up, income_down,
+    /// partner_in, partner_out, child_born, childcare_hours, rent), overriding
+    /// `report_delay_months` for that type (default: none), e.g. `{ child_born = [0, 1] }`.
+    #[schemars(extend(
+        "propertyNames" = { "enum": ["income_up", "income_down", "partner_in", "partner_out", "child_born", "childcare_hours", "rent"] },
+        "additionalProperties" = {
+            "description": "[min, max] whole months between this change and its report, 0 ≤ min ≤ max ≤ 12; the delay is uniform between.",
+            "type": "array",
+            "minItems": 2,
+            "maxItems": 2,
+            "items": { "type": "integer", "minimum": 0, "maximum": 12, "description": "Whole months, 0 to 12." }
+        }
+    ))]
     #[serde(default)]
     report_delay_by_change: Option<BTreeMap<String, Vec<i64>>>,
+    /// Share of households that do not know they must report income changes, 0 to 1; they
+    /// never report one (default: 0, which keeps older scenarios' results; RULES.md §6 survey:
+    /// 50% do not know; scenarios/nl-2026.toml uses 0.5).
+    #[schemars(range(min = 0.0, max = 1.0), extend("default" = 0.0))]
     #[serde(default)]
     unaware_income_share: Option<f64>,
 }
 
-/// Probability that a change is ever reported, per kind of change.
+/// Probability that a change is ever reported, per kind of change (each 0 to 1).
 #[derive(Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 struct RawReportProbability {
-    /// An income rise.
+    /// An income rise (RULES.md §6: only 50% know they must report an income change).
     #[schemars(range(min = 0.0, max = 1.0))]
     #[schemars(extend("default" = 0.5))]
     #[serde(default)]
@@ -473,22 +613,33 @@ struct RawReportProbability {
     #[schemars(extend("default" = 0.8))]
     #[serde(default)]
     income_down: Option<f64>,
-    /// A partner moving in or out.
+    /// A partner moving in or out: sets both `partner_in` and `partner_out`.
     #[schemars(range(min = 0.0, max = 1.0))]
     #[schemars(extend("default" = 0.7))]
     #[serde(default)]
     partner: Option<f64>,
-    /// A birth.
+    /// A birth (change type child_born).
     #[schemars(range(min = 0.0, max = 1.0))]
     #[schemars(extend("default" = 0.9))]
     #[serde(default)]
     child: Option<f64>,
+    /// A partner moving in; refines `partner` (default: `partner`, 0.7).
+    #[schemars(range(min = 0.0, max = 1.0))]
     #[serde(default)]
     partner_in: Option<f64>,
+    /// The partner moving out; refines `partner` (default: `partner`, 0.7).
+    #[schemars(range(min = 0.0, max = 1.0))]
     #[serde(default)]
     partner_out: Option<f64>,
+    /// A change in the hours of childcare used (assumption; seed 000: high childcare reclaims
+    /// come mostly from unreported hours).
+    #[schemars(range(min = 0.0, max = 1.0))]
+    #[schemars(extend("default" = 0.4))]
     #[serde(default)]
     childcare_hours: Option<f64>,
+    /// A change of rent (assumption).
+    #[schemars(range(min = 0.0, max = 1.0))]
+    #[schemars(extend("default" = 0.7))]
     #[serde(default)]
     rent: Option<f64>,
 }

@@ -116,9 +116,9 @@ pub(crate) fn month_schema(_: &mut SchemaGenerator) -> Schema {
         "description": "When: \"uniform\" (any month, the default), a month 1–12, or 12 weights for months 1–12.",
         "default": "uniform",
         "anyOf": [
-            { "type": "string", "enum": ["uniform"] },
-            { "type": "integer", "minimum": 1, "maximum": 12 },
-            { "type": "array", "items": { "type": "number", "minimum": 0 }, "minItems": 12, "maxItems": 12 }
+            { "type": "string", "enum": ["uniform"], "description": "Any month, equally likely." },
+            { "type": "integer", "minimum": 1, "maximum": 12, "description": "This month (1 = January)." },
+            { "type": "array", "items": { "type": "number", "minimum": 0, "description": "Relative weight (not negative) of this month; the weights need a positive sum." }, "minItems": 12, "maxItems": 12, "description": "Relative weights of months 1–12." }
         ]
     })
 }

@@ -169,6 +169,85 @@ fn schema_carries_descriptions_defaults_and_enums_for_editors() {
     assert!(!generated_schema().contains("\"null\""), "TOML has no null");
 }
 
+/// Collects the paths of schemas that should carry a description but do not: every property,
+/// array item, map value (`additionalProperties`) and definition, found recursively through
+/// `properties`, `items`, `additionalProperties`, `definitions`/`$defs` and the branches of
+/// `anyOf`/`oneOf`/`allOf`. A bare `{ "$ref": … }` is documented by the definition it names.
+fn undocumented(
+    root: &serde_json::Value,
+    v: &serde_json::Value,
+    path: &str,
+    needs: bool,
+    out: &mut Vec<String>,
+) {
+    let Some(map) = v.as_object() else { return };
+    if needs {
+        let described = |m: &serde_json::Map<String, serde_json::Value>| {
+            m.get("description")
+                .and_then(|d| d.as_str())
+                .is_some_and(|d| !d.trim().is_empty())
+        };
+        let ok = match map.get("$ref").and_then(|r| r.as_str()) {
+            Some(r) if map.len() == 1 => r
+                .strip_prefix('#')
+                .and_then(|p| root.pointer(p))
+                .and_then(|t| t.as_object())
+                .is_some_and(described),
+            _ => described(map),
+        };
+        if !ok {
+            out.push(if path.is_empty() {
+                "/".into()
+            } else {
+                path.into()
+            });
+        }
+    }
+    for (k, x) in map {
+        match k.as_str() {
+            "properties" | "definitions" | "$defs" => {
+                for (n, y) in x.as_object().into_iter().flatten() {
+                    undocumented(root, y, &format!("{path}/{k}/{n}"), true, out);
+                }
+            }
+            "items" | "additionalProperties" => match x {
+                serde_json::Value::Array(a) => {
+                    for (i, y) in a.iter().enumerate() {
+                        undocumented(root, y, &format!("{path}/{k}/{i}"), true, out);
+                    }
+                }
+                _ => undocumented(root, x, &format!("{path}/{k}"), true, out),
+            },
+            "anyOf" | "oneOf" | "allOf" => {
+                for (i, y) in x.as_array().into_iter().flatten().enumerate() {
+                    undocumented(root, y, &format!("{path}/{k}/{i}"), false, out);
+                }
+            }
+            _ => {}
+        }
+    }
+}
+
+#[test]
+fn every_key_of_the_schema_has_a_description() {
+    let s: serde_json::Value = serde_json::from_str(&generated_schema()).unwrap();
+    let mut missing = Vec::new();
+    undocumented(&s, &s, "", true, &mut missing);
+    assert!(
+        missing.is_empty(),
+        "schema entries without a description (add a doc comment to the field or struct in src/scenario.rs, then regenerate scenarios/schema.json):\n{}",
+        missing.join("\n")
+    );
+    // The walk reaches nested keys, map values and array items.
+    for p in [
+        "/definitions/RawMutation/properties/sources/items",
+        "/definitions/RawBehaviour/properties/report_delay_by_change/additionalProperties/items",
+        "/definitions/RawEmployment/properties/volatility",
+    ] {
+        assert!(s.pointer(p).is_some(), "{p} is not in the schema");
+    }
+}
+
 #[test]
 fn taplo_config_maps_scenarios_to_the_schema() {
     let t = std::fs::read_to_string(root().join(".taplo.toml")).unwrap();
