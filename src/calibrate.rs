@@ -22,6 +22,10 @@ use rayon::prelude::*;
 use std::fmt::Write;
 use std::path::PathBuf;
 
+/// A `--write` file keeps everything from a line starting with this heading on: the
+/// hand-written notes below the generated tables.
+pub const NOTES_MARKER: &str = "## Notes on";
+
 /// Options of `calibrate`.
 #[derive(Args, Debug, Clone)]
 pub struct CalibrateArgs {
@@ -605,6 +609,14 @@ pub fn calibrate_command(args: &CalibrateArgs) -> Result<()> {
     match &args.write {
         None => print!("{md}"),
         Some(p) => {
+            // Hand-written notes after the marker heading survive regeneration.
+            let mut md = md;
+            if let Some(notes) = std::fs::read_to_string(p)
+                .ok()
+                .and_then(|old| old.find(NOTES_MARKER).map(|i| old[i..].to_string()))
+            {
+                md = format!("{}\n\n{notes}", md.trim_end());
+            }
             let tmp = p.with_extension("md.tmp");
             std::fs::write(&tmp, md.as_bytes()).map_err(|e| Error::io(&tmp, e))?;
             std::fs::rename(&tmp, p).map_err(|e| Error::io(p, e))?;

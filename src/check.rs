@@ -587,6 +587,17 @@ pub fn check_command(args: &CheckArgs) -> Result<()> {
         return Err(Error::Input(problems));
     }
     if let Some(dir) = &args.baseline {
+        if dir.is_file() || dir.extension().is_some_and(|e| e == "json") {
+            let parent = dir
+                .parent()
+                .filter(|p| !p.as_os_str().is_empty())
+                .unwrap_or(Path::new("."));
+            return Err(Error::Usage(format!(
+                "--baseline {}: takes a directory, not a file (each scenario's baseline is DIR/<scenario file stem>.json); try `--baseline {}/`",
+                dir.display(),
+                parent.display()
+            )));
+        }
         if !args.update && !dir.is_dir() {
             return Err(Error::Usage(format!("{}: no such baseline directory; create the baselines with `toeslagenlab check {} --baseline {} --update`", dir.display(), args.paths.iter().map(|p| p.display().to_string()).collect::<Vec<_>>().join(" "), dir.display())));
         }

@@ -540,3 +540,31 @@ fn a_lab_block_adds_the_lab_section_to_the_report() {
     let report = std::fs::read_to_string(out2.join("report.md")).unwrap();
     assert!(!report.contains("Lab replication"));
 }
+
+#[test]
+fn calibrate_write_keeps_the_hand_written_notes() {
+    let tmp = tempfile::tempdir().unwrap();
+    let doc = tmp.path().join("calibration.md");
+    std::fs::write(
+        &doc,
+        "# old tables\n\nstale\n\n## Notes on the calibration (hand-written)\n\nKeep me.\n",
+    )
+    .unwrap();
+    bin()
+        .args([
+            "calibrate",
+            "scenarios/lab-replication.toml",
+            "--households",
+            "2000",
+            "--write",
+        ])
+        .arg(&doc)
+        .assert()
+        .success();
+    let text = std::fs::read_to_string(&doc).unwrap();
+    assert!(!text.contains("stale"), "old tables replaced");
+    assert!(text.starts_with("# Calibration: `lab-replication`"));
+    assert!(text
+        .trim_end()
+        .ends_with("## Notes on the calibration (hand-written)\n\nKeep me."));
+}

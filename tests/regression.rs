@@ -154,3 +154,21 @@ fn diff_compares_two_runs() {
         .stdout(predicate::str::contains("0 moved"));
     bin().arg("diff").arg(&a).arg(&b).assert().success();
 }
+
+#[test]
+fn a_baseline_file_instead_of_a_directory_is_a_clear_usage_error() {
+    bin()
+        .args([
+            "check",
+            "scenarios/adjustable.toml",
+            "--baseline",
+            "scenarios/baselines/adjustable.json",
+            "--update",
+        ])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("takes a directory, not a file"))
+        .stderr(predicate::str::contains("--baseline scenarios/baselines/"));
+    // Nothing was rewritten.
+    assert!(std::path::Path::new("scenarios/baselines/adjustable.json").is_file());
+}
