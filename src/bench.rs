@@ -166,16 +166,16 @@ pub fn bench_command(args: &BenchArgs) -> Result<()> {
             let _ = std::fs::remove_dir_all(&dir);
             Ok(seconds)
         };
-        // Short runs are repeated (up to 15 times, about a second in all) and the fastest
+        // Short runs are repeated (up to 40 times, about two seconds in all) and the fastest
         // counts, so a 10,000-household run is measured, not the scheduler's noise.
         let best = |n: i64| -> Result<f64> {
             let mut best = f64::INFINITY;
             let mut spent = 0.0;
-            for _ in 0..15 {
+            for _ in 0..40 {
                 let t = timed(n)?;
                 best = best.min(t);
                 spent += t;
-                if spent > 1.0 {
+                if spent > 2.0 {
                     break;
                 }
             }
