@@ -287,11 +287,23 @@ pub fn run_command(args: &RunArgs) -> Result<PathBuf> {
         crate::charts::write_all(&crate::charts::run_tables(&sc, &result), |name, bytes| {
             staging.write(name, bytes)
         })?;
-    staging.write(
-        "report.md",
-        (report::report_markdown(&sc, &summary) + &crate::charts::markdown_section(&charts))
-            .as_bytes(),
-    )?;
+    // National scenarios compare their control arm with the public figures (a second,
+    // control-only pass counting per toeslag, as `calibrate` does).
+    let public = if sc.compare_public {
+        let t = crate::calibrate::tally(&sc, args.threads)?;
+        Some((
+            crate::calibrate::report_section(&sc, &t),
+            crate::calibrate::headline_vs_public(&t),
+        ))
+    } else {
+        None
+    };
+    let mut report_md = report::report_markdown(&sc, &summary);
+    if let Some((section, _)) = &public {
+        report_md.push_str(section);
+    }
+    report_md.push_str(&crate::charts::markdown_section(&charts));
+    staging.write("report.md", report_md.as_bytes())?;
     let manifest = manifest(&sc, args, started.elapsed().as_secs_f64());
     staging.write("manifest.json", manifest.as_bytes())?;
     let dir = staging.commit()?;
@@ -304,6 +316,9 @@ pub fn run_command(args: &RunArgs) -> Result<PathBuf> {
     if !args.quiet {
         let mut out = std::io::stdout().lock();
         let _ = write!(out, "{}", report::headline(&summary));
+        if let Some((_, line)) = &public {
+            let _ = writeln!(out, "{line}");
+        }
         let _ = writeln!(
             out,
             "wrote {}/ (report.md, summary.json, manifest.json, charts/{}) in {:.1} s",

@@ -625,3 +625,47 @@ pub fn calibrate_command(args: &CalibrateArgs) -> Result<()> {
     }
     Ok(())
 }
+
+/// The comparison with the public figures as a report.md section (`compare_public = true`):
+/// the tables of [`markdown`] under one level-2 heading, with where the distances are explained.
+pub fn report_section(sc: &Scenario, t: &Tally) -> String {
+    let md = markdown(sc, t);
+    // Demote the generated headings by one level and drop the first (the report has its own).
+    let mut o = String::from("\n## Against the public figures\n\n");
+    for line in md
+        .lines()
+        .skip_while(|l| l.starts_with("# ") || l.is_empty())
+    {
+        if line.starts_with('#') {
+            o.push('#');
+        }
+        o.push_str(line);
+        o.push('\n');
+    }
+    let _ = writeln!(
+        o,
+        "\nThe distances are explained in `docs/calibration.md` (the public figures are from other years and counts; which assumptions were tuned and why is in the comments of the scenario file)."
+    );
+    o
+}
+
+/// One line for the terminal: the control arm's headline figures next to the public ones.
+pub fn headline_vs_public(t: &Tally) -> String {
+    let toeslagen: u64 = t.toeslagen.iter().sum();
+    let reclaims: u64 = t.reclaims.iter().sum();
+    let backpays: u64 = t.backpays.iter().sum();
+    let reclaimed: i64 = t.reclaimed.iter().sum();
+    let mean = |cents: i64, n: u64| {
+        if n == 0 {
+            0.0
+        } else {
+            cents as f64 / n as f64 / 100.0
+        }
+    };
+    format!(
+        "control vs public figures (per toeslag): reclaim {} (public 30.7%), mean reclaim €{:.0} (€435), back-payment {} (20.0%); see report.md and docs/calibration.md",
+        pct(share(reclaims, toeslagen)),
+        mean(reclaimed, reclaims),
+        pct(share(backpays, toeslagen)),
+    )
+}

@@ -128,6 +128,12 @@ struct RawExperiment {
     #[schemars(range(min = 1, max = 1000), extend("default" = 1))]
     #[serde(default)]
     replications: Option<i64>,
+    /// Also compare the control arm with the public national figures (RULES.md §8) in every
+    /// run: a section in report.md and a line in the terminal, as `toeslagenlab calibrate`
+    /// prints them. For national populations such as `scenarios/nl-2026.toml`.
+    #[schemars(extend("default" = false))]
+    #[serde(default)]
+    compare_public: Option<bool>,
 }
 
 /// One experiment arm. Exactly one arm has policy "standard": the control group.
@@ -1218,6 +1224,8 @@ pub struct Scenario {
     pub overrides: Vec<Override>,
     /// Independent replications (Monte Carlo standard errors when > 1).
     pub replications: u32,
+    /// Compare the control arm with the public figures in every run (`compare_public`).
+    pub compare_public: bool,
     /// Expectations checked by `toeslagenlab check`.
     pub expectations: Vec<crate::check::Expectation>,
 }
@@ -1830,6 +1838,7 @@ impl Validator {
         }
         Some(Scenario {
             replications,
+            compare_public: e.compare_public.unwrap_or(false),
             expectations,
             path: path.to_path_buf(),
             sha256,

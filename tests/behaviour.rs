@@ -568,3 +568,49 @@ fn calibrate_write_keeps_the_hand_written_notes() {
         .trim_end()
         .ends_with("## Notes on the calibration (hand-written)\n\nKeep me."));
 }
+
+#[test]
+fn a_national_run_shows_its_distance_to_the_public_figures() {
+    let tmp = tempfile::tempdir().unwrap();
+    let out = tmp.path().join("nl");
+    let assert = bin()
+        .args([
+            "run",
+            "scenarios/nl-2026.toml",
+            "--households",
+            "3000",
+            "--out",
+        ])
+        .arg(&out)
+        .assert()
+        .success();
+    let stdout = String::from_utf8_lossy(&assert.get_output().stdout).to_string();
+    assert!(
+        stdout.contains("control vs public figures (per toeslag): reclaim ")
+            && stdout.contains("(public 30.7%)"),
+        "{stdout}"
+    );
+    let report = std::fs::read_to_string(out.join("report.md")).unwrap();
+    let section = report
+        .split("## Against the public figures")
+        .nth(1)
+        .expect("report.md has the public-figures section");
+    assert!(section.contains("| toeslagen with a reclaim |"));
+    assert!(section.contains("docs/calibration.md"));
+    // Scenarios without `compare_public` stay as they were.
+    let plain = tmp.path().join("plain");
+    bin()
+        .args([
+            "run",
+            "scenarios/adjustable.toml",
+            "--households",
+            "2000",
+            "--quiet",
+            "--out",
+        ])
+        .arg(&plain)
+        .assert()
+        .success();
+    let report = std::fs::read_to_string(plain.join("report.md")).unwrap();
+    assert!(!report.contains("## Against the public figures"));
+}
