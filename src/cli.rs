@@ -99,7 +99,7 @@ pub enum Command {
         after_help = "Examples:\n  toeslagenlab calc --year 2026 --income 30000\n  toeslagenlab calc --income 30000 --json\n  toeslagenlab calc --income 24000 --partner-income 12000 --rent 750 --child 3:dagopvang:120:10.50 --child 8:bso:40:9.50\n  toeslagenlab calc --household my-household.toml"
     )]
     Calc(crate::calc::CalcArgs),
-    /// Compare a scenario's control arm with the public figures (and a [lab] block with the
+    /// Compare a scenario's control arm with the public figures (and a `[lab]` block with the
     /// lab findings); print or write the Markdown calibration table.
     #[command(
         after_help = "Examples:\n  toeslagenlab calibrate scenarios/nl-2026.toml\n  toeslagenlab calibrate scenarios/nl-2026.toml scenarios/lab-replication.toml scenarios/interventions.toml --write docs/calibration.md\n  toeslagenlab calibrate scenarios/lab-replication.toml"

@@ -1121,7 +1121,7 @@ impl InterventionKind {
 }
 
 /// Parameters of the interventions (`[interventions.*]`), shared by every arm that uses them.
-/// Facts marked [U] in the domain notes are parameters here and listed as assumptions.
+/// Facts marked `[U]` in the domain notes are parameters here and listed as assumptions.
 #[derive(Clone, Debug, PartialEq)]
 pub struct InterventionParams {
     /// Attention letter: month the letter is sent (provider data of the months before).
@@ -1140,13 +1140,13 @@ pub struct InterventionParams {
     pub mutation_months: Vec<u8>,
     /// Mutation: most letters per household per year (seed 004: at most 3).
     pub mutation_max_letters: u8,
-    /// Mutation: share of households that object within the 3 weeks (assumption [U]).
+    /// Mutation: share of households that object within the 3 weeks (assumption `[U]`).
     pub mutation_objection_share: f64,
     /// Mutation: on childcare provider data.
     pub mutation_childcare: bool,
     /// Mutation: on income data (payroll data: employees and flex workers, not self-employed).
     pub mutation_income: bool,
-    /// Personal guidance: share of households with childcare that get guidance (assumption [U]).
+    /// Personal guidance: share of households with childcare that get guidance (assumption `[U]`).
     pub guidance_share: f64,
     /// Personal guidance: month in which the household's data are brought up to date.
     pub guidance_month: u8,
