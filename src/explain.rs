@@ -528,6 +528,15 @@ fn event_kind_name(kind: EventKind) -> &'static str {
     }
 }
 
+/// When the agency's own data (an answered letter, a mutation, guidance) reach the advance.
+fn agency_data_text(known_from: u8) -> String {
+    if known_from > 12 {
+        "not acted on before the definitive award".to_string()
+    } else {
+        format!("the agency uses it for advances from month {known_from}")
+    }
+}
+
 fn reported_text(month: u8, known_from: u8) -> String {
     if known_from > 12 {
         "not known before the definitive award".to_string()
@@ -862,7 +871,11 @@ pub fn to_text(x: &Explanation) -> String {
             &format!(
                 "{}; {}",
                 event_text(e.kind),
-                reported_text(e.month, e.known_from)
+                if matches!(e.kind, EventKind::CareData | EventKind::IncomeData) {
+                    agency_data_text(e.known_from)
+                } else {
+                    reported_text(e.month, e.known_from)
+                }
             ),
             12,
         );
