@@ -254,6 +254,15 @@ fn share(a: u64, b: u64) -> f64 {
     }
 }
 
+/// Mean in euros of `cents` over `n` (0 when `n` is 0).
+fn mean(cents: i64, n: u64) -> f64 {
+    if n == 0 {
+        0.0
+    } else {
+        cents as f64 / n as f64 / 100.0
+    }
+}
+
 fn pct(x: f64) -> String {
     format!("{:.1}%", x * 100.0)
 }
@@ -302,13 +311,6 @@ pub fn markdown(sc: &Scenario, t: &Tally) -> String {
     if special {
         let _ = writeln!(o, "This scenario's population is not the national one (it has a `[lab]` block or intervention arms): the national figures below are for orientation only; calibrate against `scenarios/nl-2026.toml`.\n");
     }
-    let mean = |cents: i64, n: u64| {
-        if n == 0 {
-            0.0
-        } else {
-            cents as f64 / n as f64 / 100.0
-        }
-    };
     let kot = Benefit::Kinderopvangtoeslag.index();
     // (figure, kind, simulated, public value, public text, source); kind: r ratio, p share,
     // e euros. Public values are those of RULES.md §8 (derived ratios computed from them).
@@ -655,13 +657,6 @@ pub fn headline_vs_public(t: &Tally) -> String {
     let reclaims: u64 = t.reclaims.iter().sum();
     let backpays: u64 = t.backpays.iter().sum();
     let reclaimed: i64 = t.reclaimed.iter().sum();
-    let mean = |cents: i64, n: u64| {
-        if n == 0 {
-            0.0
-        } else {
-            cents as f64 / n as f64 / 100.0
-        }
-    };
     format!(
         "control vs public figures (per toeslag): reclaim {} (public 30.7%), mean reclaim €{:.0} (€435), back-payment {} (20.0%); see report.md and docs/calibration.md",
         pct(share(reclaims, toeslagen)),
