@@ -235,7 +235,7 @@ pub fn run_command(args: &RunArgs) -> Result<PathBuf> {
         },
     )?;
     detail(format!(
-        "simulated {} households × {} arms in {:.2} s on {} threads",
+        "simulated {} households × {} arms in {:.3} s on {} threads",
         sc.households,
         sc.arms.len(),
         started.elapsed().as_secs_f64(),
@@ -249,7 +249,12 @@ pub fn run_command(args: &RunArgs) -> Result<PathBuf> {
         w.flush().map_err(|e| Error::io(&p, e))?;
         detail(format!("wrote {}", p.display()));
     }
+    let t_sim = started.elapsed().as_secs_f64();
     let mut summary = report::summarize(&sc, &result);
+    detail(format!(
+        "statistics in {:.1} ms",
+        (started.elapsed().as_secs_f64() - t_sim) * 1e3
+    ));
     let mut reps = vec![summary.clone()];
     for r in 1..replications {
         let mut rsc = sc.clone();
@@ -283,10 +288,17 @@ pub fn run_command(args: &RunArgs) -> Result<PathBuf> {
         b.finish_and_clear();
     }
     staging.write("summary.json", report::summary_json(&summary).as_bytes())?;
-    let charts =
+    let t_charts = started.elapsed().as_secs_f64();
+    let charts = in_pool(args.threads, || {
         crate::charts::write_all(&crate::charts::run_tables(&sc, &result), |name, bytes| {
             staging.write(name, bytes)
-        })?;
+        })
+    })?;
+    detail(format!(
+        "{} charts in {:.1} ms",
+        charts.len(),
+        (started.elapsed().as_secs_f64() - t_charts) * 1e3
+    ));
     // National scenarios compare their control arm with the public figures (a second,
     // control-only pass counting per toeslag, as `calibrate` does).
     let public = if sc.compare_public {
@@ -332,6 +344,19 @@ pub fn run_command(args: &RunArgs) -> Result<PathBuf> {
         );
     }
     Ok(dir)
+}
+
+/// Runs `f` on a rayon pool of `threads` workers (0: the global pool, one per core), so that
+/// `--threads` bounds every parallel step of a run, not just the simulation.
+fn in_pool<T: Send>(threads: usize, f: impl FnOnce() -> Result<T> + Send) -> Result<T> {
+    if threads == 0 {
+        return f();
+    }
+    rayon::ThreadPoolBuilder::new()
+        .num_threads(threads)
+        .build()
+        .map_err(|e| Error::Internal(format!("cannot start worker threads: {e}")))?
+        .install(f)
 }
 
 fn csv_err(p: &Path, e: csv::Error) -> Error {

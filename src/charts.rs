@@ -465,6 +465,10 @@ fn encode_png(rgb: &[u8]) -> std::result::Result<Vec<u8>, png::EncodingError> {
         let mut enc = png::Encoder::new(&mut out, WIDTH, HEIGHT);
         enc.set_color(png::ColorType::Rgb);
         enc.set_depth(png::BitDepth::Eight);
+        // Adaptive row filters with zlib level 1: about 2.5 times faster than the default level
+        // (the PNGs were most of a small run's time) for files about a third larger (~50 KB).
+        enc.set_compression(png::Compression::Balanced);
+        enc.set_deflate_compression(png::DeflateCompression::Level(1));
         let mut w = enc.write_header()?;
         w.write_image_data(rgb)?;
         w.finish()?;
@@ -477,10 +481,18 @@ pub fn write_all(
     tables: &[(String, Table)],
     mut write: impl FnMut(&str, &[u8]) -> Result<()>,
 ) -> Result<Vec<ChartInfo>> {
+    use rayon::prelude::*;
+    // Drawn in parallel (on the current rayon pool), written in order: the files do not depend
+    // on the thread count, since each chart is drawn by one thread from its own table.
+    let rendered: Vec<_> = tables
+        .par_iter()
+        .map(|(name, t)| {
+            render(name, t).map_err(|e| Error::Internal(format!("drawing chart `{name}`: {e}")))
+        })
+        .collect();
     let mut infos = Vec::new();
-    for (name, t) in tables {
-        let r =
-            render(name, t).map_err(|e| Error::Internal(format!("drawing chart `{name}`: {e}")))?;
+    for ((name, _), r) in tables.iter().zip(rendered) {
+        let r = r?;
         write(&format!("charts/{name}.csv"), &r.csv)?;
         write(&format!("charts/{name}.svg"), &r.svg)?;
         write(&format!("charts/{name}.png"), &r.png)?;
