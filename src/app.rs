@@ -162,7 +162,15 @@ pub fn load_with_overrides(
 }
 
 /// Runs a scenario as `toeslagenlab run` does and returns the run directory.
+///
+/// Every parallel step (simulation, bootstrap, charts) runs on one pool of `--threads` workers
+/// (the global pool, a thread per core, by default).
 pub fn run_command(args: &RunArgs) -> Result<PathBuf> {
+    let pool = engine::worker_pool(args.threads)?;
+    engine::install(&pool, || run_in_pool(args))
+}
+
+fn run_in_pool(args: &RunArgs) -> Result<PathBuf> {
     let started = Instant::now();
     let sc = load_with_overrides(&args.scenario, args.seed, args.households)?;
     let detail = |m: String| {
@@ -219,6 +227,7 @@ pub fn run_command(args: &RunArgs) -> Result<PathBuf> {
         household_rows: args.households_csv,
         ..RunOptions::default()
     };
+    let t_loaded = started.elapsed().as_secs_f64();
     let result = engine::run(
         &sc,
         &opts,
@@ -235,15 +244,16 @@ pub fn run_command(args: &RunArgs) -> Result<PathBuf> {
         },
     )?;
     detail(format!(
-        "simulated {} households × {} arms in {:.3} s on {} threads",
+        "simulated {} households × {} arms in {:.1} ms on {} threads (loaded in {:.1} ms)",
         sc.households,
         sc.arms.len(),
-        started.elapsed().as_secs_f64(),
+        (started.elapsed().as_secs_f64() - t_loaded) * 1e3,
         if args.threads == 0 {
             rayon::current_num_threads()
         } else {
             args.threads
-        }
+        },
+        t_loaded * 1e3
     ));
     if let Some((mut w, p)) = csv_writer.take() {
         w.flush().map_err(|e| Error::io(&p, e))?;
@@ -289,11 +299,10 @@ pub fn run_command(args: &RunArgs) -> Result<PathBuf> {
     }
     staging.write("summary.json", report::summary_json(&summary).as_bytes())?;
     let t_charts = started.elapsed().as_secs_f64();
-    let charts = in_pool(args.threads, || {
+    let charts =
         crate::charts::write_all(&crate::charts::run_tables(&sc, &result), |name, bytes| {
             staging.write(name, bytes)
-        })
-    })?;
+        })?;
     detail(format!(
         "{} charts in {:.1} ms",
         charts.len(),
@@ -344,19 +353,6 @@ pub fn run_command(args: &RunArgs) -> Result<PathBuf> {
         );
     }
     Ok(dir)
-}
-
-/// Runs `f` on a rayon pool of `threads` workers (0: the global pool, one per core), so that
-/// `--threads` bounds every parallel step of a run, not just the simulation.
-fn in_pool<T: Send>(threads: usize, f: impl FnOnce() -> Result<T> + Send) -> Result<T> {
-    if threads == 0 {
-        return f();
-    }
-    rayon::ThreadPoolBuilder::new()
-        .num_threads(threads)
-        .build()
-        .map_err(|e| Error::Internal(format!("cannot start worker threads: {e}")))?
-        .install(f)
 }
 
 fn csv_err(p: &Path, e: csv::Error) -> Error {

@@ -223,14 +223,11 @@ impl Tally {
 
 /// Simulates the scenario's households into a [`Tally`] (exact; independent of `threads`).
 pub fn tally(sc: &Scenario, threads: usize) -> Result<Tally> {
-    let pool = rayon::ThreadPoolBuilder::new()
-        .num_threads(threads)
-        .build()
-        .map_err(|e| Error::Internal(format!("cannot start worker threads: {e}")))?;
+    let pool = crate::engine::worker_pool(threads)?;
     let chunk = 4096u64;
     let n = sc.households;
     let arms = sc.arms.len();
-    pool.install(|| {
+    crate::engine::install(&pool, || {
         (0..n.div_ceil(chunk))
             .into_par_iter()
             .try_fold(

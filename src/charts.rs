@@ -17,7 +17,6 @@ use crate::stats::GroupStats;
 use plotters::coord::Shift;
 use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, Pos, VPos};
-use std::collections::BTreeMap;
 use std::fmt::Write as _;
 use std::path::Path;
 
@@ -234,13 +233,12 @@ fn nice_width(span: i64, bins: i64) -> i64 {
 
 fn settlement_table(sc: &Scenario, r: &RunResult) -> Table {
     // Bin width from the pooled 95th percentile of reclaims and back-payments, all arms.
-    let mut pooled: BTreeMap<i64, u64> = BTreeMap::new();
+    let mut pooled = crate::stats::Histogram::default();
     for a in &r.arms {
-        for (k, v) in a.total.reclaims.iter().chain(a.total.backpays.iter()) {
-            *pooled.entry(k).or_insert(0) += v;
-        }
+        pooled.merge(&a.total.reclaims);
+        pooled.merge(&a.total.backpays);
     }
-    let p95 = crate::stats::histogram_quantile(&pooled, 0.95).0.max(100);
+    let p95 = pooled.quantile(0.95).0.max(100);
     let width = nice_width(p95, 12);
     let bins = (p95 + width - 1) / width; // regular bins; then one open bin
     let mut t = Table::new(&[

@@ -563,6 +563,29 @@ pub fn simulate_arm_into(
     Ok(())
 }
 
+/// The rayon pool for `threads` workers: `None` when the current pool already has that many,
+/// or when `threads` is 0 (the current pool: by default the global one, a thread per core).
+/// Runs inside one pool (a `run`, a sweep, repeated bench runs) so share its threads instead of
+/// starting and stopping their own, whose idle spinning would compete with the next step.
+pub fn worker_pool(threads: usize) -> Result<Option<rayon::ThreadPool>> {
+    if threads == 0 || threads == rayon::current_num_threads() {
+        return Ok(None);
+    }
+    rayon::ThreadPoolBuilder::new()
+        .num_threads(threads)
+        .build()
+        .map(Some)
+        .map_err(|e| Error::Internal(format!("cannot start worker threads: {e}")))
+}
+
+/// Runs `f` on `pool`, or on the current pool when `pool` is `None` (see [`worker_pool`]).
+pub fn install<T: Send>(pool: &Option<rayon::ThreadPool>, f: impl FnOnce() -> T + Send) -> T {
+    match pool {
+        Some(p) => p.install(f),
+        None => f(),
+    }
+}
+
 /// Options of a run that are not part of the scenario.
 #[derive(Clone, Debug)]
 pub struct RunOptions {
@@ -699,15 +722,14 @@ pub fn run(
     mut on_rows: impl FnMut(&[Outcome]) -> Result<()>,
     mut on_progress: impl FnMut(u64, u64),
 ) -> Result<RunResult> {
-    let pool = rayon::ThreadPoolBuilder::new()
-        .num_threads(opts.threads)
-        .build()
-        .map_err(|e| Error::Internal(format!("cannot start worker threads: {e}")))?;
+    let pool = worker_pool(opts.threads)?;
+    let threads =
+        pool.as_ref()
+            .map_or_else(rayon::current_num_threads, |p| p.current_num_threads()) as u64;
     let n = sc.households;
     // Small runs get smaller chunks (at least 16 per thread, at least 256 households), so both
     // cores have work; results do not depend on the chunking (exact merges, rows in order).
-    let chunk = (opts.chunk_size.max(1) as u64)
-        .min((n / (pool.current_num_threads() as u64 * 16)).max(256));
+    let chunk = (opts.chunk_size.max(1) as u64).min((n / (threads * 16)).max(256));
     let n_chunks = n.div_ceil(chunk);
     let k = sc.thresholds_len();
     let mut total = RunResult {
@@ -723,7 +745,6 @@ pub fn run(
     // the partial results are merged exactly (so the thread count cannot change a result).
     // With rows the batch is small, bounding the rows held in memory; without, it only sets
     // how often the progress bar moves.
-    let threads = pool.current_num_threads() as u64;
     let batch = if opts.household_rows {
         threads * 8
     } else {
@@ -734,7 +755,7 @@ pub fn run(
     while c0 < n_chunks {
         let c1 = (c0 + batch).min(n_chunks);
         let min_len = ((c1 - c0) / (threads * 4)).max(1) as usize;
-        let part: Result<Partial> = pool.install(|| {
+        let part: Result<Partial> = install(&pool, || {
             (c0 as usize..c1 as usize)
                 .into_par_iter()
                 .with_min_len(min_len)
