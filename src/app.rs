@@ -50,8 +50,8 @@ fn dispatch(cli: Cli) -> Result<()> {
         Command::Run(args) => run_command(&args).map(|_| ()),
         Command::Validate { paths } => validate_command(&paths),
         Command::Params { year } => params_command(year),
-        Command::Power(args) => crate::power::power_command(&args),
-        Command::Check(args) => crate::check::check_command(&args),
+        Command::Power(args) => on_threads(args.threads, || crate::power::power_command(&args)),
+        Command::Check(args) => on_threads(args.threads, || crate::check::check_command(&args)),
         Command::Bench(args) => crate::bench::bench_command(&args),
         Command::Diff(args) => crate::check::diff_command(&args),
         Command::Calc(args) => {
@@ -64,7 +64,9 @@ fn dispatch(cli: Cli) -> Result<()> {
             let _ = std::io::stdout().lock().write_all(out.as_bytes());
             Ok(())
         }
-        Command::Sweep(args) => crate::sweep::sweep_command(&args).map(|_| ()),
+        Command::Sweep(args) => {
+            on_threads(args.threads, || crate::sweep::sweep_command(&args)).map(|_| ())
+        }
         Command::Plot { run_dir } => plot_command(&run_dir),
         Command::New(args) => new_command(&args).map(|_| ()),
         Command::Schema => {
@@ -81,8 +83,17 @@ fn dispatch(cli: Cli) -> Result<()> {
             let _ = std::io::stdout().lock().write_all(&script);
             Ok(())
         }
-        Command::Calibrate(args) => crate::calibrate::calibrate_command(&args),
+        Command::Calibrate(args) => {
+            on_threads(args.threads, || crate::calibrate::calibrate_command(&args))
+        }
     }
+}
+
+/// Runs a command on one pool of `threads` workers (0: the global pool), so its runs share
+/// threads instead of each starting its own (see [`engine::worker_pool`]).
+fn on_threads<T: Send>(threads: usize, f: impl FnOnce() -> Result<T> + Send) -> Result<T> {
+    let pool = engine::worker_pool(threads)?;
+    engine::install(&pool, f)
 }
 
 /// The starter scenario `toeslagenlab new NAME` writes, before it is saved (see
@@ -166,8 +177,7 @@ pub fn load_with_overrides(
 /// Every parallel step (simulation, bootstrap, charts) runs on one pool of `--threads` workers
 /// (the global pool, a thread per core, by default).
 pub fn run_command(args: &RunArgs) -> Result<PathBuf> {
-    let pool = engine::worker_pool(args.threads)?;
-    engine::install(&pool, || run_in_pool(args))
+    on_threads(args.threads, || run_in_pool(args))
 }
 
 fn run_in_pool(args: &RunArgs) -> Result<PathBuf> {

@@ -104,6 +104,22 @@ pub fn machine() -> String {
     )
 }
 
+/// How far apart per-size rates are: (largest relative deviation from their mean, how far the
+/// slowest is below the fastest as a share of the fastest). Both 0 for fewer than two rates.
+pub fn linearity(rates: &[f64]) -> (f64, f64) {
+    if rates.len() < 2 {
+        return (0.0, 0.0);
+    }
+    let mean = rates.iter().sum::<f64>() / rates.len() as f64;
+    let spread = rates
+        .iter()
+        .map(|r| (r / mean - 1.0).abs())
+        .fold(0.0, f64::max);
+    let max = rates.iter().copied().fold(f64::MIN, f64::max);
+    let min = rates.iter().copied().fold(f64::MAX, f64::min);
+    (spread, 1.0 - min / max)
+}
+
 /// Runs the bench and prints a table.
 pub fn bench_command(args: &BenchArgs) -> Result<()> {
     let scenarios = if args.scenarios.is_empty() {
@@ -222,16 +238,13 @@ pub fn bench_command(args: &BenchArgs) -> Result<()> {
             results.push(m);
         }
         if !args.json && rates.len() > 1 {
-            let mean = rates.iter().sum::<f64>() / rates.len() as f64;
-            let spread = rates
-                .iter()
-                .map(|r| (r / mean - 1.0).abs())
-                .fold(0.0, f64::max);
+            let (spread, gap) = linearity(&rates);
             println!(
-                "{:<20} start-up {:.2} s; households/s after start-up within ±{:.0}% of their mean",
+                "{:<20} start-up {:.3} s; households/s after start-up: within ±{:.0}% of their mean, slowest {:.0}% below fastest",
                 sc.name,
                 startup,
-                spread * 100.0
+                spread * 100.0,
+                gap * 100.0
             );
         }
     }
@@ -244,4 +257,18 @@ pub fn bench_command(args: &BenchArgs) -> Result<()> {
         println!("Each row is a complete run (simulation, settlement, statistics, report, charts). Peak MiB is the process high-water mark so far.");
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::linearity;
+
+    #[test]
+    fn linearity_reports_mean_spread_and_slowest_below_fastest() {
+        let (spread, gap) = linearity(&[2.0, 3.0, 3.0, 4.0]);
+        assert!((spread - 1.0 / 3.0).abs() < 1e-12, "{spread}");
+        assert!((gap - 0.5).abs() < 1e-12, "{gap}");
+        assert_eq!(linearity(&[5.0]), (0.0, 0.0));
+        assert_eq!(linearity(&[3.0, 3.0]), (0.0, 0.0));
+    }
 }
