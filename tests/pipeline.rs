@@ -105,6 +105,16 @@ fn same_seed_same_bytes_whatever_the_thread_count() {
         assert_eq!(read(&outs[0], "summary.json"), read(o, "summary.json"));
         assert_eq!(read(&outs[0], "households.csv"), read(o, "households.csv"));
         assert_eq!(read(&outs[0], "report.md"), read(o, "report.md"));
+        // Charts are drawn in parallel: their bytes must not depend on the thread count either.
+        let charts: Vec<_> = std::fs::read_dir(outs[0].join("charts"))
+            .unwrap()
+            .map(|e| e.unwrap().file_name())
+            .collect();
+        assert!(charts.len() >= 12, "csv, svg and png of each chart");
+        for c in &charts {
+            let f = format!("charts/{}", c.to_string_lossy());
+            assert!(read(&outs[0], &f) == read(o, &f), "{f} differs");
+        }
     }
     // A different seed gives different results.
     let o = tmp.path().join("seed");
