@@ -275,7 +275,7 @@ pub fn bootstrap_median_difference(
     let observed = (treatment.quantile(0.5).0 - control.quantile(0.5).0) as f64 / 100.0;
     let (cv, ccum) = cumulative(&c);
     let (tv, tcum) = cumulative(&t);
-    let (c_order, t_order) = (median_order_law(nc), median_order_law(nt));
+    let (c_order, t_order) = (median_order_law(nc)?, median_order_law(nt)?);
     // One seeded stream per resample: the interval does not depend on the thread count.
     let mut diffs: Vec<f64> = (0..BOOTSTRAP_RESAMPLES as u64)
         .into_par_iter()
@@ -333,10 +333,10 @@ fn resampled_median<R: rand::Rng + ?Sized>(
 
 /// The law of the resampled median's position, see [`resampled_median`]: Beta(k, n − k + 1)
 /// with `k = ⌈n/2⌉`.
-fn median_order_law(n: u64) -> rand_distr::Beta<f64> {
+/// `None` for an empty histogram (`n = 0`).
+fn median_order_law(n: u64) -> Option<rand_distr::Beta<f64>> {
     let k = n.div_ceil(2).max(1);
-    // k ≥ 1 and n − k + 1 ≥ 1 are finite and positive, which is all Beta::new checks.
-    rand_distr::Beta::new(k as f64, (n - k + 1) as f64).expect("Beta(k, n-k+1) with n ≥ 1")
+    rand_distr::Beta::new(k as f64, n.checked_sub(k)? as f64 + 1.0).ok()
 }
 
 /// Bin values and cumulative counts (`cum[0] = 0`, `cum[i+1] = cum[i] + count of bin i`).
@@ -385,7 +385,8 @@ mod bootstrap_tests {
         let h: Vec<(i64, u64)> = vec![(100, 3), (200, 1), (350, 4), (400, 2), (900, 5)];
         let (vals, cum) = cumulative(&h);
         let n = cum[cum.len() - 1];
-        let order = median_order_law(n);
+        let order = median_order_law(n).unwrap();
+        assert!(median_order_law(0).is_none());
         let draws = 20_000;
         let mut rng = rand_chacha::ChaCha8Rng::seed_from_u64(11);
         let index = |v: f64| vals.iter().position(|x| *x as f64 / 100.0 == v).unwrap();
