@@ -255,7 +255,7 @@ pub const BOOTSTRAP_RESAMPLES: usize = 1000;
 
 /// Percentile-bootstrap 95% CI of the difference of medians (treatment − control) of two exact
 /// histograms (value in cents → count). Each resample's median is drawn exactly as the median of
-/// a with-replacement resample of the arm's households (see [`resampled_median`]: one Beta draw
+/// a with-replacement resample of the arm's households (see `resampled_median`: one Beta draw
 /// and a search over the bins), so the cost does not grow with the number of households.
 /// Seeded: the same inputs and seed give the same interval, whatever the thread count. The arms
 /// are resampled independently (conservative for the paired design).
