@@ -258,11 +258,7 @@ fn run_in_pool(args: &RunArgs) -> Result<PathBuf> {
         sc.households,
         sc.arms.len(),
         (started.elapsed().as_secs_f64() - t_loaded) * 1e3,
-        if args.threads == 0 {
-            rayon::current_num_threads()
-        } else {
-            args.threads
-        },
+        rayon::current_num_threads(),
         t_loaded * 1e3
     ));
     if let Some((mut w, p)) = csv_writer.take() {
@@ -382,7 +378,7 @@ fn manifest(sc: &Scenario, args: &RunArgs, seconds: f64) -> String {
         "parameter_file": format!("parameters/{}.toml (embedded)", sc.year),
         "parameter_overrides": sc.overrides,
         "uncertain_parameters": sc.parameter_set.uncertain().into_iter().map(|(k, p)| serde_json::json!({"parameter": k, "value": p.value.to_string(), "source": p.source})).collect::<Vec<_>>(),
-        "threads": if args.threads == 0 { rayon::current_num_threads() } else { args.threads },
+        "threads": rayon::current_num_threads(),
         "households_csv": args.households_csv,
         "run_seconds": (seconds * 1000.0).round() / 1000.0,
         "finished_unix_time": std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map(|d| d.as_secs()).unwrap_or(0),

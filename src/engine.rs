@@ -723,9 +723,7 @@ pub fn run(
     mut on_progress: impl FnMut(u64, u64),
 ) -> Result<RunResult> {
     let pool = worker_pool(opts.threads)?;
-    let threads =
-        pool.as_ref()
-            .map_or_else(rayon::current_num_threads, |p| p.current_num_threads()) as u64;
+    let threads = install(&pool, rayon::current_num_threads) as u64;
     let n = sc.households;
     // Small runs get smaller chunks (at least 16 per thread, at least 256 households), so both
     // cores have work; results do not depend on the chunking (exact merges, rows in order).
