@@ -50,35 +50,26 @@
 //! `custom_policy`, `custom_chart`), and docs/library.md a guide. The scenario format's JSON
 //! Schema comes from [`schema::scenario_schema`].
 
-pub mod app;
-pub mod behaviour;
-pub mod bench;
-pub mod calc;
-pub mod calibrate;
-pub mod charts;
-pub mod check;
+pub mod analysis;
 pub mod cli;
-pub mod diagnostics;
-pub mod engine;
 pub mod error;
-pub mod events;
-pub mod explain;
-pub mod inference;
-pub mod interrupt;
-pub mod interventions;
-pub mod money;
+pub mod model;
 pub mod output;
-pub mod parameters;
-pub mod population;
-pub mod power;
-pub mod random;
-pub mod report;
 pub mod rules;
 pub mod scenario;
-pub mod schema;
-pub mod stats;
-pub mod sweep;
-pub mod term;
+pub mod sim;
 
-pub use app::run_cli;
+pub use cli::run_cli;
 pub use error::{Error, Result};
+
+// The library's public paths from before the layers (docs/architecture.md): tests, examples,
+// fuzz targets and users' programs keep working. New code inside the crate uses the layered
+// paths (`crate::sim::engine`, not `crate::engine`); tests/architecture.rs checks that.
+pub use analysis::accumulators as stats;
+pub use analysis::inference;
+pub use cli::dispatch as app;
+pub use cli::{bench, calc, calibrate, check, explain, power, sweep, term};
+pub use model::{money, parameters};
+pub use output::{charts, interrupt, report};
+pub use scenario::{diagnostics, schema};
+pub use sim::{behaviour, engine, events, interventions, population, random};

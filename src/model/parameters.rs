@@ -14,9 +14,9 @@ use std::str::FromStr;
 
 /// The parameter files shipped in the binary, by year.
 const EMBEDDED: &[(u16, &str)] = &[
-    (2024, include_str!("../parameters/2024.toml")),
-    (2025, include_str!("../parameters/2025.toml")),
-    (2026, include_str!("../parameters/2026.toml")),
+    (2024, include_str!("../../parameters/2024.toml")),
+    (2025, include_str!("../../parameters/2025.toml")),
+    (2026, include_str!("../../parameters/2026.toml")),
 ];
 
 /// The years for which parameter files are embedded.

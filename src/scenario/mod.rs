@@ -7,6 +7,9 @@
 //!
 //! Must not: know benefit formulas or draw random numbers.
 
+pub mod diagnostics;
+pub mod schema;
+
 use crate::error::{Diagnostic, Error, Result};
 use crate::money::{Money, Rate};
 use crate::parameters::{decimal_from_toml, Override, ParameterSet, Params};

@@ -99,7 +99,7 @@ fn on_threads<T: Send>(threads: usize, f: impl FnOnce() -> Result<T> + Send) -> 
 /// The starter scenario `toeslagenlab new NAME` writes, before it is saved (see
 /// [`new_command`]). `path` is where it will be saved (shown in its "Try it" lines).
 pub fn starter_scenario(name: &str, path: &Path) -> String {
-    const TEMPLATE: &str = include_str!("templates/new-scenario.toml");
+    const TEMPLATE: &str = include_str!("../templates/new-scenario.toml");
     TEMPLATE
         .replace("__NAME__", name)
         .replace("__PATH__", &path.display().to_string())

@@ -1,0 +1,18 @@
+//! The command line: the only clap and terminal code. Argument definitions, dispatch, colours
+//! and one module per command.
+//!
+//! See docs/architecture.md for what this layer owns and must not do.
+
+pub mod args;
+pub mod bench;
+pub mod calc;
+pub mod calibrate;
+pub mod check;
+pub mod dispatch;
+pub mod explain;
+pub mod power;
+pub mod sweep;
+pub mod term;
+
+pub use args::*;
+pub use dispatch::run_cli;

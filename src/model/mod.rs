@@ -1,0 +1,6 @@
+//! Domain types: exact money and dated rule parameters (no I/O beyond the embedded parameter files, no randomness).
+//!
+//! See docs/architecture.md for what this layer owns and must not do.
+
+pub mod money;
+pub mod parameters;

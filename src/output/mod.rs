@@ -1,0 +1,11 @@
+//! Output: bytes only. Atomic writing of run directories and files (with interrupt handling),
+//! the Markdown report and summary writers, and the charts.
+//!
+//! See docs/architecture.md for what this layer owns and must not do.
+
+pub mod atomic;
+pub mod charts;
+pub mod interrupt;
+pub mod report;
+
+pub use atomic::{safe_dir_name, write_file_atomic, Staging};

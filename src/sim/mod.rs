@@ -1,0 +1,10 @@
+//! The simulation: random streams, synthetic population, events, reporting behaviour and advance policies, agency interventions, and the engine that pays the year and settles it.
+//!
+//! See docs/architecture.md for what this layer owns and must not do.
+
+pub mod behaviour;
+pub mod engine;
+pub mod events;
+pub mod interventions;
+pub mod population;
+pub mod random;
