@@ -208,7 +208,7 @@ fn run_in_pool(args: &RunArgs) -> Result<PathBuf> {
         .clone()
         .unwrap_or_else(|| Path::new("output").join(safe_dir_name(&sc.name)));
     crate::interrupt::install();
-    let staging = Staging::new(&target)?;
+    let staging = Staging::new(&target, &[args.scenario.as_path()])?;
     let mut csv_writer = if args.households_csv {
         let p = staging.path("households.csv");
         let f = std::fs::File::create(&p).map_err(|e| Error::io(&p, e))?;

@@ -12,7 +12,7 @@
 //! merged in a fixed way, so the table does not depend on the thread count.
 
 use crate::engine::{simulate_arm_given, Year};
-use crate::error::{Error, Result};
+use crate::error::Result;
 use crate::money::Money;
 use crate::population::generate;
 use crate::rules::{awir, Benefit, N_BENEFITS};
@@ -616,9 +616,7 @@ pub fn calibrate_command(args: &CalibrateArgs) -> Result<()> {
             {
                 md = format!("{}\n\n{notes}", md.trim_end());
             }
-            let tmp = p.with_extension("md.tmp");
-            std::fs::write(&tmp, md.as_bytes()).map_err(|e| Error::io(&tmp, e))?;
-            std::fs::rename(&tmp, p).map_err(|e| Error::io(p, e))?;
+            crate::output::write_file_atomic(p, md.as_bytes())?;
             println!("wrote {}", p.display());
         }
     }

@@ -671,13 +671,10 @@ pub fn check_command(args: &CheckArgs) -> Result<()> {
                 } else {
                     let _ = writeln!(movements_report, "{}: new baseline", bp.display());
                 }
-                if let Some(parent) = bp.parent() {
+                if let Some(parent) = bp.parent().filter(|p| !p.as_os_str().is_empty()) {
                     std::fs::create_dir_all(parent).map_err(|e| Error::io(parent, e))?;
                 }
-                let tmp = bp.with_extension("json.tmp");
-                std::fs::write(&tmp, report::summary_json(&summary))
-                    .map_err(|e| Error::io(&tmp, e))?;
-                std::fs::rename(&tmp, &bp).map_err(|e| Error::io(&bp, e))?;
+                crate::output::write_file_atomic(&bp, report::summary_json(&summary).as_bytes())?;
             } else if has_baseline {
                 let base = read_json(&bp)?;
                 match compare_summaries(&base, &json, args.k) {
@@ -716,7 +713,7 @@ pub fn check_command(args: &CheckArgs) -> Result<()> {
         }
     }
     if let Some(j) = &args.junit {
-        std::fs::write(j, junit_xml(&verdicts)).map_err(|e| Error::io(j, e))?;
+        crate::output::write_file_atomic(j, junit_xml(&verdicts).as_bytes())?;
     }
     let failed = verdicts.iter().filter(|v| !v.pass).count();
     if args.json {

@@ -328,7 +328,8 @@ pub fn sweep_command(args: &SweepArgs) -> Result<PathBuf> {
     let target = args.out.clone().unwrap_or_else(|| {
         Path::new("output").join(format!("{}-sweep", safe_dir_name(&base.name)))
     });
-    let staging = Staging::new(&target)?;
+    crate::interrupt::install();
+    let staging = Staging::new(&target, &[args.scenario.as_path()])?;
     let bar = (!args.quiet && std::io::stderr().is_terminal()).then(|| {
         let b = indicatif::ProgressBar::new(grid.len() as u64);
         b.set_style(
