@@ -157,7 +157,10 @@ fn a_regular_file_a_link_and_a_device_are_refused() {
             .is_char_device());
         assert!(!Path::new("/dev/.null.lock").exists());
     }
-    assert_eq!(entries(tmp.path()), ["empty", "link", "notes.txt", "s.toml"]);
+    assert_eq!(
+        entries(tmp.path()),
+        ["empty", "link", "notes.txt", "s.toml"]
+    );
 }
 
 #[test]
@@ -169,7 +172,11 @@ fn a_previous_output_is_replaced_and_an_empty_directory_filled() {
     let second = run_to(&sc, &out, &["--households", "100"]);
     assert_ne!(first, second);
     assert!(!out.join("households.csv").exists(), "the old run is gone");
-    assert_eq!(entries(out.parent().unwrap()), ["run"], "no lock, no litter");
+    assert_eq!(
+        entries(out.parent().unwrap()),
+        ["run"],
+        "no lock, no litter"
+    );
     let empty = tmp.path().join("empty");
     std::fs::create_dir(&empty).unwrap();
     run_to(&sc, &empty, &["--households", "100"]);
@@ -210,8 +217,18 @@ fn sweep_out_has_the_same_protections() {
     std::fs::write(&notes, b"keep me").unwrap();
     refused(&mut sweep_cmd(&notes), "is a regular file");
     assert_eq!(std::fs::read(&notes).unwrap(), b"keep me");
-    refused(&mut sweep_cmd(Path::new("scenarios")), "holds the input scenario");
-    assert!(root().join("scenarios/sweep-cautious-fraction.toml").is_file());
+    // The scenario's own directory (a copy: a broken check must not risk the repository's).
+    let scdir = tmp.path().join("scenarios");
+    std::fs::create_dir(&scdir).unwrap();
+    let sc = scdir.join("sweep.toml");
+    std::fs::copy(root().join("scenarios/sweep-cautious-fraction.toml"), &sc).unwrap();
+    let mut c = bin();
+    c.arg("sweep")
+        .arg(&sc)
+        .args(["--households", "200", "--quiet", "--out"])
+        .arg(&scdir);
+    refused(&mut c, "holds the input scenario");
+    assert_eq!(entries(&scdir), ["sweep.toml"]);
     // A previous sweep (and a previous run) is replaced.
     let out = tmp.path().join("sw");
     sweep_cmd(&out).assert().success();
@@ -224,5 +241,8 @@ fn sweep_out_has_the_same_protections() {
         .code(2)
         .stderr(predicate::str::contains("is in use by PID"));
     std::fs::remove_file(&lock).unwrap();
-    assert_eq!(entries(tmp.path()), ["mydocs", "notes.txt", "sw"]);
+    assert_eq!(
+        entries(tmp.path()),
+        ["mydocs", "notes.txt", "scenarios", "sw"]
+    );
 }
