@@ -246,3 +246,93 @@ fn sweep_out_has_the_same_protections() {
         ["mydocs", "notes.txt", "scenarios", "sw"]
     );
 }
+
+#[test]
+fn check_update_and_junit_write_atomically_and_leave_no_temporary_files() {
+    let tmp = tempfile::tempdir().unwrap();
+    let sc = scenario(tmp.path(), "s.toml", SMALL);
+    let base = tmp.path().join("baselines");
+    let junit = tmp.path().join("check.xml");
+    bin()
+        .arg("check")
+        .arg(&sc)
+        .arg("--baseline")
+        .arg(&base)
+        .arg("--update")
+        .arg("--junit")
+        .arg(&junit)
+        .assert()
+        .success();
+    assert!(base.join("s.json").is_file() && junit.is_file());
+    assert_eq!(entries(&base), ["s.json"], "no temporary file left");
+    // Targets that are not files are refused and left alone, with no temporary file.
+    let bad_base = tmp.path().join("bad");
+    std::fs::create_dir_all(bad_base.join("s.json")).unwrap();
+    let mut c = bin();
+    c.arg("check")
+        .arg(&sc)
+        .arg("--baseline")
+        .arg(&bad_base)
+        .arg("--update");
+    c.assert().code(2).stderr(predicate::str::contains(
+        "is a directory, not a regular file",
+    ));
+    assert_eq!(entries(&bad_base), ["s.json"]);
+    let junit_dir = tmp.path().join("junit-dir");
+    std::fs::create_dir(&junit_dir).unwrap();
+    let mut c = bin();
+    c.arg("check").arg(&sc).arg("--junit").arg(&junit_dir);
+    c.assert().code(2).stderr(predicate::str::contains(
+        "is a directory, not a regular file",
+    ));
+    // A write that fails (the parent is missing) leaves no temporary file either.
+    let mut c = bin();
+    c.arg("check")
+        .arg(&sc)
+        .arg("--junit")
+        .arg(tmp.path().join("missing").join("check.xml"));
+    c.assert().failure();
+    assert_eq!(
+        entries(tmp.path()),
+        ["bad", "baselines", "check.xml", "junit-dir", "s.toml"]
+    );
+}
+
+#[test]
+fn concurrent_runs_into_one_directory_never_race() {
+    let tmp = tempfile::tempdir().unwrap();
+    let sc = scenario(tmp.path(), "s.toml", SMALL);
+    let out = tmp.path().join("o");
+    let children: Vec<_> = (0..4)
+        .map(|_| {
+            std::process::Command::new(assert_cmd::cargo::cargo_bin("toeslagenlab"))
+                .arg("run")
+                .arg(&sc)
+                .args([
+                    "--households",
+                    "20000",
+                    "--quiet",
+                    "--threads",
+                    "1",
+                    "--out",
+                ])
+                .arg(&out)
+                .stderr(std::process::Stdio::piped())
+                .spawn()
+                .unwrap()
+        })
+        .collect();
+    let mut ok = 0;
+    for c in children {
+        let o = c.wait_with_output().unwrap();
+        let stderr = String::from_utf8_lossy(&o.stderr);
+        match o.status.code() {
+            Some(0) => ok += 1,
+            Some(2) => assert!(stderr.contains("is in use by PID"), "{stderr}"),
+            other => panic!("exit {other:?}: {stderr}"),
+        }
+    }
+    assert!(ok >= 1);
+    assert!(out.join("summary.json").is_file());
+    assert_eq!(entries(tmp.path()), ["o", "s.toml"], "no litter, no lock");
+}
