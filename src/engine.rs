@@ -92,7 +92,8 @@ fn projected_income(h: &Household, upto: u8) -> Money {
             total += scale_income(monthly, Rate(bonus)).0;
         }
     }
-    Money(total)
+    // Each month is at most the cap, so the sum cannot overflow; the year saturates too.
+    Money::saturating_cents(total as i128)
 }
 
 /// Hours × factor, rounded half-up to whole hours, at most 744 (a month's hours).

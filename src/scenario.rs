@@ -54,7 +54,8 @@ pub const N_TYPES: usize = 4;
 struct RawScenario {
     /// The experiment: name, year, size, seed, design.
     experiment: RawExperiment,
-    /// The arms; exactly one has policy "standard" (the control group).
+    /// The arms; exactly one has policy "standard" (the control group). At most 16.
+    #[schemars(length(max = 16))]
     #[serde(default)]
     arms: Vec<RawArm>,
     /// The synthetic population (default: see scenarios/reference.toml).
@@ -94,7 +95,8 @@ struct RawScenario {
     }))]
     #[serde(default)]
     parameters: BTreeMap<String, BTreeMap<String, toml::Value>>,
-    /// Expectations checked by `toeslagenlab check`.
+    /// Expectations checked by `toeslagenlab check` (at most 100).
+    #[schemars(length(max = 100))]
     #[serde(default)]
     expect: Vec<crate::check::RawExpect>,
     /// The default grid of `toeslagenlab sweep`: `param = "arms.cautious.fraction"`, `from`, `to`,
@@ -130,8 +132,8 @@ struct RawExperiment {
     #[serde(default)]
     design: Option<String>,
     /// Euros; a "high" reclaim is above a threshold. The one closest to €1,000 is the headline.
-    /// At least one; whole euros from 1 to 1,000,000 (duplicates are dropped).
-    #[schemars(length(min = 1))]
+    /// At least one, at most 20; whole euros from 1 to 1,000,000 (duplicates are dropped).
+    #[schemars(length(min = 1, max = 20))]
     #[schemars(extend("default" = [500, 1000, 5000], "items" = { "type": "integer", "minimum": 1, "maximum": 1_000_000, "description": "A threshold in whole euros (1 to 1,000,000); a reclaim above it counts as high." }))]
     #[serde(default)]
     high_reclaim_thresholds: Option<Vec<i64>>,
@@ -172,6 +174,7 @@ struct RawArm {
     /// drawn by weight, then a whole percentage uniformly in [low, high) (default: 70–75%
     /// 0.10, 75–85% 0.50, 85–95% 0.30, 95–100% 0.10; seed 004, weights assumed).
     #[serde(default)]
+    #[schemars(length(min = 1, max = 20))]
     choice: Option<Vec<RawBand>>,
     /// A cautious fraction below 0.70 (the legal room) is an error unless this is true.
     #[schemars(extend("default" = false))]
@@ -197,6 +200,7 @@ struct RawArm {
     /// (flex, self-employed), same form as `choice` (default: `choice`). Assumption: lower
     /// bands for volatile incomes; seed 004 reports the lab's choices only overall.
     #[serde(default)]
+    #[schemars(length(min = 1, max = 20))]
     choice_volatile: Option<Vec<RawBand>>,
 }
 
