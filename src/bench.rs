@@ -22,7 +22,7 @@ pub struct BenchArgs {
     #[arg(long, value_delimiter = ',', value_name = "N,N,...")]
     pub households: Vec<i64>,
     /// Worker threads [default: all cores].
-    #[arg(long, default_value_t = 0)]
+    #[arg(long, default_value_t = 0, value_parser = crate::cli::parse_threads)]
     pub threads: usize,
     /// Also write households.csv (streamed) to measure its cost.
     #[arg(long)]

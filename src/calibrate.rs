@@ -39,7 +39,7 @@ pub struct CalibrateArgs {
     #[arg(long, value_name = "N")]
     pub seed: Option<u64>,
     /// Worker threads [default: all cores]. Results do not depend on it.
-    #[arg(long, value_name = "N", default_value_t = 0)]
+    #[arg(long, value_name = "N", default_value_t = 0, value_parser = crate::cli::parse_threads)]
     pub threads: usize,
     /// Write the tables to this Markdown file instead of printing them.
     #[arg(long, value_name = "FILE")]

@@ -518,7 +518,7 @@ pub struct CheckArgs {
     #[arg(long, default_value_t = 4.0)]
     pub k: f64,
     /// Replications per scenario when comparing with baselines (for the standard errors).
-    #[arg(long, default_value_t = 8)]
+    #[arg(long, default_value_t = 8, value_parser = crate::cli::parse_replications)]
     pub replications: u32,
     /// Seed (overrides every scenario's seed; baselines should stay within tolerance).
     #[arg(long, value_name = "N")]
@@ -530,7 +530,7 @@ pub struct CheckArgs {
     #[arg(long)]
     pub json: bool,
     /// Worker threads [default: all cores].
-    #[arg(long, default_value_t = 0)]
+    #[arg(long, default_value_t = 0, value_parser = crate::cli::parse_threads)]
     pub threads: usize,
 }
 
@@ -741,8 +741,12 @@ pub fn check_command(args: &CheckArgs) -> Result<()> {
     }
 }
 
+/// Largest `summary.json` that `diff` and `check --baseline` read (100 MB: a summary of the
+/// largest scenario is below 1 MB).
+const MAX_SUMMARY_BYTES: u64 = 100_000_000;
+
 fn read_json(p: &Path) -> Result<Value> {
-    let text = std::fs::read_to_string(p).map_err(|e| Error::io(p, e))?;
+    let text = crate::scenario::read_input_text(p, MAX_SUMMARY_BYTES, "summary files")?;
     serde_json::from_str(&text)
         .map_err(|e| Error::Usage(format!("{}: not a summary.json: {e}", p.display())))
 }

@@ -27,7 +27,7 @@ pub struct PowerArgs {
     #[arg(long, value_name = "N")]
     pub seed: Option<u64>,
     /// Worker threads [default: all cores].
-    #[arg(long, default_value_t = 0)]
+    #[arg(long, default_value_t = 0, value_parser = crate::cli::parse_threads)]
     pub threads: usize,
 }
 

@@ -113,7 +113,8 @@ fn file_err(path: &Path, key: &str, message: String) -> Error {
 
 /// Reads the scenario file as a plain TOML table (for `[sweep]` and per-arm flags).
 pub fn read_table(path: &Path) -> Result<toml::Table> {
-    let text = std::fs::read_to_string(path).map_err(|e| Error::io(path, e))?;
+    let text =
+        crate::scenario::read_input_text(path, crate::scenario::MAX_INPUT_BYTES, "scenario files")?;
     toml::from_str(&text).map_err(|e| file_err(path, "", e.message().to_string()))
 }
 
