@@ -606,7 +606,7 @@ pub fn calibrate_command(args: &CalibrateArgs) -> Result<()> {
         md.push_str(&markdown(&sc, &t));
     }
     match &args.write {
-        None => print!("{md}"),
+        None => crate::out!("{md}")?,
         Some(p) => {
             // Hand-written notes after the marker heading survive regeneration.
             let mut md = md;
@@ -619,7 +619,7 @@ pub fn calibrate_command(args: &CalibrateArgs) -> Result<()> {
             let tmp = p.with_extension("md.tmp");
             std::fs::write(&tmp, md.as_bytes()).map_err(|e| Error::io(&tmp, e))?;
             std::fs::rename(&tmp, p).map_err(|e| Error::io(p, e))?;
-            println!("wrote {}", p.display());
+            crate::outln!("wrote {}", p.display())?;
         }
     }
     Ok(())

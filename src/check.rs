@@ -721,18 +721,18 @@ pub fn check_command(args: &CheckArgs) -> Result<()> {
     let failed = verdicts.iter().filter(|v| !v.pass).count();
     if args.json {
         let v = serde_json::json!({"scenarios_run": ran, "checks": verdicts, "failed": failed});
-        println!("{}", serde_json::to_string_pretty(&v).unwrap_or_default());
+        crate::outln!("{}", serde_json::to_string_pretty(&v).unwrap_or_default())?;
     } else {
-        print!("{}", verdict_table(&verdicts));
+        crate::out!("{}", verdict_table(&verdicts))?;
         if !movements_report.is_empty() {
-            print!("{movements_report}");
+            crate::out!("{movements_report}")?;
         }
-        println!(
+        crate::outln!(
             "{} scenarios run, {} checks, {} failed",
             ran,
             verdicts.len(),
             failed
-        );
+        )?;
     }
     if failed > 0 {
         Err(Error::CheckFailed(format!(
@@ -744,8 +744,38 @@ pub fn check_command(args: &CheckArgs) -> Result<()> {
     }
 }
 
+/// The largest summary.json `diff` and `check` read (10 MB; shipped runs write well under 1 MB).
+pub const MAX_SUMMARY_BYTES: u64 = 10 * 1024 * 1024;
+
+/// Reads a summary.json given by the user. A missing, unreadable, oversized or malformed file
+/// is bad input (exit 2), named with what to pass instead; the read is bounded, so a device or
+/// FIFO cannot make it run away.
 fn read_json(p: &Path) -> Result<Value> {
-    let text = std::fs::read_to_string(p).map_err(|e| Error::io(p, e))?;
+    use std::io::Read;
+    let hint = "pass the summary.json of a run, e.g. output/NAME/summary.json";
+    let unreadable =
+        |e: std::io::Error| Error::Usage(format!("{}: cannot read it ({e}); {hint}", p.display()));
+    if p.is_dir() {
+        return Err(Error::Usage(format!(
+            "{}: is a directory, not a file; {hint}",
+            p.display()
+        )));
+    }
+    let mut bytes = Vec::new();
+    std::fs::File::open(p)
+        .map_err(unreadable)?
+        .take(MAX_SUMMARY_BYTES + 1)
+        .read_to_end(&mut bytes)
+        .map_err(unreadable)?;
+    if bytes.len() as u64 > MAX_SUMMARY_BYTES {
+        return Err(Error::Usage(format!(
+            "{}: larger than the {} MB limit of a summary.json; {hint}",
+            p.display(),
+            MAX_SUMMARY_BYTES / (1024 * 1024)
+        )));
+    }
+    let text = String::from_utf8(bytes)
+        .map_err(|e| Error::Usage(format!("{}: not UTF-8 text ({e}); {hint}", p.display())))?;
     serde_json::from_str(&text)
         .map_err(|e| Error::Usage(format!("{}: not a summary.json: {e}", p.display())))
 }
@@ -854,12 +884,15 @@ pub fn diff_command(args: &DiffArgs) -> Result<()> {
     let b = read_json(&args.b)?;
     let ms = compare_summaries(&a, &b, args.k).map_err(Error::Usage)?;
     let moved = ms.iter().filter(|m| !m.ok).count();
-    println!(
+    crate::outln!(
         "{:<60} {:>14} {:>14} {:>10}  verdict",
-        "metric", "A", "B", "SE"
-    );
+        "metric",
+        "A",
+        "B",
+        "SE"
+    )?;
     for m in ms.iter().filter(|m| args.all || !m.ok) {
-        println!(
+        crate::outln!(
             "{:<60} {:>14} {:>14} {:>10}  {}",
             m.path,
             fmt_num(m.baseline),
@@ -870,14 +903,14 @@ pub fn diff_command(args: &DiffArgs) -> Result<()> {
                 "—".into()
             },
             if m.ok { "ok" } else { "MOVED" }
-        );
+        )?;
     }
-    println!(
+    crate::outln!(
         "{} metrics compared, {} moved beyond max(floor, {} SE)",
         ms.len(),
         moved,
         args.k
-    );
+    )?;
     if moved > 0 {
         Err(Error::CheckFailed(format!("{moved} metrics moved")))
     } else {
