@@ -393,7 +393,9 @@ pub fn scenario_files(paths: &[PathBuf]) -> Result<Vec<PathBuf>> {
     for p in paths {
         if p.is_dir() {
             let mut found: Vec<PathBuf> = std::fs::read_dir(&p)
-                .map_err(|e| Error::io(&p, e))?
+                .map_err(|e| {
+                    Error::Usage(format!("{}: cannot read this directory: {e}", p.display()))
+                })?
                 .filter_map(|e| e.ok().map(|e| e.path()))
                 .filter(|f| f.extension().is_some_and(|x| x == "toml") && f.is_file())
                 .collect();
