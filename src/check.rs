@@ -305,6 +305,15 @@ pub fn evaluate(scenario: &str, exps: &[Expectation], s: &Value) -> Vec<Verdict>
                             false,
                             format!("summary has no comparison {arm} {metric}"),
                         ),
+                        // A comparison without an estimate (a group of 0 or 1 households)
+                        // satisfies no expectation.
+                        Some(c) if c["difference"].as_f64().is_none() => {
+                            let why = format!(
+                                "not estimable ({})",
+                                c["not_estimable"].as_str().unwrap_or("no difference")
+                            );
+                            (why.clone(), false, why)
+                        }
                         Some(c) => {
                             let d = c["difference"].as_f64().unwrap_or(f64::NAN);
                             let p = c["p_value"].as_f64();

@@ -1137,12 +1137,20 @@ pub fn report_markdown(sc: &Scenario, s: &Summary) -> String {
     let _ = writeln!(o, "\n## Pilot size\n");
     let _ = writeln!(o, "Households per arm a randomized pilot would need to detect the simulated change in the reclaim share with 80% power at 5% significance (two-sided, normal approximation):\n");
     for (arm, n) in &s.pilot_households_per_arm {
+        let not_estimable = s
+            .comparisons
+            .iter()
+            .find(|c| &c.arm == arm && c.metric == "reclaim_share" && c.population == "all")
+            .filter(|c| c.not_estimable.is_some());
         let _ = writeln!(
             o,
             "- {}: {}",
             arm,
-            n.map(crate::money::group_thousands)
-                .unwrap_or_else(|| "no simulated difference to detect".into())
+            match (n, not_estimable) {
+                (Some(n), _) => crate::money::group_thousands(*n),
+                (None, Some(c)) => not_estimable_text(c),
+                (None, None) => "no simulated difference to detect".into(),
+            }
         );
     }
 

@@ -137,6 +137,10 @@ fn an_empty_arm_is_not_estimable_never_nan() {
         "{report}"
     );
     assert!(report.contains("cannot be compared with control: not estimable (n = 0)"));
+    assert!(
+        report.contains("- cautious: not estimable (n = 0)"),
+        "{report}"
+    );
     assert!(!report.contains("NaN"), "{report}");
     assert!(
         !report.contains("not statistically significant"),
@@ -157,6 +161,20 @@ fn an_empty_arm_is_not_estimable_never_nan() {
             assert!(c[k].is_null(), "{k} in {c}");
         }
     }
+}
+
+/// An expectation on a comparison that cannot be estimated fails (exit 1) and says why, instead
+/// of passing on a missing difference.
+#[test]
+fn an_expectation_on_an_empty_arm_fails_as_not_estimable() {
+    let dir = tempfile::tempdir().unwrap();
+    let text = format!(
+        "{EMPTY_ARM}\n[[expect]]\ncompare = \"cautious\"\nvs = \"control\"\nmetric = \"reclaim_share\"\ndirection = \"decrease\"\n"
+    );
+    let sc = scenario(dir.path(), "empty.toml", &text);
+    let (code, stdout, stderr) = run(&["check", sc.to_str().unwrap()], dir.path());
+    assert_eq!(code, 1, "{stdout}{stderr}");
+    assert!(stdout.contains("not estimable (n = 0)"), "{stdout}");
 }
 
 // ---------------------------------------------------------------------------------------------
