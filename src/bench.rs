@@ -141,6 +141,8 @@ pub fn bench_command(args: &BenchArgs) -> Result<()> {
             .map_err(|m| Error::Usage(format!("--households: {m}")))?;
     }
     let tmp = std::env::temp_dir().join(format!("toeslagenlab-bench-{}", std::process::id()));
+    // Removed on every way out, also when a run or a write to stdout fails half-way.
+    let _cleanup = RemoveOnDrop(tmp.clone());
     let threads = if args.threads == 0 {
         "all".to_string()
     } else {
@@ -164,6 +166,10 @@ pub fn bench_command(args: &BenchArgs) -> Result<()> {
     }
     let mut results = Vec::new();
     for path in &scenarios {
+        // Nobody reads the table any more (`bench | head`): stop measuring, exit 0.
+        if !args.json && crate::term::stdout_closed() {
+            return Ok(());
+        }
         let sc = crate::scenario::load(path)?;
         let timed = |n: i64| -> Result<f64> {
             let run = RunArgs {
@@ -248,7 +254,6 @@ pub fn bench_command(args: &BenchArgs) -> Result<()> {
             )?;
         }
     }
-    let _ = std::fs::remove_dir_all(&tmp);
     if args.json {
         let text = serde_json::to_string_pretty(&results)
             .map_err(|e| Error::Internal(format!("cannot encode the measurements: {e}")))?;
@@ -257,6 +262,15 @@ pub fn bench_command(args: &BenchArgs) -> Result<()> {
         crate::outln!("Each row is a complete run (simulation, settlement, statistics, report, charts). Peak MiB is the process high-water mark so far.")?;
     }
     Ok(())
+}
+
+/// Removes a scratch directory when dropped.
+struct RemoveOnDrop(std::path::PathBuf);
+
+impl Drop for RemoveOnDrop {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.0);
+    }
 }
 
 #[cfg(test)]
