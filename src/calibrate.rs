@@ -606,7 +606,7 @@ pub fn calibrate_command(args: &CalibrateArgs) -> Result<()> {
         md.push_str(&markdown(&sc, &t));
     }
     match &args.write {
-        None => print!("{md}"),
+        None => crate::out!("{md}")?,
         Some(p) => {
             // Hand-written notes after the marker heading survive regeneration.
             let mut md = md;
@@ -617,7 +617,7 @@ pub fn calibrate_command(args: &CalibrateArgs) -> Result<()> {
                 md = format!("{}\n\n{notes}", md.trim_end());
             }
             crate::output::write_file_atomic(p, md.as_bytes())?;
-            println!("wrote {}", p.display());
+            crate::outln!("wrote {}", p.display())?;
         }
     }
     Ok(())

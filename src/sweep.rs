@@ -469,7 +469,7 @@ fn sweep_csv(key: &str, base: &Scenario, arms: &[String], points: &[Point]) -> V
                         .comparisons
                         .iter()
                         .find(|c| &c.arm == a && c.metric == metric && c.population == "all");
-                    row.push(opt(c.map(|c| c.difference)));
+                    row.push(opt(c.and_then(|c| c.difference)));
                     row.push(opt(c.and_then(|c| c.ci_low)));
                     row.push(opt(c.and_then(|c| c.ci_high)));
                 }
