@@ -58,10 +58,11 @@ fn main() -> toeslagenlab::Result<()> {
         .filter(|c| c.metric == "reclaim_share" && c.population == "all")
     {
         println!(
-            "{} vs {}: reclaim share {:+.1} points (95% CI {} to {}), p {}",
+            "{} vs {}: reclaim share {} points (95% CI {} to {}), p {}",
             c.arm,
             c.vs,
-            c.difference * 100.0,
+            c.difference
+                .map_or("not estimable".into(), |x| format!("{:+.1}", x * 100.0)),
             c.ci_low
                 .map_or("?".into(), |x| format!("{:+.1}", x * 100.0)),
             c.ci_high

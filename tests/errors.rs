@@ -700,7 +700,8 @@ fn an_interrupted_run_leaves_previous_results_intact_and_no_partial_files() {
     let mut child = start_large_run(&sc, &out);
     signal(&child, "-KILL");
     child.wait().unwrap();
-    assert_eq!(entries(out.parent().unwrap()).len(), 2);
+    // `run`, the staging directory and the output lock `.run.lock`.
+    assert_eq!(entries(out.parent().unwrap()).len(), 3);
     assert!(
         tree(&out) == before,
         "previous results changed by a killed run"

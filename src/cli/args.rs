@@ -5,6 +5,26 @@
 use clap::{Args, Parser, Subcommand, ValueEnum};
 use std::path::PathBuf;
 
+/// Parses `--threads N`: 0 (one per core) to [`crate::engine::MAX_THREADS`].
+pub fn parse_threads(s: &str) -> Result<usize, String> {
+    let max = crate::engine::MAX_THREADS;
+    match s.trim().parse::<usize>() {
+        Ok(n) if n <= max => Ok(n),
+        _ => Err(format!(
+            "a whole number from 0 (one thread per core) to {max} is allowed"
+        )),
+    }
+}
+
+/// Parses `--replications N`: 1 to [`crate::scenario::MAX_REPLICATIONS`] (as in the file).
+pub fn parse_replications(s: &str) -> Result<u32, String> {
+    let max = crate::scenario::MAX_REPLICATIONS;
+    match s.trim().parse::<u32>() {
+        Ok(n) if (1..=max).contains(&n) => Ok(n),
+        _ => Err(format!("a whole number from 1 to {max} is allowed")),
+    }
+}
+
 /// toeslagenlab: simulate Dutch benefit advances, definitive awards and reclaims, and compare
 /// cautious or adjustable advances with a control group.
 #[derive(Parser, Debug)]
@@ -160,14 +180,14 @@ pub struct RunArgs {
     #[arg(long, value_name = "N")]
     pub households: Option<i64>,
     /// Worker threads [default: all cores]. Results do not depend on it.
-    #[arg(long, value_name = "N", default_value_t = 0)]
+    #[arg(long, value_name = "N", default_value_t = 0, value_parser = parse_threads)]
     pub threads: usize,
     /// Also write households.csv: one row per household × arm.
     #[arg(long)]
     pub households_csv: bool,
     /// Independent replications (different seeds) for Monte Carlo standard errors
     /// (overrides the scenario's `replications`).
-    #[arg(long, value_name = "N")]
+    #[arg(long, value_name = "N", value_parser = parse_replications)]
     pub replications: Option<u32>,
     /// Print nothing but errors.
     #[arg(long, short)]
@@ -192,7 +212,7 @@ pub struct SweepArgs {
     #[arg(long, value_name = "N")]
     pub households: Option<i64>,
     /// Worker threads [default: all cores]. Results do not depend on it.
-    #[arg(long, value_name = "N", default_value_t = 0)]
+    #[arg(long, value_name = "N", default_value_t = 0, value_parser = parse_threads)]
     pub threads: usize,
     /// Print nothing but errors.
     #[arg(long, short)]

@@ -22,7 +22,7 @@ pub struct BenchArgs {
     #[arg(long, value_delimiter = ',', value_name = "N,N,...")]
     pub households: Vec<i64>,
     /// Worker threads [default: all cores].
-    #[arg(long, default_value_t = 0)]
+    #[arg(long, default_value_t = 0, value_parser = crate::cli::parse_threads)]
     pub threads: usize,
     /// Also write households.csv (streamed) to measure its cost.
     #[arg(long)]
@@ -141,15 +141,17 @@ pub fn bench_command(args: &BenchArgs) -> Result<()> {
             .map_err(|m| Error::Usage(format!("--households: {m}")))?;
     }
     let tmp = std::env::temp_dir().join(format!("toeslagenlab-bench-{}", std::process::id()));
+    // Removed on every way out, also when a run or a write to stdout fails half-way.
+    let _cleanup = RemoveOnDrop(tmp.clone());
     let threads = if args.threads == 0 {
         "all".to_string()
     } else {
         args.threads.to_string()
     };
     if !args.json {
-        println!("machine: {}", machine());
-        println!("threads: {threads}");
-        println!(
+        crate::outln!("machine: {}", machine())?;
+        crate::outln!("threads: {threads}")?;
+        crate::outln!(
             "{:<20} {:>10} {:>5} {:>8} {:>13} {:>15} {:>12} {:>16} {:>8}",
             "scenario",
             "households",
@@ -160,10 +162,14 @@ pub fn bench_command(args: &BenchArgs) -> Result<()> {
             "hh-months/s",
             "hh/s after start",
             "peak MiB"
-        );
+        )?;
     }
     let mut results = Vec::new();
     for path in &scenarios {
+        // Nobody reads the table any more (`bench | head`): stop measuring, exit 0.
+        if !args.json && crate::term::stdout_closed() {
+            return Ok(());
+        }
         let sc = crate::scenario::load(path)?;
         let timed = |n: i64| -> Result<f64> {
             let run = RunArgs {
@@ -222,7 +228,7 @@ pub fn bench_command(args: &BenchArgs) -> Result<()> {
                 peak_rss_mib: peak_rss_mib(),
             };
             if !args.json {
-                println!(
+                crate::outln!(
                     "{:<20} {:>10} {:>5} {:>8.2} {:>13} {:>15} {:>12} {:>16} {:>8.0}",
                     m.scenario,
                     crate::money::group_thousands(m.households),
@@ -233,30 +239,38 @@ pub fn bench_command(args: &BenchArgs) -> Result<()> {
                     format!("{:.1} M", m.household_months_per_second / 1e6),
                     crate::money::group_thousands(after as u64),
                     m.peak_rss_mib
-                );
+                )?;
             }
             results.push(m);
         }
         if !args.json && rates.len() > 1 {
             let (spread, gap) = linearity(&rates);
-            println!(
+            crate::outln!(
                 "{:<20} start-up {:.3} s; households/s after start-up: within ±{:.0}% of their mean, slowest {:.0}% below fastest",
                 sc.name,
                 startup,
                 spread * 100.0,
                 gap * 100.0
-            );
+            )?;
         }
     }
-    let _ = std::fs::remove_dir_all(&tmp);
     if args.json {
         let text = serde_json::to_string_pretty(&results)
             .map_err(|e| Error::Internal(format!("cannot encode the measurements: {e}")))?;
-        println!("{text}");
+        crate::outln!("{text}")?;
     } else {
-        println!("Each row is a complete run (simulation, settlement, statistics, report, charts). Peak MiB is the process high-water mark so far.");
+        crate::outln!("Each row is a complete run (simulation, settlement, statistics, report, charts). Peak MiB is the process high-water mark so far.")?;
     }
     Ok(())
+}
+
+/// Removes a scratch directory when dropped.
+struct RemoveOnDrop(std::path::PathBuf);
+
+impl Drop for RemoveOnDrop {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.0);
+    }
 }
 
 #[cfg(test)]

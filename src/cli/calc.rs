@@ -31,6 +31,17 @@ const ADULT_CO_RESIDENT_AGE: u8 = 99;
 /// Sanity bounds on inputs (not rules): ages and hours a household can plausibly state.
 const MAX_AGE: i64 = 120;
 const MAX_CARE_HOURS: i64 = 744; // hours in a 31-day month
+/// Most persons at one address (`--persons`, `persons`): the applicant, a partner,
+/// [`MAX_CHILDREN`] children and [`MAX_CO_RESIDENTS`] co-residents.
+pub const MAX_PERSONS: i64 = 2 + MAX_CHILDREN as i64 + MAX_CO_RESIDENTS as i64;
+
+/// Parses `--persons N`: 1 to [`MAX_PERSONS`].
+fn parse_persons(s: &str) -> std::result::Result<i64, String> {
+    match s.trim().parse::<i64>() {
+        Ok(n) if (1..=MAX_PERSONS).contains(&n) => Ok(n),
+        _ => Err(format!("a whole number from 1 to {MAX_PERSONS} is allowed")),
+    }
+}
 
 /// Options of `toeslagenlab calc`.
 #[derive(Args, Debug, Clone, Default)]
@@ -55,7 +66,7 @@ pub struct CalcArgs {
     pub rent: Option<String>,
     /// Persons living at the address; persons beyond the applicant, partner, children and
     /// co-residents given count as co-residents without income.
-    #[arg(long, value_name = "N")]
+    #[arg(long, value_name = "N", value_parser = parse_persons)]
     pub persons: Option<i64>,
     /// A co-resident's annual income (repeatable); `:AGE` for a co-resident under 23, whose
     /// income counts only above the exempt amount.
@@ -398,7 +409,20 @@ fn complete(mut h: Household, persons: Option<i64>) -> std::result::Result<House
         ));
     }
     let listed = 1 + usize::from(h.partner) + h.children.len() + h.co_residents.len();
+    if h.co_residents.len() > MAX_CO_RESIDENTS {
+        return Err(format!(
+            "{} co-residents; at most {MAX_CO_RESIDENTS} are supported",
+            h.co_residents.len()
+        ));
+    }
     if let Some(n) = persons {
+        // Checked before adding anyone: the persons beyond those listed are co-residents.
+        let most = listed - h.co_residents.len() + MAX_CO_RESIDENTS;
+        if n > most as i64 {
+            return Err(format!(
+                "persons = {n}; at most {most} are supported here (at most {MAX_PERSONS} in any household: the applicant, a partner, {MAX_CHILDREN} children and {MAX_CO_RESIDENTS} co-residents)"
+            ));
+        }
         if n < listed as i64 {
             return Err(format!(
                 "persons = {n}, but the applicant{}, {} children and {} co-residents already make {listed}",
@@ -1099,15 +1123,11 @@ pub fn to_text(r: &CalcResult) -> String {
 pub fn run(a: &CalcArgs) -> Result<String> {
     let h = match &a.household {
         Some(path) => {
-            let text = std::fs::read_to_string(path).map_err(|e| {
-                Error::Input(vec![Diagnostic {
-                    file: path.clone(),
-                    line: None,
-                    col: None,
-                    key: None,
-                    message: format!("cannot read the household file: {e}"),
-                }])
-            })?;
+            let text = crate::scenario::read_input_text(
+                path,
+                crate::scenario::MAX_INPUT_BYTES,
+                "household files",
+            )?;
             parse_household(path, &text, a.year)?
         }
         None => household_from_flags(a)?,

@@ -12,7 +12,7 @@
 //! merged in a fixed way, so the table does not depend on the thread count.
 
 use crate::engine::{simulate_arm_given, Year};
-use crate::error::{Error, Result};
+use crate::error::Result;
 use crate::money::Money;
 use crate::population::generate;
 use crate::rules::{awir, Benefit, N_BENEFITS};
@@ -39,7 +39,7 @@ pub struct CalibrateArgs {
     #[arg(long, value_name = "N")]
     pub seed: Option<u64>,
     /// Worker threads [default: all cores]. Results do not depend on it.
-    #[arg(long, value_name = "N", default_value_t = 0)]
+    #[arg(long, value_name = "N", default_value_t = 0, value_parser = crate::cli::parse_threads)]
     pub threads: usize,
     /// Write the tables to this Markdown file instead of printing them.
     #[arg(long, value_name = "FILE")]
@@ -606,7 +606,7 @@ pub fn calibrate_command(args: &CalibrateArgs) -> Result<()> {
         md.push_str(&markdown(&sc, &t));
     }
     match &args.write {
-        None => print!("{md}"),
+        None => crate::out!("{md}")?,
         Some(p) => {
             // Hand-written notes after the marker heading survive regeneration.
             let mut md = md;
@@ -616,10 +616,8 @@ pub fn calibrate_command(args: &CalibrateArgs) -> Result<()> {
             {
                 md = format!("{}\n\n{notes}", md.trim_end());
             }
-            let tmp = p.with_extension("md.tmp");
-            std::fs::write(&tmp, md.as_bytes()).map_err(|e| Error::io(&tmp, e))?;
-            std::fs::rename(&tmp, p).map_err(|e| Error::io(p, e))?;
-            println!("wrote {}", p.display());
+            crate::output::write_file_atomic(p, md.as_bytes())?;
+            crate::outln!("wrote {}", p.display())?;
         }
     }
     Ok(())

@@ -305,6 +305,15 @@ pub fn evaluate(scenario: &str, exps: &[Expectation], s: &Value) -> Vec<Verdict>
                             false,
                             format!("summary has no comparison {arm} {metric}"),
                         ),
+                        // A comparison without an estimate (a group of 0 or 1 households)
+                        // satisfies no expectation.
+                        Some(c) if c["difference"].as_f64().is_none() => {
+                            let why = format!(
+                                "not estimable ({})",
+                                c["not_estimable"].as_str().unwrap_or("no difference")
+                            );
+                            (why.clone(), false, why)
+                        }
                         Some(c) => {
                             let d = c["difference"].as_f64().unwrap_or(f64::NAN);
                             let p = c["p_value"].as_f64();
@@ -518,7 +527,7 @@ pub struct CheckArgs {
     #[arg(long, default_value_t = 4.0)]
     pub k: f64,
     /// Replications per scenario when comparing with baselines (for the standard errors).
-    #[arg(long, default_value_t = 8)]
+    #[arg(long, default_value_t = 8, value_parser = crate::cli::parse_replications)]
     pub replications: u32,
     /// Seed (overrides every scenario's seed; baselines should stay within tolerance).
     #[arg(long, value_name = "N")]
@@ -530,7 +539,7 @@ pub struct CheckArgs {
     #[arg(long)]
     pub json: bool,
     /// Worker threads [default: all cores].
-    #[arg(long, default_value_t = 0)]
+    #[arg(long, default_value_t = 0, value_parser = crate::cli::parse_threads)]
     pub threads: usize,
 }
 
@@ -671,13 +680,10 @@ pub fn check_command(args: &CheckArgs) -> Result<()> {
                 } else {
                     let _ = writeln!(movements_report, "{}: new baseline", bp.display());
                 }
-                if let Some(parent) = bp.parent() {
+                if let Some(parent) = bp.parent().filter(|p| !p.as_os_str().is_empty()) {
                     std::fs::create_dir_all(parent).map_err(|e| Error::io(parent, e))?;
                 }
-                let tmp = bp.with_extension("json.tmp");
-                std::fs::write(&tmp, report::summary_json(&summary))
-                    .map_err(|e| Error::io(&tmp, e))?;
-                std::fs::rename(&tmp, &bp).map_err(|e| Error::io(&bp, e))?;
+                crate::output::write_file_atomic(&bp, report::summary_json(&summary).as_bytes())?;
             } else if has_baseline {
                 let base = read_json(&bp)?;
                 match compare_summaries(&base, &json, args.k) {
@@ -716,23 +722,23 @@ pub fn check_command(args: &CheckArgs) -> Result<()> {
         }
     }
     if let Some(j) = &args.junit {
-        std::fs::write(j, junit_xml(&verdicts)).map_err(|e| Error::io(j, e))?;
+        crate::output::write_file_atomic(j, junit_xml(&verdicts).as_bytes())?;
     }
     let failed = verdicts.iter().filter(|v| !v.pass).count();
     if args.json {
         let v = serde_json::json!({"scenarios_run": ran, "checks": verdicts, "failed": failed});
-        println!("{}", serde_json::to_string_pretty(&v).unwrap_or_default());
+        crate::outln!("{}", serde_json::to_string_pretty(&v).unwrap_or_default())?;
     } else {
-        print!("{}", verdict_table(&verdicts));
+        crate::out!("{}", verdict_table(&verdicts))?;
         if !movements_report.is_empty() {
-            print!("{movements_report}");
+            crate::out!("{movements_report}")?;
         }
-        println!(
+        crate::outln!(
             "{} scenarios run, {} checks, {} failed",
             ran,
             verdicts.len(),
             failed
-        );
+        )?;
     }
     if failed > 0 {
         Err(Error::CheckFailed(format!(
@@ -744,8 +750,38 @@ pub fn check_command(args: &CheckArgs) -> Result<()> {
     }
 }
 
+/// The largest summary.json `diff` and `check` read (10 MB; shipped runs write well under 1 MB).
+pub const MAX_SUMMARY_BYTES: u64 = 10 * 1024 * 1024;
+
+/// Reads a summary.json given by the user. A missing, unreadable, oversized or malformed file
+/// is bad input (exit 2), named with what to pass instead; the read is bounded, so a device or
+/// FIFO cannot make it run away.
 fn read_json(p: &Path) -> Result<Value> {
-    let text = std::fs::read_to_string(p).map_err(|e| Error::io(p, e))?;
+    use std::io::Read;
+    let hint = "pass the summary.json of a run, e.g. output/NAME/summary.json";
+    let unreadable =
+        |e: std::io::Error| Error::Usage(format!("{}: cannot read it ({e}); {hint}", p.display()));
+    if p.is_dir() {
+        return Err(Error::Usage(format!(
+            "{}: is a directory, not a file; {hint}",
+            p.display()
+        )));
+    }
+    let mut bytes = Vec::new();
+    std::fs::File::open(p)
+        .map_err(unreadable)?
+        .take(MAX_SUMMARY_BYTES + 1)
+        .read_to_end(&mut bytes)
+        .map_err(unreadable)?;
+    if bytes.len() as u64 > MAX_SUMMARY_BYTES {
+        return Err(Error::Usage(format!(
+            "{}: larger than the {} MB limit of a summary.json; {hint}",
+            p.display(),
+            MAX_SUMMARY_BYTES / (1024 * 1024)
+        )));
+    }
+    let text = String::from_utf8(bytes)
+        .map_err(|e| Error::Usage(format!("{}: not UTF-8 text ({e}); {hint}", p.display())))?;
     serde_json::from_str(&text)
         .map_err(|e| Error::Usage(format!("{}: not a summary.json: {e}", p.display())))
 }
@@ -854,12 +890,15 @@ pub fn diff_command(args: &DiffArgs) -> Result<()> {
     let b = read_json(&args.b)?;
     let ms = compare_summaries(&a, &b, args.k).map_err(Error::Usage)?;
     let moved = ms.iter().filter(|m| !m.ok).count();
-    println!(
+    crate::outln!(
         "{:<60} {:>14} {:>14} {:>10}  verdict",
-        "metric", "A", "B", "SE"
-    );
+        "metric",
+        "A",
+        "B",
+        "SE"
+    )?;
     for m in ms.iter().filter(|m| args.all || !m.ok) {
-        println!(
+        crate::outln!(
             "{:<60} {:>14} {:>14} {:>10}  {}",
             m.path,
             fmt_num(m.baseline),
@@ -870,14 +909,14 @@ pub fn diff_command(args: &DiffArgs) -> Result<()> {
                 "—".into()
             },
             if m.ok { "ok" } else { "MOVED" }
-        );
+        )?;
     }
-    println!(
+    crate::outln!(
         "{} metrics compared, {} moved beyond max(floor, {} SE)",
         ms.len(),
         moved,
         args.k
-    );
+    )?;
     if moved > 0 {
         Err(Error::CheckFailed(format!("{moved} metrics moved")))
     } else {

@@ -11,7 +11,8 @@ use crate::report;
 use crate::scenario::{self, Scenario};
 use crate::term;
 use clap::{CommandFactory, FromArgMatches};
-use std::io::{IsTerminal, Write};
+use std::fmt::Write as _;
+use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
 use std::time::Instant;
 
@@ -56,32 +57,24 @@ fn dispatch(cli: Cli) -> Result<()> {
         Command::Diff(args) => crate::check::diff_command(&args),
         Command::Calc(args) => {
             let out = crate::calc::run(&args)?;
-            let _ = std::io::stdout().lock().write_all(out.as_bytes());
-            Ok(())
+            term::out(out)
         }
         Command::Explain(args) => {
             let out = crate::explain::run(&args)?;
-            let _ = std::io::stdout().lock().write_all(out.as_bytes());
-            Ok(())
+            term::out(out)
         }
         Command::Sweep(args) => {
             on_threads(args.threads, || crate::sweep::sweep_command(&args)).map(|_| ())
         }
         Command::Plot { run_dir } => plot_command(&run_dir),
         Command::New(args) => new_command(&args).map(|_| ()),
-        Command::Schema => {
-            let _ = std::io::stdout()
-                .lock()
-                .write_all(crate::schema::scenario_schema_json().as_bytes());
-            Ok(())
-        }
+        Command::Schema => term::out(crate::schema::scenario_schema_json()),
         Command::Completions { shell } => {
             // Into memory first: clap_complete panics on a failed write (a closed pipe, as in
             // `toeslagenlab completions bash | head`), while we just stop writing.
             let mut script = Vec::new();
             clap_complete::generate(shell, &mut Cli::command(), "toeslagenlab", &mut script);
-            let _ = std::io::stdout().lock().write_all(&script);
-            Ok(())
+            term::out(script)
         }
         Command::Calibrate(args) => {
             on_threads(args.threads, || crate::calibrate::calibrate_command(&args))
@@ -148,10 +141,10 @@ pub fn new_command(args: &NewArgs) -> Result<PathBuf> {
     ));
     std::fs::create_dir_all(&args.dir).map_err(|e| Error::io(&args.dir, e))?;
     crate::output::write_file_atomic(&path, text.as_bytes())?;
-    println!(
+    crate::outln!(
         "wrote {p}\n  check it: toeslagenlab validate {p}\n  run it:   toeslagenlab run {p} --households 5000",
         p = path.display()
-    );
+    )?;
     Ok(path)
 }
 
@@ -208,7 +201,7 @@ fn run_in_pool(args: &RunArgs) -> Result<PathBuf> {
         .clone()
         .unwrap_or_else(|| Path::new("output").join(safe_dir_name(&sc.name)));
     crate::interrupt::install();
-    let staging = Staging::new(&target)?;
+    let staging = Staging::new(&target, &[args.scenario.as_path()])?;
     let mut csv_writer = if args.households_csv {
         let p = staging.path("households.csv");
         let f = std::fs::File::create(&p).map_err(|e| Error::io(&p, e))?;
@@ -341,10 +334,10 @@ fn run_in_pool(args: &RunArgs) -> Result<PathBuf> {
         started.elapsed().as_secs_f64()
     ));
     if !args.quiet {
-        let mut out = std::io::stdout().lock();
-        let _ = write!(out, "{}", report::headline(&summary));
+        let mut out = report::headline(&summary);
         if let Some((_, line)) = &public {
-            let _ = writeln!(out, "{line}");
+            out.push_str(line);
+            out.push('\n');
         }
         let _ = writeln!(
             out,
@@ -357,6 +350,7 @@ fn run_in_pool(args: &RunArgs) -> Result<PathBuf> {
             },
             started.elapsed().as_secs_f64()
         );
+        term::out(out)?;
     }
     Ok(dir)
 }
@@ -399,7 +393,9 @@ pub fn scenario_files(paths: &[PathBuf]) -> Result<Vec<PathBuf>> {
     for p in paths {
         if p.is_dir() {
             let mut found: Vec<PathBuf> = std::fs::read_dir(&p)
-                .map_err(|e| Error::io(&p, e))?
+                .map_err(|e| {
+                    Error::Usage(format!("{}: cannot read this directory: {e}", p.display()))
+                })?
                 .filter_map(|e| e.ok().map(|e| e.path()))
                 .filter(|f| f.extension().is_some_and(|x| x == "toml") && f.is_file())
                 .collect();
@@ -423,14 +419,14 @@ fn validate_command(paths: &[PathBuf]) -> Result<()> {
     let files = scenario_files(paths)?;
     for f in &files {
         match scenario::load(f) {
-            Ok(sc) => println!(
+            Ok(sc) => crate::outln!(
                 "{}  {} ({}, {} arms, {} households)",
                 term::paint("ok", term::Style::Ok, term::stdout_color()),
                 f.display(),
                 sc.name,
                 sc.arms.len(),
                 sc.households
-            ),
+            )?,
             Err(Error::Input(d)) => problems.extend(d),
             Err(e) => return Err(e),
         }
@@ -444,7 +440,7 @@ fn validate_command(paths: &[PathBuf]) -> Result<()> {
 
 fn plot_command(dir: &Path) -> Result<()> {
     let charts = crate::charts::plot_dir(dir)?;
-    println!(
+    crate::outln!(
         "redrew {} charts in {}/charts/ ({})",
         charts.len(),
         dir.display(),
@@ -453,13 +449,12 @@ fn plot_command(dir: &Path) -> Result<()> {
             .map(|c| c.name.as_str())
             .collect::<Vec<_>>()
             .join(", ")
-    );
-    Ok(())
+    )
 }
 
 fn params_command(year: u16) -> Result<()> {
     let set = ParameterSet::for_year(year).map_err(Error::Usage)?;
-    let mut out = std::io::stdout().lock();
+    let mut out = String::new();
     let _ = writeln!(
         out,
         "Parameters for benefit year {year} (parameters/{year}.toml, embedded)\n"
@@ -526,5 +521,5 @@ fn params_command(year: u16) -> Result<()> {
     for (benefit, reason) in &set.unavailable {
         let _ = writeln!(out, "[{benefit}] not available for {year}: {reason}");
     }
-    Ok(())
+    term::out(out)
 }

@@ -27,7 +27,7 @@ pub struct PowerArgs {
     #[arg(long, value_name = "N")]
     pub seed: Option<u64>,
     /// Worker threads [default: all cores].
-    #[arg(long, default_value_t = 0)]
+    #[arg(long, default_value_t = 0, value_parser = crate::cli::parse_threads)]
     pub threads: usize,
 }
 
@@ -59,17 +59,21 @@ pub fn power_command(args: &PowerArgs) -> Result<()> {
     let r = engine::run(&sc, &opts, |_| Ok(()), |_, _| {})?;
     let th = &sc.high_reclaim_thresholds;
     let primary = report::primary_threshold(th);
-    println!(
+    crate::outln!(
         "Pilot size per arm for {} ({} simulated households): power {:.0}%, two-sided α = {}",
         sc.name,
         sc.households,
         args.power * 100.0,
         args.alpha
-    );
-    println!(
+    )?;
+    crate::outln!(
         "{:<14} {:<34} {:>10} {:>10} {:>18}",
-        "arm", "metric", "control", "arm", "households per arm"
-    );
+        "arm",
+        "metric",
+        "control",
+        "arm",
+        "households per arm"
+    )?;
     let c = &r.arms[0].total;
     let fmt = |n: Option<u64>| {
         n.map(crate::money::group_thousands)
@@ -87,28 +91,28 @@ pub fn power_command(args: &PowerArgs) -> Result<()> {
         ];
         for (label, pc, pt) in rows {
             let n = sample_size_two_proportions(pc, pt, args.alpha, args.power);
-            println!(
+            crate::outln!(
                 "{:<14} {:<34} {:>9.1}% {:>9.1}% {:>18}",
                 arm.name,
                 label,
                 pc * 100.0,
                 pt * 100.0,
                 fmt(n)
-            );
+            )?;
         }
         let (mc, mt) = (c.reclaim.mean_euros(c.n), t.reclaim.mean_euros(t.n));
         let sd = ((c.reclaim.var_euros(c.n) + t.reclaim.var_euros(t.n)) / 2.0).sqrt();
         let n = sample_size_means(mt - mc, sd, args.alpha, args.power);
-        println!(
+        crate::outln!(
             "{:<14} {:<34} {:>9.0}€ {:>9.0}€ {:>18}",
             arm.name,
             "reclaim per household (€)",
             mc,
             mt,
             fmt(n)
-        );
+        )?;
     }
-    println!("Randomized two-arm pilot, normal approximation; the simulated effect is taken as the true effect.");
+    crate::outln!("Randomized two-arm pilot, normal approximation; the simulated effect is taken as the true effect.")?;
     Ok(())
 }
 

@@ -113,7 +113,8 @@ fn file_err(path: &Path, key: &str, message: String) -> Error {
 
 /// Reads the scenario file as a plain TOML table (for `[sweep]` and per-arm flags).
 pub fn read_table(path: &Path) -> Result<toml::Table> {
-    let text = std::fs::read_to_string(path).map_err(|e| Error::io(path, e))?;
+    let text =
+        crate::scenario::read_input_text(path, crate::scenario::MAX_INPUT_BYTES, "scenario files")?;
     toml::from_str(&text).map_err(|e| file_err(path, "", e.message().to_string()))
 }
 
@@ -328,7 +329,8 @@ pub fn sweep_command(args: &SweepArgs) -> Result<PathBuf> {
     let target = args.out.clone().unwrap_or_else(|| {
         Path::new("output").join(format!("{}-sweep", safe_dir_name(&base.name)))
     });
-    let staging = Staging::new(&target)?;
+    crate::interrupt::install();
+    let staging = Staging::new(&target, &[args.scenario.as_path()])?;
     let bar = (!args.quiet && std::io::stderr().is_terminal()).then(|| {
         let b = indicatif::ProgressBar::new(grid.len() as u64);
         b.set_style(
@@ -467,7 +469,7 @@ fn sweep_csv(key: &str, base: &Scenario, arms: &[String], points: &[Point]) -> V
                         .comparisons
                         .iter()
                         .find(|c| &c.arm == a && c.metric == metric && c.population == "all");
-                    row.push(opt(c.map(|c| c.difference)));
+                    row.push(opt(c.and_then(|c| c.difference)));
                     row.push(opt(c.and_then(|c| c.ci_low)));
                     row.push(opt(c.and_then(|c| c.ci_high)));
                 }

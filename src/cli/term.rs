@@ -8,14 +8,72 @@
 //! The settings are process-wide, set once by [`crate::app::run_cli`] from the command line;
 //! library users who never call it get no colour and no detail.
 //!
-//! Must not: print results (those go through each command's own writer).
+//! Results go to stdout through [`out`] (and the [`outln!`](crate::outln) / [`out!`](crate::out)
+//! macros), the one writer every command uses: a reader that stops early (`| head -c1`) is not
+//! an error, so a closed pipe ends the output quietly and the command still exits 0, while any
+//! other write failure is reported (exit 3). Rust ignores SIGPIPE, so `println!` would panic
+//! there instead: it is not used for stdout.
 
 use crate::cli::ColorMode;
-use std::io::IsTerminal;
+use crate::error::{Error, Result};
+use std::io::{IsTerminal, Write};
 use std::sync::atomic::{AtomicBool, AtomicU8, Ordering};
 
 static COLOR: AtomicU8 = AtomicU8::new(2); // 0 auto, 1 always, 2 never (library default)
 static VERBOSE: AtomicBool = AtomicBool::new(false);
+static STDOUT_CLOSED: AtomicBool = AtomicBool::new(false);
+
+/// Writes `bytes` to stdout and flushes them.
+///
+/// A closed stdout (broken pipe: the reader went away) is not an error: nothing more is
+/// written for the rest of the process and `Ok` is returned, so the command finishes with exit
+/// 0 and no message. Any other write error is [`Error::Io`] on "standard output" (exit 3).
+pub fn out(bytes: impl AsRef<[u8]>) -> Result<()> {
+    write_to(
+        &mut std::io::stdout().lock(),
+        bytes.as_ref(),
+        &STDOUT_CLOSED,
+    )
+}
+
+/// Whether stdout was found closed by an earlier [`out`].
+pub fn stdout_closed() -> bool {
+    STDOUT_CLOSED.load(Ordering::Relaxed)
+}
+
+fn write_to(w: &mut impl Write, bytes: &[u8], closed: &AtomicBool) -> Result<()> {
+    if closed.load(Ordering::Relaxed) {
+        return Ok(());
+    }
+    match w.write_all(bytes).and_then(|()| w.flush()) {
+        Ok(()) => Ok(()),
+        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => {
+            closed.store(true, Ordering::Relaxed);
+            Ok(())
+        }
+        Err(e) => Err(Error::io("standard output", e)),
+    }
+}
+
+/// Prints formatted text to stdout through [`term::out`](crate::term::out) (a closed pipe ends
+/// the output quietly); evaluates to `Result<()>`.
+#[macro_export]
+macro_rules! out {
+    ($($arg:tt)*) => {
+        $crate::term::out(format!($($arg)*))
+    };
+}
+
+/// [`out!`](crate::out) with a newline.
+#[macro_export]
+macro_rules! outln {
+    () => {
+        $crate::term::out("\n")
+    };
+    ($($arg:tt)*) => {
+        $crate::term::out(format!("{}\n", format_args!($($arg)*)))
+    };
+}
 
 /// Sets the process-wide colour mode and verbosity.
 pub fn configure(color: ColorMode, verbose: bool) {
@@ -159,6 +217,38 @@ mod tests {
         assert!(!decide(ColorMode::Auto, true, true));
         assert!(decide(ColorMode::Always, false, true));
         assert!(!decide(ColorMode::Never, true, false));
+    }
+
+    /// A writer that fails as a closed pipe (or another error) after `ok` writes.
+    struct Failing(usize, std::io::ErrorKind);
+    impl Write for Failing {
+        fn write(&mut self, b: &[u8]) -> std::io::Result<usize> {
+            if self.0 == 0 {
+                return Err(std::io::Error::from(self.1));
+            }
+            self.0 -= 1;
+            Ok(b.len())
+        }
+        fn flush(&mut self) -> std::io::Result<()> {
+            Ok(())
+        }
+    }
+
+    #[test]
+    fn a_broken_pipe_ends_output_quietly_other_errors_are_reported() {
+        let closed = AtomicBool::new(false);
+        let mut w = Failing(1, std::io::ErrorKind::BrokenPipe);
+        assert!(write_to(&mut w, b"a", &closed).is_ok());
+        assert!(!closed.load(Ordering::Relaxed));
+        assert!(write_to(&mut w, b"b", &closed).is_ok());
+        assert!(closed.load(Ordering::Relaxed));
+        // Later writes are skipped (the writer would fail again).
+        assert!(write_to(&mut w, b"c", &closed).is_ok());
+        let closed = AtomicBool::new(false);
+        let mut w = Failing(0, std::io::ErrorKind::StorageFull);
+        let e = write_to(&mut w, b"x", &closed).unwrap_err();
+        assert_eq!(e.exit_code(), 3);
+        assert!(e.to_string().starts_with("standard output:"), "{e}");
     }
 
     #[test]

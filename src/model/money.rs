@@ -12,6 +12,11 @@
 //!   amount times the percentage, rounded *down* to whole euros, so the reduced advance never
 //!   exceeds the percentage.
 //!
+//! Incomes are bounded: every amount derived by multiplying an income by a factor (shocks,
+//! bonuses, estimates, indexation) saturates at ±[`Money::MAX_INCOME`] (€1,000,000,000), so no
+//! product of accepted inputs can overflow or turn negative; the scenario loader refuses fixed
+//! incomes whose shocks could exceed it.
+//!
 //! Must not: use floating point for amounts. `f64` appears only in conversions for statistics.
 
 use rust_decimal::prelude::ToPrimitive;
@@ -44,6 +49,16 @@ pub struct Money(pub i64);
 impl Money {
     /// Zero euros.
     pub const ZERO: Money = Money(0);
+    /// The largest income (or other amount derived from an income by a factor): €1,000,000,000.
+    /// Products saturate here instead of overflowing; far above every income limit of the
+    /// benefits, so a saturated income still gets an award of 0.
+    pub const MAX_INCOME: Money = Money::euros(1_000_000_000);
+
+    /// Clamps an amount in cents to ±[`Money::MAX_INCOME`] (saturating, never wrapping).
+    pub fn saturating_cents(cents: i128) -> Money {
+        let cap = Money::MAX_INCOME.0 as i128;
+        Money(cents.clamp(-cap, cap) as i64)
+    }
 
     /// A whole number of euros.
     pub const fn euros(e: i64) -> Money {
@@ -88,15 +103,24 @@ impl Money {
     }
 
     /// `self × rate`, rounded down to whole euros (reduced advances never exceed the percentage).
+    /// Saturates at ±[`Money::MAX_INCOME`].
     pub fn mul_rate_floor_euros(self, rate: Rate) -> Money {
         let fine = self.mul_rate(rate).0;
-        Money::euros(div_floor_i128(fine, FINE_PER_EURO) as i64)
+        let cap = Money::MAX_INCOME.whole_euros() as i128;
+        Money::euros(div_floor_i128(fine, FINE_PER_EURO).clamp(-cap, cap) as i64)
+    }
+
+    /// `self × rate`, rounded half-up to the cent (an income after a factor: an input quantity,
+    /// not a result). Saturates at ±[`Money::MAX_INCOME`].
+    pub fn mul_rate_half_up_cents(self, rate: Rate) -> Money {
+        let scale = RATE_SCALE as i128;
+        Money::saturating_cents(div_floor_i128(self.mul_rate(rate).0 + scale / 2, scale))
     }
 
     /// `self × rate`, rounded down to the cent (synthetic input quantities such as a drawn
-    /// hourly price; not used for awards).
+    /// hourly price; not used for awards). Saturates at ±[`Money::MAX_INCOME`].
     pub fn mul_rate_floor_cents(self, rate: Rate) -> Money {
-        Money(self.mul_rate(rate).0.div_euclid(RATE_SCALE as i128) as i64)
+        Money::saturating_cents(self.mul_rate(rate).0.div_euclid(RATE_SCALE as i128))
     }
 
     /// The amount as `f64` euros, for statistics and charts only (never for results).
@@ -357,6 +381,37 @@ mod tests {
         assert_eq!(Money::from_decimal(dec!(12.34)), Some(Money(1234)));
         assert_eq!(Money::from_decimal(dec!(12.345)), None);
         assert_eq!(Rate(137_300_000).to_string(), "13.73%");
+    }
+
+    #[test]
+    fn products_saturate_at_the_income_cap() {
+        let huge = Rate(i64::MAX);
+        assert_eq!(
+            Money::euros(10_000_000).mul_rate_half_up_cents(huge),
+            Money::MAX_INCOME
+        );
+        assert_eq!(
+            Money::euros(10_000_000).mul_rate_floor_euros(huge),
+            Money::MAX_INCOME
+        );
+        assert_eq!(
+            Money::euros(-10_000_000).mul_rate_floor_euros(huge),
+            -Money::MAX_INCOME
+        );
+        assert_eq!(
+            Money::euros(10_000_000).mul_rate_floor_cents(huge),
+            Money::MAX_INCOME
+        );
+        // In the normal range nothing changes: half-up to the cent.
+        assert_eq!(
+            Money::cents(1001).mul_rate_half_up_cents(Rate::percent(50)),
+            Money::cents(501)
+        );
+        let mut m = Money::euros(833_333);
+        for _ in 0..5 {
+            m = m.mul_rate_half_up_cents(Rate::percent(10_000));
+        }
+        assert_eq!(m, Money::MAX_INCOME);
     }
 
     #[test]

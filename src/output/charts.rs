@@ -533,18 +533,19 @@ pub fn plot_dir(dir: &Path) -> Result<Vec<ChartInfo>> {
         if !p.is_file() {
             continue;
         }
-        let bytes = std::fs::read(&p).map_err(|e| Error::io(&p, e))?;
-        let bad = |m: String| {
+        let bytes = read_bounded(&p)?;
+        let bad = |line: Option<u64>, m: String| {
             Error::Input(vec![crate::error::Diagnostic {
                 file: p.clone(),
-                line: None,
+                line: line.map(|l| l as usize),
                 col: None,
                 key: None,
-                message: m,
+                message: format!("{m}; {TAMPERED}"),
             }])
         };
-        let table = Table::from_csv(&bytes).map_err(&bad)?;
-        let r = render(name, &table).map_err(bad)?;
+        let (table, lines) = parse_checked(&bytes).map_err(|(l, m)| bad(l, m))?;
+        check_table(name, &table, &lines).map_err(|(l, m)| bad(Some(l), m))?;
+        let r = render(name, &table).map_err(|m| bad(None, m))?;
         for (ext, data) in [("svg", &r.svg), ("png", &r.png)] {
             write_atomic(&charts.join(format!("{name}.{ext}")), data)?;
         }
@@ -562,6 +563,269 @@ pub fn plot_dir(dir: &Path) -> Result<Vec<ChartInfo>> {
         )));
     }
     Ok(infos)
+}
+
+/// What `plot` says after a chart data file fails its checks.
+const TAMPERED: &str =
+    "the file was changed after the run — rerun `toeslagenlab run` (or `sweep`) to write it again";
+
+/// The largest chart data file `plot` reads (10 MB; a run writes a few KB).
+pub const MAX_CSV_BYTES: u64 = 10 * 1024 * 1024;
+
+/// The most data rows `plot` draws from one chart data file (a run writes at most a few
+/// thousand: arms × bins, arms × months, sweep points × arms).
+pub const MAX_CSV_ROWS: usize = 100_000;
+
+/// The longest text cell (an arm or household-type name) `plot` accepts.
+const MAX_TEXT_CELL: usize = 200;
+
+/// The largest euro amount in chart data (bin edges, means, thresholds): €10⁹.
+const MAX_EUROS: f64 = 1e9;
+
+/// The largest household count in chart data (the loader accepts at most 5·10⁷).
+const MAX_COUNT: f64 = 1e9;
+
+/// Reads a chart data file, at most [`MAX_CSV_BYTES`] (a bounded read: a device or FIFO in
+/// its place cannot make `plot` run away). Unreadable or oversized files are bad input.
+fn read_bounded(p: &Path) -> Result<Vec<u8>> {
+    use std::io::Read;
+    let unreadable = |e: std::io::Error| {
+        Error::Usage(format!("{}: cannot read it ({e}); {TAMPERED}", p.display()))
+    };
+    let mut bytes = Vec::new();
+    std::fs::File::open(p)
+        .map_err(unreadable)?
+        .take(MAX_CSV_BYTES + 1)
+        .read_to_end(&mut bytes)
+        .map_err(unreadable)?;
+    if bytes.len() as u64 > MAX_CSV_BYTES {
+        return Err(Error::Usage(format!(
+            "{}: larger than the {} MB limit of a chart data file; {TAMPERED}",
+            p.display(),
+            MAX_CSV_BYTES / (1024 * 1024)
+        )));
+    }
+    Ok(bytes)
+}
+
+/// Parses chart CSV with the line of every row, refusing more than [`MAX_CSV_ROWS`] rows.
+type LineError = (Option<u64>, String);
+
+fn parse_checked(bytes: &[u8]) -> std::result::Result<(Table, Vec<u64>), LineError> {
+    let mut r = csv::ReaderBuilder::new()
+        .has_headers(true)
+        .from_reader(bytes);
+    let line_of = |e: &csv::Error| e.position().map(|p| p.line());
+    let header = r
+        .headers()
+        .map_err(|e| (line_of(&e).or(Some(1)), e.to_string()))?
+        .iter()
+        .map(|s| s.to_string())
+        .collect();
+    let mut rows = Vec::new();
+    let mut lines = Vec::new();
+    for rec in r.records() {
+        let rec = rec.map_err(|e| (line_of(&e), e.to_string()))?;
+        let line = rec.position().map_or(rows.len() as u64 + 2, |p| p.line());
+        if rows.len() >= MAX_CSV_ROWS {
+            return Err((Some(line), format!("more than {MAX_CSV_ROWS} data rows")));
+        }
+        rows.push(rec.iter().map(|s| s.to_string()).collect());
+        lines.push(line);
+    }
+    Ok((Table { header, rows }, lines))
+}
+
+/// What a chart data column holds.
+#[derive(Clone, Copy)]
+enum Cell {
+    /// A name (arm, household type, parameter): at most [`MAX_TEXT_CELL`] characters.
+    Text,
+    /// One of the listed words.
+    OneOf(&'static [&'static str]),
+    /// A whole number of households, 0 to [`MAX_COUNT`].
+    Count,
+    /// A percentage, 0 to 100.
+    Percent,
+    /// A euro amount, −[`MAX_EUROS`] to [`MAX_EUROS`].
+    Euros,
+    /// A non-negative euro amount up to [`MAX_EUROS`], or empty (the open outer bin).
+    EdgeOrOpen,
+    /// A month, 1 to 12.
+    Month,
+    /// A whole advance percentage, 0 to 100.
+    WholePercent,
+    /// A finite number within ±10¹² (a swept parameter's value).
+    Number,
+}
+
+/// The columns of each chart kind, exactly as a run writes them.
+fn columns(name: &str) -> &'static [(&'static str, Cell)] {
+    use Cell::*;
+    match name {
+        "settlement_distribution" => &[
+            ("arm", Text),
+            ("arm_households", Count),
+            ("settlement", OneOf(&["reclaim", "back-payment"])),
+            ("bin_from_eur", EdgeOrOpen),
+            ("bin_to_eur", EdgeOrOpen),
+            ("households", Count),
+            ("share_pct", Percent),
+        ],
+        "reclaim_shares" => &[
+            ("arm", Text),
+            ("measure", Text),
+            ("threshold_eur", Euros),
+            ("households", Count),
+            ("with", Count),
+            ("share_pct", Percent),
+            ("ci_low_pct", Percent),
+            ("ci_high_pct", Percent),
+        ],
+        "advance_vs_entitlement" => &[
+            ("arm", Text),
+            ("month", Month),
+            ("arm_households", Count),
+            ("mean_advance_eur", Euros),
+            ("mean_entitlement_eur", Euros),
+        ],
+        "chosen_percentages" => &[
+            ("arm", Text),
+            ("percentage", WholePercent),
+            ("households", Count),
+            ("share_pct", Percent),
+        ],
+        "reclaim_share_by_type" => &[
+            ("household_type", Text),
+            ("arm", Text),
+            ("households", Count),
+            ("with_reclaim", Count),
+            ("share_pct", Percent),
+            ("ci_low_pct", Percent),
+            ("ci_high_pct", Percent),
+        ],
+        "sweep_tradeoff" => &[
+            ("param", Text),
+            ("value", Number),
+            ("high_threshold_eur", Euros),
+            ("arm", Text),
+            ("reclaim_share_pct", Percent),
+            ("high_reclaim_share_pct", Percent),
+            ("withheld_eur", Euros),
+        ],
+        _ => &[],
+    }
+}
+
+/// Checks one cell against its column; the error says what was found and what is allowed.
+fn check_cell(kind: Cell, v: &str) -> std::result::Result<(), String> {
+    let num = || {
+        v.parse::<f64>()
+            .ok()
+            .filter(|x| x.is_finite())
+            .ok_or_else(|| format!("`{v}` is not a number"))
+    };
+    let within = |lo: f64, hi: f64, what: &str| -> std::result::Result<f64, String> {
+        let x = num()?;
+        if (lo..=hi).contains(&x) {
+            Ok(x)
+        } else {
+            Err(format!("{v} is not {what}"))
+        }
+    };
+    let whole = |x: f64, what: &str| {
+        if x.fract() == 0.0 {
+            Ok(())
+        } else {
+            Err(format!("{v} is not {what}"))
+        }
+    };
+    match kind {
+        Cell::Text => {
+            if v.chars().count() > MAX_TEXT_CELL {
+                return Err(format!("a name longer than {MAX_TEXT_CELL} characters"));
+            }
+            Ok(())
+        }
+        Cell::OneOf(allowed) => {
+            if allowed.contains(&v) {
+                Ok(())
+            } else {
+                Err(format!("`{v}` is not one of {}", allowed.join(", ")))
+            }
+        }
+        Cell::Count => {
+            let what = format!("a household count between 0 and {MAX_COUNT:e}");
+            whole(within(0.0, MAX_COUNT, &what)?, &what)
+        }
+        Cell::Percent => within(0.0, 100.0, "a percentage between 0 and 100").map(|_| ()),
+        Cell::Euros => within(
+            -MAX_EUROS,
+            MAX_EUROS,
+            "a euro amount within ±€1,000,000,000",
+        )
+        .map(|_| ()),
+        Cell::EdgeOrOpen if v.is_empty() => Ok(()),
+        Cell::EdgeOrOpen => {
+            within(0.0, MAX_EUROS, "a bin edge between €0 and €1,000,000,000").map(|_| ())
+        }
+        Cell::Month => whole(
+            within(1.0, 12.0, "a month from 1 to 12")?,
+            "a month from 1 to 12",
+        ),
+        Cell::WholePercent => whole(
+            within(0.0, 100.0, "a whole percentage from 0 to 100")?,
+            "a whole percentage from 0 to 100",
+        ),
+        Cell::Number => within(-1e12, 1e12, "a number within ±10¹²").map(|_| ()),
+    }
+}
+
+/// Checks a chart data table before it is drawn: the columns of its kind, in order, and every
+/// cell in range (finite numbers, shares and percentages within 0–100, months 1–12, counts and
+/// euro amounts within bounds, bins with a positive width), so tampered data is refused
+/// instead of drawn as nonsense or spinning the renderer. `lines` holds each row's line.
+fn check_table(name: &str, t: &Table, lines: &[u64]) -> std::result::Result<(), (u64, String)> {
+    let cols = columns(name);
+    let expected: Vec<&str> = cols.iter().map(|c| c.0).collect();
+    if t.header != expected {
+        return Err((
+            1,
+            format!(
+                "expected the columns {}; found {}",
+                expected.join(","),
+                t.header.join(",")
+            ),
+        ));
+    }
+    if t.rows.is_empty() {
+        return Err((2, "no data rows".into()));
+    }
+    for (i, row) in t.rows.iter().enumerate() {
+        let line = lines.get(i).copied().unwrap_or(i as u64 + 2);
+        for ((col, kind), v) in cols.iter().zip(row) {
+            check_cell(*kind, v).map_err(|m| (line, format!("column {col}: {m}")))?;
+        }
+        if name == "settlement_distribution" {
+            let (from, to) = (&row[3], &row[4]);
+            if from.is_empty() {
+                return Err((
+                    line,
+                    "column bin_from_eur: empty; only bin_to_eur may be empty (the open outer bin)"
+                        .into(),
+                ));
+            }
+            if let (Ok(a), Ok(b)) = (from.parse::<f64>(), to.parse::<f64>()) {
+                if b <= a {
+                    return Err((
+                        line,
+                        format!("column bin_to_eur: {to} is not above bin_from_eur {from}"),
+                    ));
+                }
+            }
+        }
+    }
+    Ok(())
 }
 
 fn write_atomic(path: &Path, data: &[u8]) -> Result<()> {

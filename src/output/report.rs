@@ -5,7 +5,7 @@
 //! Must not: re-run the simulation.
 
 use crate::engine::{Outcome, RunResult};
-use crate::inference::{self, Estimate};
+use crate::inference::{self, Estimated, NotEstimable};
 use crate::money::Money;
 use crate::scenario::{AdvancePolicy, Design, Scenario, HOUSEHOLD_TYPES};
 use crate::stats::{GroupStats, MoneySum};
@@ -151,9 +151,9 @@ pub struct Comparison {
     pub control: f64,
     /// Treatment value.
     pub treatment: f64,
-    /// Treatment − control.
-    pub difference: f64,
-    /// Difference relative to control (null when control is 0).
+    /// Treatment − control (null when not estimable).
+    pub difference: Option<f64>,
+    /// Difference relative to control (null when control is 0 or not estimable).
     pub relative_difference: Option<f64>,
     /// 95% CI lower bound of the difference.
     pub ci_low: Option<f64>,
@@ -163,6 +163,10 @@ pub struct Comparison {
     pub p_value: Option<f64>,
     /// Method.
     pub method: String,
+    /// Why the comparison cannot be estimated (`n = 0`, `n = 1`, `no variation`); then
+    /// `difference`, `ci_low`, `ci_high` and `p_value` are null. Absent when estimable.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub not_estimable: Option<String>,
     /// Monte Carlo standard error of the difference across replications (replications > 1).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub mc_se: Option<f64>,
@@ -230,17 +234,23 @@ fn cmp(
     population: &'static str,
     c: f64,
     t: f64,
-    e: Option<Estimate>,
+    e: Option<Estimated>,
     method: &str,
 ) -> Comparison {
-    let difference = t - c;
+    let mut difference = Some(t - c);
+    let mut not_estimable = None;
     let (ci_low, ci_high, p_value, method) = match e {
-        Some(e) => (
+        Some(Ok(e)) => (
             Some(e.ci_low),
             Some(e.ci_high),
             Some(e.p_value),
             e.method.to_string(),
         ),
+        Some(Err(ne)) => {
+            difference = None;
+            not_estimable = Some(ne.reason);
+            (None, None, None, ne.method.to_string())
+        }
         None => (None, None, None, method.to_string()),
     };
     Comparison {
@@ -251,11 +261,12 @@ fn cmp(
         control: c,
         treatment: t,
         difference,
-        relative_difference: rel(difference, c),
+        relative_difference: difference.and_then(|d| rel(d, c)),
         ci_low: ci_low.map(|x| round_like(metric, x)),
         ci_high: ci_high.map(|x| round_like(metric, x)),
         p_value: p_value.map(|p| (p * 1e8).round() / 1e8),
         method,
+        not_estimable,
         mc_se: None,
     }
 }
@@ -275,7 +286,7 @@ fn mean_estimate(
     t: &MoneySum,
     nt: u64,
     paired: Option<(&MoneySum, u64)>,
-) -> Estimate {
+) -> Estimated {
     match (design, paired) {
         (Design::Paired, Some((d, n))) => inference::paired_t(d.mean_euros(n), d.var_euros(n), n),
         _ => inference::welch(
@@ -351,7 +362,7 @@ pub fn summarize(sc: &Scenario, r: &RunResult) -> Summary {
         let name = &arm.name;
         let paired_design = sc.design == Design::Paired && p.is_some();
         // Shares
-        let share_est = |xc: u64, xt: u64, disc: Option<(u64, u64)>| -> Estimate {
+        let share_est = |xc: u64, xt: u64, disc: Option<(u64, u64)>| -> Estimated {
             match (paired_design, disc, p) {
                 (true, Some((b, cc)), Some(p)) => inference::mcnemar(b, cc, p.n),
                 _ => inference::two_proportions(xc, c.n, xt, t.n),
@@ -453,7 +464,24 @@ pub fn summarize(sc: &Scenario, r: &RunResult) -> Summary {
             ));
         }
         // Among households with a reclaim: descriptive differences (their groups differ per arm).
-        comparisons.push(cmp(name, control, "mean_reclaim", "all", eur(c.mean_reclaim_among()), eur(t.mean_reclaim_among()), None, "difference of conditional means (households with a reclaim; no test: the groups differ by arm)"));
+        const CONDITIONAL: &str = "difference of conditional means (households with a reclaim; no test: the groups differ by arm)";
+        // An arm without reclaims has no conditional mean to compare.
+        let among = (c.n_reclaim.min(t.n_reclaim) == 0).then(|| {
+            Err(NotEstimable {
+                reason: "n = 0".into(),
+                method: CONDITIONAL,
+            })
+        });
+        comparisons.push(cmp(
+            name,
+            control,
+            "mean_reclaim",
+            "all",
+            eur(c.mean_reclaim_among()),
+            eur(t.mean_reclaim_among()),
+            among,
+            CONDITIONAL,
+        ));
         let boot =
             inference::bootstrap_median_difference(&c.reclaims, &t.reclaims, sc.seed ^ i as u64);
         comparisons.push(cmp(
@@ -463,7 +491,7 @@ pub fn summarize(sc: &Scenario, r: &RunResult) -> Summary {
             "all",
             eur(c.reclaim_quantile(0.5).to_f64_euros()),
             eur(t.reclaim_quantile(0.5).to_f64_euros()),
-            boot,
+            Some(boot),
             "difference of exact medians (households with a reclaim)",
         ));
         comparisons.push(cmp(
@@ -496,13 +524,14 @@ pub fn summarize(sc: &Scenario, r: &RunResult) -> Summary {
                     p.n_took,
                 );
                 let cm = p.took_control_reclaim.mean_euros(p.n_took);
+                let tm = cm + p.took_reclaim_diff.mean_euros(p.n_took);
                 comparisons.push(cmp(
                     name,
                     control,
                     "mean_reclaim_per_household",
                     "took_offer",
                     eur(cm),
-                    eur(cm + e.difference),
+                    eur(tm),
                     Some(e),
                     "",
                 ));
@@ -510,11 +539,20 @@ pub fn summarize(sc: &Scenario, r: &RunResult) -> Summary {
         }
         pilot.insert(
             name.clone(),
-            inference::sample_size_two_proportions(c.reclaim_share(), t.reclaim_share(), 0.05, 0.8),
+            if c.n.min(t.n) < 2 {
+                None
+            } else {
+                inference::sample_size_two_proportions(
+                    c.reclaim_share(),
+                    t.reclaim_share(),
+                    0.05,
+                    0.8,
+                )
+            },
         );
     }
     for c in comparisons.iter_mut() {
-        c.difference = round_like(&c.metric, c.difference);
+        c.difference = c.difference.map(|d| round_like(&c.metric, d));
     }
     Summary {
         scenario: sc.name.clone(),
@@ -590,7 +628,7 @@ pub fn add_replications(main: &mut Summary, reps: &[Summary]) {
             .iter()
             .filter_map(|r| r.comparisons.get(i))
             .filter(|rc| rc.metric == c.metric && rc.arm == c.arm && rc.population == c.population)
-            .map(|rc| rc.difference)
+            .filter_map(|rc| rc.difference)
             .collect();
         if xs.len() == reps.len() {
             c.mc_se = Some((sample_sd(&xs) * 1e6).round() / 1e6);
@@ -635,6 +673,25 @@ fn signed_euro(x: f64) -> String {
         format!("+{}", euro0(x))
     } else {
         euro0(x)
+    }
+}
+
+/// "not estimable (n = 0)" (or the reason recorded) for a comparison without an estimate.
+fn not_estimable_text(c: &Comparison) -> String {
+    format!(
+        "not estimable ({})",
+        c.not_estimable.as_deref().unwrap_or("no estimate")
+    )
+}
+
+/// The difference, 95% CI and p-value cells of a comparison row, with `d` formatting a
+/// difference; "not estimable (…)" and dashes when there is no estimate.
+fn estimate_cells(c: &Comparison, d: impl Fn(f64) -> String) -> (String, String, String) {
+    match (c.difference, c.ci_low, c.ci_high, c.p_value) {
+        (Some(x), Some(lo), Some(hi), Some(p)) => {
+            (d(x), format!("{} to {}", d(lo), d(hi)), p_text(p))
+        }
+        _ => (not_estimable_text(c), "—".into(), "—".into()),
     }
 }
 
@@ -696,16 +753,25 @@ pub fn headline(s: &Summary) -> String {
         .iter()
         .filter(|c| c.metric == "reclaim_share" && c.population == "all")
     {
-        let _ = writeln!(
-            o,
-            "{} vs {}: reclaim share {} (95% CI {} to {}, p {})",
-            c.arm,
-            c.vs,
-            pp(c.difference),
-            pp(c.ci_low.unwrap_or(f64::NAN)),
-            pp(c.ci_high.unwrap_or(f64::NAN)),
-            p_text(c.p_value.unwrap_or(1.0)),
-        );
+        let _ = match (c.difference, c.ci_low, c.ci_high, c.p_value) {
+            (Some(d), Some(lo), Some(hi), Some(p)) => writeln!(
+                o,
+                "{} vs {}: reclaim share {} (95% CI {} to {}, p {})",
+                c.arm,
+                c.vs,
+                pp(d),
+                pp(lo),
+                pp(hi),
+                p_text(p),
+            ),
+            _ => writeln!(
+                o,
+                "{} vs {}: reclaim share {}",
+                c.arm,
+                c.vs,
+                not_estimable_text(c)
+            ),
+        };
     }
     o
 }
@@ -815,22 +881,22 @@ pub fn report_markdown(sc: &Scenario, s: &Summary) -> String {
     for c in s
         .comparisons
         .iter()
-        .filter(|c| c.population == "all" && c.p_value.is_some())
+        .filter(|c| c.population == "all" && (c.p_value.is_some() || c.not_estimable.is_some()))
     {
         let is_share = c.metric.contains("share");
         let f = |x: f64| if is_share { pct(x) } else { euro0(x) };
         let d = |x: f64| if is_share { pp(x) } else { signed_euro(x) };
+        let (diff, ci, p) = estimate_cells(c, d);
         let _ = writeln!(
             o,
-            "| {} | {} | {} | {} | {} | {} to {} | {} |",
+            "| {} | {} | {} | {} | {} | {} | {} |",
             c.arm,
             metric_label(&c.metric),
             f(c.control),
             f(c.treatment),
-            d(c.difference),
-            d(c.ci_low.unwrap_or(0.0)),
-            d(c.ci_high.unwrap_or(0.0)),
-            p_text(c.p_value.unwrap_or(1.0))
+            diff,
+            ci,
+            p
         );
     }
     let methods: std::collections::BTreeSet<&str> = s
@@ -1020,17 +1086,17 @@ pub fn report_markdown(sc: &Scenario, s: &Summary) -> String {
             } else {
                 ("—".into(), "—".into())
             };
+            let (diff, ci, p) = estimate_cells(c, d);
             let _ = writeln!(
                 o,
-                "| {} | {} | {} | {} | {} | {} to {} | {} |",
+                "| {} | {} | {} | {} | {} | {} | {} |",
                 c.arm,
                 metric_label(&c.metric),
                 cc,
                 tt,
-                d(c.difference),
-                d(c.ci_low.unwrap_or(0.0)),
-                d(c.ci_high.unwrap_or(0.0)),
-                p_text(c.p_value.unwrap_or(1.0))
+                diff,
+                ci,
+                p
             );
         }
     }
@@ -1039,7 +1105,6 @@ pub fn report_markdown(sc: &Scenario, s: &Summary) -> String {
     for c in s.comparisons.iter().filter(|c| {
         c.population == "all" && (c.metric == "reclaim_share" || c.metric == "high_reclaim_share")
     }) {
-        let p = c.p_value.unwrap_or(1.0);
         let what = if c.metric == "reclaim_share" {
             "the share of households with a reclaim".to_string()
         } else {
@@ -1049,14 +1114,21 @@ pub fn report_markdown(sc: &Scenario, s: &Summary) -> String {
             )
         };
         let w = s.arms[&c.arm].metrics.withheld_during_year;
-        if p < 0.05 && c.difference != 0.0 {
+        let (Some(diff), Some(lo), Some(hi), Some(p)) =
+            (c.difference, c.ci_low, c.ci_high, c.p_value)
+        else {
+            let _ = writeln!(o, "- **{}**: {} cannot be compared with control: {}. An arm or the control group has too few households (or no variation) for a difference, confidence interval or test; give it more households (`households`, or its assignment `share` in the randomized design).",
+                c.arm, what, not_estimable_text(c));
+            continue;
+        };
+        if p < 0.05 && diff != 0.0 {
             let _ = writeln!(o, "- **{}**: {} {} from {} to {} ({}; 95% CI {} to {}; p {}). The difference is statistically significant at the 5% level{}.",
-                c.arm, what, if c.difference < 0.0 { "falls" } else { "rises" }, pct(c.control), pct(c.treatment), pp(c.difference),
-                pp(c.ci_low.unwrap_or(0.0)), pp(c.ci_high.unwrap_or(0.0)), p_text(p),
+                c.arm, what, if diff < 0.0 { "falls" } else { "rises" }, pct(c.control), pct(c.treatment), pp(diff),
+                pp(lo), pp(hi), p_text(p),
                 if c.metric == "reclaim_share" && w > 0.0 { format!("; in exchange households receive on average {} less during the year", euro0(w)) } else { String::new() });
         } else {
             let _ = writeln!(o, "- **{}**: {} changes from {} to {} ({}; 95% CI {} to {}; p {}). This difference is not statistically significant at the 5% level: the simulation cannot distinguish it from no effect.",
-                c.arm, what, pct(c.control), pct(c.treatment), pp(c.difference), pp(c.ci_low.unwrap_or(0.0)), pp(c.ci_high.unwrap_or(0.0)), p_text(p));
+                c.arm, what, pct(c.control), pct(c.treatment), pp(diff), pp(lo), pp(hi), p_text(p));
         }
     }
     let _ = writeln!(o, "\nThese are simulated households, not observed ones: the effects follow from the scenario's assumptions about shocks, reporting and take-up listed below.");
@@ -1065,12 +1137,20 @@ pub fn report_markdown(sc: &Scenario, s: &Summary) -> String {
     let _ = writeln!(o, "\n## Pilot size\n");
     let _ = writeln!(o, "Households per arm a randomized pilot would need to detect the simulated change in the reclaim share with 80% power at 5% significance (two-sided, normal approximation):\n");
     for (arm, n) in &s.pilot_households_per_arm {
+        let not_estimable = s
+            .comparisons
+            .iter()
+            .find(|c| &c.arm == arm && c.metric == "reclaim_share" && c.population == "all")
+            .filter(|c| c.not_estimable.is_some());
         let _ = writeln!(
             o,
             "- {}: {}",
             arm,
-            n.map(crate::money::group_thousands)
-                .unwrap_or_else(|| "no simulated difference to detect".into())
+            match (n, not_estimable) {
+                (Some(n), _) => crate::money::group_thousands(*n),
+                (None, Some(c)) => not_estimable_text(c),
+                (None, None) => "no simulated difference to detect".into(),
+            }
         );
     }
 

@@ -21,6 +21,22 @@ use std::path::{Path, PathBuf};
 /// Most households a run accepts. 5.4 million is the whole country; ten times that still runs
 /// in minutes, and anything larger is almost surely a typo (an extra zero).
 pub const MAX_HOUSEHOLDS: u64 = 50_000_000;
+/// Largest scenario (or household, or sweep) file that is read, in bytes (10 MB). The shipped
+/// scenarios are below 20 kB; a larger file is almost surely not a scenario (and a device such
+/// as `/dev/zero` is refused after reading one byte more than this).
+pub const MAX_INPUT_BYTES: u64 = 10_000_000;
+/// Most `[[arms]]` a scenario may list (every arm is simulated for every household; the
+/// shipped scenarios use at most 5).
+pub const MAX_ARMS: usize = 16;
+/// Most entries in `experiment.high_reclaim_thresholds` (each adds a statistic per arm).
+pub const MAX_THRESHOLDS: usize = 20;
+/// Most bands in one `choice` or `choice_volatile` list of an arm.
+pub const MAX_CHOICE_BANDS: usize = 20;
+/// Most `[[expect]]` entries a scenario may list.
+pub const MAX_EXPECTATIONS: usize = 100;
+/// Most replications, in the file (`experiment.replications`) and on the command line
+/// (`--replications`).
+pub const MAX_REPLICATIONS: u32 = 1000;
 /// The legal floor of a reduced advance (seed 004: agreed room down to 70%).
 pub const LEGAL_FLOOR: Rate = Rate::percent(70);
 /// Household types, in report order.
@@ -41,7 +57,8 @@ pub const N_TYPES: usize = 4;
 struct RawScenario {
     /// The experiment: name, year, size, seed, design.
     experiment: RawExperiment,
-    /// The arms; exactly one has policy "standard" (the control group).
+    /// The arms; exactly one has policy "standard" (the control group). At most 16.
+    #[schemars(length(max = 16))]
     #[serde(default)]
     arms: Vec<RawArm>,
     /// The synthetic population (default: see scenarios/reference.toml).
@@ -81,7 +98,8 @@ struct RawScenario {
     }))]
     #[serde(default)]
     parameters: BTreeMap<String, BTreeMap<String, toml::Value>>,
-    /// Expectations checked by `toeslagenlab check`.
+    /// Expectations checked by `toeslagenlab check` (at most 100).
+    #[schemars(length(max = 100))]
     #[serde(default)]
     expect: Vec<crate::check::RawExpect>,
     /// The default grid of `toeslagenlab sweep`: `param = "arms.cautious.fraction"`, `from`, `to`,
@@ -117,8 +135,8 @@ struct RawExperiment {
     #[serde(default)]
     design: Option<String>,
     /// Euros; a "high" reclaim is above a threshold. The one closest to €1,000 is the headline.
-    /// At least one; whole euros from 1 to 1,000,000 (duplicates are dropped).
-    #[schemars(length(min = 1))]
+    /// At least one, at most 20; whole euros from 1 to 1,000,000 (duplicates are dropped).
+    #[schemars(length(min = 1, max = 20))]
     #[schemars(extend("default" = [500, 1000, 5000], "items" = { "type": "integer", "minimum": 1, "maximum": 1_000_000, "description": "A threshold in whole euros (1 to 1,000,000); a reclaim above it counts as high." }))]
     #[serde(default)]
     high_reclaim_thresholds: Option<Vec<i64>>,
@@ -159,6 +177,7 @@ struct RawArm {
     /// drawn by weight, then a whole percentage uniformly in [low, high) (default: 70–75%
     /// 0.10, 75–85% 0.50, 85–95% 0.30, 95–100% 0.10; seed 004, weights assumed).
     #[serde(default)]
+    #[schemars(length(min = 1, max = 20))]
     choice: Option<Vec<RawBand>>,
     /// A cautious fraction below 0.70 (the legal room) is an error unless this is true.
     #[schemars(extend("default" = false))]
@@ -184,6 +203,7 @@ struct RawArm {
     /// (flex, self-employed), same form as `choice` (default: `choice`). Assumption: lower
     /// bands for volatile incomes; seed 004 reports the lab's choices only overall.
     #[serde(default)]
+    #[schemars(length(min = 1, max = 20))]
     choice_volatile: Option<Vec<RawBand>>,
 }
 
@@ -1237,8 +1257,14 @@ pub struct Scenario {
 // Loading
 // ------------------------------------------------------------------------------------------
 
-/// Reads and validates a scenario file.
-pub fn load(path: &Path) -> Result<Scenario> {
+/// Reads a user's input file of at most `cap` bytes (see [`MAX_INPUT_BYTES`]); `what` names
+/// the kind of file in messages ("scenario files", "household files", …).
+///
+/// Refuses, with an input error (exit 2) and before reading anything, a path that is not a
+/// regular file (a directory, FIFO, device or socket); reads through `Read::take(cap + 1)`, so
+/// a file that grows or lies about its size is refused after at most `cap + 1` bytes.
+pub fn read_input_file(path: &Path, cap: u64, what: &str) -> Result<Vec<u8>> {
+    use std::io::Read;
     let diag = |msg: String| {
         Error::Input(vec![Diagnostic {
             file: path.to_path_buf(),
@@ -1248,27 +1274,114 @@ pub fn load(path: &Path) -> Result<Scenario> {
             message: msg,
         }])
     };
-    if path.is_dir() {
-        return Err(diag(
-            "is a directory; give a scenario file (.toml), e.g. scenarios/cautious-vs-standard.toml"
-                .into(),
-        ));
-    }
-    let bytes = std::fs::read(path).map_err(|e| match e.kind() {
-        std::io::ErrorKind::NotFound => {
-            diag("no such file; shipped scenarios are in scenarios/".into())
-        }
+    let cannot = |e: std::io::Error| match e.kind() {
+        std::io::ErrorKind::NotFound => diag("no such file".into()),
         _ => diag(format!("cannot read: {e}")),
-    })?;
-    let text = String::from_utf8(bytes.clone()).map_err(|e| {
-        diag(format!(
-            "is not valid UTF-8 (first bad byte at offset {}); save the file as UTF-8",
-            e.utf8_error().valid_up_to()
-        ))
+    };
+    let meta = std::fs::metadata(path).map_err(cannot)?;
+    let ft = meta.file_type();
+    if ft.is_dir() {
+        return Err(diag("is a directory; give a file".into()));
+    }
+    if !ft.is_file() {
+        return Err(diag(format!(
+            "is not a regular file ({}); give a file saved on disk",
+            file_kind(&ft)
+        )));
+    }
+    let limit = format!(
+        "is larger than {} MB (the limit for {what}); is this the right file?",
+        cap / 1_000_000
+    );
+    if meta.len() > cap {
+        return Err(diag(limit));
+    }
+    let file = std::fs::File::open(path).map_err(cannot)?;
+    let mut bytes = Vec::with_capacity(meta.len() as usize);
+    file.take(cap + 1).read_to_end(&mut bytes).map_err(cannot)?;
+    if bytes.len() as u64 > cap {
+        return Err(diag(limit));
+    }
+    Ok(bytes)
+}
+
+/// Whole euros with thousands separators (`1.000e20` style beyond 10¹⁸), for messages.
+fn big_euros(x: f64) -> String {
+    if x < 1e18 {
+        crate::money::group_thousands(x.round() as u64)
+    } else {
+        format!("{x:.3e}")
+    }
+}
+
+/// What kind of non-regular file this is, for messages.
+fn file_kind(ft: &std::fs::FileType) -> &'static str {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::FileTypeExt;
+        if ft.is_fifo() {
+            return "a FIFO (named pipe)";
+        }
+        if ft.is_char_device() {
+            return "a character device";
+        }
+        if ft.is_block_device() {
+            return "a block device";
+        }
+        if ft.is_socket() {
+            return "a socket";
+        }
+    }
+    if ft.is_symlink() {
+        return "a symbolic link";
+    }
+    "not a file"
+}
+
+/// Reads a user's UTF-8 text file of at most `cap` bytes ([`read_input_file`]); invalid UTF-8
+/// is an input error at the line and column of the first bad byte.
+pub fn read_input_text(path: &Path, cap: u64, what: &str) -> Result<String> {
+    let bytes = read_input_file(path, cap, what)?;
+    String::from_utf8(bytes).map_err(|e| {
+        let bad = e.utf8_error().valid_up_to();
+        let bytes = e.as_bytes();
+        let valid = std::str::from_utf8(&bytes[..bad]).unwrap_or_default();
+        let line = valid.matches('\n').count() + 1;
+        let col = valid.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1;
+        Error::Input(vec![Diagnostic {
+            file: path.to_path_buf(),
+            line: Some(line),
+            col: Some(col),
+            key: None,
+            message: format!(
+                "is not valid UTF-8 (first bad byte at offset {bad}); save the file as UTF-8 (the bad byte is 0x{:02X})",
+                bytes[bad]
+            ),
+        }])
+    })
+}
+
+/// Reads and validates a scenario file (at most [`MAX_INPUT_BYTES`]).
+pub fn load(path: &Path) -> Result<Scenario> {
+    if path.is_dir() {
+        return Err(Error::Input(vec![Diagnostic {
+            file: path.to_path_buf(),
+            line: None,
+            col: None,
+            key: None,
+            message: "is a directory; give a scenario file (.toml), e.g. scenarios/cautious-vs-standard.toml".into(),
+        }]));
+    }
+    let text = read_input_text(path, MAX_INPUT_BYTES, "scenario files").map_err(|e| match e {
+        Error::Input(mut d) if d.len() == 1 && d[0].message == "no such file" => {
+            d[0].message = "no such file; shipped scenarios are in scenarios/".into();
+            Error::Input(d)
+        }
+        e => e,
     })?;
     let sha256 = {
         use sha2::{Digest, Sha256};
-        let d = Sha256::digest(&bytes);
+        let d = Sha256::digest(text.as_bytes());
         d.iter().map(|b| format!("{b:02x}")).collect::<String>()
     };
     parse_str(path, &text, sha256)
@@ -1286,6 +1399,13 @@ pub fn parse_str(path: &Path, text: &str, sha256: String) -> Result<Scenario> {
         Ok(de) => de,
         Err(e) => {
             let mut d = toml_error(path, &locator, &e, None);
+            // A syntax error always has a place, even at byte 0 (span 0..0, which
+            // `toml_error` otherwise treats as "no place").
+            if d.line.is_none() {
+                let (line, col) = locator.line_col(e.span().map_or(0, |s| s.start));
+                d.line = Some(line);
+                d.col = Some(col);
+            }
             d.message = format!("invalid TOML: {}", d.message);
             return Err(Error::Input(vec![d]));
         }
@@ -1739,7 +1859,16 @@ impl Validator {
             .clone()
             .unwrap_or_else(|| vec![500, 1000, 5000]);
         let mut high_reclaim_thresholds = Vec::new();
-        for (i, t) in thresholds_raw.iter().enumerate() {
+        if thresholds_raw.len() > MAX_THRESHOLDS {
+            self.err(
+                "experiment.high_reclaim_thresholds",
+                format!(
+                    "{} thresholds; at most {MAX_THRESHOLDS} are allowed",
+                    thresholds_raw.len()
+                ),
+            );
+        }
+        for (i, t) in thresholds_raw.iter().enumerate().take(MAX_THRESHOLDS) {
             if *t <= 0 || *t > 1_000_000 {
                 self.err(
                     format!("experiment.high_reclaim_thresholds[{i}]"),
@@ -1819,7 +1948,7 @@ impl Validator {
         };
         let replications = match e.replications {
             None => 1,
-            Some(r) if (1..=1000).contains(&r) => r as u32,
+            Some(r) if (1..=MAX_REPLICATIONS as i64).contains(&r) => r as u32,
             Some(r) => {
                 self.err(
                     "experiment.replications",
@@ -1829,6 +1958,15 @@ impl Validator {
             }
         };
         let arm_names: Vec<String> = arms.iter().map(|a| a.name.clone()).collect();
+        if raw.expect.len() > MAX_EXPECTATIONS {
+            self.err(
+                "expect",
+                format!(
+                    "{} expectations; at most {MAX_EXPECTATIONS} are allowed",
+                    raw.expect.len()
+                ),
+            );
+        }
         let expectations =
             crate::check::validate_expectations(&raw.expect, &arm_names, &mut |k, m| {
                 self.err(k, m)
@@ -1836,6 +1974,7 @@ impl Validator {
         if let Some(p) = &params {
             self.benefits_available(p, &mut pop, explicit_benefits.as_deref());
         }
+        self.income_bound(&pop.income, &shocks);
         if !self.problems.is_empty() {
             return None;
         }
@@ -1896,6 +2035,16 @@ impl Validator {
             self.err(
                 "arms",
                 "no arms; add a control arm (`[[arms]] name = \"control\"` with `advance = { policy = \"standard\" }`) and at least one treatment arm",
+            );
+            return vec![];
+        }
+        if raw.len() > MAX_ARMS {
+            self.err(
+                "arms",
+                format!(
+                    "{} arms; at most {MAX_ARMS} are allowed (every arm is simulated for every household)",
+                    raw.len()
+                ),
             );
             return vec![];
         }
@@ -2111,6 +2260,16 @@ impl Validator {
                 ck.to_string(),
                 "give at least one band, e.g. { range = [0.75, 0.85], weight = 1.0 }",
             );
+        }
+        if bands.len() > MAX_CHOICE_BANDS {
+            self.err(
+                ck.to_string(),
+                format!(
+                    "{} bands; at most {MAX_CHOICE_BANDS} are allowed",
+                    bands.len()
+                ),
+            );
+            return out;
         }
         for (j, b) in bands.iter().enumerate() {
             let bk = format!("{ck}[{j}]");
@@ -2430,6 +2589,53 @@ impl Validator {
             );
         }
         e
+    }
+
+    /// The largest income the scenario can produce must stay within [`Money::MAX_INCOME`]: when
+    /// the income distribution is bounded (fixed or uniform), its maximum × the product of the
+    /// largest factors of the bounded income shocks (each at most 100, as drawn) × (1 + the
+    /// largest bonuses) is checked here. Unbounded draws (lognormal, normal) are clamped when
+    /// drawn and any product saturates at the cap (see [`crate::money`]).
+    fn income_bound(&mut self, income: &Dist, shocks: &[Shock]) {
+        let upper = |d: &Dist| match d {
+            Dist::Fixed(x) => Some(*x),
+            Dist::Uniform { max, .. } => Some(*max),
+            _ => None,
+        };
+        let Some(base) = upper(income) else { return };
+        let mut factor = 1.0f64;
+        let mut bonus = 0.0f64;
+        for s in shocks {
+            match &s.kind {
+                ShockKind::IncomeChange { factor: f }
+                | ShockKind::JobLoss { factor: f }
+                | ShockKind::JobGain { factor: f }
+                | ShockKind::Raise { factor: f } => {
+                    if let Some(x) = upper(f) {
+                        factor *= x.clamp(1.0, 100.0);
+                    }
+                }
+                ShockKind::Bonus { months } => {
+                    if let Some(x) = upper(months) {
+                        bonus += x.clamp(0.0, 100.0);
+                    }
+                }
+                _ => {}
+            }
+        }
+        let cap = Money::MAX_INCOME.to_f64_euros();
+        let worst = base.max(0.0) * factor * (1.0 + bonus / 12.0);
+        if worst > cap {
+            self.err(
+                "shocks",
+                format!(
+                    "the income after all shocks can reach €{} a year (population.income up to €{} × the largest factors of the income shocks); at most {} (the limit for incomes) is allowed: lower the income or the factors",
+                    big_euros(worst),
+                    big_euros(base),
+                    Money::MAX_INCOME
+                ),
+            );
+        }
     }
 
     fn shocks(&mut self, raw: &[RawShock]) -> Vec<Shock> {

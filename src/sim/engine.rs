@@ -92,7 +92,8 @@ fn projected_income(h: &Household, upto: u8) -> Money {
             total += scale_income(monthly, Rate(bonus)).0;
         }
     }
-    Money(total)
+    // Each month is at most the cap, so the sum cannot overflow; the year saturates too.
+    Money::saturating_cents(total as i128)
 }
 
 /// Hours × factor, rounded half-up to whole hours, at most 744 (a month's hours).
@@ -102,11 +103,10 @@ fn scale_hours(hours: u16, f: Rate) -> u16 {
     x.clamp(0, 744) as u16
 }
 
-/// Income × factor, rounded half-up to the cent (an input quantity, not a result).
+/// Income × factor, rounded half-up to the cent (an input quantity, not a result); saturates
+/// at [`Money::MAX_INCOME`].
 fn scale_income(m: Money, f: Rate) -> Money {
-    let fine = m.mul_rate(f).0;
-    let scale = crate::money::RATE_SCALE as i128;
-    Money(crate::money::div_floor_i128(fine + scale / 2, scale) as i64)
+    m.mul_rate_half_up_cents(f)
 }
 
 fn applicant_income(h: &Household, view: View) -> Money {
@@ -563,11 +563,21 @@ pub fn simulate_arm_into(
     Ok(())
 }
 
+/// Most worker threads a command starts (`--threads`): far more than any machine this runs on
+/// has cores (results do not depend on it), few enough that starting them cannot exhaust the
+/// system.
+pub const MAX_THREADS: usize = 256;
+
 /// The rayon pool for `threads` workers: `None` when the current pool already has that many,
 /// or when `threads` is 0 (the current pool: by default the global one, a thread per core).
 /// Runs inside one pool (a `run`, a sweep, repeated bench runs) so share its threads instead of
 /// starting and stopping their own, whose idle spinning would compete with the next step.
 pub fn worker_pool(threads: usize) -> Result<Option<rayon::ThreadPool>> {
+    if threads > MAX_THREADS {
+        return Err(Error::Usage(format!(
+            "--threads: found {threads}; at most {MAX_THREADS} (0 = one per core)"
+        )));
+    }
     if threads == 0 || threads == rayon::current_num_threads() {
         return Ok(None);
     }
