@@ -2,7 +2,7 @@
 //!
 //! Exit codes: 0 success; 1 an expectation or regression check failed; 2 bad input (scenario,
 //! flags, files); 3 an internal error (a bug or an output that could not be written); 130 an
-//! interrupted run (see [`crate::interrupt`]).
+//! interrupted run (see `output::interrupt`).
 
 use std::fmt;
 use std::path::PathBuf;

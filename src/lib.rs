@@ -72,4 +72,11 @@ pub use cli::{bench, calc, calibrate, check, explain, power, sweep, term};
 pub use model::{money, parameters};
 pub use output::{charts, interrupt, report};
 pub use scenario::{diagnostics, schema};
-pub use sim::{behaviour, engine, events, interventions, population, random};
+pub use sim::{behaviour, events, interventions, population, random};
+
+/// The engine's public path from before the layers: the simulation (`sim::engine`) and the
+/// run that fills the usual statistics (`analysis::run`).
+pub mod engine {
+    pub use crate::analysis::run::{run, RunResult};
+    pub use crate::sim::engine::*;
+}

@@ -5,9 +5,9 @@
 //! whatever the thread count. Floating point appears only when a finished accumulator is turned
 //! into shares, means and test statistics.
 
-use crate::engine::{Outcome, Year};
-use crate::money::Money;
-use crate::scenario::N_TYPES;
+use crate::model::money::Money;
+use crate::model::scenario::N_TYPES;
+use crate::sim::engine::{Outcome, Year};
 use std::collections::BTreeMap;
 
 /// Exact sums of one money quantity over households.
@@ -407,7 +407,8 @@ impl ArmAccumulator {
     pub fn add(&mut self, o: &Outcome, year: &Year, thresholds: &[Money]) {
         self.by_type[o.household_type as usize].add(o, thresholds);
         if o.took_offer {
-            let p = (o.percentage.0 / (crate::money::RATE_SCALE / 100)).clamp(0, 100) as usize;
+            let p =
+                (o.percentage.0 / (crate::model::money::RATE_SCALE / 100)).clamp(0, 100) as usize;
             self.percentages[p] += 1;
         }
         for m in 0..12 {

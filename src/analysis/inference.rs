@@ -416,8 +416,8 @@ pub const BOOTSTRAP_RESAMPLES: usize = 1000;
 /// are resampled independently (conservative for the paired design). Not estimable when an arm
 /// has fewer than two values.
 pub fn bootstrap_median_difference(
-    control: &crate::stats::Histogram,
-    treatment: &crate::stats::Histogram,
+    control: &crate::analysis::accumulators::Histogram,
+    treatment: &crate::analysis::accumulators::Histogram,
     seed: u64,
 ) -> Estimated {
     use rayon::prelude::*;
@@ -441,8 +441,9 @@ pub fn bootstrap_median_difference(
         .into_par_iter()
         .map(|r| {
             use rand::SeedableRng;
-            let mut rng =
-                rand_chacha::ChaCha8Rng::seed_from_u64(crate::random::mix64(seed ^ 0xB007_57A9));
+            let mut rng = rand_chacha::ChaCha8Rng::seed_from_u64(crate::sim::random::mix64(
+                seed ^ 0xB007_57A9,
+            ));
             rng.set_stream(r);
             resampled_median(&tv, &tcum, &t_order, &mut rng)
                 - resampled_median(&cv, &ccum, &c_order, &mut rng)
@@ -513,7 +514,7 @@ fn cumulative(h: &[(i64, u64)]) -> (Vec<i64>, Vec<u64>) {
 mod bootstrap_tests {
     use super::*;
 
-    fn hist(values: &[(i64, u64)]) -> crate::stats::Histogram {
+    fn hist(values: &[(i64, u64)]) -> crate::analysis::accumulators::Histogram {
         values.iter().copied().collect()
     }
 

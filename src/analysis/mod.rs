@@ -4,3 +4,4 @@
 
 pub mod accumulators;
 pub mod inference;
+pub mod run;

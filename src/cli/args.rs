@@ -5,9 +5,9 @@
 use clap::{Args, Parser, Subcommand, ValueEnum};
 use std::path::PathBuf;
 
-/// Parses `--threads N`: 0 (one per core) to [`crate::engine::MAX_THREADS`].
+/// Parses `--threads N`: 0 (one per core) to [`crate::sim::engine::MAX_THREADS`].
 pub fn parse_threads(s: &str) -> Result<usize, String> {
-    let max = crate::engine::MAX_THREADS;
+    let max = crate::sim::engine::MAX_THREADS;
     match s.trim().parse::<usize>() {
         Ok(n) if n <= max => Ok(n),
         _ => Err(format!(
@@ -78,22 +78,22 @@ pub enum Command {
     #[command(
         after_help = "Examples:\n  toeslagenlab check\n  toeslagenlab check scenarios/ --baseline scenarios/baselines/\n  toeslagenlab check scenarios/ --baseline scenarios/baselines/ --update\n  toeslagenlab check scenarios/cautious-vs-standard.toml --junit check.xml"
     )]
-    Check(crate::check::CheckArgs),
+    Check(crate::cli::check::CheckArgs),
     /// Compare two summary.json files metric by metric, with Monte-Carlo-aware tolerances.
     #[command(
         after_help = "Examples:\n  toeslagenlab diff scenarios/baselines/adjustable.json output/adjustable/summary.json"
     )]
-    Diff(crate::check::DiffArgs),
+    Diff(crate::cli::check::DiffArgs),
     /// Measure throughput and peak memory of complete runs at growing household counts.
     #[command(
         after_help = "Examples:\n  toeslagenlab bench\n  toeslagenlab bench scenarios/nl-full-scale.toml --households 1000000,5400000\n  toeslagenlab bench --threads 1 --households 100000"
     )]
-    Bench(crate::bench::BenchArgs),
+    Bench(crate::cli::bench::BenchArgs),
     /// How many households a real pilot needs to detect the simulated effect.
     #[command(
         after_help = "Examples:\n  toeslagenlab power scenarios/cautious-vs-standard.toml\n  toeslagenlab power scenarios/adjustable.toml --power 0.9 --alpha 0.01"
     )]
-    Power(crate::power::PowerArgs),
+    Power(crate::cli::power::PowerArgs),
     /// Run a scenario over a grid of values of one key and write the trade-off (sweep.csv, chart).
     #[command(
         after_help = "Examples:\n  toeslagenlab sweep scenarios/sweep-cautious-fraction.toml\n  toeslagenlab sweep scenarios/cautious-vs-standard.toml --param arms.cautious.fraction=0.70:1.00:0.05\n  toeslagenlab sweep scenarios/cautious-vs-standard.toml --param arms.cautious.takeup=0.2:1.0:0.2 --households 20000\n  toeslagenlab sweep scenarios/cautious-vs-standard.toml --param parameters.zorgtoeslag.normpremie_rate_above=0.12:0.14:0.005 --out /tmp/sw\n\nSweepable keys: arms.<name>.fraction (cautious arms), arms.<name>.takeup (treatment arms), experiment.households, parameters.<group>.<key> (see `toeslagenlab params`)."
@@ -118,18 +118,18 @@ pub enum Command {
     #[command(
         after_help = "Examples:\n  toeslagenlab calc --year 2026 --income 30000\n  toeslagenlab calc --income 30000 --json\n  toeslagenlab calc --income 24000 --partner-income 12000 --rent 750 --child 3:dagopvang:120:10.50 --child 8:bso:40:9.50\n  toeslagenlab calc --household my-household.toml"
     )]
-    Calc(crate::calc::CalcArgs),
+    Calc(crate::cli::calc::CalcArgs),
     /// Compare a scenario's control arm with the public figures (and a `[lab]` block with the
     /// lab findings); print or write the Markdown calibration table.
     #[command(
         after_help = "Examples:\n  toeslagenlab calibrate scenarios/nl-2026.toml\n  toeslagenlab calibrate scenarios/nl-2026.toml scenarios/lab-replication.toml scenarios/interventions.toml --write docs/calibration.md\n  toeslagenlab calibrate scenarios/lab-replication.toml"
     )]
-    Calibrate(crate::calibrate::CalibrateArgs),
+    Calibrate(crate::cli::calibrate::CalibrateArgs),
     /// Tell the month-by-month story of one simulated household of a scenario, in one arm.
     #[command(
         after_help = "The household is exactly the one `run` simulates (same seed, same draws); its totals\nequal its row in households.csv.\n\nExamples:\n  toeslagenlab explain scenarios/cautious-vs-standard.toml --household 17\n  toeslagenlab explain scenarios/adjustable.toml --household 17 --arm adjustable\n  toeslagenlab explain scenarios/cautious-vs-standard.toml --household 17 --seed 7 --json"
     )]
-    Explain(crate::explain::ExplainArgs),
+    Explain(crate::cli::explain::ExplainArgs),
     /// Write a fully commented starter scenario NAME.toml (checked by the same loader as `run`).
     #[command(
         after_help = "Examples:\n  toeslagenlab new my-pilot\n  toeslagenlab new my-pilot --dir /tmp/scenarios\n  toeslagenlab new my-pilot --force\n  toeslagenlab run scenarios/my-pilot.toml --households 5000"

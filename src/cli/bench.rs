@@ -6,7 +6,7 @@
 //! Peak memory is the process's high-water mark (VmHWM) after each size; sizes run in
 //! ascending order, so the figure after the largest size is the peak of the whole bench.
 
-use crate::app::run_command;
+use crate::cli::dispatch::run_command;
 use crate::cli::RunArgs;
 use crate::error::{Error, Result};
 use std::path::PathBuf;
@@ -167,7 +167,7 @@ pub fn bench_command(args: &BenchArgs) -> Result<()> {
     let mut results = Vec::new();
     for path in &scenarios {
         // Nobody reads the table any more (`bench | head`): stop measuring, exit 0.
-        if !args.json && crate::term::stdout_closed() {
+        if !args.json && crate::cli::term::stdout_closed() {
             return Ok(());
         }
         let sc = crate::scenario::load(path)?;
@@ -231,13 +231,13 @@ pub fn bench_command(args: &BenchArgs) -> Result<()> {
                 crate::outln!(
                     "{:<20} {:>10} {:>5} {:>8.2} {:>13} {:>15} {:>12} {:>16} {:>8.0}",
                     m.scenario,
-                    crate::money::group_thousands(m.households),
+                    crate::model::money::group_thousands(m.households),
                     m.arms,
                     m.seconds,
-                    crate::money::group_thousands(m.households_per_second as u64),
-                    crate::money::group_thousands(m.household_years_per_second as u64),
+                    crate::model::money::group_thousands(m.households_per_second as u64),
+                    crate::model::money::group_thousands(m.household_years_per_second as u64),
                     format!("{:.1} M", m.household_months_per_second / 1e6),
-                    crate::money::group_thousands(after as u64),
+                    crate::model::money::group_thousands(after as u64),
                     m.peak_rss_mib
                 )?;
             }

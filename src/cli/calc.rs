@@ -9,8 +9,8 @@
 //! year. Must not: hold an amount or a formula of its own.
 
 use crate::error::{Diagnostic, Error, Result};
-use crate::money::{Fine, Money, Rate, RATE_SCALE};
-use crate::parameters::{decimal_from_toml, ParameterSet, Params, KOT_TABLE};
+use crate::model::money::{Fine, Money, Rate, RATE_SCALE};
+use crate::model::parameters::{decimal_from_toml, ParameterSet, Params, KOT_TABLE};
 use crate::rules::{
     self, awir, huurtoeslag, kinderopvangtoeslag, kindgebonden_budget, zorgtoeslag, Benefit, Care,
     CareType, Children, CoResident, CoResidents, Situation, MAX_CHILDREN, MAX_CO_RESIDENTS,

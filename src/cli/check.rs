@@ -5,239 +5,18 @@
 //! its Monte Carlo standard error. A metric has moved when
 //! `|current − baseline| > max(absolute floor, k × √(se_baseline² + se_current²))`.
 
-use crate::app::{load_with_overrides, scenario_files};
-use crate::engine::{self, RunOptions};
+use crate::cli::dispatch::{load_with_overrides, scenario_files};
 use crate::error::{Error, Result};
-use crate::report::{self, Summary};
-use serde::{Deserialize, Serialize};
+use crate::output::report::{self, Summary};
+use crate::sim::engine::RunOptions;
+use serde::Serialize;
 use serde_json::Value;
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 
-/// Metrics an `[[expect]]` with `arm = …` may name (keys of `arms.<arm>` in summary.json).
-pub const ARM_METRICS: &[&str] = &[
-    "reclaim_share",
-    "high_reclaim_share",
-    "mean_reclaim",
-    "median_reclaim",
-    "p90_reclaim",
-    "p99_reclaim",
-    "total_reclaimed",
-    "reclaim_income_share",
-    "backpay_share",
-    "mean_backpay",
-    "withheld_during_year",
-    "total_withheld",
-    "takeup_share",
-    "mean_abs_gap",
-    "mean_repayment_monthly",
-    "in_year_reclaim_share",
-    "mean_advances",
-    "mean_definitive_award",
-];
-
-/// Metrics an `[[expect]]` with `compare = …` may name (comparison metrics in summary.json).
-pub const COMPARISON_METRICS: &[&str] = &[
-    "reclaim_share",
-    "high_reclaim_share",
-    "backpay_share",
-    "mean_reclaim_per_household",
-    "withheld_during_year",
-    "mean_abs_gap",
-    "mean_repayment_monthly_per_household",
-    "mean_reclaim",
-    "median_reclaim",
-    "total_reclaimed",
-];
-
-/// An `[[expect]]` block as written.
-///
-/// Either `arm` with `min`/`max` bounds on an arm metric, or `compare` and `vs` with a
-/// `direction` of a comparison metric.
-#[derive(Deserialize, Debug, Clone, schemars::JsonSchema)]
-#[serde(deny_unknown_fields)]
-pub struct RawExpect {
-    /// The arm whose metric must lie within `min`..`max`.
-    #[serde(default)]
-    arm: Option<String>,
-    /// The treatment arm of a comparison.
-    #[serde(default)]
-    compare: Option<String>,
-    /// The arm compared with (usually the control arm).
-    #[serde(default)]
-    vs: Option<String>,
-    /// The metric: a key of `arms.<arm>` or of a comparison in summary.json.
-    metric: String,
-    /// Lower bound of an arm metric.
-    #[serde(default)]
-    min: Option<f64>,
-    /// Upper bound of an arm metric.
-    #[serde(default)]
-    max: Option<f64>,
-    /// Expected direction of a comparison metric.
-    #[schemars(extend("enum" = ["decrease", "increase"]))]
-    #[serde(default)]
-    direction: Option<String>,
-    /// Whether the comparison must also be statistically significant.
-    #[schemars(extend("default" = false))]
-    #[serde(default)]
-    significant: Option<bool>,
-}
-
-/// A validated expectation.
-#[derive(Debug, Clone, PartialEq)]
-pub enum Expectation {
-    /// A metric of one arm lies within bounds.
-    Arm {
-        /// Arm name.
-        arm: String,
-        /// Metric key.
-        metric: String,
-        /// Lower bound.
-        min: Option<f64>,
-        /// Upper bound.
-        max: Option<f64>,
-    },
-    /// A treatment arm vs control.
-    Compare {
-        /// Treatment arm.
-        arm: String,
-        /// Control arm.
-        vs: String,
-        /// Metric key.
-        metric: String,
-        /// `Some(true)` decrease, `Some(false)` increase.
-        decrease: Option<bool>,
-        /// The difference must be significant at 5% (p < 0.05).
-        significant: bool,
-        /// Lower bound of the difference.
-        min: Option<f64>,
-        /// Upper bound of the difference.
-        max: Option<f64>,
-    },
-}
-
-impl Expectation {
-    /// A one-line description for tables.
-    pub fn describe(&self) -> String {
-        let bounds = |min: &Option<f64>, max: &Option<f64>| {
-            let mut s = String::new();
-            if let Some(m) = min {
-                let _ = write!(s, " ≥ {m}");
-            }
-            if let Some(m) = max {
-                let _ = write!(s, " ≤ {m}");
-            }
-            s
-        };
-        match self {
-            Expectation::Arm {
-                arm,
-                metric,
-                min,
-                max,
-            } => format!("{arm}.{metric}{}", bounds(min, max)),
-            Expectation::Compare {
-                arm,
-                vs,
-                metric,
-                decrease,
-                significant,
-                min,
-                max,
-            } => {
-                let mut s = format!("{arm} vs {vs}: {metric}");
-                match decrease {
-                    Some(true) => s.push_str(" decreases"),
-                    Some(false) => s.push_str(" increases"),
-                    None => {}
-                }
-                if *significant {
-                    s.push_str(" significantly");
-                }
-                s.push_str(&bounds(min, max));
-                s
-            }
-        }
-    }
-}
-
-fn list(xs: &[&str]) -> String {
-    xs.join(", ")
-}
-
-/// Validates `[[expect]]` blocks; problems go to `err(key, message)`.
-pub fn validate_expectations(
-    raw: &[RawExpect],
-    arms: &[String],
-    err: &mut dyn FnMut(String, String),
-) -> Vec<Expectation> {
-    let mut out = Vec::new();
-    for (i, e) in raw.iter().enumerate() {
-        let k = format!("expect[{i}]");
-        let arm_known = |name: &str, key: &str, err: &mut dyn FnMut(String, String)| {
-            if !arms.iter().any(|a| a == name) {
-                err(
-                    format!("{k}.{key}"),
-                    format!("no arm named `{name}`; arms: {}", arms.join(", ")),
-                );
-            }
-        };
-        for (name, v) in [("min", e.min), ("max", e.max)] {
-            if v.is_some_and(|x| !x.is_finite()) {
-                err(format!("{k}.{name}"), "must be a finite number".into());
-            }
-        }
-        match (&e.arm, &e.compare) {
-            (Some(arm), None) => {
-                arm_known(arm, "arm", err);
-                if !ARM_METRICS.contains(&e.metric.as_str()) {
-                    let hint = crate::scenario::did_you_mean(&e.metric, &ARM_METRICS.iter().map(|s| s.to_string()).collect::<Vec<_>>())
-                        .map(|b| format!("; did you mean `{b}`?"))
-                        .unwrap_or_default();
-                    err(format!("{k}.metric"), format!("unknown metric `{}`; valid arm metrics: {}{hint}", e.metric, list(ARM_METRICS)));
-                }
-                if e.min.is_none() && e.max.is_none() {
-                    err(k.clone(), "an arm expectation needs `min`, `max` or both".into());
-                }
-                if e.vs.is_some() || e.direction.is_some() || e.significant.is_some() {
-                    err(k.clone(), "`vs`, `direction` and `significant` belong to comparisons: use `compare = \"<arm>\"` instead of `arm`".into());
-                }
-                out.push(Expectation::Arm { arm: arm.clone(), metric: e.metric.clone(), min: e.min, max: e.max });
-            }
-            (None, Some(arm)) => {
-                arm_known(arm, "compare", err);
-                let vs = e.vs.clone().unwrap_or_else(|| arms.first().cloned().unwrap_or_default());
-                arm_known(&vs, "vs", err);
-                if !COMPARISON_METRICS.contains(&e.metric.as_str()) {
-                    let hint = crate::scenario::did_you_mean(&e.metric, &COMPARISON_METRICS.iter().map(|s| s.to_string()).collect::<Vec<_>>())
-                        .map(|b| format!("; did you mean `{b}`?"))
-                        .unwrap_or_default();
-                    err(format!("{k}.metric"), format!("unknown metric `{}`; valid comparison metrics: {}{hint}", e.metric, list(COMPARISON_METRICS)));
-                }
-                if arms.first() != Some(&vs) {
-                    err(format!("{k}.vs"), format!("comparisons are made against the control arm `{}`", arms.first().cloned().unwrap_or_default()));
-                }
-                let decrease = match e.direction.as_deref() {
-                    None => None,
-                    Some("decrease") => Some(true),
-                    Some("increase") => Some(false),
-                    Some(other) => {
-                        err(format!("{k}.direction"), format!("found `{other}`; allowed: decrease, increase"));
-                        None
-                    }
-                };
-                let significant = e.significant.unwrap_or(false);
-                if decrease.is_none() && e.min.is_none() && e.max.is_none() && !significant {
-                    err(k.clone(), "a comparison expectation needs `direction`, `significant`, `min` or `max`".into());
-                }
-                out.push(Expectation::Compare { arm: arm.clone(), vs, metric: e.metric.clone(), decrease, significant, min: e.min, max: e.max });
-            }
-            _ => err(k.clone(), "give either `arm = \"<name>\"` (a bound on one arm's metric) or `compare = \"<arm>\"` (a comparison with control)".into()),
-        }
-    }
-    out
-}
+pub use crate::model::expectation::Expectation;
+pub use crate::model::metric::{ARM_METRICS, COMPARISON_METRICS};
+pub use crate::scenario::expect::{validate_expectations, RawExpect};
 
 /// The verdict on one expectation or baseline metric.
 #[derive(Debug, Clone, Serialize)]
@@ -560,7 +339,7 @@ pub fn run_summary(
     for r in 0..reps {
         let mut rsc = sc.clone();
         rsc.seed = report::replication_seed(sc.seed, r);
-        let res = engine::run(&rsc, &opts, |_| Ok(()), |_, _| {})?;
+        let res = crate::analysis::run::run(&rsc, &opts, |_| Ok(()), |_, _| {})?;
         summaries.push(report::summarize(&rsc, &res));
     }
     let mut main = summaries[0].clone();
@@ -631,7 +410,7 @@ pub fn check_command(args: &CheckArgs) -> Result<()> {
         let wants_run = !sc.expectations.is_empty()
             || has_baseline
             || (args.update && args.baseline.is_some() && named);
-        crate::term::detail(format!(
+        crate::cli::term::detail(format!(
             "{}: {} ({} expectations{})",
             f.display(),
             if wants_run {
@@ -807,7 +586,7 @@ pub fn verdict_table(vs: &[Verdict]) -> String {
         "scenario", "expectation", "value"
     );
     // The verdict is the last column, so colour cannot upset the alignment.
-    let color = crate::term::stdout_color();
+    let color = crate::cli::term::stdout_color();
     for v in vs {
         let _ = writeln!(
             o,
@@ -816,9 +595,9 @@ pub fn verdict_table(vs: &[Verdict]) -> String {
             v.check,
             v.value,
             if v.pass {
-                crate::term::paint("ok", crate::term::Style::Ok, color)
+                crate::cli::term::paint("ok", crate::cli::term::Style::Ok, color)
             } else {
-                crate::term::paint("FAIL", crate::term::Style::Error, color)
+                crate::cli::term::paint("FAIL", crate::cli::term::Style::Error, color)
             },
             if v.detail.is_empty() {
                 String::new()

@@ -2,14 +2,14 @@
 //!
 //! Everything here is testable in-process; `main.rs` only calls [`run_cli`].
 
+use crate::cli::term;
 use crate::cli::{Cli, Command, NewArgs, RunArgs};
-use crate::engine::{self, RunOptions};
 use crate::error::{Error, Result};
+use crate::model::parameters::ParameterSet;
+use crate::output::report;
 use crate::output::{safe_dir_name, Staging};
-use crate::parameters::ParameterSet;
-use crate::report;
 use crate::scenario::{self, Scenario};
-use crate::term;
+use crate::sim::engine::{self, RunOptions};
 use clap::{CommandFactory, FromArgMatches};
 use std::fmt::Write as _;
 use std::io::IsTerminal;
@@ -51,24 +51,28 @@ fn dispatch(cli: Cli) -> Result<()> {
         Command::Run(args) => run_command(&args).map(|_| ()),
         Command::Validate { paths } => validate_command(&paths),
         Command::Params { year } => params_command(year),
-        Command::Power(args) => on_threads(args.threads, || crate::power::power_command(&args)),
-        Command::Check(args) => on_threads(args.threads, || crate::check::check_command(&args)),
-        Command::Bench(args) => crate::bench::bench_command(&args),
-        Command::Diff(args) => crate::check::diff_command(&args),
+        Command::Power(args) => {
+            on_threads(args.threads, || crate::cli::power::power_command(&args))
+        }
+        Command::Check(args) => {
+            on_threads(args.threads, || crate::cli::check::check_command(&args))
+        }
+        Command::Bench(args) => crate::cli::bench::bench_command(&args),
+        Command::Diff(args) => crate::cli::check::diff_command(&args),
         Command::Calc(args) => {
-            let out = crate::calc::run(&args)?;
+            let out = crate::cli::calc::run(&args)?;
             term::out(out)
         }
         Command::Explain(args) => {
-            let out = crate::explain::run(&args)?;
+            let out = crate::cli::explain::run(&args)?;
             term::out(out)
         }
         Command::Sweep(args) => {
-            on_threads(args.threads, || crate::sweep::sweep_command(&args)).map(|_| ())
+            on_threads(args.threads, || crate::cli::sweep::sweep_command(&args)).map(|_| ())
         }
         Command::Plot { run_dir } => plot_command(&run_dir),
         Command::New(args) => new_command(&args).map(|_| ()),
-        Command::Schema => term::out(crate::schema::scenario_schema_json()),
+        Command::Schema => term::out(crate::scenario::schema::scenario_schema_json()),
         Command::Completions { shell } => {
             // Into memory first: clap_complete panics on a failed write (a closed pipe, as in
             // `toeslagenlab completions bash | head`), while we just stop writing.
@@ -76,9 +80,9 @@ fn dispatch(cli: Cli) -> Result<()> {
             clap_complete::generate(shell, &mut Cli::command(), "toeslagenlab", &mut script);
             term::out(script)
         }
-        Command::Calibrate(args) => {
-            on_threads(args.threads, || crate::calibrate::calibrate_command(&args))
-        }
+        Command::Calibrate(args) => on_threads(args.threads, || {
+            crate::cli::calibrate::calibrate_command(&args)
+        }),
     }
 }
 
@@ -200,7 +204,7 @@ fn run_in_pool(args: &RunArgs) -> Result<PathBuf> {
         .out
         .clone()
         .unwrap_or_else(|| Path::new("output").join(safe_dir_name(&sc.name)));
-    crate::interrupt::install();
+    crate::output::interrupt::install();
     let staging = Staging::new(&target, &[args.scenario.as_path()])?;
     let mut csv_writer = if args.households_csv {
         let p = staging.path("households.csv");
@@ -231,7 +235,7 @@ fn run_in_pool(args: &RunArgs) -> Result<PathBuf> {
         ..RunOptions::default()
     };
     let t_loaded = started.elapsed().as_secs_f64();
-    let result = engine::run(
+    let result = crate::analysis::run::run(
         &sc,
         &opts,
         |rows| {
@@ -273,7 +277,7 @@ fn run_in_pool(args: &RunArgs) -> Result<PathBuf> {
             ..opts.clone()
         };
         let offset = sc.households * r as u64;
-        let res = engine::run(
+        let res = crate::analysis::run::run(
             &rsc,
             &opts,
             |_| Ok(()),
@@ -298,10 +302,10 @@ fn run_in_pool(args: &RunArgs) -> Result<PathBuf> {
     }
     staging.write("summary.json", report::summary_json(&summary).as_bytes())?;
     let t_charts = started.elapsed().as_secs_f64();
-    let charts =
-        crate::charts::write_all(&crate::charts::run_tables(&sc, &result), |name, bytes| {
-            staging.write(name, bytes)
-        })?;
+    let charts = crate::output::charts::write_all(
+        &crate::output::charts::run_tables(&sc, &result),
+        |name, bytes| staging.write(name, bytes),
+    )?;
     detail(format!(
         "{} charts in {:.1} ms",
         charts.len(),
@@ -310,10 +314,10 @@ fn run_in_pool(args: &RunArgs) -> Result<PathBuf> {
     // National scenarios compare their control arm with the public figures (a second,
     // control-only pass counting per toeslag, as `calibrate` does).
     let public = if sc.compare_public {
-        let t = crate::calibrate::tally(&sc, args.threads)?;
+        let t = crate::cli::calibrate::tally(&sc, args.threads)?;
         Some((
-            crate::calibrate::report_section(&sc, &t),
-            crate::calibrate::headline_vs_public(&t),
+            crate::cli::calibrate::report_section(&sc, &t),
+            crate::cli::calibrate::headline_vs_public(&t),
         ))
     } else {
         None
@@ -322,7 +326,7 @@ fn run_in_pool(args: &RunArgs) -> Result<PathBuf> {
     if let Some((section, _)) = &public {
         report_md.push_str(section);
     }
-    report_md.push_str(&crate::charts::markdown_section(&charts));
+    report_md.push_str(&crate::output::charts::markdown_section(&charts));
     staging.write("report.md", report_md.as_bytes())?;
     let manifest = manifest(&sc, args, started.elapsed().as_secs_f64());
     staging.write("manifest.json", manifest.as_bytes())?;
@@ -439,7 +443,7 @@ fn validate_command(paths: &[PathBuf]) -> Result<()> {
 }
 
 fn plot_command(dir: &Path) -> Result<()> {
-    let charts = crate::charts::plot_dir(dir)?;
+    let charts = crate::output::charts::plot_dir(dir)?;
     crate::outln!(
         "redrew {} charts in {}/charts/ ({})",
         charts.len(),

@@ -8,21 +8,21 @@
 //! [`Explanation`], and its human ([`to_text`]) and JSON ([`to_json`]) renderings.
 //!
 //! Every amount comes from the engine's own code: the household is drawn by
-//! [`crate::population::generate`] with the scenario seed, its year by [`Year::compute`], the
+//! [`crate::sim::population::generate`] with the scenario seed, its year by [`Year::compute`], the
 //! arm's totals by [`engine::simulate_arm_given`] (so they equal the `households.csv` row), the
 //! advances by [`engine::pay_year`], and the month-by-month situations by [`engine::trace`],
 //! which checks its awards against the simulated ones. The narrative of each recalculation is
 //! rebuilt here and checked to give the very payments `pay_year` made. Must not: hold an amount
 //! or a formula of its own.
 
-use crate::calc::{building_blocks, BuildingBlocks};
-use crate::engine::{self, Ledger, Outcome, Trace, Year};
+use crate::cli::calc::{building_blocks, BuildingBlocks};
 use crate::error::{Error, Result};
-use crate::events::EventKind;
-use crate::money::{Fine, Money, Rate, RATE_SCALE};
-use crate::population::{generate, Household};
+use crate::model::money::{Fine, Money, Rate, RATE_SCALE};
 use crate::rules::{awir, Benefit, Situation, N_BENEFITS};
 use crate::scenario::{AdvancePolicy, Design, Recalculation, Scenario, HOUSEHOLD_TYPES};
+use crate::sim::engine::{self, Ledger, Outcome, Trace, Year};
+use crate::sim::events::EventKind;
+use crate::sim::population::{generate, Household};
 use clap::Args;
 use std::collections::BTreeSet;
 use std::fmt::Write as _;
@@ -276,9 +276,10 @@ pub fn explain(sc: &Scenario, id: u64, arm: Option<usize>) -> Result<Explanation
     // In an arm with agency interventions the household is the one the agency then knows
     // (with its data events), exactly as `engine::arm_outcome` simulates it.
     let drawn = generate(sc, id);
-    let h = crate::interventions::household_for_arm(sc, &sc.arms[arm], &drawn).unwrap_or(drawn);
+    let h =
+        crate::sim::interventions::household_for_arm(sc, &sc.arms[arm], &drawn).unwrap_or(drawn);
     let year = Year::compute(sc, &h);
-    let u = crate::behaviour::takeup_draw(sc.seed, id);
+    let u = crate::sim::behaviour::takeup_draw(sc.seed, id);
     let outcome = engine::simulate_arm_given(sc, &h, &year, arm, u)?;
     let trace = engine::trace(sc, &h, &year)?;
     let states = year.states();
@@ -616,7 +617,10 @@ fn policy_name(p: &AdvancePolicy) -> &'static str {
     }
 }
 
-fn source_line<'a>(sc: &'a Scenario, key: &str) -> Option<(String, &'a crate::parameters::Param)> {
+fn source_line<'a>(
+    sc: &'a Scenario,
+    key: &str,
+) -> Option<(String, &'a crate::model::parameters::Param)> {
     let (g, k) = key.split_once('.').unwrap_or((key, ""));
     let p = if k.is_empty() {
         sc.parameter_set.tables.get(g).map(|t| &t.summary)
@@ -1459,7 +1463,7 @@ pub fn to_json(x: &Explanation) -> serde_json::Value {
 
 /// Runs `toeslagenlab explain` and returns what it prints.
 pub fn run(a: &ExplainArgs) -> Result<String> {
-    let sc = crate::app::load_with_overrides(&a.scenario, a.seed, None)?;
+    let sc = crate::cli::dispatch::load_with_overrides(&a.scenario, a.seed, None)?;
     let id = household_id(&sc, a.household)?;
     let arm = a.arm.as_deref().map(|n| arm_index(&sc, n)).transpose()?;
     let x = explain(&sc, id, arm)?;
@@ -1475,7 +1479,7 @@ pub fn run(a: &ExplainArgs) -> Result<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::engine::KnowledgeState;
+    use crate::sim::engine::KnowledgeState;
 
     fn states(awards: &[(u8, i64)]) -> Vec<KnowledgeState> {
         awards

@@ -1,11 +1,11 @@
 //! `toeslagenlab power`: how many households a real pilot would need to detect the simulated
 //! effect, from a simulated run.
 
-use crate::app::load_with_overrides;
-use crate::engine::{self, RunOptions};
+use crate::analysis::inference::sample_size_two_proportions;
+use crate::cli::dispatch::load_with_overrides;
 use crate::error::{Error, Result};
-use crate::inference::sample_size_two_proportions;
-use crate::report;
+use crate::output::report;
+use crate::sim::engine::RunOptions;
 use statrs::distribution::{ContinuousCDF, Normal};
 use std::path::PathBuf;
 
@@ -56,7 +56,7 @@ pub fn power_command(args: &PowerArgs) -> Result<()> {
         threads: args.threads,
         ..RunOptions::default()
     };
-    let r = engine::run(&sc, &opts, |_| Ok(()), |_, _| {})?;
+    let r = crate::analysis::run::run(&sc, &opts, |_| Ok(()), |_, _| {})?;
     let th = &sc.high_reclaim_thresholds;
     let primary = report::primary_threshold(th);
     crate::outln!(
@@ -76,7 +76,7 @@ pub fn power_command(args: &PowerArgs) -> Result<()> {
     )?;
     let c = &r.arms[0].total;
     let fmt = |n: Option<u64>| {
-        n.map(crate::money::group_thousands)
+        n.map(crate::model::money::group_thousands)
             .unwrap_or_else(|| "no effect".into())
     };
     for (i, arm) in sc.arms.iter().enumerate().skip(1) {

@@ -11,15 +11,15 @@
 //!
 //! Must not: know benefit formulas, or change the scenario parser.
 
-use crate::charts::{self, Table};
 use crate::cli::SweepArgs;
-use crate::engine::{self, RunOptions};
 use crate::error::{Error, Result};
-use crate::money::Rate;
+use crate::model::money::Rate;
+use crate::model::parameters::decimal_from_toml;
+use crate::output::charts::{self, Table};
+use crate::output::report::{self, Summary};
 use crate::output::{safe_dir_name, Staging};
-use crate::parameters::decimal_from_toml;
-use crate::report::{self, Summary};
 use crate::scenario::{self, AdvancePolicy, Scenario, LEGAL_FLOOR};
+use crate::sim::engine::RunOptions;
 use rust_decimal::Decimal;
 use std::fmt::Write as _;
 use std::io::{IsTerminal, Write as _};
@@ -306,7 +306,8 @@ struct Point {
 /// Runs `toeslagenlab sweep` and returns the sweep directory.
 pub fn sweep_command(args: &SweepArgs) -> Result<PathBuf> {
     let started = std::time::Instant::now();
-    let base = crate::app::load_with_overrides(&args.scenario, args.seed, args.households)?;
+    let base =
+        crate::cli::dispatch::load_with_overrides(&args.scenario, args.seed, args.households)?;
     let doc = read_table(&args.scenario)?;
     let spec = match &args.param {
         Some(p) => parse_param_arg(p)?,
@@ -329,7 +330,7 @@ pub fn sweep_command(args: &SweepArgs) -> Result<PathBuf> {
     let target = args.out.clone().unwrap_or_else(|| {
         Path::new("output").join(format!("{}-sweep", safe_dir_name(&base.name)))
     });
-    crate::interrupt::install();
+    crate::output::interrupt::install();
     let staging = Staging::new(&target, &[args.scenario.as_path()])?;
     let bar = (!args.quiet && std::io::stderr().is_terminal()).then(|| {
         let b = indicatif::ProgressBar::new(grid.len() as u64);
@@ -352,9 +353,9 @@ pub fn sweep_command(args: &SweepArgs) -> Result<PathBuf> {
         if let Some(b) = &bar {
             b.set_message(format!("sweep {} = {v}", spec.key));
         }
-        let result = engine::run(sc, &opts, |_| Ok(()), |_, _| {})?;
+        let result = crate::analysis::run::run(sc, &opts, |_| Ok(()), |_, _| {})?;
         if !args.quiet {
-            crate::term::detail(format!(
+            crate::cli::term::detail(format!(
                 "sweep {} = {v}: {} households simulated at {:.2} s",
                 spec.key,
                 sc.households,
@@ -525,7 +526,7 @@ fn sweep_markdown(spec: &SweepSpec, base: &Scenario, arms: &[String], points: &[
         "Scenario `{}`, seed {}, {} households per grid point; `{}` from {} to {} in steps of {}. Every grid point simulates the same households with the same random draws (common random numbers), so differences between points come from the swept value only.\n",
         base.path.display(),
         base.seed,
-        crate::money::group_thousands(base.households),
+        crate::model::money::group_thousands(base.households),
         spec.key,
         spec.from,
         spec.to,

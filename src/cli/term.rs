@@ -5,10 +5,10 @@
 //! tests therefore never see ANSI escapes unless `--color always` asks for them. `--verbose`
 //! prints progress detail to stderr.
 //!
-//! The settings are process-wide, set once by [`crate::app::run_cli`] from the command line;
+//! The settings are process-wide, set once by [`crate::cli::dispatch::run_cli`] from the command line;
 //! library users who never call it get no colour and no detail.
 //!
-//! Results go to stdout through [`out`] (and the [`outln!`](crate::outln) / [`out!`](crate::out)
+//! Results go to stdout through [`out`] (and the `outln!` / `out!`
 //! macros), the one writer every command uses: a reader that stops early (`| head -c1`) is not
 //! an error, so a closed pipe ends the output quietly and the command still exits 0, while any
 //! other write failure is reported (exit 3). Rust ignores SIGPIPE, so `println!` would panic
@@ -55,23 +55,23 @@ fn write_to(w: &mut impl Write, bytes: &[u8], closed: &AtomicBool) -> Result<()>
     }
 }
 
-/// Prints formatted text to stdout through [`term::out`](crate::term::out) (a closed pipe ends
+/// Prints formatted text to stdout through [`out`] (a closed pipe ends
 /// the output quietly); evaluates to `Result<()>`.
 #[macro_export]
 macro_rules! out {
     ($($arg:tt)*) => {
-        $crate::term::out(format!($($arg)*))
+        $crate::cli::term::out(format!($($arg)*))
     };
 }
 
-/// [`out!`](crate::out) with a newline.
+/// `out!` with a newline.
 #[macro_export]
 macro_rules! outln {
     () => {
-        $crate::term::out("\n")
+        $crate::cli::term::out("\n")
     };
     ($($arg:tt)*) => {
-        $crate::term::out(format!("{}\n", format_args!($($arg)*)))
+        $crate::cli::term::out(format!("{}\n", format_args!($($arg)*)))
     };
 }
 

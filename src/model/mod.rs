@@ -2,5 +2,11 @@
 //!
 //! See docs/architecture.md for what this layer owns and must not do.
 
+pub mod benefit;
+pub mod expectation;
+pub mod household;
+pub mod metric;
 pub mod money;
 pub mod parameters;
+pub mod policy;
+pub mod scenario;

@@ -6,7 +6,7 @@
 //! Must not: compute benefits, or hold an amount in code. A formula only ever sees values that
 //! came from a parameter file or from a scenario override, and the report lists both.
 
-use crate::money::{Money, Rate};
+use crate::model::money::{Money, Rate};
 use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
@@ -635,7 +635,7 @@ pub struct KotRow {
 /// Kinderopvangtoeslag parameters (RULES.md §3).
 #[derive(Clone, Debug)]
 pub struct KinderopvangtoeslagParams {
-    /// Maximum hourly price by type, in [`crate::rules::CareType`] order (dagopvang, bso,
+    /// Maximum hourly price by type, in `rules::CareType` order (dagopvang, bso,
     /// gastouder).
     pub max_price: [Money; 3],
     /// Hours per child per month that count at most.
@@ -649,7 +649,7 @@ impl KinderopvangtoeslagParams {
     /// euros (bands are inclusive whole-euro ranges, so cents below the next bound stay in the
     /// band).
     pub fn row(&self, income: Money) -> KotRow {
-        let euros = Money::euros(income.0.div_euclid(crate::money::CENTS_PER_EURO));
+        let euros = Money::euros(income.0.div_euclid(crate::model::money::CENTS_PER_EURO));
         let i = self.table.partition_point(|r| r.from <= euros);
         self.table[i.saturating_sub(1)]
     }

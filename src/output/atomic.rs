@@ -14,14 +14,14 @@
 //! same directory fail at once with exit 2 instead of racing; a lock whose process is gone is
 //! taken over.
 //!
-//! Interrupts: a signal handler (see [`crate::interrupt`]) removes staging directories in
+//! Interrupts: a signal handler (see [`crate::output::interrupt`]) removes staging directories in
 //! progress and releases the lock; a run killed outright (SIGKILL, power loss) leaves
 //! `.NAME.partial-PID`, `.NAME.old-PID` or `.NAME.lock` behind, and the next run into the same
 //! directory cleans them up (restoring the previous results if the kill landed in the middle
 //! of the swap). Only directories that still look like toeslagenlab's own are ever removed.
 
 use crate::error::{Error, Result};
-use crate::interrupt;
+use crate::output::interrupt;
 use std::fs;
 use std::io::Read;
 use std::path::{Path, PathBuf};

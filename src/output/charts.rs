@@ -9,11 +9,11 @@
 //! Must not: run the simulation, or write files itself (it returns bytes; the caller stages
 //! them atomically).
 
-use crate::engine::RunResult;
+use crate::analysis::accumulators::GroupStats;
+use crate::analysis::run::RunResult;
 use crate::error::{Error, Result};
-use crate::report::primary_threshold;
-use crate::scenario::{AdvancePolicy, Scenario, HOUSEHOLD_TYPES};
-use crate::stats::GroupStats;
+use crate::model::scenario::{AdvancePolicy, Scenario, HOUSEHOLD_TYPES};
+use crate::output::report::primary_threshold;
 use plotters::coord::Shift;
 use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, Pos, VPos};
@@ -200,7 +200,7 @@ fn ci_cells(x: u64, n: u64) -> [String; 2] {
 pub fn euro_label(x: f64) -> String {
     let r = x.round();
     let neg = r < 0.0;
-    let s = crate::money::group_thousands(r.abs() as u64);
+    let s = crate::model::money::group_thousands(r.abs() as u64);
     format!("{}€{s}", if neg { "−" } else { "" })
 }
 
@@ -233,7 +233,7 @@ fn nice_width(span: i64, bins: i64) -> i64 {
 
 fn settlement_table(sc: &Scenario, r: &RunResult) -> Table {
     // Bin width from the pooled 95th percentile of reclaims and back-payments, all arms.
-    let mut pooled = crate::stats::Histogram::default();
+    let mut pooled = crate::analysis::accumulators::Histogram::default();
     for a in &r.arms {
         pooled.merge(&a.total.reclaims);
         pooled.merge(&a.total.backpays);

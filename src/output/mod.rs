@@ -6,6 +6,7 @@
 pub mod atomic;
 pub mod charts;
 pub mod interrupt;
+pub mod lab;
 pub mod report;
 
 pub use atomic::{safe_dir_name, write_file_atomic, Staging};

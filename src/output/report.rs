@@ -4,11 +4,12 @@
 //! Writers return strings or bytes; [`crate::output`] writes them atomically.
 //! Must not: re-run the simulation.
 
-use crate::engine::{Outcome, RunResult};
-use crate::inference::{self, Estimated, NotEstimable};
-use crate::money::Money;
-use crate::scenario::{AdvancePolicy, Design, Scenario, HOUSEHOLD_TYPES};
-use crate::stats::{GroupStats, MoneySum};
+use crate::analysis::accumulators::{GroupStats, MoneySum};
+use crate::analysis::inference::{self, Estimated, NotEstimable};
+use crate::analysis::run::RunResult;
+use crate::model::money::Money;
+use crate::model::scenario::{AdvancePolicy, Design, Scenario, HOUSEHOLD_TYPES};
+use crate::sim::engine::Outcome;
 use serde::Serialize;
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
@@ -203,7 +204,7 @@ pub struct Summary {
     /// Pilot size needed per arm to detect the simulated reclaim-share effect (80% power, 5%).
     pub pilot_households_per_arm: BTreeMap<String, Option<u64>>,
     /// Parameter overrides.
-    pub parameter_overrides: Vec<crate::parameters::Override>,
+    pub parameter_overrides: Vec<crate::model::parameters::Override>,
     /// Uncertain parameters in force (`group.key`).
     pub uncertain_parameters: Vec<String>,
 }
@@ -587,7 +588,7 @@ pub fn replication_seed(seed: u64, r: u32) -> u64 {
     if r == 0 {
         seed
     } else {
-        crate::random::mix64(seed.wrapping_add(r as u64))
+        crate::sim::random::mix64(seed.wrapping_add(r as u64))
     }
 }
 
@@ -664,7 +665,7 @@ fn pp(x: f64) -> String {
 
 fn euro0(x: f64) -> String {
     let neg = x < 0.0;
-    let s = crate::money::group_thousands(x.abs().round() as u64);
+    let s = crate::model::money::group_thousands(x.abs().round() as u64);
     format!("{}€{s}", if neg { "-" } else { "" })
 }
 
@@ -711,7 +712,7 @@ pub fn headline(s: &Summary) -> String {
         "{} · benefit year {} · {} households · {} design · seed {}",
         s.scenario,
         s.year,
-        crate::money::group_thousands(s.households),
+        crate::model::money::group_thousands(s.households),
         s.design,
         s.seed
     );
@@ -723,7 +724,7 @@ pub fn headline(s: &Summary) -> String {
         "reclaim",
         format!(
             ">€{}",
-            crate::money::group_thousands(s.high_reclaim_threshold as u64)
+            crate::model::money::group_thousands(s.high_reclaim_threshold as u64)
         ),
         "mean reclaim",
         "median",
@@ -789,7 +790,7 @@ pub fn report_markdown(sc: &Scenario, s: &Summary) -> String {
     let _ = writeln!(
         o,
         "| households | {} |",
-        crate::money::group_thousands(s.households)
+        crate::model::money::group_thousands(s.households)
     );
     let _ = writeln!(o, "| design | {} ({}) |", s.design, match sc.design {
         Design::Paired => "every household under every arm with the same random draws; comparisons within household",
@@ -949,7 +950,7 @@ pub fn report_markdown(sc: &Scenario, s: &Summary) -> String {
     type Row = (&'static str, fn(&Metrics) -> String);
     let rows: Vec<Row> = vec![
         ("households", |m| {
-            crate::money::group_thousands(m.households)
+            crate::model::money::group_thousands(m.households)
         }),
         ("share with a reclaim", |m| pct(m.reclaim_share)),
         ("share with a high reclaim", |m| pct(m.high_reclaim_share)),
@@ -1031,7 +1032,7 @@ pub fn report_markdown(sc: &Scenario, s: &Summary) -> String {
             o,
             "| {} ({}) | {} |",
             t,
-            crate::money::group_thousands(n),
+            crate::model::money::group_thousands(n),
             s.arm_order
                 .iter()
                 .map(|a| pct(s.arms[a].by_household_type[t].reclaim_share))
@@ -1133,7 +1134,7 @@ pub fn report_markdown(sc: &Scenario, s: &Summary) -> String {
     }
     let _ = writeln!(o, "\nThese are simulated households, not observed ones: the effects follow from the scenario's assumptions about shocks, reporting and take-up listed below.");
 
-    o.push_str(&crate::calibrate::lab_section_md(sc, s));
+    o.push_str(&crate::output::lab::lab_section_md(sc, s));
     let _ = writeln!(o, "\n## Pilot size\n");
     let _ = writeln!(o, "Households per arm a randomized pilot would need to detect the simulated change in the reclaim share with 80% power at 5% significance (two-sided, normal approximation):\n");
     for (arm, n) in &s.pilot_households_per_arm {
@@ -1147,7 +1148,7 @@ pub fn report_markdown(sc: &Scenario, s: &Summary) -> String {
             "- {}: {}",
             arm,
             match (n, not_estimable) {
-                (Some(n), _) => crate::money::group_thousands(*n),
+                (Some(n), _) => crate::model::money::group_thousands(*n),
                 (None, Some(c)) => not_estimable_text(c),
                 (None, None) => "no simulated difference to detect".into(),
             }
@@ -1174,11 +1175,11 @@ pub fn report_markdown(sc: &Scenario, s: &Summary) -> String {
         );
     }
     let b = &sc.behaviour;
-    let _ = writeln!(o, "- Reporting (assumption): {}. A change counts from the month after it happens (Awir art. 5) and is used for the advance from the month after the report.", crate::scenario::ChangeType::ALL.iter().map(|t| { let (lo, hi) = b.delay[*t as usize]; format!("{} reported with probability {}, delay {}–{} months", t.name(), b.p(*t), lo, hi) }).collect::<Vec<_>>().join("; "));
+    let _ = writeln!(o, "- Reporting (assumption): {}. A change counts from the month after it happens (Awir art. 5) and is used for the advance from the month after the report.", crate::model::scenario::ChangeType::ALL.iter().map(|t| { let (lo, hi) = b.delay[*t as usize]; format!("{} reported with probability {}, delay {}–{} months", t.name(), b.p(*t), lo, hi) }).collect::<Vec<_>>().join("; "));
     if b.unaware_income_share > 0.0 {
         let _ = writeln!(o, "- A share of {} of households does not know it must report income changes and never reports them (RULES.md §6 survey: 50%).", b.unaware_income_share);
     }
-    o.push_str(&crate::interventions::assumptions_md(sc));
+    o.push_str(&crate::sim::interventions::assumptions_md(sc));
     let _ = writeln!(
         o,
         "- Shocks (assumption): {}.",

@@ -7,8 +7,8 @@
 //! * Repayment: the standard plan spreads a reclaim over `repayment_months` instalments of at
 //!   least `repayment_min_monthly` each.
 
-use crate::money::{Fine, Money};
-use crate::parameters::AwirParams;
+use crate::model::money::{Fine, Money};
+use crate::model::parameters::AwirParams;
 
 /// Rounds an exact annual amount to the award: half-up to euros, zero below the minimum.
 pub fn annual_award(p: &AwirParams, exact: Fine) -> Money {
@@ -48,7 +48,7 @@ pub fn repayment_instalment(p: &AwirParams, reclaim: Money) -> Money {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::parameters::ParameterSet;
+    use crate::model::parameters::ParameterSet;
 
     fn p() -> AwirParams {
         ParameterSet::for_year(2026)

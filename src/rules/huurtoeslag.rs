@@ -23,8 +23,8 @@
 //! 2026).
 
 use super::Situation;
-use crate::money::{Fine, Money, Rate};
-use crate::parameters::HuurtoeslagParams;
+use crate::model::money::{Fine, Money, Rate};
+use crate::model::parameters::HuurtoeslagParams;
 
 /// The building blocks of one household's rent benefit, as a decision letter shows them.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -134,10 +134,10 @@ pub fn annual_exact(p: &HuurtoeslagParams, s: &Situation) -> Fine {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::parameters::ParameterSet;
+    use crate::model::parameters::ParameterSet;
     use crate::rules::{awir, Children, CoResident, CoResidents};
 
-    fn params() -> (HuurtoeslagParams, crate::parameters::AwirParams) {
+    fn params() -> (HuurtoeslagParams, crate::model::parameters::AwirParams) {
         let p = ParameterSet::for_year(2026).unwrap().resolve().unwrap();
         (p.huurtoeslag.unwrap(), p.awir)
     }

@@ -13,8 +13,8 @@
 //! situation says which care a child uses).
 
 use super::{Situation, MAX_CHILDREN, MONTHS};
-use crate::money::{Fine, Money, Rate};
-use crate::parameters::{KinderopvangtoeslagParams, KotRow};
+use crate::model::money::{Fine, Money, Rate};
+use crate::model::parameters::{KinderopvangtoeslagParams, KotRow};
 
 /// One child's part of the childcare benefit in a month.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
@@ -111,7 +111,7 @@ pub fn annual_exact(p: &KinderopvangtoeslagParams, s: &Situation) -> Fine {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::parameters::ParameterSet;
+    use crate::model::parameters::ParameterSet;
     use crate::rules::{awir, Care, CareType, Children};
 
     fn award(year: u16, partner: bool, income: i64, kids: &[(u8, CareType, u16, i64)]) -> Money {

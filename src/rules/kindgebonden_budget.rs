@@ -5,8 +5,8 @@
 //! nothing above the asset limit.
 
 use super::Situation;
-use crate::money::{Fine, Money};
-use crate::parameters::KindgebondenBudgetParams;
+use crate::model::money::{Fine, Money};
+use crate::model::parameters::KindgebondenBudgetParams;
 
 /// Age from which kinderbijslag (and so the child budget) stops.
 pub const ADULT_AGE: u8 = 18;
@@ -58,7 +58,7 @@ pub fn annual_exact(p: &KindgebondenBudgetParams, s: &Situation) -> Fine {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::parameters::ParameterSet;
+    use crate::model::parameters::ParameterSet;
     use crate::rules::{awir, Children};
 
     fn award(partner: bool, ages: &[u8], income: i64) -> Money {

@@ -5,11 +5,15 @@
 //! nothing above the asset limit.
 
 use super::Situation;
-use crate::money::Fine;
-use crate::parameters::ZorgtoeslagParams;
+use crate::model::money::Fine;
+use crate::model::parameters::ZorgtoeslagParams;
 
 /// The normpremie (own contribution) for a year, exact.
-pub fn normpremie(p: &ZorgtoeslagParams, partner: bool, income: crate::money::Money) -> Fine {
+pub fn normpremie(
+    p: &ZorgtoeslagParams,
+    partner: bool,
+    income: crate::model::money::Money,
+) -> Fine {
     let a = if partner {
         p.rate_partners
     } else {
@@ -34,15 +38,15 @@ pub fn annual_exact(p: &ZorgtoeslagParams, s: &Situation) -> Fine {
         return Fine::ZERO;
     }
     let n = if s.partner { 2 } else { 1 };
-    let premie = crate::money::Money(p.standaardpremie.0 * n).to_fine();
+    let premie = crate::model::money::Money(p.standaardpremie.0 * n).to_fine();
     (premie - normpremie(p, s.partner, s.income)).max_zero()
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::money::Money;
-    use crate::parameters::ParameterSet;
+    use crate::model::money::Money;
+    use crate::model::parameters::ParameterSet;
     use crate::rules::{awir, Children};
 
     fn award(year: u16, partner: bool, income: i64, assets: i64) -> Money {

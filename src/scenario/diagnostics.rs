@@ -8,7 +8,7 @@
 //! Must not: know the raw schema structs of `scenario` (it works on key paths and the parsed
 //! TOML document), run anything, or decide defaults.
 
-use crate::parameters::{known_years, ParameterSet};
+use crate::model::parameters::{known_years, ParameterSet};
 
 /// Largest plausible annual income (€) in a scenario distribution.
 pub const MAX_INCOME: f64 = 10_000_000.0;

@@ -28,15 +28,15 @@ pub fn scenario_schema() -> Value {
         );
     }
     // Values that live in Rust constants rather than in attributes.
-    let years: Vec<Value> = crate::parameters::known_years()
+    let years: Vec<Value> = crate::model::parameters::known_years()
         .into_iter()
         .map(Value::from)
         .collect();
     if let Some(year) = value.pointer_mut("/definitions/RawExperiment/properties/year") {
         year["enum"] = Value::Array(years);
     }
-    let mut metrics: Vec<&str> = crate::check::ARM_METRICS.to_vec();
-    for m in crate::check::COMPARISON_METRICS {
+    let mut metrics: Vec<&str> = crate::model::metric::ARM_METRICS.to_vec();
+    for m in crate::model::metric::COMPARISON_METRICS {
         if !metrics.contains(m) {
             metrics.push(m);
         }
@@ -143,7 +143,7 @@ impl JsonSchema for NumberOrText {
     }
 }
 
-/// The `[sweep]` table, read by [`crate::sweep`] from the file itself.
+/// The `[sweep]` table, read by `toeslagenlab sweep` (`cli::sweep`) from the file itself.
 pub(crate) struct SweepTable;
 
 impl JsonSchema for SweepTable {

@@ -13,13 +13,12 @@
 //! Must not: format output.
 
 use crate::error::{Error, Result};
-use crate::events::{EventKind, MAX_EVENTS};
-use crate::money::{Fine, Money, Rate};
-use crate::population::{generate, Household};
-use crate::random::{stream, weighted_index, Purpose};
+use crate::model::money::{Fine, Money, Rate};
+use crate::model::scenario::{Design, Recalculation, Scenario};
 use crate::rules::{annual_exact, awir, Benefit, Children, Situation, N_BENEFITS};
-use crate::scenario::{Design, Recalculation, Scenario};
-use crate::stats::{ArmAccumulator, PairedAccumulator};
+use crate::sim::events::{EventKind, MAX_EVENTS};
+use crate::sim::population::{generate, Household};
+use crate::sim::random::{stream, weighted_index, Purpose};
 use rayon::prelude::*;
 
 /// Most knowledge states in a year: the start (payment month 1) plus one per later payment
@@ -98,8 +97,8 @@ fn projected_income(h: &Household, upto: u8) -> Money {
 
 /// Hours × factor, rounded half-up to whole hours, at most 744 (a month's hours).
 fn scale_hours(hours: u16, f: Rate) -> u16 {
-    let scale = crate::money::RATE_SCALE as i128;
-    let x = crate::money::div_floor_i128(hours as i128 * f.0 as i128 + scale / 2, scale);
+    let scale = crate::model::money::RATE_SCALE as i128;
+    let x = crate::model::money::div_floor_i128(hours as i128 * f.0 as i128 + scale / 2, scale);
     x.clamp(0, 744) as u16
 }
 
@@ -250,7 +249,10 @@ fn award_for(
     // entitlement shown in the month-by-month chart.
     let month_value = |a: &[Fine; N_BENEFITS]| {
         let total: i128 = a.iter().map(|x| x.0).sum();
-        Money(crate::money::div_floor_i128(total, 12 * crate::money::RATE_SCALE as i128) as i64)
+        Money(crate::model::money::div_floor_i128(
+            total,
+            12 * crate::model::money::RATE_SCALE as i128,
+        ) as i64)
     };
     let mut sums = [Fine::ZERO; N_BENEFITS];
     let mut monthly = [Money::ZERO; 12];
@@ -450,12 +452,12 @@ pub struct Outcome {
 /// Simulates household `h` (with its precomputed year) under arm `arm` of the scenario,
 /// with the arm's interventions.
 pub fn simulate_arm(sc: &Scenario, h: &Household, year: &Year, arm: usize) -> Result<Outcome> {
-    let u = crate::behaviour::takeup_draw(sc.seed, h.id);
+    let u = crate::sim::behaviour::takeup_draw(sc.seed, h.id);
     arm_outcome(sc, h, year, arm, u)
 }
 
 /// Arm `arm` for household `h`: an arm with interventions gets the household as the agency
-/// then knows it, and its own knowledge states ([`crate::interventions`]); other arms share
+/// then knows it, and its own knowledge states ([`crate::sim::interventions`]); other arms share
 /// the household's precomputed `year`.
 pub fn arm_outcome(
     sc: &Scenario,
@@ -478,7 +480,7 @@ pub fn arm_outcome_into(
     u: f64,
     o: &mut Outcome,
 ) -> Result<()> {
-    match crate::interventions::household_for_arm(sc, &sc.arms[arm], h) {
+    match crate::sim::interventions::household_for_arm(sc, &sc.arms[arm], h) {
         Some(hi) => simulate_arm_into(sc, &hi, &Year::compute(sc, &hi), arm, u, o),
         None => simulate_arm_into(sc, h, year, arm, u, o),
     }
@@ -507,7 +509,7 @@ pub fn simulate_arm_into(
     u: f64,
     o: &mut Outcome,
 ) -> Result<()> {
-    let (pct, took) = crate::behaviour::arm_percentage_for(sc, &sc.arms[arm], h, u);
+    let (pct, took) = crate::sim::behaviour::arm_percentage_for(sc, &sc.arms[arm], h, u);
     *o = Outcome {
         household_id: h.id,
         arm,
@@ -617,46 +619,40 @@ impl Default for RunOptions {
     }
 }
 
-/// Aggregated results of a run.
-#[derive(Clone, Debug)]
-pub struct RunResult {
-    /// One accumulator per arm, in scenario arm order (control first).
-    pub arms: Vec<ArmAccumulator>,
-    /// Per treatment arm (index 1..), the within-household comparison with control (paired
-    /// design only; empty otherwise).
-    pub paired: Vec<PairedAccumulator>,
+/// What a run accumulates over households: `analysis` implements it (per-arm and paired
+/// statistics); the runner only calls it. Merging must be exact and order-free, so a result
+/// cannot depend on the thread count or the chunking.
+pub trait Tally: Send + Sized {
+    /// An empty tally for the scenario.
+    fn empty(sc: &Scenario) -> Self;
+    /// One household's outcome in arm `arm`, with its year.
+    fn add(&mut self, arm: usize, o: &Outcome, year: &Year, thresholds: &[Money]);
+    /// Paired design: the household's outcome in treatment arm `arm` (1..) next to its control
+    /// outcome.
+    fn add_pair(&mut self, arm: usize, control: &Outcome, o: &Outcome, thresholds: &[Money]);
+    /// Adds another tally (exactly).
+    fn merge(&mut self, other: &Self);
+    /// Called once when every household is in.
+    fn finish(&mut self);
 }
 
 /// Accumulated results of some chunks, with their rows (chunk index → rows) when asked for.
-struct Partial {
-    arms: Vec<ArmAccumulator>,
-    paired: Vec<PairedAccumulator>,
+struct Partial<T> {
+    tally: T,
     rows: Vec<(u64, Vec<Outcome>)>,
 }
 
-impl Partial {
-    fn new(sc: &Scenario) -> Partial {
-        let k = sc.thresholds_len();
+impl<T: Tally> Partial<T> {
+    fn new(sc: &Scenario) -> Partial<T> {
         Partial {
-            arms: (0..sc.arms.len()).map(|_| ArmAccumulator::new(k)).collect(),
-            paired: match sc.design {
-                Design::Paired => (1..sc.arms.len())
-                    .map(|_| PairedAccumulator::default())
-                    .collect(),
-                Design::Randomized => vec![],
-            },
+            tally: T::empty(sc),
             rows: Vec::new(),
         }
     }
 
     /// Exact, order-free merge (the rows keep their chunk index for ordering later).
-    fn merge(mut self, mut o: Partial) -> Partial {
-        for (t, a) in self.arms.iter_mut().zip(&o.arms) {
-            t.merge(a);
-        }
-        for (t, p) in self.paired.iter_mut().zip(&o.paired) {
-            t.merge(p);
-        }
+    fn merge(mut self, mut o: Partial<T>) -> Partial<T> {
+        self.tally.merge(&o.tally);
         self.rows.append(&mut o.rows);
         self
     }
@@ -668,8 +664,8 @@ fn assigned_arm(sc: &Scenario, id: u64, shares: &[f64]) -> usize {
 }
 
 /// Simulates households `start..end` (chunk `c`) into `p`.
-fn simulate_chunk(
-    p: &mut Partial,
+fn simulate_chunk<T: Tally>(
+    p: &mut Partial<T>,
     sc: &Scenario,
     c: u64,
     start: u64,
@@ -684,18 +680,18 @@ fn simulate_chunk(
     for id in start..end {
         let h = generate(sc, id);
         let year = Year::compute(sc, &h);
-        let u = crate::behaviour::takeup_draw(sc.seed, id);
+        let u = crate::sim::behaviour::takeup_draw(sc.seed, id);
         match sc.design {
             Design::Paired => {
                 simulate_arm_into(sc, &h, &year, 0, u, &mut control)?;
-                p.arms[0].add(&control, &year, th);
+                p.tally.add(0, &control, &year, th);
                 if rows {
                     out_rows.push(control);
                 }
                 for a in 1..sc.arms.len() {
                     arm_outcome_into(sc, &h, &year, a, u, &mut o)?;
-                    p.arms[a].add(&o, &year, th);
-                    p.paired[a - 1].add(&control, &o, th);
+                    p.tally.add(a, &o, &year, th);
+                    p.tally.add_pair(a, &control, &o, th);
                     if rows {
                         out_rows.push(o);
                     }
@@ -704,7 +700,7 @@ fn simulate_chunk(
             Design::Randomized => {
                 let a = assigned_arm(sc, id, &shares);
                 arm_outcome_into(sc, &h, &year, a, u, &mut o)?;
-                p.arms[a].add(&o, &year, th);
+                p.tally.add(a, &o, &year, th);
                 if rows {
                     out_rows.push(o);
                 }
@@ -724,14 +720,15 @@ impl Scenario {
     }
 }
 
-/// Runs the scenario. `on_rows` receives per-household outcomes in household order (when
+/// Runs the scenario into a tally `T` (`analysis::run` gives the usual statistics).
+/// `on_rows` receives per-household outcomes in household order (when
 /// `opts.household_rows`); `on_progress` receives (households done, total).
-pub fn run(
+pub fn run_with<T: Tally>(
     sc: &Scenario,
     opts: &RunOptions,
     mut on_rows: impl FnMut(&[Outcome]) -> Result<()>,
     mut on_progress: impl FnMut(u64, u64),
-) -> Result<RunResult> {
+) -> Result<T> {
     let pool = worker_pool(opts.threads)?;
     let threads = install(&pool, rayon::current_num_threads) as u64;
     let n = sc.households;
@@ -739,16 +736,7 @@ pub fn run(
     // cores have work; results do not depend on the chunking (exact merges, rows in order).
     let chunk = (opts.chunk_size.max(1) as u64).min((n / (threads * 16)).max(256));
     let n_chunks = n.div_ceil(chunk);
-    let k = sc.thresholds_len();
-    let mut total = RunResult {
-        arms: (0..sc.arms.len()).map(|_| ArmAccumulator::new(k)).collect(),
-        paired: match sc.design {
-            Design::Paired => (1..sc.arms.len())
-                .map(|_| PairedAccumulator::default())
-                .collect(),
-            Design::Randomized => vec![],
-        },
-    };
+    let mut total = T::empty(sc);
     // Each batch is one parallel fold: every worker accumulates its share of the chunks, and
     // the partial results are merged exactly (so the thread count cannot change a result).
     // With rows the batch is small, bounding the rows held in memory; without, it only sets
@@ -763,7 +751,7 @@ pub fn run(
     while c0 < n_chunks {
         let c1 = (c0 + batch).min(n_chunks);
         let min_len = ((c1 - c0) / (threads * 4)).max(1) as usize;
-        let part: Result<Partial> = install(&pool, || {
+        let part: Result<Partial<T>> = install(&pool, || {
             (c0 as usize..c1 as usize)
                 .into_par_iter()
                 .with_min_len(min_len)
@@ -792,18 +780,11 @@ pub fn run(
             }
             part.rows.clear();
         }
-        for (t, a) in total.arms.iter_mut().zip(&part.arms) {
-            t.merge(a);
-        }
-        for (t, p) in total.paired.iter_mut().zip(&part.paired) {
-            t.merge(p);
-        }
+        total.merge(&part.tally);
         on_progress((c1 * chunk).min(n), n);
         c0 = c1;
     }
-    for a in total.arms.iter_mut() {
-        a.finish();
-    }
+    total.finish();
     Ok(total)
 }
 

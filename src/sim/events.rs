@@ -3,102 +3,22 @@
 //! Owns: which shocks happen to a household, in which month and how large. Draws come from the
 //! household's `Events` stream only.
 
-use crate::money::{Money, Rate};
-use crate::random::{sample, stream, weighted_index, Purpose};
-use crate::scenario::{ChangeType, MonthSpec, Scenario, ShockKind};
+use crate::model::money::{Money, Rate};
+use crate::model::scenario::{MonthSpec, Scenario, ShockKind};
+use crate::sim::random::{sample, stream, weighted_index, Purpose};
 use rand::RngExt;
 
-/// Most events a household can have in a year (fixed-size storage): up to [`MAX_SHOCKS`]
-/// shocks, one income-volatility event, and the agency's data events (at most 11: a letter
-/// answer, two for guidance, two per mutation letter for at most 4 letters).
-pub const MAX_EVENTS: usize = 24;
-/// Most `[[shocks]]` a scenario may list.
-pub const MAX_SHOCKS: usize = 12;
-
-/// What changed.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum EventKind {
-    /// The applicant's monthly income is multiplied by this factor from the event month on.
-    IncomeFactor(Rate),
-    /// A partner with this annual income moves in; partner months start the month after.
-    PartnerIn(Money),
-    /// The partner moves out; the last partner month is the event month.
-    PartnerOut,
-    /// A child is born; it counts from the month after.
-    ChildBorn,
-    /// A one-off bonus paid in the event month: this multiple of that month's income.
-    Bonus(Rate),
-    /// The actual hours of childcare of every child in care × this factor from the month after.
-    CareHours(Rate),
-    /// The rent × this factor from the month after.
-    RentFactor(Rate),
-    /// Knowledge only (nothing changes): from `known_from` the agency uses the childcare the
-    /// provider reports (the actual hours, with changes up to the event month) — an attention
-    /// letter answered, a mutation, or guidance.
-    CareData,
-    /// Knowledge only: from `known_from` the agency uses the applicant's income as its data
-    /// show it in the event month (payroll data: a mutation or guidance).
-    IncomeData,
-}
-
-/// A change during the year and when the agency learns of it.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub struct Event {
-    /// Month it happens (1–12).
-    pub month: u8,
-    /// What changed.
-    pub kind: EventKind,
-    /// First month whose advance payment uses the change (13: the agency only learns of it
-    /// at the definitive award).
-    pub known_from: u8,
-}
-
-impl Event {
-    /// Is this a rise (true) or fall of income? `None` for non-income events.
-    pub fn income_up(&self) -> Option<bool> {
-        match self.kind {
-            EventKind::IncomeFactor(f) => Some(f >= Rate::ONE),
-            EventKind::Bonus(_) => Some(true),
-            _ => None,
-        }
-    }
-
-    /// The kind of change for reporting; `None` for the agency's own data events.
-    pub fn change_type(&self) -> Option<ChangeType> {
-        Some(match self.kind {
-            EventKind::IncomeFactor(_) | EventKind::Bonus(_) => {
-                if self.income_up() == Some(true) {
-                    ChangeType::IncomeUp
-                } else {
-                    ChangeType::IncomeDown
-                }
-            }
-            EventKind::PartnerIn(_) => ChangeType::PartnerIn,
-            EventKind::PartnerOut => ChangeType::PartnerOut,
-            EventKind::ChildBorn => ChangeType::ChildBorn,
-            EventKind::CareHours(_) => ChangeType::ChildcareHours,
-            EventKind::RentFactor(_) => ChangeType::Rent,
-            EventKind::CareData | EventKind::IncomeData => return None,
-        })
-    }
-
-    /// Does the event change the applicant's income (a factor or a bonus)?
-    pub fn is_income(&self) -> bool {
-        matches!(self.kind, EventKind::IncomeFactor(_) | EventKind::Bonus(_))
-    }
-
-    /// Is this an agency data event (knowledge only, no change in the actual situation)?
-    pub fn is_data(&self) -> bool {
-        matches!(self.kind, EventKind::CareData | EventKind::IncomeData)
-    }
-}
+pub use crate::model::household::{Event, EventKind, MAX_EVENTS, MAX_SHOCKS};
 
 /// A factor drawn from a distribution as a [`Rate`], clamped to [0, 100].
-fn factor_rate(d: &crate::scenario::Dist, rng: &mut crate::random::HouseholdRng) -> Rate {
+fn factor_rate(
+    d: &crate::model::scenario::Dist,
+    rng: &mut crate::sim::random::HouseholdRng,
+) -> Rate {
     Rate::from_f64(sample(d, rng).clamp(0.0, 100.0))
 }
 
-fn draw_month(spec: &MonthSpec, rng: &mut crate::random::HouseholdRng) -> u8 {
+fn draw_month(spec: &MonthSpec, rng: &mut crate::sim::random::HouseholdRng) -> u8 {
     match spec {
         MonthSpec::Uniform => rng.random_range(1..=12u8),
         MonthSpec::Fixed(m) => *m,

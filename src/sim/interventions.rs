@@ -14,13 +14,13 @@
 //! interventions an arm uses: a letter response draw, a guidance draw, then one objection draw
 //! per possible mutation month. Must not: pay advances or settle the year (engine).
 
-use crate::engine::known_award;
-use crate::events::{Event, EventKind};
-use crate::money::Money;
-use crate::population::Household;
-use crate::random::{stream, Purpose};
+use crate::model::money::Money;
+use crate::model::scenario::{Arm, InterventionKind, Scenario};
 use crate::rules::Benefit;
-use crate::scenario::{Arm, InterventionKind, Scenario};
+use crate::sim::engine::known_award;
+use crate::sim::events::{Event, EventKind};
+use crate::sim::population::Household;
+use crate::sim::random::{stream, Purpose};
 use rand::RngExt;
 
 /// What the interventions did to one household in one arm.
@@ -121,7 +121,7 @@ pub fn apply(sc: &Scenario, arm: &Arm, h: &Household) -> (Household, Trace) {
 
     if arm.has(InterventionKind::YearStartNotice) {
         let n = hh.n_events as usize;
-        crate::behaviour::draw_reporting(sc, h.id, &mut hh.events[..n], p.notice_multiplier);
+        crate::sim::behaviour::draw_reporting(sc, h.id, &mut hh.events[..n], p.notice_multiplier);
     }
 
     if arm.has(InterventionKind::PersonalGuidance)
@@ -295,7 +295,7 @@ childcare = {{ share_using = 1.0 }}
         let arm = &sc.arms[1];
         let mut mutated = 0;
         for id in 0..300 {
-            let h = crate::population::generate(&sc, id);
+            let h = crate::sim::population::generate(&sc, id);
             let (hh, t) = apply(&sc, arm, &h);
             mutated += t.mutations as usize;
             for e in hh.events().iter().filter(|e| e.is_data()) {
@@ -322,7 +322,7 @@ childcare = {{ share_using = 1.0 }}
     fn interventions_are_deterministic_and_leave_control_alone() {
         let sc = scenario("");
         for id in 0..50 {
-            let h = crate::population::generate(&sc, id);
+            let h = crate::sim::population::generate(&sc, id);
             assert!(household_for_arm(&sc, &sc.arms[0], &h).is_none());
             let (a, ta) = apply(&sc, &sc.arms[1], &h);
             let (b, tb) = apply(&sc, &sc.arms[1], &h);
@@ -340,7 +340,7 @@ childcare = {{ share_using = 1.0 }}
         };
         let (mut more, mut base) = (0, 0);
         for id in 0..500 {
-            let h = crate::population::generate(&sc, id);
+            let h = crate::sim::population::generate(&sc, id);
             let (hh, _) = apply(&sc, &arm, &h);
             for (a, b) in h.events().iter().zip(hh.events()) {
                 assert_eq!(a.month, b.month);

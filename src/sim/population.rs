@@ -5,90 +5,13 @@
 //! come from the household's own streams, so a household is the same in every arm and on every
 //! thread. Must not: know about advance policies.
 
-use crate::events::{self, Event, MAX_EVENTS};
-use crate::money::{Money, Rate};
-use crate::random::{sample, stream, weighted_index, Purpose};
+pub use crate::model::household::{Child, Household};
+use crate::model::money::{Money, Rate};
+use crate::model::scenario::Scenario;
 use crate::rules::{Care, CareType, CoResident, CoResidents, MAX_CHILDREN};
-use crate::scenario::Scenario;
+use crate::sim::events::{self, Event, MAX_EVENTS};
+use crate::sim::random::{sample, stream, weighted_index, Purpose};
 use rand::RngExt;
-
-/// A child at the start of the year.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
-pub struct Child {
-    /// Age on 1 January.
-    pub age: u8,
-    /// Month of the birthday (1–12); from that month the child is a year older.
-    pub birthday: u8,
-}
-
-/// One synthetic household.
-#[derive(Clone, Debug)]
-pub struct Household {
-    /// Household id (0-based).
-    pub id: u64,
-    /// Index into [`crate::scenario::HOUSEHOLD_TYPES`].
-    pub household_type: u8,
-    /// Has a benefit partner on 1 January.
-    pub partner: bool,
-    /// The applicant's monthly income at the start of the year.
-    pub monthly_income: Money,
-    /// The partner's annual income (start partner or one who moves in).
-    pub partner_income: Money,
-    /// The household's own estimate of the applicant's annual income, given to the agency.
-    pub estimated_income: Money,
-    /// The household's estimate of the partner's annual income.
-    pub estimated_partner_income: Money,
-    /// Children on 1 January.
-    pub children: [Child; MAX_CHILDREN],
-    /// Number of children on 1 January.
-    pub n_children: u8,
-    /// Assets on 1 January (joint).
-    pub assets: Money,
-    /// Monthly rent (kale huur); zero for households that do not rent.
-    pub rent: Money,
-    /// Co-residents (their income counts for rent benefit).
-    pub co_residents: CoResidents,
-    /// Childcare each child actually uses (what the provider reports: the definitive award).
-    pub care_actual: [Option<Care>; MAX_CHILDREN],
-    /// The household's estimate of each child's childcare (the advance).
-    pub care_estimate: [Option<Care>; MAX_CHILDREN],
-    /// Changes during the year.
-    pub events: [Event; MAX_EVENTS],
-    /// Number of changes.
-    pub n_events: u8,
-    /// Employment type: index into [`crate::scenario::EMPLOYMENT_TYPES`] (0, employee, when
-    /// the scenario has no employment model).
-    pub employment: u8,
-}
-
-impl Household {
-    /// The year's changes.
-    pub fn events(&self) -> &[Event] {
-        &self.events[..self.n_events as usize]
-    }
-
-    /// The children on 1 January.
-    pub fn children(&self) -> &[Child] {
-        &self.children[..self.n_children as usize]
-    }
-
-    /// Does the household have a volatile income (flex worker or self-employed)?
-    pub fn volatile(&self) -> bool {
-        self.employment != 0
-    }
-
-    /// Adds an event (kept in month order, after events of the same month); false when full.
-    pub fn push_event(&mut self, e: Event) -> bool {
-        let n = self.n_events as usize;
-        if n >= MAX_EVENTS {
-            return false;
-        }
-        self.events[n] = e;
-        self.n_events += 1;
-        self.events[..=n].sort_by_key(|e| e.month);
-        true
-    }
-}
 
 const EMPTY_EVENT: Event = Event {
     month: 13,
@@ -168,7 +91,7 @@ pub fn generate(sc: &Scenario, id: u64) -> Household {
         n_events += 1;
         ev[..n_events].sort_by_key(|e| e.month);
     }
-    crate::behaviour::draw_reporting(sc, id, &mut ev[..n_events], 1.0);
+    crate::sim::behaviour::draw_reporting(sc, id, &mut ev[..n_events], 1.0);
     Household {
         id,
         household_type,
@@ -216,8 +139,8 @@ fn employment(sc: &Scenario, id: u64) -> EmploymentDraws {
     };
     let mut rng = stream(sc.seed, id, Purpose::Employment);
     let kind = weighted_index(&e.shares, &mut rng);
-    let z_est = crate::random::standard_normal(&mut rng);
-    let z_vol = crate::random::standard_normal(&mut rng);
+    let z_est = crate::sim::random::standard_normal(&mut rng);
+    let z_vol = crate::sim::random::standard_normal(&mut rng);
     let month = rng.random_range(1..=12u8);
     let vol = e.volatility[kind];
     EmploymentDraws {

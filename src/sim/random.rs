@@ -9,7 +9,7 @@
 //! purpose). A household opens about six short streams; Xoshiro costs a few nanoseconds to seed
 //! where a ChaCha8 stream costs a 256-byte block computation, which was a third of the run time.
 
-use crate::scenario::Dist;
+use crate::model::scenario::Dist;
 use rand::{RngExt, SeedableRng};
 use rand_xoshiro::Xoshiro256PlusPlus;
 

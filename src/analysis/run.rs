@@ -1,0 +1,68 @@
+//! A run's statistics: the per-arm accumulators and, in the paired design, the within-household
+//! comparisons with control, filled by the engine's runner ([`engine::run_with`]).
+
+use crate::analysis::accumulators::{ArmAccumulator, PairedAccumulator};
+use crate::error::Result;
+use crate::model::money::Money;
+use crate::model::scenario::{Design, Scenario};
+use crate::sim::engine::{self, Outcome, RunOptions, Tally, Year};
+
+/// Aggregated results of a run.
+#[derive(Clone, Debug)]
+pub struct RunResult {
+    /// One accumulator per arm, in scenario arm order (control first).
+    pub arms: Vec<ArmAccumulator>,
+    /// Per treatment arm (index 1..), the within-household comparison with control (paired
+    /// design only; empty otherwise).
+    pub paired: Vec<PairedAccumulator>,
+}
+
+impl Tally for RunResult {
+    fn empty(sc: &Scenario) -> RunResult {
+        let k = sc.thresholds_len();
+        RunResult {
+            arms: (0..sc.arms.len()).map(|_| ArmAccumulator::new(k)).collect(),
+            paired: match sc.design {
+                Design::Paired => (1..sc.arms.len())
+                    .map(|_| PairedAccumulator::default())
+                    .collect(),
+                Design::Randomized => vec![],
+            },
+        }
+    }
+
+    fn add(&mut self, arm: usize, o: &Outcome, year: &Year, thresholds: &[Money]) {
+        self.arms[arm].add(o, year, thresholds);
+    }
+
+    fn add_pair(&mut self, arm: usize, control: &Outcome, o: &Outcome, thresholds: &[Money]) {
+        self.paired[arm - 1].add(control, o, thresholds);
+    }
+
+    fn merge(&mut self, other: &RunResult) {
+        for (t, a) in self.arms.iter_mut().zip(&other.arms) {
+            t.merge(a);
+        }
+        for (t, p) in self.paired.iter_mut().zip(&other.paired) {
+            t.merge(p);
+        }
+    }
+
+    fn finish(&mut self) {
+        for a in self.arms.iter_mut() {
+            a.finish();
+        }
+    }
+}
+
+/// Runs the scenario and returns per-arm accumulators. `on_rows` receives per-household
+/// outcomes in household order (when `opts.household_rows`); `on_progress` receives
+/// (households done, total).
+pub fn run(
+    sc: &Scenario,
+    opts: &RunOptions,
+    on_rows: impl FnMut(&[Outcome]) -> Result<()>,
+    on_progress: impl FnMut(u64, u64),
+) -> Result<RunResult> {
+    engine::run_with(sc, opts, on_rows, on_progress)
+}

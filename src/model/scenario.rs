@@ -1,0 +1,599 @@
+//! A resolved scenario: everything a run needs, validated (the loader in `scenario` builds it
+//! from a TOML file; programs may build or change one in code).
+//!
+//! Must not: read files, know TOML, draw random numbers.
+
+use crate::model::benefit::N_BENEFITS;
+use crate::model::expectation::Expectation;
+use crate::model::money::{Money, Rate};
+use crate::model::parameters::{Override, ParameterSet, Params};
+use crate::model::policy::CustomPolicy;
+use std::path::PathBuf;
+
+/// The legal floor of a reduced advance (seed 004: agreed room down to 70%).
+pub const LEGAL_FLOOR: Rate = Rate::percent(70);
+/// Household types, in report order.
+pub const HOUSEHOLD_TYPES: [&str; 4] =
+    ["single", "couple", "single_parent", "couple_with_children"];
+/// Number of household types.
+pub const N_TYPES: usize = 4;
+
+// ------------------------------------------------------------------------------------------
+// Resolved scenario (what the engine uses)
+// ------------------------------------------------------------------------------------------
+
+/// How households are assigned to arms.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Design {
+    /// Every household under every arm with the same draws (common random numbers).
+    Paired,
+    /// Each household in one arm, drawn with the arms' shares.
+    Randomized,
+}
+
+impl Design {
+    /// The scenario name.
+    pub fn name(self) -> &'static str {
+        match self {
+            Design::Paired => "paired",
+            Design::Randomized => "randomized",
+        }
+    }
+}
+
+/// What the agency does with past months after an in-year recalculation (RULES.md §5).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Recalculation {
+    /// Spread the difference over the remaining months; an overpayment that the remaining
+    /// months cannot absorb is reclaimed at once.
+    Spread,
+    /// Settle the past months at once: a lump-sum payment or in-year reclaim.
+    LumpSum,
+}
+
+impl Recalculation {
+    /// The scenario name.
+    pub fn name(self) -> &'static str {
+        match self {
+            Recalculation::Spread => "spread",
+            Recalculation::LumpSum => "lump_sum",
+        }
+    }
+}
+
+/// An arm's advance policy.
+#[derive(Clone, Debug, PartialEq)]
+pub enum AdvancePolicy {
+    /// 100% of the calculated advance (control).
+    Standard,
+    /// A fixed fraction of the calculated advance for households that accept the offer.
+    Cautious {
+        /// The fraction, e.g. 80%.
+        fraction: Rate,
+    },
+    /// A household-chosen percentage for households that accept the offer.
+    Adjustable {
+        /// Distribution of chosen percentages.
+        choice: Vec<ChoiceBand>,
+    },
+    /// A policy defined in code (library use only; scenario files cannot name it): a function
+    /// of the household and its arm gives the percentage for households that accept the offer.
+    Custom(CustomPolicy),
+}
+
+impl AdvancePolicy {
+    /// The scenario name.
+    pub fn name(&self) -> &'static str {
+        match self {
+            AdvancePolicy::Standard => "standard",
+            AdvancePolicy::Cautious { .. } => "cautious",
+            AdvancePolicy::Adjustable { .. } => "adjustable",
+            AdvancePolicy::Custom(_) => "custom",
+        }
+    }
+}
+
+/// A band of chosen percentages: whole percentages `lo..hi` (half-open; a band ending at 100%
+/// includes 100%), drawn uniformly, with a weight.
+#[derive(Clone, Debug, PartialEq)]
+pub struct ChoiceBand {
+    /// Lowest whole percentage.
+    pub lo: u32,
+    /// Upper bound (exclusive unless 100).
+    pub hi: u32,
+    /// Relative weight.
+    pub weight: f64,
+}
+
+/// The lab's chosen-percentage distribution (seed 004, RULES.md §6): most chose 75–85%, a
+/// sizeable group 85–95%, a smaller group below 75%. The weights are an assumption.
+pub fn default_choice() -> Vec<ChoiceBand> {
+    vec![
+        ChoiceBand {
+            lo: 70,
+            hi: 75,
+            weight: 0.10,
+        },
+        ChoiceBand {
+            lo: 75,
+            hi: 85,
+            weight: 0.50,
+        },
+        ChoiceBand {
+            lo: 85,
+            hi: 95,
+            weight: 0.30,
+        },
+        ChoiceBand {
+            lo: 95,
+            hi: 100,
+            weight: 0.10,
+        },
+    ]
+}
+
+/// One experiment arm.
+#[derive(Clone, Debug)]
+pub struct Arm {
+    /// Name, unique in the scenario.
+    pub name: String,
+    /// Advance policy.
+    pub policy: AdvancePolicy,
+    /// Share of offered households that accept (1 for the control arm).
+    pub takeup: f64,
+    /// Assignment weight in the randomized design.
+    pub share: f64,
+    /// Agency interventions in this arm (empty: none).
+    pub interventions: Vec<InterventionKind>,
+    /// Take-up among households with volatile income (flex, self-employed); `None`: `takeup`.
+    pub takeup_volatile: Option<f64>,
+    /// Chosen percentages of households with volatile income; `None`: the arm's `choice`.
+    pub choice_volatile: Option<Vec<ChoiceBand>>,
+}
+
+impl Arm {
+    /// An arm offering `policy` with take-up `takeup`, no interventions, assignment weight 1
+    /// (for arms built in code, e.g. with [`AdvancePolicy::Custom`]).
+    pub fn offered(name: impl Into<String>, policy: AdvancePolicy, takeup: f64) -> Arm {
+        Arm {
+            name: name.into(),
+            policy,
+            takeup,
+            share: 1.0,
+            interventions: Vec::new(),
+            takeup_volatile: None,
+            choice_volatile: None,
+        }
+    }
+
+    /// Is this the control arm's setup (standard advance, no intervention)?
+    pub fn is_control(&self) -> bool {
+        self.policy == AdvancePolicy::Standard && self.interventions.is_empty()
+    }
+
+    /// Does the arm use intervention `k`?
+    pub fn has(&self, k: InterventionKind) -> bool {
+        self.interventions.contains(&k)
+    }
+}
+
+/// A distribution of a continuous quantity.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub enum Dist {
+    /// Always this value.
+    Fixed(f64),
+    /// Lognormal with this median and log-sd.
+    LogNormal {
+        /// Median of the value.
+        median: f64,
+        /// Standard deviation of the log.
+        sigma: f64,
+    },
+    /// Normal.
+    Normal {
+        /// Mean.
+        mean: f64,
+        /// Standard deviation.
+        sd: f64,
+    },
+    /// Uniform on `[min, max]`.
+    Uniform {
+        /// Lower bound.
+        min: f64,
+        /// Upper bound.
+        max: f64,
+    },
+}
+
+/// When in the year a shock happens.
+#[derive(Clone, Debug, PartialEq)]
+pub enum MonthSpec {
+    /// Any month 1–12 with equal probability.
+    Uniform,
+    /// This month.
+    Fixed(u8),
+    /// Weights for months 1–12.
+    Weights([f64; 12]),
+}
+
+/// What a shock does.
+#[derive(Clone, Debug, PartialEq)]
+pub enum ShockKind {
+    /// The applicant's monthly income is multiplied by a factor from the shock month on.
+    IncomeChange {
+        /// Distribution of the factor.
+        factor: Dist,
+    },
+    /// A partner moves in (households without partner only).
+    PartnerMovesIn {
+        /// The partner's annual income.
+        income: Dist,
+    },
+    /// The partner moves out (households with partner only).
+    PartnerMovesOut,
+    /// A child is born.
+    ChildBorn,
+    /// The applicant loses a job: income × factor (e.g. unemployment benefit ≈ 70%).
+    JobLoss {
+        /// Distribution of the factor.
+        factor: Dist,
+    },
+    /// The applicant finds (more) work: income × factor.
+    JobGain {
+        /// Distribution of the factor.
+        factor: Dist,
+    },
+    /// A pay rise: income × factor.
+    Raise {
+        /// Distribution of the factor.
+        factor: Dist,
+    },
+    /// A one-off bonus paid in the month, as a multiple of that month's income.
+    Bonus {
+        /// Distribution of the multiple.
+        months: Dist,
+    },
+    /// The hours of childcare of every child in care × factor from the month after.
+    ChildcareHoursChange {
+        /// Distribution of the factor.
+        factor: Dist,
+    },
+    /// The rent × factor from the month after.
+    RentChange {
+        /// Distribution of the factor.
+        factor: Dist,
+    },
+}
+
+/// Names of the shock kinds, in the order the validator lists them.
+pub const SHOCK_KINDS: [&str; 10] = [
+    "income_change",
+    "partner_moves_in",
+    "partner_moves_out",
+    "child_born",
+    "job_loss",
+    "job_gain",
+    "raise",
+    "bonus",
+    "childcare_hours_change",
+    "rent_change",
+];
+
+impl ShockKind {
+    /// The scenario name.
+    pub fn name(&self) -> &'static str {
+        match self {
+            ShockKind::IncomeChange { .. } => "income_change",
+            ShockKind::PartnerMovesIn { .. } => "partner_moves_in",
+            ShockKind::PartnerMovesOut => "partner_moves_out",
+            ShockKind::ChildBorn => "child_born",
+            ShockKind::JobLoss { .. } => "job_loss",
+            ShockKind::JobGain { .. } => "job_gain",
+            ShockKind::Raise { .. } => "raise",
+            ShockKind::Bonus { .. } => "bonus",
+            ShockKind::ChildcareHoursChange { .. } => "childcare_hours_change",
+            ShockKind::RentChange { .. } => "rent_change",
+        }
+    }
+}
+
+/// A shock during the year.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Shock {
+    /// What happens.
+    pub kind: ShockKind,
+    /// Probability that it happens to an eligible household in the year.
+    pub probability: f64,
+    /// When.
+    pub month: MonthSpec,
+    /// Which employment types it can happen to (all when the population has no employment
+    /// table).
+    pub employment: [bool; 3],
+}
+
+/// The synthetic population.
+#[derive(Clone, Debug)]
+pub struct Population {
+    /// Which benefits are simulated.
+    pub benefits: [bool; N_BENEFITS],
+    /// Shares of the household types, in [`HOUSEHOLD_TYPES`] order (sum 1).
+    pub household_types: [f64; N_TYPES],
+    /// The applicant's annual income at the start of the year (€).
+    pub income: Dist,
+    /// A partner's annual income (€).
+    pub partner_income: Dist,
+    /// Weights for 1, 2, 3, … children in households with children.
+    pub children_counts: Vec<f64>,
+    /// Children's ages are uniform on 0..=max_age at the start of the year.
+    pub child_max_age: u8,
+    /// Share of households with assets.
+    pub assets_share: f64,
+    /// Assets of households that have them (€).
+    pub assets: Dist,
+    /// Factor between the household's own income estimate and its actual start income.
+    pub estimate_error: Dist,
+    /// Share of households that rent (and may claim rent benefit).
+    pub renters_share: f64,
+    /// Monthly rent (kale huur) of renters (€).
+    pub rent: Dist,
+    /// Share of households with one co-resident (medebewoner).
+    pub co_resident_share: f64,
+    /// Share of co-residents younger than 23 (part of their income is exempt).
+    pub co_resident_under_23_share: f64,
+    /// A co-resident's annual income (€).
+    pub co_resident_income: Dist,
+    /// Share of children up to `childcare_max_age` who use formal childcare.
+    pub childcare_share: f64,
+    /// Oldest age at which a child uses childcare (BSO ends with primary school).
+    pub childcare_max_age: u8,
+    /// Share of children in care who go to a childminder (gastouder) rather than a centre.
+    pub gastouder_share: f64,
+    /// Actual hours of care per month (whole hours after rounding).
+    pub childcare_hours: Dist,
+    /// Hourly price as a factor of the year's maximum hourly price for the care type.
+    pub childcare_price_factor: Dist,
+    /// The household's estimate of the hours (used for the advance) = actual × this factor.
+    pub childcare_hours_estimate_error: Dist,
+    /// Employment types and income volatility (`None`: no employment model).
+    pub employment: Option<Employment>,
+}
+
+/// The kinds of change a household may have to report, each with its own reporting
+/// probability and delay. A child turning 18 (or any birthday) needs no report: the agency
+/// knows birth dates from the population register (BRP), so ages are always known.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ChangeType {
+    /// The applicant's income rises (raise, new job, bonus, upward volatility).
+    IncomeUp = 0,
+    /// The applicant's income falls (job loss, downward volatility).
+    IncomeDown = 1,
+    /// A partner moves in.
+    PartnerIn = 2,
+    /// The partner moves out.
+    PartnerOut = 3,
+    /// A child is born.
+    ChildBorn = 4,
+    /// The hours of childcare used change.
+    ChildcareHours = 5,
+    /// The rent changes.
+    Rent = 6,
+}
+
+/// Number of change types.
+pub const N_CHANGE_TYPES: usize = 7;
+
+impl ChangeType {
+    /// Every change type, in index order.
+    pub const ALL: [ChangeType; N_CHANGE_TYPES] = [
+        ChangeType::IncomeUp,
+        ChangeType::IncomeDown,
+        ChangeType::PartnerIn,
+        ChangeType::PartnerOut,
+        ChangeType::ChildBorn,
+        ChangeType::ChildcareHours,
+        ChangeType::Rent,
+    ];
+
+    /// The scenario name (key in `report_delay_by_change`).
+    pub fn name(self) -> &'static str {
+        match self {
+            ChangeType::IncomeUp => "income_up",
+            ChangeType::IncomeDown => "income_down",
+            ChangeType::PartnerIn => "partner_in",
+            ChangeType::PartnerOut => "partner_out",
+            ChangeType::ChildBorn => "child_born",
+            ChangeType::ChildcareHours => "childcare_hours",
+            ChangeType::Rent => "rent",
+        }
+    }
+
+    /// Is this an income change (never reported by households unaware they must)?
+    pub fn is_income(self) -> bool {
+        matches!(self, ChangeType::IncomeUp | ChangeType::IncomeDown)
+    }
+}
+
+/// Reporting behaviour.
+#[derive(Clone, Debug)]
+pub struct Behaviour {
+    /// Probability that a change of each type is ever reported, by [`ChangeType`] index.
+    pub report: [f64; N_CHANGE_TYPES],
+    /// Smallest and largest reporting delay in whole months (uniform between), by type.
+    pub delay: [(u8, u8); N_CHANGE_TYPES],
+    /// Share of households that do not know they must report income changes themselves
+    /// (RULES.md §6 survey: 50% do not know); they never report an income change.
+    pub unaware_income_share: f64,
+}
+
+impl Behaviour {
+    /// Reporting probability of a change type.
+    pub fn p(&self, t: ChangeType) -> f64 {
+        self.report[t as usize]
+    }
+}
+
+/// Employment types, in index order.
+pub const EMPLOYMENT_TYPES: [&str; 3] = ["employee", "flex", "self_employed"];
+
+/// Employment types and their income volatility (`[population.employment]`).
+#[derive(Clone, Debug, PartialEq)]
+pub struct Employment {
+    /// Shares of employee, flex worker, self-employed (sum 1).
+    pub shares: [f64; 3],
+    /// Log-sd of a once-a-year income surprise factor (median 1) in a uniform month, by type.
+    pub volatility: [f64; 3],
+    /// Log-sd of the household's own income estimate around its actual start income, by type
+    /// (a median-1 lognormal factor that multiplies `population.estimate_error`).
+    pub estimate_sigma: [f64; 3],
+}
+
+/// Agency procedures that apply to every arm (`[agency]`).
+#[derive(Clone, Debug, PartialEq)]
+pub struct Agency {
+    /// Extra indexation the agency adds to the estimated income at the year start, on top of
+    /// the household's estimate (RULES.md §5: +3% extra since 2025). Default 0.
+    pub income_indexation_extra: f64,
+}
+
+/// An agency intervention an arm can switch on (combinable with any advance policy).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum InterventionKind {
+    /// Letters to households whose childcare estimate differs from provider data.
+    AttentionLetter,
+    /// A notice at the year start asking households to report changes.
+    YearStartNotice,
+    /// The agency changes the advance itself on data, after a letter, when that lowers it.
+    Mutation,
+    /// Personal guidance that brings the household's data up to date.
+    PersonalGuidance,
+}
+
+impl InterventionKind {
+    /// Every intervention.
+    pub const ALL: [InterventionKind; 4] = [
+        InterventionKind::AttentionLetter,
+        InterventionKind::YearStartNotice,
+        InterventionKind::Mutation,
+        InterventionKind::PersonalGuidance,
+    ];
+
+    /// The scenario name.
+    pub fn name(self) -> &'static str {
+        match self {
+            InterventionKind::AttentionLetter => "attention_letter",
+            InterventionKind::YearStartNotice => "year_start_notice",
+            InterventionKind::Mutation => "mutation",
+            InterventionKind::PersonalGuidance => "personal_guidance",
+        }
+    }
+}
+
+/// Parameters of the interventions (`[interventions.*]`), shared by every arm that uses them.
+/// Facts marked `[U]` in the domain notes are parameters here and listed as assumptions.
+#[derive(Clone, Debug, PartialEq)]
+pub struct InterventionParams {
+    /// Attention letter: month the letter is sent (provider data of the months before).
+    pub letter_month: u8,
+    /// Attention letter: share of households with a letter that report their actual childcare
+    /// (seed 000: over 2,600 of 12,000 ≈ 22% adjusted).
+    pub letter_response_share: f64,
+    /// Attention letter: relative gap between estimated and actual childcare hours above which
+    /// a letter is sent (assumption).
+    pub letter_gap_threshold: f64,
+    /// Year-start notice: reporting probabilities are multiplied by this, capped at 1 (seed 000:
+    /// notified parents reported a change 3× as often as the control group).
+    pub notice_multiplier: f64,
+    /// Mutation: months in which the agency checks its data (a letter goes out when the
+    /// data lower the household's total advance).
+    pub mutation_months: Vec<u8>,
+    /// Mutation: most letters per household per year (seed 004: at most 3).
+    pub mutation_max_letters: u8,
+    /// Mutation: share of households that object within the 3 weeks (assumption `[U]`).
+    pub mutation_objection_share: f64,
+    /// Mutation: on childcare provider data.
+    pub mutation_childcare: bool,
+    /// Mutation: on income data (payroll data: employees and flex workers, not self-employed).
+    pub mutation_income: bool,
+    /// Personal guidance: share of households with childcare that get guidance (assumption `[U]`).
+    pub guidance_share: f64,
+    /// Personal guidance: month in which the household's data are brought up to date.
+    pub guidance_month: u8,
+}
+
+impl Default for InterventionParams {
+    fn default() -> Self {
+        InterventionParams {
+            letter_month: 3,
+            letter_response_share: 0.22,
+            letter_gap_threshold: 0.10,
+            notice_multiplier: 3.0,
+            mutation_months: vec![3, 6, 9],
+            mutation_max_letters: 3,
+            mutation_objection_share: 0.05,
+            mutation_childcare: true,
+            mutation_income: false,
+            guidance_share: 0.05,
+            guidance_month: 3,
+        }
+    }
+}
+
+/// A `[lab]` reference block: which arms replicate the lab experiments of seed 004.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Lab {
+    /// The arm replicating lab 1 (cautious 80%).
+    pub cautious_arm: Option<String>,
+    /// The arm replicating lab 2 (adjustable advance).
+    pub adjustable_arm: Option<String>,
+}
+
+/// A validated scenario: everything the engine needs.
+#[derive(Clone, Debug)]
+pub struct Scenario {
+    /// The file it came from.
+    pub path: PathBuf,
+    /// SHA-256 of the file's bytes.
+    pub sha256: String,
+    /// Experiment name (also the default output directory name).
+    pub name: String,
+    /// What it models.
+    pub description: Option<String>,
+    /// Benefit year.
+    pub year: u16,
+    /// Number of households.
+    pub households: u64,
+    /// Seed of all random draws.
+    pub seed: u64,
+    /// Assignment design.
+    pub design: Design,
+    /// Thresholds of a "high" reclaim, ascending.
+    pub high_reclaim_thresholds: Vec<Money>,
+    /// Recalculation rule.
+    pub recalculation: Recalculation,
+    /// Arms; `arms[0]` is the control arm.
+    pub arms: Vec<Arm>,
+    /// Population.
+    pub population: Population,
+    /// Shocks.
+    pub shocks: Vec<Shock>,
+    /// Behaviour.
+    pub behaviour: Behaviour,
+    /// Agency procedures for every arm.
+    pub agency: Agency,
+    /// Parameters of the interventions arms may use.
+    pub interventions: InterventionParams,
+    /// Lab reference block (replication of seed 004's lab experiments).
+    pub lab: Option<Lab>,
+    /// Parameters in force (after overrides).
+    pub parameter_set: ParameterSet,
+    /// Typed parameters in force.
+    pub params: Params,
+    /// Parameter overrides the scenario makes.
+    pub overrides: Vec<Override>,
+    /// Independent replications (Monte Carlo standard errors when > 1).
+    pub replications: u32,
+    /// Compare the control arm with the public figures in every run (`compare_public`).
+    pub compare_public: bool,
+    /// Expectations checked by `toeslagenlab check`.
+    pub expectations: Vec<Expectation>,
+}
