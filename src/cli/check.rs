@@ -546,6 +546,12 @@ fn read_json(p: &Path) -> Result<Value> {
             p.display()
         )));
     }
+    if p.exists() && !p.is_file() {
+        return Err(Error::Usage(format!(
+            "{}: is not a regular file (a device, FIFO or socket); {hint}",
+            p.display()
+        )));
+    }
     let mut bytes = Vec::new();
     std::fs::File::open(p)
         .map_err(unreadable)?
