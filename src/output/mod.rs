@@ -4,6 +4,7 @@
 //! See docs/architecture.md for what this layer owns and must not do.
 
 pub mod atomic;
+pub mod calc;
 pub mod charts;
 pub mod interrupt;
 pub mod lab;
