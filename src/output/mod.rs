@@ -6,6 +6,7 @@
 pub mod atomic;
 pub mod calc;
 pub mod charts;
+pub mod explain;
 pub mod interrupt;
 pub mod lab;
 pub mod report;
