@@ -3,5 +3,6 @@
 //! See docs/architecture.md for what this layer owns and must not do.
 
 pub mod accumulators;
+pub mod explain;
 pub mod inference;
 pub mod run;

@@ -4,7 +4,9 @@
 //! See docs/architecture.md for what this layer owns and must not do.
 
 pub mod atomic;
+pub mod calc;
 pub mod charts;
+pub mod explain;
 pub mod interrupt;
 pub mod lab;
 pub mod report;

@@ -22,6 +22,7 @@
 //! Not modelled: the young-person rent cap, co-residents' own assets, service costs (gone in
 //! 2026).
 
+use super::blocks::{fine_text, BuildingBlocks};
 use super::Situation;
 use crate::model::money::{Fine, Money, Rate};
 use crate::model::parameters::HuurtoeslagParams;
@@ -129,6 +130,94 @@ pub fn breakdown(p: &HuurtoeslagParams, s: &Situation) -> Breakdown {
 /// The exact annual amount, before Awir rounding.
 pub fn annual_exact(p: &HuurtoeslagParams, s: &Situation) -> Fine {
     breakdown(p, s).annual
+}
+
+/// The building blocks of huurtoeslag for situation `s`, in the order a decision letter shows
+/// them, with the parameters used (`calc` and `explain` show them).
+pub fn building_blocks(hp: &HuurtoeslagParams, s: &Situation, bl: &mut BuildingBlocks) {
+    let x = breakdown(hp, s);
+    bl.line("persons in the household", x.persons.to_string());
+    bl.details
+        .insert("persons".into(), serde_json::Value::from(x.persons));
+    if x.above_asset_limit {
+        bl.line("assets above the limit", "no entitlement");
+    }
+    bl.money("rent", "kale huur per month", s.rent);
+    bl.money(
+        "rekenhuur",
+        "rekenhuur (capped at the rekengrens)",
+        x.rekenhuur,
+    );
+    bl.money("basishuur", "basishuur", x.basishuur);
+    bl.money(
+        "kwaliteitskortingsgrens",
+        "kwaliteitskortingsgrens",
+        hp.kwaliteitskortingsgrens,
+    );
+    bl.money("aftoppingsgrens", "aftoppingsgrens", x.aftoppingsgrens);
+    bl.fine(
+        "part_a",
+        &format!(
+            "A: {} × (min(rekenhuur, kwaliteitskortingsgrens) − basishuur)",
+            hp.rate_a
+        ),
+        x.part_a,
+    );
+    bl.fine(
+        "part_b",
+        &format!(
+            "B: {} × (min(rekenhuur, aftoppingsgrens) − kwaliteitskortingsgrens)",
+            hp.rate_b
+        ),
+        x.part_b,
+    );
+    bl.fine(
+        "part_c",
+        &format!("C: {} × (rekenhuur − aftoppingsgrens)", hp.rate_c),
+        x.part_c,
+    );
+    bl.money(
+        "counted_income",
+        "income counted (joint + co-residents)",
+        x.income,
+    );
+    bl.money("ijkpunt", "inkomensijkpunt", x.ijkpunt);
+    bl.rate("phase_rate", "phase-out rate", x.phase_rate);
+    bl.fine(
+        "income_reduction",
+        "yearly reduction: rate × (income − ijkpunt)",
+        x.income_reduction,
+    );
+    bl.line(
+        "annual",
+        format!(
+            "{} × (A + B + C) − reduction = {} (rounding order uncertain, see notes)",
+            hp.months_per_year,
+            fine_text(x.annual)
+        ),
+    );
+    bl.params(
+        "huurtoeslag",
+        &[
+            "rekengrens",
+            "basishuur_single",
+            "basishuur_multi",
+            "kwaliteitskortingsgrens",
+            "aftoppingsgrens_low",
+            "aftoppingsgrens_high",
+            "rate_a",
+            "rate_b",
+            "rate_c",
+            "ijkpunt_single",
+            "ijkpunt_multi",
+            "phase_rate_single",
+            "phase_rate_multi",
+            "co_resident_exempt_income",
+            "asset_limit_single",
+            "asset_limit_partners",
+            "months_per_year",
+        ],
+    );
 }
 
 #[cfg(test)]

@@ -12,8 +12,10 @@
 //! Not modelled: the work requirement (assumed met), the age limits of each care type (the
 //! situation says which care a child uses).
 
+use super::blocks::{fine_json, fine_text, rate_json_scaled, BuildingBlocks};
 use super::{Situation, MAX_CHILDREN, MONTHS};
 use crate::model::money::{Fine, Money, Rate};
+use crate::model::parameters::KOT_TABLE;
 use crate::model::parameters::{KinderopvangtoeslagParams, KotRow};
 
 /// One child's part of the childcare benefit in a month.
@@ -106,6 +108,72 @@ pub fn annual_exact(p: &KinderopvangtoeslagParams, s: &Situation) -> Fine {
         return Fine::ZERO;
     }
     breakdown(p, s).annual
+}
+
+/// The building blocks of kinderopvangtoeslag for situation `s`: the percentages and each
+/// child's monthly part, with the parameters and the table used (`calc` and `explain` show them).
+pub fn building_blocks(kp: &KinderopvangtoeslagParams, s: &Situation, bl: &mut BuildingBlocks) {
+    let x = breakdown(kp, s);
+    bl.money("assessed_income", "toetsingsinkomen (joint)", s.income);
+    bl.rate(
+        "percentage_first",
+        "percentage first child (reconstructed table)",
+        x.row.first,
+    );
+    bl.rate(
+        "percentage_next",
+        "percentage next children (reconstructed table)",
+        x.row.next,
+    );
+    let mut kids = Vec::new();
+    for part in x.parts() {
+        let care = s.children.care()[part.child];
+        let kind = care.map_or("", |c| c.kind.name());
+        bl.line(
+            format!(
+                "child {} ({kind}, {}){}",
+                part.child + 1,
+                if part.first {
+                    "first child"
+                } else {
+                    "next child"
+                },
+                ""
+            ),
+            format!(
+                "{} × {} × {} h = {} a month",
+                part.rate,
+                part.price,
+                part.hours,
+                fine_text(part.monthly)
+            ),
+        );
+        kids.push(serde_json::json!({
+            "child": part.child + 1,
+            "type": kind,
+            "first": part.first,
+            "percentage": rate_json_scaled(part.rate),
+            "hourly_price_counted": part.price.to_json(),
+            "hours_counted": part.hours,
+            "monthly": fine_json(part.monthly),
+        }));
+    }
+    bl.details
+        .insert("children".into(), serde_json::Value::Array(kids));
+    bl.line(
+        "annual",
+        format!("12 × the monthly sum = {}", fine_text(x.annual)),
+    );
+    bl.params(
+        "kinderopvangtoeslag",
+        &[
+            "max_price_dagopvang",
+            "max_price_bso",
+            "max_price_gastouder",
+            "max_hours_per_month",
+        ],
+    );
+    bl.parameters.push(KOT_TABLE.to_string());
 }
 
 #[cfg(test)]

@@ -4,6 +4,7 @@
 //!            − afbouw × max(0, Y − drempel))`, for children under 18 (kinderbijslag);
 //! nothing above the asset limit.
 
+use super::blocks::BuildingBlocks;
 use super::Situation;
 use crate::model::money::{Fine, Money};
 use crate::model::parameters::KindgebondenBudgetParams;
@@ -53,6 +54,46 @@ pub fn annual_exact(p: &KindgebondenBudgetParams, s: &Situation) -> Fine {
         p.drempel_single
     };
     (max.to_fine() - (s.income - drempel).max_zero().mul_rate(p.afbouw_rate)).max_zero()
+}
+
+/// The building blocks of the kindgebonden budget for situation `s`, in the order a decision
+/// letter shows them, with the parameters used (`calc` and `explain` show them).
+pub fn building_blocks(k: &KindgebondenBudgetParams, s: &Situation, bl: &mut BuildingBlocks) {
+    let max = maximum(k, s);
+    let d = if s.partner {
+        k.drempel_partners
+    } else {
+        k.drempel_single
+    };
+    let kids = s.children.ages().iter().filter(|a| **a < ADULT_AGE).count();
+    bl.line("children under 18", kids.to_string());
+    bl.money(
+        "maximum",
+        "maximum (per child + age supplements + single-parent supplement)",
+        max,
+    );
+    bl.money("assessed_income", "toetsingsinkomen (joint)", s.income);
+    bl.money("drempel", "drempelinkomen", d);
+    bl.rate("afbouw_rate", "afbouw (taper)", k.afbouw_rate);
+    bl.fine(
+        "reduction",
+        "reduction: afbouw × (income − drempel)",
+        (s.income - d).max_zero().mul_rate(k.afbouw_rate),
+    );
+    bl.params(
+        "kindgebonden_budget",
+        &[
+            "per_child",
+            "supplement_12_15",
+            "supplement_16_17",
+            "alo_kop",
+            "drempel_single",
+            "drempel_partners",
+            "afbouw_rate",
+            "asset_limit_single",
+            "asset_limit_partners",
+        ],
+    );
 }
 
 #[cfg(test)]

@@ -6,8 +6,15 @@
 //!
 //! Must not: draw random numbers, know about arms or advances, allocate, or hold an amount in
 //! code. Each benefit has its own module; the engine iterates over [`Benefit::ALL`].
+//!
+//! Besides the formulas (which never allocate), each benefit module lists its own building
+//! blocks for presentation ([`blocks`]), and [`calc`] computes the award of one household whose
+//! situation holds all year (the `calc` command's core); these allocate their lines and never
+//! run inside the simulation's hot loop.
 
 pub mod awir;
+pub mod blocks;
+pub mod calc;
 pub mod huurtoeslag;
 pub mod kinderopvangtoeslag;
 pub mod kindgebonden_budget;

@@ -4,8 +4,10 @@
 //! `annual = max(0, n × standaardpremie − normpremie)`, n = 1 single, 2 with partner;
 //! nothing above the asset limit.
 
+use super::blocks::BuildingBlocks;
 use super::Situation;
 use crate::model::money::Fine;
+use crate::model::money::Money;
 use crate::model::parameters::ZorgtoeslagParams;
 
 /// The normpremie (own contribution) for a year, exact.
@@ -40,6 +42,62 @@ pub fn annual_exact(p: &ZorgtoeslagParams, s: &Situation) -> Fine {
     let n = if s.partner { 2 } else { 1 };
     let premie = crate::model::money::Money(p.standaardpremie.0 * n).to_fine();
     (premie - normpremie(p, s.partner, s.income)).max_zero()
+}
+
+/// The building blocks of zorgtoeslag for situation `s`, in the order a decision letter shows
+/// them, with the parameters used (`calc` and `explain` show them).
+pub fn building_blocks(z: &ZorgtoeslagParams, s: &Situation, bl: &mut BuildingBlocks) {
+    let n = if s.partner { 2 } else { 1 };
+    bl.money("assessed_income", "toetsingsinkomen (joint)", s.income);
+    if above_asset_limit(z, s) {
+        let limit = if s.partner {
+            z.asset_limit_partners
+        } else {
+            z.asset_limit_single
+        };
+        bl.money(
+            "asset_limit",
+            "assets above the limit: no entitlement; limit",
+            limit,
+        );
+    }
+    bl.money("drempelinkomen", "drempelinkomen", z.drempel);
+    bl.rate(
+        "normpremie_rate_threshold",
+        "normpremie % of the drempel",
+        if s.partner {
+            z.rate_partners
+        } else {
+            z.rate_single
+        },
+    );
+    bl.rate(
+        "normpremie_rate_above",
+        "normpremie % of income above the drempel",
+        z.rate_above,
+    );
+    bl.fine(
+        "normpremie",
+        "normpremie",
+        normpremie(z, s.partner, s.income),
+    );
+    bl.money(
+        "standaardpremie",
+        &format!("standaardpremie × {n}"),
+        Money(z.standaardpremie.0 * n),
+    );
+    bl.params(
+        "zorgtoeslag",
+        &[
+            "drempel",
+            "normpremie_rate_single",
+            "normpremie_rate_partners",
+            "normpremie_rate_above",
+            "standaardpremie",
+            "asset_limit_single",
+            "asset_limit_partners",
+        ],
+    );
 }
 
 #[cfg(test)]

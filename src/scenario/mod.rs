@@ -9,6 +9,7 @@
 
 pub mod diagnostics;
 pub mod expect;
+pub mod household;
 pub mod schema;
 
 pub use crate::model::scenario::*;

@@ -1,0 +1,158 @@
+//! The calculator's household and its award: one household whose situation holds all year,
+//! each benefit's exact amount, award and monthly advance, with the building blocks.
+//!
+//! Owns: [`CalcHousehold`], [`compute`] and its [`CalcResult`]. Pure: one household, the
+//! embedded parameters of its year, no randomness, exactly as the simulation computes a
+//! situation that holds all year. Must not: read files, parse flags or render (the household
+//! file is `scenario::household`, the renderings `output::calc`).
+
+use super::blocks::building_blocks;
+use super::{
+    self as rules, awir, Benefit, Care, Children, CoResident, CoResidents, Situation, N_BENEFITS,
+};
+use crate::error::{Error, Result};
+use crate::model::money::{Fine, Money};
+use crate::model::parameters::ParameterSet;
+
+/// A household as the calculator takes it, after validation: one household whose situation
+/// holds all year (incomes, rent, children with their care). Not the simulated
+/// [`crate::model::household::Household`], which has a year of events.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct CalcHousehold {
+    /// Benefit year.
+    pub year: u16,
+    /// The applicant's annual income.
+    pub income: Money,
+    /// Has a benefit partner.
+    pub partner: bool,
+    /// The partner's annual income.
+    pub partner_income: Money,
+    /// Joint assets.
+    pub assets: Money,
+    /// Monthly rent (zero: does not rent).
+    pub rent: Money,
+    /// Children (age, childcare).
+    pub children: Vec<(u8, Option<Care>)>,
+    /// Co-residents.
+    pub co_residents: Vec<CoResident>,
+}
+
+impl CalcHousehold {
+    /// The month's situation the rules take (it holds all year).
+    pub fn situation(&self) -> Situation {
+        let mut children = Children::NONE;
+        for &(age, care) in &self.children {
+            children.push_with_care(age, care);
+        }
+        let mut co_residents = CoResidents::NONE;
+        for &c in &self.co_residents {
+            co_residents.push(c);
+        }
+        Situation {
+            partner: self.partner,
+            children,
+            assets: self.assets,
+            income: if self.partner {
+                self.income + self.partner_income
+            } else {
+                self.income
+            },
+            rent: self.rent,
+            co_residents,
+        }
+    }
+}
+
+/// One benefit's result.
+#[derive(Clone, Debug)]
+pub struct BenefitResult {
+    /// Which benefit.
+    pub benefit: Benefit,
+    /// Exact annual amount before rounding.
+    pub exact: Fine,
+    /// Award per year (Awir art. 14: half-up to euros, zero below the minimum).
+    pub annual: Money,
+    /// Advance per month: `floor(annual / 12)`.
+    pub monthly: Money,
+    /// Why the year cannot compute it (then the amounts are zero).
+    pub unavailable: Option<String>,
+    /// The building blocks, as (label, value) lines, in the order a decision letter shows them.
+    pub lines: Vec<(String, String)>,
+    /// Machine-readable building blocks (name → euros or fraction).
+    pub details: serde_json::Map<String, serde_json::Value>,
+    /// The parameters used, as `group.key`.
+    pub parameters: Vec<String>,
+}
+
+/// All four benefits for one household.
+#[derive(Clone, Debug)]
+pub struct CalcResult {
+    /// Benefit year.
+    pub year: u16,
+    /// The household.
+    pub household: CalcHousehold,
+    /// One result per benefit, in [`Benefit::ALL`] order.
+    pub benefits: Vec<BenefitResult>,
+    /// The parameters in force (for sources and uncertainty notes).
+    pub parameter_set: ParameterSet,
+}
+
+impl CalcResult {
+    /// The result for one benefit.
+    pub fn get(&self, b: Benefit) -> &BenefitResult {
+        &self.benefits[b.index()]
+    }
+}
+
+/// Computes all four benefits. A benefit the year cannot compute is an error when the
+/// household asks for it (rent given for huurtoeslag, childcare for kinderopvangtoeslag), and a
+/// zero with the reason otherwise.
+pub fn compute(h: &CalcHousehold) -> Result<CalcResult> {
+    let set = ParameterSet::for_year(h.year).map_err(Error::Usage)?;
+    let p = set.resolve().map_err(Error::Internal)?;
+    let s = h.situation();
+    let asks = |b: Benefit| match b {
+        Benefit::Huurtoeslag => s.rent > Money::ZERO,
+        Benefit::Kinderopvangtoeslag => s.children.care().iter().any(|c| c.is_some()),
+        _ => false,
+    };
+    let mut benefits = Vec::with_capacity(N_BENEFITS);
+    for b in Benefit::ALL {
+        if let Err(reason) = b.available(&p) {
+            if asks(b) {
+                return Err(Error::Usage(reason.to_string()));
+            }
+            benefits.push(BenefitResult {
+                benefit: b,
+                exact: Fine::ZERO,
+                annual: Money::ZERO,
+                monthly: Money::ZERO,
+                unavailable: Some(reason.to_string()),
+                lines: vec![],
+                details: serde_json::Map::new(),
+                parameters: vec![],
+            });
+            continue;
+        }
+        let bl = building_blocks(b, &p, &s);
+        let exact = rules::annual_exact(b, &p, &s);
+        let annual = awir::annual_award(&p.awir, exact);
+        let monthly = awir::monthly(annual);
+        benefits.push(BenefitResult {
+            benefit: b,
+            exact,
+            annual,
+            monthly,
+            unavailable: None,
+            lines: bl.lines,
+            details: bl.details,
+            parameters: bl.parameters,
+        });
+    }
+    Ok(CalcResult {
+        year: h.year,
+        household: h.clone(),
+        benefits,
+        parameter_set: set,
+    })
+}
