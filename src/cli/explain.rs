@@ -673,35 +673,31 @@ pub fn to_text(x: &Explanation) -> String {
         ),
         2,
     );
-    match &arm.policy {
-        AdvancePolicy::Standard => {
-            let _ = writeln!(o, "  advances at 100%");
-        }
-        _ => {
-            let took = if o_.took_offer {
-                format!(
-                    "took the offer (take-up draw {:.4} < {})",
-                    x.takeup_draw, arm.takeup
-                )
-            } else {
-                format!(
-                    "declined the offer (take-up draw {:.4} ≥ {})",
-                    x.takeup_draw, arm.takeup
-                )
-            };
-            let chose = match (&arm.policy, o_.took_offer) {
-                (AdvancePolicy::Adjustable { .. }, true) => {
-                    format!(" and chose {}", o_.percentage)
-                }
-                _ => String::new(),
-            };
-            wrap(
-                &mut o,
-                "  ",
-                &format!("household {took}{chose} → advances at {}", o_.percentage),
-                4,
-            );
-        }
+    if !arm.policy.offers() {
+        let _ = writeln!(o, "  advances at 100%");
+    } else {
+        let took = if o_.took_offer {
+            format!(
+                "took the offer (take-up draw {:.4} < {})",
+                x.takeup_draw, arm.takeup
+            )
+        } else {
+            format!(
+                "declined the offer (take-up draw {:.4} ≥ {})",
+                x.takeup_draw, arm.takeup
+            )
+        };
+        let chose = if o_.took_offer && arm.policy.has_choice_bands() {
+            format!(" and chose {}", o_.percentage)
+        } else {
+            String::new()
+        };
+        wrap(
+            &mut o,
+            "  ",
+            &format!("household {took}{chose} → advances at {}", o_.percentage),
+            4,
+        );
     }
     if let Some(a) = x.assigned_arm {
         if a == x.arm {
@@ -1392,7 +1388,7 @@ pub fn to_json(x: &Explanation) -> serde_json::Value {
             "index": x.arm,
             "control": x.arm == 0,
             "policy": policy_name(&arm.policy),
-            "offered": !matches!(arm.policy, AdvancePolicy::Standard),
+            "offered": arm.policy.offers(),
             "takeup": arm.takeup,
             "takeup_draw": x.takeup_draw,
             "took_offer": r.took_offer,

@@ -6,5 +6,7 @@ pub mod behaviour;
 pub mod engine;
 pub mod events;
 pub mod interventions;
+pub mod policy;
 pub mod population;
 pub mod random;
+pub mod reporting;
