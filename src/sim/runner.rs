@@ -237,7 +237,7 @@ pub fn run_with<T: Tally>(
     Ok(total)
 }
 
-/// The arm household `id` is assigned to in the randomized design (the draw [`run`] makes).
+/// The arm household `id` is assigned to in the randomized design (the draw [`run_with`] makes).
 pub fn randomized_arm(sc: &Scenario, id: u64) -> usize {
     let shares: Vec<f64> = sc.arms.iter().map(|a| a.share).collect();
     assigned_arm(sc, id, &shares)
