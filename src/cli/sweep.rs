@@ -18,7 +18,7 @@ use crate::model::parameters::decimal_from_toml;
 use crate::output::charts::{self, Table};
 use crate::output::report::{self, Summary};
 use crate::output::{safe_dir_name, Staging};
-use crate::scenario::{self, AdvancePolicy, Scenario, LEGAL_FLOOR};
+use crate::scenario::{self, Scenario, LEGAL_FLOOR};
 use crate::sim::engine::RunOptions;
 use rust_decimal::Decimal;
 use std::fmt::Write as _;
@@ -170,7 +170,7 @@ pub fn spec_from_table(path: &Path, doc: &toml::Table) -> Result<Option<SweepSpe
 pub fn allowed_keys(sc: &Scenario) -> Vec<String> {
     let mut v = Vec::new();
     for (i, a) in sc.arms.iter().enumerate() {
-        if matches!(a.policy, AdvancePolicy::Cautious { .. }) {
+        if a.policy.fixed_fraction().is_some() {
             v.push(format!("arms.{}.fraction", a.name));
         }
         if i > 0 {
@@ -235,7 +235,7 @@ pub fn apply(base: &Scenario, doc: &toml::Table, key: &str, value: Decimal) -> R
                 ));
             };
             if *field == "fraction" {
-                let AdvancePolicy::Cautious { fraction } = &mut sc.arms[i].policy else {
+                let Some(fraction) = sc.arms[i].policy.fixed_fraction_mut() else {
                     return Err(unknown_key(
                         base,
                         key,

@@ -7,6 +7,7 @@ pub mod expectation;
 pub mod household;
 pub mod metric;
 pub mod money;
+pub mod outcome;
 pub mod parameters;
 pub mod policy;
 pub mod scenario;

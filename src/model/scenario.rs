@@ -91,6 +91,60 @@ impl AdvancePolicy {
             AdvancePolicy::Custom(_) => "custom",
         }
     }
+
+    /// Is a household in an arm with this policy offered a reduced advance (which it may
+    /// take up)? False only for the standard advance.
+    pub fn offers(&self) -> bool {
+        match self {
+            AdvancePolicy::Standard => false,
+            AdvancePolicy::Cautious { .. }
+            | AdvancePolicy::Adjustable { .. }
+            | AdvancePolicy::Custom(_) => true,
+        }
+    }
+
+    /// The single fixed fraction of the calculated advance paid to households that take the
+    /// offer (the cautious policy), if the policy has one: sweeps vary it and the summary
+    /// reports it.
+    pub fn fixed_fraction(&self) -> Option<Rate> {
+        match self {
+            AdvancePolicy::Cautious { fraction } => Some(*fraction),
+            AdvancePolicy::Standard
+            | AdvancePolicy::Adjustable { .. }
+            | AdvancePolicy::Custom(_) => None,
+        }
+    }
+
+    /// As [`AdvancePolicy::fixed_fraction`], mutable (a sweep sets it).
+    pub fn fixed_fraction_mut(&mut self) -> Option<&mut Rate> {
+        match self {
+            AdvancePolicy::Cautious { fraction } => Some(fraction),
+            AdvancePolicy::Standard
+            | AdvancePolicy::Adjustable { .. }
+            | AdvancePolicy::Custom(_) => None,
+        }
+    }
+
+    /// Does a household that takes the offer pick its percentage from choice bands (the
+    /// adjustable policy)? Such arms accept `choice_volatile` and get the chosen-percentages
+    /// chart.
+    pub fn has_choice_bands(&self) -> bool {
+        match self {
+            AdvancePolicy::Adjustable { .. } => true,
+            AdvancePolicy::Standard | AdvancePolicy::Cautious { .. } | AdvancePolicy::Custom(_) => {
+                false
+            }
+        }
+    }
+
+    /// Can households that take the offer end up with different percentages (adjustable and
+    /// custom policies)? The summary then reports the distribution of chosen percentages.
+    pub fn varies_percentage(&self) -> bool {
+        match self {
+            AdvancePolicy::Adjustable { .. } | AdvancePolicy::Custom(_) => true,
+            AdvancePolicy::Standard | AdvancePolicy::Cautious { .. } => false,
+        }
+    }
 }
 
 /// A band of chosen percentages: whole percentages `lo..hi` (half-open; a band ending at 100%

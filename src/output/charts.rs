@@ -12,7 +12,7 @@
 use crate::analysis::accumulators::GroupStats;
 use crate::analysis::run::RunResult;
 use crate::error::{Error, Result};
-use crate::model::scenario::{AdvancePolicy, Scenario, HOUSEHOLD_TYPES};
+use crate::model::scenario::{Scenario, HOUSEHOLD_TYPES};
 use crate::output::report::primary_threshold;
 use plotters::coord::Shift;
 use plotters::prelude::*;
@@ -344,7 +344,7 @@ fn percentages_table(sc: &Scenario, r: &RunResult) -> Option<Table> {
     let mut t = Table::new(&["arm", "percentage", "households", "share_pct"]);
     let mut any = false;
     for (i, arm) in sc.arms.iter().enumerate() {
-        if !matches!(arm.policy, AdvancePolicy::Adjustable { .. }) {
+        if !arm.policy.has_choice_bands() {
             continue;
         }
         any = true;

@@ -210,25 +210,6 @@ fn policy_text(sc: &Scenario, arm: usize) -> String {
     }
 }
 
-fn policy_name(p: &AdvancePolicy) -> &'static str {
-    match p {
-        AdvancePolicy::Standard => "standard",
-        AdvancePolicy::Cautious { .. } => "cautious",
-        AdvancePolicy::Adjustable { .. } => "adjustable",
-        AdvancePolicy::Custom(_) => "custom",
-    }
-}
-
-/// Is the policy an offer the household takes up or declines (every policy but the standard)?
-fn policy_offered(p: &AdvancePolicy) -> bool {
-    match p {
-        AdvancePolicy::Standard => false,
-        AdvancePolicy::Cautious { .. }
-        | AdvancePolicy::Adjustable { .. }
-        | AdvancePolicy::Custom(_) => true,
-    }
-}
-
 fn source_line<'a>(
     sc: &'a Scenario,
     key: &str,
@@ -311,40 +292,31 @@ fn header_text(x: &Explanation) -> String {
         ),
         2,
     );
-    match &arm.policy {
-        AdvancePolicy::Standard => {
-            let _ = writeln!(o, "  advances at 100%");
-        }
-        AdvancePolicy::Cautious { .. }
-        | AdvancePolicy::Adjustable { .. }
-        | AdvancePolicy::Custom(_) => {
-            let took = if o_.took_offer {
-                format!(
-                    "took the offer (take-up draw {:.4} < {})",
-                    x.takeup_draw, arm.takeup
-                )
-            } else {
-                format!(
-                    "declined the offer (take-up draw {:.4} ≥ {})",
-                    x.takeup_draw, arm.takeup
-                )
-            };
-            let chose = match &arm.policy {
-                AdvancePolicy::Adjustable { .. } if o_.took_offer => {
-                    format!(" and chose {}", o_.percentage)
-                }
-                AdvancePolicy::Standard
-                | AdvancePolicy::Cautious { .. }
-                | AdvancePolicy::Adjustable { .. }
-                | AdvancePolicy::Custom(_) => String::new(),
-            };
-            wrap(
-                &mut o,
-                "  ",
-                &format!("household {took}{chose} → advances at {}", o_.percentage),
-                4,
-            );
-        }
+    if !arm.policy.offers() {
+        let _ = writeln!(o, "  advances at 100%");
+    } else {
+        let took = if o_.took_offer {
+            format!(
+                "took the offer (take-up draw {:.4} < {})",
+                x.takeup_draw, arm.takeup
+            )
+        } else {
+            format!(
+                "declined the offer (take-up draw {:.4} ≥ {})",
+                x.takeup_draw, arm.takeup
+            )
+        };
+        let chose = if o_.took_offer && arm.policy.has_choice_bands() {
+            format!(" and chose {}", o_.percentage)
+        } else {
+            String::new()
+        };
+        wrap(
+            &mut o,
+            "  ",
+            &format!("household {took}{chose} → advances at {}", o_.percentage),
+            4,
+        );
     }
     if let Some(a) = x.assigned_arm {
         if a == x.arm {
@@ -969,8 +941,8 @@ fn arm_json(x: &Explanation) -> serde_json::Value {
         "name": arm.name,
         "index": x.arm,
         "control": x.arm == 0,
-        "policy": policy_name(&arm.policy),
-        "offered": policy_offered(&arm.policy),
+        "policy": arm.policy.name(),
+        "offered": arm.policy.offers(),
         "takeup": arm.takeup,
         "takeup_draw": x.takeup_draw,
         "took_offer": r.took_offer,

@@ -313,10 +313,7 @@ pub fn summarize(sc: &Scenario, r: &RunResult) -> Summary {
             arm.name.clone(),
             ArmSummary {
                 policy: arm.policy.name(),
-                fraction: match &arm.policy {
-                    AdvancePolicy::Cautious { fraction } => Some(fraction.to_f64()),
-                    _ => None,
-                },
+                fraction: arm.policy.fixed_fraction().map(|f| f.to_f64()),
                 offered_takeup: if i == 0 { 0.0 } else { arm.takeup },
                 metrics: Metrics::from(&acc.total, th, primary),
                 by_household_type: HOUSEHOLD_TYPES
@@ -330,15 +327,15 @@ pub fn summarize(sc: &Scenario, r: &RunResult) -> Summary {
                     })
                     .collect(),
                 mc_standard_errors: BTreeMap::new(),
-                chosen_percentages: match arm.policy {
-                    AdvancePolicy::Adjustable { .. } | AdvancePolicy::Custom(_) => acc
-                        .percentages
+                chosen_percentages: if arm.policy.varies_percentage() {
+                    acc.percentages
                         .iter()
                         .enumerate()
                         .filter(|(_, c)| **c > 0)
                         .map(|(p, c)| (format!("{p:03}"), *c))
-                        .collect(),
-                    _ => BTreeMap::new(),
+                        .collect()
+                } else {
+                    BTreeMap::new()
                 },
                 monthly_advance: acc
                     .month_paid
@@ -1258,7 +1255,7 @@ pub fn write_rows<W: std::io::Write>(
     let mut rec: Vec<String> = Vec::with_capacity(14 + crate::rules::N_BENEFITS);
     for o in rows {
         let arm = &sc.arms[o.arm];
-        let pct = if matches!(arm.policy, AdvancePolicy::Standard) {
+        let pct = if !arm.policy.offers() {
             String::new()
         } else {
             format!("{}", (o.percentage.to_f64() * 100.0).round() as i64)

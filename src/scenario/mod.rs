@@ -1581,12 +1581,12 @@ impl Validator {
             let takeup_volatile = a
                 .takeup_volatile
                 .map(|t| self.probability(&format!("{k}.takeup_volatile"), t));
-            let choice_volatile = match (&a.choice_volatile, &policy) {
+            let choice_volatile = match (&a.choice_volatile, policy.has_choice_bands()) {
                 (None, _) => None,
-                (Some(b), AdvancePolicy::Adjustable { .. }) => {
+                (Some(b), true) => {
                     Some(self.bands_at(&format!("{k}.choice_volatile"), b, allow_low))
                 }
-                (Some(_), _) => {
+                (Some(_), false) => {
                     self.err(
                         format!("{k}.choice_volatile"),
                         "`choice_volatile` belongs to the adjustable policy",

@@ -1,0 +1,97 @@
+//! The domain results of a simulated year: the agency's knowledge states and awards
+//! ([`Year`], [`KnowledgeState`]), the advances of one benefit ([`Ledger`]) and one household's
+//! result in one arm ([`Outcome`]). Types and pure accessors only: computing awards, paying
+//! and drawing live in `sim`.
+
+use crate::model::benefit::N_BENEFITS;
+use crate::model::money::{Money, Rate};
+
+/// Most knowledge states in a year: the start (payment month 1) plus one per later payment
+/// month in which something becomes known (months 2–12), however many events there are.
+pub(crate) const MAX_STATES: usize = 12;
+
+/// Per-benefit amounts.
+pub type PerBenefit = [Money; N_BENEFITS];
+
+/// What the agency knows from a payment month on, and the annual award it computes from it.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct KnowledgeState {
+    /// First payment month (1–12) this state applies to.
+    pub from_month: u8,
+    /// The annual award on this knowledge, per benefit.
+    pub award: PerBenefit,
+}
+
+/// The arm-independent part of a household's year.
+#[derive(Clone, Debug)]
+pub struct Year {
+    /// Knowledge states in month order; `states[0]` starts in month 1.
+    pub states: [KnowledgeState; MAX_STATES],
+    /// Number of states.
+    pub n_states: usize,
+    /// Definitive award on the actual situation, per benefit.
+    pub definitive: PerBenefit,
+    /// Actual entitlement per month (definitive basis, exact annual / 12, to the cent), summed
+    /// over benefits; for the month-by-month chart.
+    pub monthly_entitlement: [Money; 12],
+    /// Actual assessed income of the applicant for the year.
+    pub actual_income: Money,
+    /// The 100% advance schedule per benefit: the control arm's, and the reference for money
+    /// withheld by a reduced advance. Computed once per household.
+    pub full: [Ledger; N_BENEFITS],
+}
+
+impl Year {
+    /// The states in month order.
+    pub fn states(&self) -> &[KnowledgeState] {
+        &self.states[..self.n_states]
+    }
+}
+
+/// Advances of one benefit through the year under one percentage.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Ledger {
+    /// Net advances kept by the household: payments plus in-year top-ups minus in-year reclaims.
+    pub net: Money,
+    /// In-year reclaims after a recalculation (always collected).
+    pub in_year_reclaim: Money,
+    /// Net amount per payment month.
+    pub by_month: [Money; 12],
+}
+
+/// One household's result in one arm.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct Outcome {
+    /// Household id.
+    pub household_id: u64,
+    /// Arm index (0 = control).
+    pub arm: usize,
+    /// Household type index.
+    pub household_type: u8,
+    /// Took the offered reduced advance.
+    pub took_offer: bool,
+    /// Advance percentage applied.
+    pub percentage: Rate,
+    /// Net advances over all benefits.
+    pub advances: Money,
+    /// Definitive award over all benefits.
+    pub definitive: Money,
+    /// Reclaim before the small-reclaim threshold (Σ over benefits of max(0, advances − award)).
+    pub reclaim_before_threshold: Money,
+    /// Reclaim actually collected (per benefit above the threshold).
+    pub reclaim: Money,
+    /// Back-payment.
+    pub backpay: Money,
+    /// Money withheld during the year compared with the 100% advance.
+    pub withheld: Money,
+    /// In-year reclaims.
+    pub in_year_reclaim: Money,
+    /// Monthly instalment of the standard repayment plan for the reclaim.
+    pub repayment_monthly: Money,
+    /// Actual annual income of the applicant.
+    pub income: Money,
+    /// Advances paid per month over all benefits.
+    pub paid_by_month: [Money; 12],
+    /// Reclaim per benefit (collected).
+    pub reclaim_by_benefit: PerBenefit,
+}

@@ -1,0 +1,244 @@
+//! The parallel runner: streams households through [`Year::compute`] and every arm's payment
+//! loop into a [`Tally`] (implemented by `analysis`), in exact, order-free merges so a result
+//! cannot depend on the thread count or the chunking; the worker pool; the randomized
+//! design's assignment draw.
+//!
+//! Must not: do I/O, format output or compute statistics (it only calls [`Tally`]).
+
+use crate::error::{Error, Result};
+use crate::model::money::Money;
+use crate::model::outcome::{Outcome, Year};
+use crate::model::scenario::{Design, Scenario};
+use crate::sim::pay::{arm_outcome_into, simulate_arm_into};
+use crate::sim::population::generate;
+use crate::sim::random::{stream, weighted_index, Purpose};
+use rayon::prelude::*;
+
+/// Most worker threads a command starts (`--threads`): far more than any machine this runs on
+/// has cores (results do not depend on it), few enough that starting them cannot exhaust the
+/// system.
+pub const MAX_THREADS: usize = 256;
+
+/// The rayon pool for `threads` workers: `None` when the current pool already has that many,
+/// or when `threads` is 0 (the current pool: by default the global one, a thread per core).
+/// Runs inside one pool (a `run`, a sweep, repeated bench runs) so share its threads instead of
+/// starting and stopping their own, whose idle spinning would compete with the next step.
+pub fn worker_pool(threads: usize) -> Result<Option<rayon::ThreadPool>> {
+    if threads > MAX_THREADS {
+        return Err(Error::Usage(format!(
+            "--threads: found {threads}; at most {MAX_THREADS} (0 = one per core)"
+        )));
+    }
+    if threads == 0 || threads == rayon::current_num_threads() {
+        return Ok(None);
+    }
+    rayon::ThreadPoolBuilder::new()
+        .num_threads(threads)
+        .build()
+        .map(Some)
+        .map_err(|e| Error::Internal(format!("cannot start worker threads: {e}")))
+}
+
+/// Runs `f` on `pool`, or on the current pool when `pool` is `None` (see [`worker_pool`]).
+pub fn install<T: Send>(pool: &Option<rayon::ThreadPool>, f: impl FnOnce() -> T + Send) -> T {
+    match pool {
+        Some(p) => p.install(f),
+        None => f(),
+    }
+}
+
+/// Options of a run that are not part of the scenario.
+#[derive(Clone, Debug)]
+pub struct RunOptions {
+    /// Worker threads (0 = all cores).
+    pub threads: usize,
+    /// Collect per-household rows (for households.csv).
+    pub household_rows: bool,
+    /// Households per work unit.
+    pub chunk_size: usize,
+}
+
+impl Default for RunOptions {
+    fn default() -> Self {
+        RunOptions {
+            threads: 0,
+            household_rows: false,
+            chunk_size: 4096,
+        }
+    }
+}
+
+/// What a run accumulates over households: `analysis` implements it (per-arm and paired
+/// statistics); the runner only calls it. Merging must be exact and order-free, so a result
+/// cannot depend on the thread count or the chunking.
+pub trait Tally: Send + Sized {
+    /// An empty tally for the scenario.
+    fn empty(sc: &Scenario) -> Self;
+    /// One household's outcome in arm `arm`, with its year.
+    fn add(&mut self, arm: usize, o: &Outcome, year: &Year, thresholds: &[Money]);
+    /// Paired design: the household's outcome in treatment arm `arm` (1..) next to its control
+    /// outcome.
+    fn add_pair(&mut self, arm: usize, control: &Outcome, o: &Outcome, thresholds: &[Money]);
+    /// Adds another tally (exactly).
+    fn merge(&mut self, other: &Self);
+    /// Called once when every household is in.
+    fn finish(&mut self);
+}
+
+/// Accumulated results of some chunks, with their rows (chunk index → rows) when asked for.
+struct Partial<T> {
+    tally: T,
+    rows: Vec<(u64, Vec<Outcome>)>,
+}
+
+impl<T: Tally> Partial<T> {
+    fn new(sc: &Scenario) -> Partial<T> {
+        Partial {
+            tally: T::empty(sc),
+            rows: Vec::new(),
+        }
+    }
+
+    /// Exact, order-free merge (the rows keep their chunk index for ordering later).
+    fn merge(mut self, mut o: Partial<T>) -> Partial<T> {
+        self.tally.merge(&o.tally);
+        self.rows.append(&mut o.rows);
+        self
+    }
+}
+
+fn assigned_arm(sc: &Scenario, id: u64, shares: &[f64]) -> usize {
+    let mut rng = stream(sc.seed, id, Purpose::Assignment);
+    weighted_index(shares, &mut rng)
+}
+
+/// Simulates households `start..end` (chunk `c`) into `p`.
+fn simulate_chunk<T: Tally>(
+    p: &mut Partial<T>,
+    sc: &Scenario,
+    c: u64,
+    start: u64,
+    end: u64,
+    rows: bool,
+) -> Result<()> {
+    let shares: Vec<f64> = sc.arms.iter().map(|a| a.share).collect();
+    let th = &sc.high_reclaim_thresholds;
+    let mut out_rows = Vec::new();
+    let mut control = Outcome::default();
+    let mut o = Outcome::default();
+    for id in start..end {
+        let h = generate(sc, id);
+        let year = Year::compute(sc, &h);
+        let u = crate::sim::behaviour::takeup_draw(sc.seed, id);
+        match sc.design {
+            Design::Paired => {
+                simulate_arm_into(sc, &h, &year, 0, u, &mut control)?;
+                p.tally.add(0, &control, &year, th);
+                if rows {
+                    out_rows.push(control);
+                }
+                for a in 1..sc.arms.len() {
+                    arm_outcome_into(sc, &h, &year, a, u, &mut o)?;
+                    p.tally.add(a, &o, &year, th);
+                    p.tally.add_pair(a, &control, &o, th);
+                    if rows {
+                        out_rows.push(o);
+                    }
+                }
+            }
+            Design::Randomized => {
+                let a = assigned_arm(sc, id, &shares);
+                arm_outcome_into(sc, &h, &year, a, u, &mut o)?;
+                p.tally.add(a, &o, &year, th);
+                if rows {
+                    out_rows.push(o);
+                }
+            }
+        }
+    }
+    if rows {
+        p.rows.push((c, out_rows));
+    }
+    Ok(())
+}
+
+impl Scenario {
+    /// Number of high-reclaim thresholds.
+    pub fn thresholds_len(&self) -> usize {
+        self.high_reclaim_thresholds.len()
+    }
+}
+
+/// Runs the scenario into a tally `T` (`analysis::run` gives the usual statistics).
+/// `on_rows` receives per-household outcomes in household order (when
+/// `opts.household_rows`); `on_progress` receives (households done, total).
+pub fn run_with<T: Tally>(
+    sc: &Scenario,
+    opts: &RunOptions,
+    mut on_rows: impl FnMut(&[Outcome]) -> Result<()>,
+    mut on_progress: impl FnMut(u64, u64),
+) -> Result<T> {
+    let pool = worker_pool(opts.threads)?;
+    let threads = install(&pool, rayon::current_num_threads) as u64;
+    let n = sc.households;
+    // Small runs get smaller chunks (at least 16 per thread, at least 256 households), so both
+    // cores have work; results do not depend on the chunking (exact merges, rows in order).
+    let chunk = (opts.chunk_size.max(1) as u64).min((n / (threads * 16)).max(256));
+    let n_chunks = n.div_ceil(chunk);
+    let mut total = T::empty(sc);
+    // Each batch is one parallel fold: every worker accumulates its share of the chunks, and
+    // the partial results are merged exactly (so the thread count cannot change a result).
+    // With rows the batch is small, bounding the rows held in memory; without, it only sets
+    // how often the progress bar moves.
+    let batch = if opts.household_rows {
+        threads * 8
+    } else {
+        threads * 64
+    }
+    .max(1);
+    let mut c0 = 0;
+    while c0 < n_chunks {
+        let c1 = (c0 + batch).min(n_chunks);
+        let min_len = ((c1 - c0) / (threads * 4)).max(1) as usize;
+        let part: Result<Partial<T>> = install(&pool, || {
+            (c0 as usize..c1 as usize)
+                .into_par_iter()
+                .with_min_len(min_len)
+                .try_fold(
+                    || Partial::new(sc),
+                    |mut p, c| {
+                        let c = c as u64;
+                        simulate_chunk(
+                            &mut p,
+                            sc,
+                            c,
+                            c * chunk,
+                            ((c + 1) * chunk).min(n),
+                            opts.household_rows,
+                        )?;
+                        Ok(p)
+                    },
+                )
+                .try_reduce(|| Partial::new(sc), |a, b| Ok(a.merge(b)))
+        });
+        let mut part = part?;
+        if opts.household_rows {
+            part.rows.sort_by_key(|(c, _)| *c);
+            for (_, rows) in &part.rows {
+                on_rows(rows)?;
+            }
+            part.rows.clear();
+        }
+        total.merge(&part.tally);
+        on_progress((c1 * chunk).min(n), n);
+        c0 = c1;
+    }
+    total.finish();
+    Ok(total)
+}
+
+/// The arm household `id` is assigned to in the randomized design (the draw [`run_with`] makes).
+pub fn randomized_arm(sc: &Scenario, id: u64) -> usize {
+    let shares: Vec<f64> = sc.arms.iter().map(|a| a.share).collect();
+    assigned_arm(sc, id, &shares)
+}
