@@ -4,4 +4,6 @@
 
 pub mod accumulators;
 pub mod inference;
+pub mod replications;
 pub mod run;
+pub mod summary;
