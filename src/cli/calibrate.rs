@@ -13,6 +13,7 @@
 
 use crate::error::Result;
 use crate::model::money::Money;
+use crate::output::format::pct1 as pct;
 use crate::rules::{awir, Benefit, N_BENEFITS};
 use crate::scenario::Scenario;
 use crate::sim::engine::{simulate_arm_given, Year};
@@ -258,10 +259,6 @@ fn mean(cents: i64, n: u64) -> f64 {
     } else {
         cents as f64 / n as f64 / 100.0
     }
-}
-
-fn pct(x: f64) -> String {
-    format!("{:.1}%", x * 100.0)
 }
 
 fn euro(cents: i64, n: u64) -> String {

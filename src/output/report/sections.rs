@@ -1,161 +1,16 @@
-//! The comparison against control and its renderings: `summary.json`, `report.md`, the
-//! terminal headline table and `households.csv` rows.
+//! `report.md` section by section: one function per section, each appending its Markdown to
+//! the report in order.
 //!
-//! Writers return strings or bytes; [`crate::output`] writes them atomically.
-//! Must not: re-run the simulation or compute statistics (see [`crate::analysis::summary`]).
+//! Must not: compute statistics (they come ready in the [`Summary`]) or run the simulation.
 
-pub use crate::analysis::replications::{add_replications, replication_seed};
-pub use crate::analysis::summary::{
-    primary_threshold, summarize, ArmSummary, Comparison, Metrics, Summary,
-};
-use crate::model::money::Money;
+use super::{estimate_cells, metric_label, not_estimable_text};
 use crate::model::scenario::{AdvancePolicy, Design, Scenario, HOUSEHOLD_TYPES};
-use crate::sim::engine::Outcome;
+use crate::output::format::{euro0, p_text, pct_adaptive as pct, pp_adaptive as pp, signed_euro};
+use crate::output::report::{Comparison, Metrics, Summary};
 use std::fmt::Write as _;
 
-/// `summary.json` text (stable key order, trailing newline).
-pub fn summary_json(s: &Summary) -> String {
-    let mut t =
-        serde_json::to_string_pretty(s).unwrap_or_else(|e| format!("{{\"error\": \"{e}\"}}"));
-    t.push('\n');
-    t
-}
-
-fn pct(x: f64) -> String {
-    let v = x * 100.0;
-    if v != 0.0 && v.abs() < 0.05 {
-        format!("{v:.3}%")
-    } else {
-        format!("{v:.1}%")
-    }
-}
-
-fn pp(x: f64) -> String {
-    let v = x * 100.0;
-    if v != 0.0 && v.abs() < 0.05 {
-        format!("{v:+.3} pp")
-    } else {
-        format!("{v:+.1} pp")
-    }
-}
-
-fn euro0(x: f64) -> String {
-    let neg = x < 0.0;
-    let s = crate::model::money::group_thousands(x.abs().round() as u64);
-    format!("{}€{s}", if neg { "-" } else { "" })
-}
-
-fn signed_euro(x: f64) -> String {
-    if x >= 0.0 {
-        format!("+{}", euro0(x))
-    } else {
-        euro0(x)
-    }
-}
-
-/// "not estimable (n = 0)" (or the reason recorded) for a comparison without an estimate.
-fn not_estimable_text(c: &Comparison) -> String {
-    format!(
-        "not estimable ({})",
-        c.not_estimable.as_deref().unwrap_or("no estimate")
-    )
-}
-
-/// The difference, 95% CI and p-value cells of a comparison row, with `d` formatting a
-/// difference; "not estimable (…)" and dashes when there is no estimate.
-fn estimate_cells(c: &Comparison, d: impl Fn(f64) -> String) -> (String, String, String) {
-    match (c.difference, c.ci_low, c.ci_high, c.p_value) {
-        (Some(x), Some(lo), Some(hi), Some(p)) => {
-            (d(x), format!("{} to {}", d(lo), d(hi)), p_text(p))
-        }
-        _ => (not_estimable_text(c), "—".into(), "—".into()),
-    }
-}
-
-fn p_text(p: f64) -> String {
-    if p < 0.001 {
-        "<0.001".into()
-    } else {
-        format!("{p:.3}")
-    }
-}
-
-/// The terminal headline table.
-pub fn headline(s: &Summary) -> String {
-    let mut o = String::new();
-    let _ = writeln!(
-        o,
-        "{} · benefit year {} · {} households · {} design · seed {}",
-        s.scenario,
-        s.year,
-        crate::model::money::group_thousands(s.households),
-        s.design,
-        s.seed
-    );
-    let _ = writeln!(
-        o,
-        "{:<14} {:>8} {:>9} {:>11} {:>12} {:>9} {:>10}",
-        "arm",
-        "took up",
-        "reclaim",
-        format!(
-            ">€{}",
-            crate::model::money::group_thousands(s.high_reclaim_threshold as u64)
-        ),
-        "mean reclaim",
-        "median",
-        "withheld"
-    );
-    for name in &s.arm_order {
-        let a = &s.arms[name];
-        let m = &a.metrics;
-        let _ = writeln!(
-            o,
-            "{:<14} {:>8} {:>9} {:>11} {:>12} {:>9} {:>10}",
-            name,
-            if a.policy == "standard" {
-                "—".to_string()
-            } else {
-                pct(m.takeup_share)
-            },
-            pct(m.reclaim_share),
-            pct(m.high_reclaim_share),
-            euro0(m.mean_reclaim),
-            euro0(m.median_reclaim),
-            euro0(m.withheld_during_year),
-        );
-    }
-    for c in s
-        .comparisons
-        .iter()
-        .filter(|c| c.metric == "reclaim_share" && c.population == "all")
-    {
-        let _ = match (c.difference, c.ci_low, c.ci_high, c.p_value) {
-            (Some(d), Some(lo), Some(hi), Some(p)) => writeln!(
-                o,
-                "{} vs {}: reclaim share {} (95% CI {} to {}, p {})",
-                c.arm,
-                c.vs,
-                pp(d),
-                pp(lo),
-                pp(hi),
-                p_text(p),
-            ),
-            _ => writeln!(
-                o,
-                "{} vs {}: reclaim share {}",
-                c.arm,
-                c.vs,
-                not_estimable_text(c)
-            ),
-        };
-    }
-    o
-}
-
-/// `report.md`: the research note.
-pub fn report_markdown(sc: &Scenario, s: &Summary) -> String {
-    let mut o = String::new();
+/// The title, the description and the scenario table.
+pub(super) fn scenario(o: &mut String, sc: &Scenario, s: &Summary) {
     let _ = writeln!(o, "# {}\n", s.scenario);
     if let Some(d) = &sc.description {
         let _ = writeln!(o, "{}\n", d.trim());
@@ -191,7 +46,10 @@ pub fn report_markdown(sc: &Scenario, s: &Summary) -> String {
         sc.path.display(),
         &sc.sha256.get(..12).unwrap_or("")
     );
+}
 
+/// The arms: advance policy, offered and actual take-up.
+pub(super) fn arms(o: &mut String, sc: &Scenario, s: &Summary) {
     let _ = writeln!(o, "## Arms\n");
     let _ = writeln!(
         o,
@@ -251,7 +109,10 @@ pub fn report_markdown(sc: &Scenario, s: &Summary) -> String {
             }
         );
     }
+}
 
+/// Headline: each arm against control (intention to treat) and the methods used.
+pub(super) fn headline(o: &mut String, s: &Summary) {
     let _ = writeln!(o, "\n## Headline: each arm against control\n");
     let _ = writeln!(o, "Intention to treat: every household offered the arm's advance, whether or not it took the offer.\n");
     let _ = writeln!(o, "| arm | metric | control | arm | difference | 95% CI | p-value |\n| --- | --- | ---: | ---: | ---: | --- | ---: |");
@@ -287,7 +148,10 @@ pub fn report_markdown(sc: &Scenario, s: &Summary) -> String {
         "\nMethods: {}.\n",
         methods.into_iter().collect::<Vec<_>>().join("; ")
     );
+}
 
+/// Monte Carlo error (only with more than one replication).
+pub(super) fn monte_carlo(o: &mut String, s: &Summary) {
     if s.replications > 1 {
         let _ = writeln!(o, "## Monte Carlo error\n");
         let _ = writeln!(o, "The metrics above come from the run with seed {}. {} further independent replications (other seeds, same scenario) give the Monte Carlo standard error: how much a metric moves from one simulated population to another of the same size.\n", s.seed, s.replications - 1);
@@ -320,6 +184,10 @@ pub fn report_markdown(sc: &Scenario, s: &Summary) -> String {
         }
         let _ = writeln!(o);
     }
+}
+
+/// Per arm: every metric of every arm.
+pub(super) fn per_arm(o: &mut String, sc: &Scenario, s: &Summary) {
     let _ = writeln!(o, "## Per arm\n");
     let _ = writeln!(o, "| metric | {} |", s.arm_order.join(" | "));
     let _ = writeln!(o, "| --- |{}", " ---: |".repeat(s.arm_order.len()));
@@ -394,7 +262,10 @@ pub fn report_markdown(sc: &Scenario, s: &Summary) -> String {
                 .join(" | ")
         );
     }
+}
 
+/// By household type: reclaim shares, mean reclaims and repayments.
+pub(super) fn by_household_type(o: &mut String, s: &Summary) {
     let _ = writeln!(o, "\n## By household type\n");
     let _ = writeln!(
         o,
@@ -441,7 +312,10 @@ pub fn report_markdown(sc: &Scenario, s: &Summary) -> String {
                 .join(" | ")
         );
     }
+}
 
+/// Among households that took the offer (paired design only).
+pub(super) fn took_offer(o: &mut String, s: &Summary) {
     let took: Vec<&Comparison> = s
         .comparisons
         .iter()
@@ -477,7 +351,10 @@ pub fn report_markdown(sc: &Scenario, s: &Summary) -> String {
             );
         }
     }
+}
 
+/// Conclusion: one sentence per share comparison.
+pub(super) fn conclusion(o: &mut String, s: &Summary) {
     let _ = writeln!(o, "\n## Conclusion\n");
     for c in s.comparisons.iter().filter(|c| {
         c.population == "all" && (c.metric == "reclaim_share" || c.metric == "high_reclaim_share")
@@ -509,8 +386,10 @@ pub fn report_markdown(sc: &Scenario, s: &Summary) -> String {
         }
     }
     let _ = writeln!(o, "\nThese are simulated households, not observed ones: the effects follow from the scenario's assumptions about shocks, reporting and take-up listed below.");
+}
 
-    o.push_str(&crate::output::lab::lab_section_md(sc, s));
+/// Pilot size per arm.
+pub(super) fn pilot(o: &mut String, s: &Summary) {
     let _ = writeln!(o, "\n## Pilot size\n");
     let _ = writeln!(o, "Households per arm a randomized pilot would need to detect the simulated change in the reclaim share with 80% power at 5% significance (two-sided, normal approximation):\n");
     for (arm, n) in &s.pilot_households_per_arm {
@@ -530,7 +409,10 @@ pub fn report_markdown(sc: &Scenario, s: &Summary) -> String {
             }
         );
     }
+}
 
+/// Assumptions and approximations in force.
+pub(super) fn assumptions(o: &mut String, sc: &Scenario, s: &Summary) {
     let _ = writeln!(o, "\n## Assumptions and approximations in force\n");
     let _ = writeln!(o, "- Rules: {} for {}, parameters from `parameters/{}.toml` (each with its public source; `toeslagenlab params --year {}` lists them).", s.benefits.join(" and "), s.year, s.year, s.year);
     for (k, p) in sc.parameter_set.uncertain() {
@@ -568,96 +450,4 @@ pub fn report_markdown(sc: &Scenario, s: &Summary) -> String {
     let _ = writeln!(o, "- The household's own income estimate at the start of the year is drawn around its actual income (assumption); after reporting an income change it estimates correctly from then on.");
     let _ = writeln!(o, "- Rounding: annual awards half-up to whole euros, nothing below €24 (Awir art. 14); monthly advance floor(annual/12); a reduced advance is floor(award × percentage) a year. The rounding remainder of up to €11 per benefit is paid as a small back-payment at the definitive award.");
     let _ = writeln!(o, "- Reclaims up to the small-reclaim threshold per benefit are not collected and do not count as a reclaim here; the repayment burden is the standard plan's monthly instalment.");
-    o
-}
-
-fn metric_label(m: &str) -> String {
-    match m {
-        "reclaim_share" => "share with a reclaim".into(),
-        "high_reclaim_share" => "share with a high reclaim".into(),
-        "backpay_share" => "share with a back-payment".into(),
-        "mean_reclaim_per_household" => "reclaim per household".into(),
-        "withheld_during_year" => "withheld during the year".into(),
-        "mean_abs_gap" => "gap between award and advances".into(),
-        "mean_repayment_monthly_per_household" => "monthly repayment per household".into(),
-        other => match other.strip_prefix("high_reclaim_share_") {
-            Some(t) => format!(
-                "share with a reclaim above {}",
-                euro0(t.parse::<f64>().unwrap_or(0.0))
-            ),
-            None => other.replace('_', " "),
-        },
-    }
-}
-
-/// The columns of `households.csv`: fixed columns, then one reclaim column per benefit.
-pub fn csv_header() -> Vec<String> {
-    let mut h: Vec<String> = [
-        "household_id",
-        "arm",
-        "household_type",
-        "took_offer",
-        "chosen_percentage",
-        "advances",
-        "definitive_award",
-        "reclaim",
-        "reclaim_before_threshold",
-        "backpay",
-        "withheld",
-        "in_year_reclaim",
-        "repayment_monthly",
-        "income",
-    ]
-    .iter()
-    .map(|s| s.to_string())
-    .collect();
-    h.extend(
-        crate::rules::Benefit::ALL
-            .iter()
-            .map(|b| format!("reclaim_{}", b.name())),
-    );
-    h
-}
-
-fn money_cell(m: Money) -> String {
-    let neg = m.0 < 0;
-    let a = m.0.unsigned_abs();
-    format!("{}{}.{:02}", if neg { "-" } else { "" }, a / 100, a % 100)
-}
-
-/// Writes outcomes as `households.csv` rows (amounts in euros with two decimals).
-pub fn write_rows<W: std::io::Write>(
-    w: &mut csv::Writer<W>,
-    sc: &Scenario,
-    rows: &[Outcome],
-) -> csv::Result<()> {
-    let mut rec: Vec<String> = Vec::with_capacity(14 + crate::rules::N_BENEFITS);
-    for o in rows {
-        let arm = &sc.arms[o.arm];
-        let pct = if matches!(arm.policy, AdvancePolicy::Standard) {
-            String::new()
-        } else {
-            format!("{}", (o.percentage.to_f64() * 100.0).round() as i64)
-        };
-        rec.clear();
-        rec.extend([
-            o.household_id.to_string(),
-            arm.name.clone(),
-            HOUSEHOLD_TYPES[o.household_type as usize].to_string(),
-            o.took_offer.to_string(),
-            pct,
-            money_cell(o.advances),
-            money_cell(o.definitive),
-            money_cell(o.reclaim),
-            money_cell(o.reclaim_before_threshold),
-            money_cell(o.backpay),
-            money_cell(o.withheld),
-            money_cell(o.in_year_reclaim),
-            money_cell(o.repayment_monthly),
-            money_cell(o.income),
-        ]);
-        rec.extend(o.reclaim_by_benefit.iter().map(|m| money_cell(*m)));
-        w.write_record(&rec)?;
-    }
-    Ok(())
 }
