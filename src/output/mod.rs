@@ -4,6 +4,7 @@
 //! See docs/architecture.md for what this layer owns and must not do.
 
 pub mod atomic;
+pub mod calibration;
 pub mod charts;
 pub mod format;
 pub mod interrupt;
