@@ -3,6 +3,9 @@
 //! See docs/architecture.md for what this layer owns and must not do.
 
 pub mod accumulators;
+pub mod calibration;
 pub mod explain;
 pub mod inference;
+pub mod replications;
 pub mod run;
+pub mod summary;

@@ -13,6 +13,8 @@ use crate::analysis::accumulators::GroupStats;
 use crate::analysis::run::RunResult;
 use crate::error::{Error, Result};
 use crate::model::scenario::{Scenario, HOUSEHOLD_TYPES};
+pub use crate::output::format::euro_label;
+use crate::output::format::pct4_of as pct;
 use crate::output::report::primary_threshold;
 use plotters::coord::Shift;
 use plotters::prelude::*;
@@ -168,13 +170,6 @@ fn euros(cents: i64) -> String {
     (cents / 100).to_string()
 }
 
-fn pct(a: u64, n: u64) -> String {
-    if n == 0 {
-        return "0.0000".into();
-    }
-    format!("{:.4}", a as f64 * 100.0 / n as f64)
-}
-
 /// 95% Wilson score interval of a share, in percent.
 pub fn wilson(x: u64, n: u64) -> (f64, f64) {
     if n == 0 {
@@ -194,14 +189,6 @@ pub fn wilson(x: u64, n: u64) -> (f64, f64) {
 fn ci_cells(x: u64, n: u64) -> [String; 2] {
     let (lo, hi) = wilson(x, n);
     [format!("{lo:.4}"), format!("{hi:.4}")]
-}
-
-/// A euro amount for axis ticks and labels: `€1,000`, `−€250`.
-pub fn euro_label(x: f64) -> String {
-    let r = x.round();
-    let neg = r < 0.0;
-    let s = crate::model::money::group_thousands(r.abs() as u64);
-    format!("{}€{s}", if neg { "−" } else { "" })
 }
 
 fn human_type(t: &str) -> String {

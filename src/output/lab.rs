@@ -2,6 +2,7 @@
 //! seed 004's findings.
 
 use crate::model::scenario::Scenario;
+use crate::output::format::pct1 as pct;
 use crate::output::report::Summary;
 use std::fmt::Write as _;
 
@@ -11,10 +12,6 @@ fn share(a: u64, b: u64) -> f64 {
     } else {
         a as f64 / b as f64
     }
-}
-
-fn pct(x: f64) -> String {
-    format!("{:.1}%", x * 100.0)
 }
 
 /// The report.md section of a scenario with a `[lab]` block: simulated take-up and chosen

@@ -5,8 +5,10 @@
 
 pub mod atomic;
 pub mod calc;
+pub mod calibration;
 pub mod charts;
 pub mod explain;
+pub mod format;
 pub mod interrupt;
 pub mod lab;
 pub mod report;

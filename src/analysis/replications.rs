@@ -1,0 +1,95 @@
+//! Independent replications of a run: their seeds, running them, and merging their summaries
+//! into Monte Carlo standard errors.
+//!
+//! Must not: format text.
+
+use crate::analysis::summary::{summarize, Summary};
+use crate::error::Result;
+use crate::model::scenario::Scenario;
+use crate::sim::engine::RunOptions;
+use std::ops::Range;
+
+/// The seed of replication `r`: replication 0 uses the scenario seed itself.
+pub fn replication_seed(seed: u64, r: u32) -> u64 {
+    if r == 0 {
+        seed
+    } else {
+        crate::sim::random::mix64(seed.wrapping_add(r as u64))
+    }
+}
+
+fn sample_sd(xs: &[f64]) -> f64 {
+    let n = xs.len() as f64;
+    if xs.len() < 2 {
+        return 0.0;
+    }
+    let m = xs.iter().sum::<f64>() / n;
+    (xs.iter().map(|x| (x - m).powi(2)).sum::<f64>() / (n - 1.0)).sqrt()
+}
+
+/// Adds Monte Carlo standard errors from replication summaries (`reps[0]` is `main` itself).
+pub fn add_replications(main: &mut Summary, reps: &[Summary]) {
+    main.replications = reps.len() as u32;
+    if reps.len() < 2 {
+        return;
+    }
+    for (name, arm) in main.arms.iter_mut() {
+        let values: Vec<serde_json::Value> = reps
+            .iter()
+            .filter_map(|r| r.arms.get(name))
+            .filter_map(|a| serde_json::to_value(&a.metrics).ok())
+            .collect();
+        if let Some(first) = values.first().and_then(|v| v.as_object()) {
+            for (k, v) in first {
+                if !v.is_number() || k == "households" {
+                    continue;
+                }
+                let xs: Vec<f64> = values.iter().filter_map(|v| v[k].as_f64()).collect();
+                arm.mc_standard_errors
+                    .insert(k.clone(), (sample_sd(&xs) * 1e6).round() / 1e6);
+            }
+        }
+    }
+    for (i, c) in main.comparisons.iter_mut().enumerate() {
+        let xs: Vec<f64> = reps
+            .iter()
+            .filter_map(|r| r.comparisons.get(i))
+            .filter(|rc| rc.metric == c.metric && rc.arm == c.arm && rc.population == c.population)
+            .filter_map(|rc| rc.difference)
+            .collect();
+        if xs.len() == reps.len() {
+            c.mc_se = Some((sample_sd(&xs) * 1e6).round() / 1e6);
+        }
+    }
+}
+
+/// Runs replications `reps` of `sc` (replication `r` seeded with [`replication_seed`]) one
+/// after the other and returns their summaries in order: the one replication loop. No
+/// household rows are written. `on_progress(r, done, total)` receives each replication's
+/// progress; `on_done(r, rsc)` is called after replication `r` with its scenario (its seed).
+pub fn run_replications(
+    sc: &Scenario,
+    opts: &RunOptions,
+    reps: Range<u32>,
+    mut on_progress: impl FnMut(u32, u64, u64),
+    mut on_done: impl FnMut(u32, &Scenario),
+) -> Result<Vec<Summary>> {
+    let opts = RunOptions {
+        household_rows: false,
+        ..opts.clone()
+    };
+    let mut summaries = Vec::with_capacity(reps.len());
+    for r in reps {
+        let mut rsc = sc.clone();
+        rsc.seed = replication_seed(sc.seed, r);
+        let res = crate::analysis::run::run(
+            &rsc,
+            &opts,
+            |_| Ok(()),
+            |done, total| on_progress(r, done, total),
+        )?;
+        summaries.push(summarize(&rsc, &res));
+        on_done(r, &rsc);
+    }
+    Ok(summaries)
+}

@@ -1,0 +1,622 @@
+//! The comparison against control: per-arm metrics, the comparisons with their estimates and
+//! the machine-readable [`Summary`] built from a finished run.
+//!
+//! Must not: format text (that is the output layer's job) or run the simulation.
+
+use crate::analysis::accumulators::{GroupStats, MoneySum, PairedAccumulator};
+use crate::analysis::inference::{self, Estimated, NotEstimable};
+use crate::analysis::run::RunResult;
+use crate::model::money::Money;
+use crate::model::scenario::{Design, Scenario, HOUSEHOLD_TYPES};
+use serde::Serialize;
+use std::collections::BTreeMap;
+
+/// Rounds euros to cents (half away from zero) for output.
+fn eur(x: f64) -> f64 {
+    (x * 100.0).round() / 100.0
+}
+
+/// Rounds a share to 6 decimals for output.
+fn share(x: f64) -> f64 {
+    (x * 1e6).round() / 1e6
+}
+
+/// Metrics of one group of households.
+#[derive(Clone, Debug, Serialize)]
+pub struct Metrics {
+    /// Households.
+    pub households: u64,
+    /// Share with a collected reclaim.
+    pub reclaim_share: f64,
+    /// Share with a reclaim above the primary high threshold.
+    pub high_reclaim_share: f64,
+    /// Share above each threshold (€, as text keys).
+    pub high_reclaim_shares: BTreeMap<String, f64>,
+    /// Mean reclaim among households with one (€).
+    pub mean_reclaim: f64,
+    /// Median reclaim among households with one (€).
+    pub median_reclaim: f64,
+    /// 90th percentile of reclaims among households with one (€).
+    pub p90_reclaim: f64,
+    /// 99th percentile of reclaims among households with one (€).
+    pub p99_reclaim: f64,
+    /// Total reclaimed (€).
+    pub total_reclaimed: f64,
+    /// Mean reclaim as a share of monthly income, among households with one.
+    pub reclaim_income_share: f64,
+    /// Share with a back-payment.
+    pub backpay_share: f64,
+    /// Mean back-payment among households with one (€).
+    pub mean_backpay: f64,
+    /// Mean money withheld during the year per household vs the 100% advance (€).
+    pub withheld_during_year: f64,
+    /// Total withheld (€).
+    pub total_withheld: f64,
+    /// Share of households that took the offered advance.
+    pub takeup_share: f64,
+    /// Mean |definitive award − advances| (€).
+    pub mean_abs_gap: f64,
+    /// Mean monthly repayment instalment among households with a reclaim (€).
+    pub mean_repayment_monthly: f64,
+    /// Share with an in-year reclaim after a recalculation.
+    pub in_year_reclaim_share: f64,
+    /// Mean net advances per household (€).
+    pub mean_advances: f64,
+    /// Mean definitive award per household (€).
+    pub mean_definitive_award: f64,
+}
+
+impl Metrics {
+    fn from(g: &GroupStats, thresholds: &[Money], primary: usize) -> Metrics {
+        let n = g.n;
+        Metrics {
+            households: n,
+            reclaim_share: share(g.reclaim_share()),
+            high_reclaim_share: share(g.high_share(primary)),
+            high_reclaim_shares: thresholds
+                .iter()
+                .enumerate()
+                .map(|(i, t)| (t.whole_euros().to_string(), share(g.high_share(i))))
+                .collect(),
+            mean_reclaim: eur(g.mean_reclaim_among()),
+            median_reclaim: eur(g.reclaim_quantile(0.5).to_f64_euros()),
+            p90_reclaim: eur(g.reclaim_quantile(0.9).to_f64_euros()),
+            p99_reclaim: eur(g.reclaim_quantile(0.99).to_f64_euros()),
+            total_reclaimed: eur(g.reclaim.sum as f64 / 100.0),
+            reclaim_income_share: share(g.mean_reclaim_income_share()),
+            backpay_share: share(g.backpay_share()),
+            mean_backpay: eur(g.mean_backpay_among()),
+            withheld_during_year: eur(g.withheld.mean_euros(n)),
+            total_withheld: eur(g.withheld.sum as f64 / 100.0),
+            takeup_share: share(g.takeup_share()),
+            mean_abs_gap: eur(g.abs_gap.mean_euros(n)),
+            mean_repayment_monthly: eur(g.burden.mean_euros(g.n_reclaim)),
+            in_year_reclaim_share: share(ratio(g.n_in_year_reclaim, n)),
+            mean_advances: eur(g.advances.mean_euros(n)),
+            mean_definitive_award: eur(g.definitive.mean_euros(n)),
+        }
+    }
+}
+
+fn ratio(a: u64, b: u64) -> f64 {
+    if b == 0 {
+        0.0
+    } else {
+        a as f64 / b as f64
+    }
+}
+
+/// One arm in the summary.
+#[derive(Clone, Debug, Serialize)]
+pub struct ArmSummary {
+    /// Policy name.
+    pub policy: &'static str,
+    /// Fraction of the cautious policy.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub fraction: Option<f64>,
+    /// Offered take-up.
+    pub offered_takeup: f64,
+    /// Metrics, flattened.
+    #[serde(flatten)]
+    pub metrics: Metrics,
+    /// Metrics by household type.
+    pub by_household_type: BTreeMap<String, Metrics>,
+    /// Monte Carlo standard error of each metric: the standard deviation of the metric across
+    /// independent replications (present when replications > 1).
+    #[serde(skip_serializing_if = "BTreeMap::is_empty")]
+    pub mc_standard_errors: BTreeMap<String, f64>,
+    /// Households that took the offer by chosen percentage (adjustable arm).
+    #[serde(skip_serializing_if = "BTreeMap::is_empty")]
+    pub chosen_percentages: BTreeMap<String, u64>,
+    /// Mean advance paid per month, per household (€), months 1–12.
+    pub monthly_advance: Vec<f64>,
+    /// Mean actual entitlement per month, per household (€), months 1–12.
+    pub monthly_entitlement: Vec<f64>,
+}
+
+/// A treatment arm vs control on one metric.
+#[derive(Clone, Debug, Serialize)]
+pub struct Comparison {
+    /// Treatment arm.
+    pub arm: String,
+    /// Control arm.
+    pub vs: String,
+    /// Metric key (as in `arms.<arm>`).
+    pub metric: String,
+    /// Population: `all` (intention to treat) or `took_offer`.
+    pub population: &'static str,
+    /// Control value.
+    pub control: f64,
+    /// Treatment value.
+    pub treatment: f64,
+    /// Treatment − control (null when not estimable).
+    pub difference: Option<f64>,
+    /// Difference relative to control (null when control is 0 or not estimable).
+    pub relative_difference: Option<f64>,
+    /// 95% CI lower bound of the difference.
+    pub ci_low: Option<f64>,
+    /// 95% CI upper bound.
+    pub ci_high: Option<f64>,
+    /// Two-sided p-value.
+    pub p_value: Option<f64>,
+    /// Method.
+    pub method: String,
+    /// Why the comparison cannot be estimated (`n = 0`, `n = 1`, `no variation`); then
+    /// `difference`, `ci_low`, `ci_high` and `p_value` are null. Absent when estimable.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub not_estimable: Option<String>,
+    /// Monte Carlo standard error of the difference across replications (replications > 1).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub mc_se: Option<f64>,
+}
+
+/// The whole machine-readable summary (`summary.json`).
+#[derive(Clone, Debug, Serialize)]
+pub struct Summary {
+    /// Scenario name.
+    pub scenario: String,
+    /// Benefit year.
+    pub year: u16,
+    /// Seed.
+    pub seed: u64,
+    /// Design.
+    pub design: &'static str,
+    /// Households simulated.
+    pub households: u64,
+    /// Independent replications run (the metrics are those of the first, seeded with `seed`;
+    /// the others give Monte Carlo standard errors).
+    pub replications: u32,
+    /// Primary high-reclaim threshold (€).
+    pub high_reclaim_threshold: i64,
+    /// Recalculation rule.
+    pub recalculation: &'static str,
+    /// Benefits simulated.
+    pub benefits: Vec<&'static str>,
+    /// Per arm.
+    pub arms: BTreeMap<String, ArmSummary>,
+    /// Arm order (control first).
+    pub arm_order: Vec<String>,
+    /// Comparisons of every treatment arm with control.
+    pub comparisons: Vec<Comparison>,
+    /// Pilot size needed per arm to detect the simulated reclaim-share effect (80% power, 5%).
+    pub pilot_households_per_arm: BTreeMap<String, Option<u64>>,
+    /// Parameter overrides.
+    pub parameter_overrides: Vec<crate::model::parameters::Override>,
+    /// Uncertain parameters in force (`group.key`).
+    pub uncertain_parameters: Vec<String>,
+}
+
+/// The index of the threshold closest to €1,000 (the default "high" reclaim, DESIGN §5).
+pub fn primary_threshold(thresholds: &[Money]) -> usize {
+    thresholds
+        .iter()
+        .enumerate()
+        .min_by_key(|(_, t)| (t.0 - Money::euros(1000).0).abs())
+        .map(|(i, _)| i)
+        .unwrap_or(0)
+}
+
+fn rel(d: f64, c: f64) -> Option<f64> {
+    if c == 0.0 {
+        None
+    } else {
+        Some(share(d / c))
+    }
+}
+
+#[allow(clippy::too_many_arguments)]
+fn cmp(
+    arm: &str,
+    vs: &str,
+    metric: &str,
+    population: &'static str,
+    c: f64,
+    t: f64,
+    e: Option<Estimated>,
+    method: &str,
+) -> Comparison {
+    let mut difference = Some(t - c);
+    let mut not_estimable = None;
+    let (ci_low, ci_high, p_value, method) = match e {
+        Some(Ok(e)) => (
+            Some(e.ci_low),
+            Some(e.ci_high),
+            Some(e.p_value),
+            e.method.to_string(),
+        ),
+        Some(Err(ne)) => {
+            difference = None;
+            not_estimable = Some(ne.reason);
+            (None, None, None, ne.method.to_string())
+        }
+        None => (None, None, None, method.to_string()),
+    };
+    Comparison {
+        arm: arm.to_string(),
+        vs: vs.to_string(),
+        metric: metric.to_string(),
+        population,
+        control: c,
+        treatment: t,
+        difference,
+        relative_difference: difference.and_then(|d| rel(d, c)),
+        ci_low: ci_low.map(|x| round_like(metric, x)),
+        ci_high: ci_high.map(|x| round_like(metric, x)),
+        p_value: p_value.map(|p| (p * 1e8).round() / 1e8),
+        method,
+        not_estimable,
+        mc_se: None,
+    }
+}
+
+fn round_like(metric: &str, x: f64) -> f64 {
+    if metric.contains("share") {
+        share(x)
+    } else {
+        eur(x)
+    }
+}
+
+fn mean_estimate(
+    design: Design,
+    c: &MoneySum,
+    nc: u64,
+    t: &MoneySum,
+    nt: u64,
+    paired: Option<(&MoneySum, u64)>,
+) -> Estimated {
+    match (design, paired) {
+        (Design::Paired, Some((d, n))) => inference::paired_t(d.mean_euros(n), d.var_euros(n), n),
+        _ => inference::welch(
+            c.mean_euros(nc),
+            c.var_euros(nc),
+            nc,
+            t.mean_euros(nt),
+            t.var_euros(nt),
+            nt,
+        ),
+    }
+}
+
+/// Builds the summary from a finished run.
+pub fn summarize(sc: &Scenario, r: &RunResult) -> Summary {
+    let th = &sc.high_reclaim_thresholds;
+    let primary = primary_threshold(th);
+    let arms = sc
+        .arms
+        .iter()
+        .enumerate()
+        .map(|(i, arm)| (arm.name.clone(), arm_summary(sc, r, i, primary)))
+        .collect();
+    let mut comparisons = Vec::new();
+    let mut pilot = BTreeMap::new();
+    for (i, arm) in sc.arms.iter().enumerate().skip(1) {
+        let ctx = ArmVsControl {
+            sc,
+            name: &arm.name,
+            control: &sc.arms[0].name,
+            c: &r.arms[0].total,
+            t: &r.arms[i].total,
+            p: r.paired.get(i - 1),
+            paired_design: sc.design == Design::Paired && r.paired.get(i - 1).is_some(),
+        };
+        share_comparisons(&ctx, primary, &mut comparisons);
+        mean_comparisons(&ctx, &mut comparisons);
+        reclaim_size_comparisons(&ctx, i, &mut comparisons);
+        took_offer_comparisons(&ctx, &mut comparisons);
+        pilot.insert(arm.name.clone(), pilot_size(ctx.c, ctx.t));
+    }
+    for c in comparisons.iter_mut() {
+        c.difference = c.difference.map(|d| round_like(&c.metric, d));
+    }
+    Summary {
+        scenario: sc.name.clone(),
+        year: sc.year,
+        seed: sc.seed,
+        design: sc.design.name(),
+        households: sc.households,
+        replications: 1,
+        high_reclaim_threshold: th[primary].whole_euros(),
+        recalculation: sc.recalculation.name(),
+        benefits: crate::rules::Benefit::ALL
+            .iter()
+            .filter(|b| sc.population.benefits[b.index()])
+            .map(|b| b.name())
+            .collect(),
+        arm_order: sc.arms.iter().map(|a| a.name.clone()).collect(),
+        arms,
+        comparisons,
+        pilot_households_per_arm: pilot,
+        parameter_overrides: sc.overrides.clone(),
+        uncertain_parameters: sc
+            .parameter_set
+            .uncertain()
+            .into_iter()
+            .map(|(k, _)| k)
+            .collect(),
+    }
+}
+
+/// The summary of arm `i`: its metrics overall and by household type, chosen percentages and
+/// monthly means.
+fn arm_summary(sc: &Scenario, r: &RunResult, i: usize, primary: usize) -> ArmSummary {
+    let th = &sc.high_reclaim_thresholds;
+    let arm = &sc.arms[i];
+    let acc = &r.arms[i];
+    let n = acc.total.n.max(1) as f64;
+    ArmSummary {
+        policy: arm.policy.name(),
+        fraction: arm.policy.fixed_fraction().map(|f| f.to_f64()),
+        offered_takeup: if i == 0 { 0.0 } else { arm.takeup },
+        metrics: Metrics::from(&acc.total, th, primary),
+        by_household_type: HOUSEHOLD_TYPES
+            .iter()
+            .enumerate()
+            .map(|(t, name)| {
+                (
+                    name.to_string(),
+                    Metrics::from(&acc.by_type[t], th, primary),
+                )
+            })
+            .collect(),
+        mc_standard_errors: BTreeMap::new(),
+        chosen_percentages: if arm.policy.varies_percentage() {
+            acc.percentages
+                .iter()
+                .enumerate()
+                .filter(|(_, c)| **c > 0)
+                .map(|(p, c)| (format!("{p:03}"), *c))
+                .collect()
+        } else {
+            BTreeMap::new()
+        },
+        monthly_advance: acc
+            .month_paid
+            .iter()
+            .map(|x| eur(*x as f64 / 100.0 / n))
+            .collect(),
+        monthly_entitlement: acc
+            .month_entitled
+            .iter()
+            .map(|x| eur(*x as f64 / 100.0 / n))
+            .collect(),
+    }
+}
+
+/// One treatment arm against control: what every comparison of that arm needs.
+struct ArmVsControl<'a> {
+    sc: &'a Scenario,
+    /// Treatment arm name.
+    name: &'a str,
+    /// Control arm name.
+    control: &'a str,
+    /// Control totals.
+    c: &'a GroupStats,
+    /// Treatment totals.
+    t: &'a GroupStats,
+    /// The within-household comparison (paired design).
+    p: Option<&'a PairedAccumulator>,
+    /// Paired design with a paired accumulator for this arm.
+    paired_design: bool,
+}
+
+impl ArmVsControl<'_> {
+    /// A comparison of this arm with control on `metric`.
+    fn cmp(
+        &self,
+        metric: &str,
+        population: &'static str,
+        c: f64,
+        t: f64,
+        e: Option<Estimated>,
+        method: &str,
+    ) -> Comparison {
+        cmp(self.name, self.control, metric, population, c, t, e, method)
+    }
+
+    /// The test of a difference in shares: McNemar on the discordant pairs (paired design),
+    /// otherwise two independent proportions.
+    fn share_est(&self, xc: u64, xt: u64, disc: Option<(u64, u64)>) -> Estimated {
+        match (self.paired_design, disc, self.p) {
+            (true, Some((b, cc)), Some(p)) => inference::mcnemar(b, cc, p.n),
+            _ => inference::two_proportions(xc, self.c.n, xt, self.t.n),
+        }
+    }
+}
+
+/// Shares: with a reclaim, above each high-reclaim threshold, with a back-payment.
+fn share_comparisons(x: &ArmVsControl, primary: usize, out: &mut Vec<Comparison>) {
+    let (c, t, p) = (x.c, x.t, x.p);
+    let e = x.share_est(
+        c.n_reclaim,
+        t.n_reclaim,
+        p.map(|p| (p.control_only, p.treatment_only)),
+    );
+    out.push(x.cmp(
+        "reclaim_share",
+        "all",
+        share(c.reclaim_share()),
+        share(t.reclaim_share()),
+        Some(e),
+        "",
+    ));
+    for (k, thr) in x.sc.high_reclaim_thresholds.iter().enumerate() {
+        let e = x.share_est(
+            c.n_high[k],
+            t.n_high[k],
+            p.and_then(|p| p.high_discordant.get(k).copied()),
+        );
+        let metric = if k == primary {
+            "high_reclaim_share".to_string()
+        } else {
+            format!("high_reclaim_share_{}", thr.whole_euros())
+        };
+        out.push(x.cmp(
+            &metric,
+            "all",
+            share(c.high_share(k)),
+            share(t.high_share(k)),
+            Some(e),
+            "",
+        ));
+    }
+    let e = x.share_est(c.n_backpay, t.n_backpay, p.map(|p| p.backpay_discordant));
+    out.push(x.cmp(
+        "backpay_share",
+        "all",
+        share(c.backpay_share()),
+        share(t.backpay_share()),
+        Some(e),
+        "",
+    ));
+}
+
+/// Means over all households (zeros included).
+fn mean_comparisons(x: &ArmVsControl, out: &mut Vec<Comparison>) {
+    let (c, t, p) = (x.c, x.t, x.p);
+    let pairs: [(&str, &MoneySum, &MoneySum, Option<&MoneySum>); 4] = [
+        (
+            "mean_reclaim_per_household",
+            &c.reclaim,
+            &t.reclaim,
+            p.map(|p| &p.reclaim_diff),
+        ),
+        (
+            "withheld_during_year",
+            &c.withheld,
+            &t.withheld,
+            p.map(|p| &p.withheld_diff),
+        ),
+        (
+            "mean_abs_gap",
+            &c.abs_gap,
+            &t.abs_gap,
+            p.map(|p| &p.abs_gap_diff),
+        ),
+        (
+            "mean_repayment_monthly_per_household",
+            &c.burden,
+            &t.burden,
+            p.map(|p| &p.burden_diff),
+        ),
+    ];
+    for (metric, cs, ts, d) in pairs {
+        let e = mean_estimate(
+            x.sc.design,
+            cs,
+            c.n,
+            ts,
+            t.n,
+            d.map(|d| (d, p.map(|p| p.n).unwrap_or(0))),
+        );
+        out.push(x.cmp(
+            metric,
+            "all",
+            eur(cs.mean_euros(c.n)),
+            eur(ts.mean_euros(t.n)),
+            Some(e),
+            "",
+        ));
+    }
+}
+
+/// The size of reclaims: mean and median among households with one (descriptive; their groups
+/// differ per arm) and the total reclaimed. `i` is the arm index (the bootstrap's seed).
+fn reclaim_size_comparisons(x: &ArmVsControl, i: usize, out: &mut Vec<Comparison>) {
+    let (c, t) = (x.c, x.t);
+    const CONDITIONAL: &str = "difference of conditional means (households with a reclaim; no test: the groups differ by arm)";
+    // An arm without reclaims has no conditional mean to compare.
+    let among = (c.n_reclaim.min(t.n_reclaim) == 0).then(|| {
+        Err(NotEstimable {
+            reason: "n = 0".into(),
+            method: CONDITIONAL,
+        })
+    });
+    out.push(x.cmp(
+        "mean_reclaim",
+        "all",
+        eur(c.mean_reclaim_among()),
+        eur(t.mean_reclaim_among()),
+        among,
+        CONDITIONAL,
+    ));
+    let boot =
+        inference::bootstrap_median_difference(&c.reclaims, &t.reclaims, x.sc.seed ^ i as u64);
+    out.push(x.cmp(
+        "median_reclaim",
+        "all",
+        eur(c.reclaim_quantile(0.5).to_f64_euros()),
+        eur(t.reclaim_quantile(0.5).to_f64_euros()),
+        Some(boot),
+        "difference of exact medians (households with a reclaim)",
+    ));
+    out.push(x.cmp(
+        "total_reclaimed",
+        "all",
+        eur(c.reclaim.sum as f64 / 100.0),
+        eur(t.reclaim.sum as f64 / 100.0),
+        None,
+        "difference of totals",
+    ));
+}
+
+/// The effect among those who took the offer (paired design: the same households in control).
+fn took_offer_comparisons(x: &ArmVsControl, out: &mut Vec<Comparison>) {
+    let p = match (x.paired_design, x.p) {
+        (true, Some(p)) if p.n_took > 0 => p,
+        _ => return,
+    };
+    let e = inference::mcnemar(p.took_discordant.0, p.took_discordant.1, p.n_took);
+    out.push(x.cmp(
+        "reclaim_share",
+        "took_offer",
+        share(ratio(p.took_reclaims.0, p.n_took)),
+        share(ratio(p.took_reclaims.1, p.n_took)),
+        Some(e),
+        "",
+    ));
+    let e = inference::paired_t(
+        p.took_reclaim_diff.mean_euros(p.n_took),
+        p.took_reclaim_diff.var_euros(p.n_took),
+        p.n_took,
+    );
+    let cm = p.took_control_reclaim.mean_euros(p.n_took);
+    let tm = cm + p.took_reclaim_diff.mean_euros(p.n_took);
+    out.push(x.cmp(
+        "mean_reclaim_per_household",
+        "took_offer",
+        eur(cm),
+        eur(tm),
+        Some(e),
+        "",
+    ));
+}
+
+/// Pilot households per arm to detect the simulated reclaim-share effect (80% power, 5%).
+fn pilot_size(c: &GroupStats, t: &GroupStats) -> Option<u64> {
+    if c.n.min(t.n) < 2 {
+        None
+    } else {
+        inference::sample_size_two_proportions(c.reclaim_share(), t.reclaim_share(), 0.05, 0.8)
+    }
+}

@@ -1,0 +1,75 @@
+//! Number formatting for the text outputs, written once: percentages, percentage points, euro
+//! amounts and p-values. Helpers that look alike but print differently keep distinct names
+//! (`pct_adaptive` vs `pct1`): the outputs must stay byte-identical.
+//!
+//! Must not: compute statistics or write files.
+
+/// A share as a percentage with 1 decimal, or 3 decimals when it is non-zero and below 0.05%
+/// (so a tiny share does not print as `0.0%`): `12.3%`, `0.012%`.
+pub fn pct_adaptive(x: f64) -> String {
+    let v = x * 100.0;
+    if v != 0.0 && v.abs() < 0.05 {
+        format!("{v:.3}%")
+    } else {
+        format!("{v:.1}%")
+    }
+}
+
+/// A share as a percentage, always with 1 decimal: `12.3%`, `0.0%`.
+pub fn pct1(x: f64) -> String {
+    format!("{:.1}%", x * 100.0)
+}
+
+/// A difference of shares in signed percentage points with 1 decimal, or 3 decimals when it is
+/// non-zero and below 0.05 pp: `+1.2 pp`, `-0.012 pp`.
+pub fn pp_adaptive(x: f64) -> String {
+    let v = x * 100.0;
+    if v != 0.0 && v.abs() < 0.05 {
+        format!("{v:+.3} pp")
+    } else {
+        format!("{v:+.1} pp")
+    }
+}
+
+/// Whole euros with thousands separators and an ASCII minus: `€1,234`, `-€250`.
+pub fn euro0(x: f64) -> String {
+    let neg = x < 0.0;
+    let s = crate::model::money::group_thousands(x.abs().round() as u64);
+    format!("{}€{s}", if neg { "-" } else { "" })
+}
+
+/// [`euro0`] with an explicit sign: `+€1,234`, `-€250`.
+pub fn signed_euro(x: f64) -> String {
+    if x >= 0.0 {
+        format!("+{}", euro0(x))
+    } else {
+        euro0(x)
+    }
+}
+
+/// Whole euros for chart axes and labels, with a typographic minus (U+2212): `€1,000`,
+/// `−€250` (unlike [`euro0`]'s ASCII `-`).
+pub fn euro_label(x: f64) -> String {
+    let r = x.round();
+    let neg = r < 0.0;
+    let s = crate::model::money::group_thousands(r.abs() as u64);
+    format!("{}€{s}", if neg { "−" } else { "" })
+}
+
+/// A p-value with 3 decimals, `<0.001` below that.
+pub fn p_text(p: f64) -> String {
+    if p < 0.001 {
+        "<0.001".into()
+    } else {
+        format!("{p:.3}")
+    }
+}
+
+/// `a` of `n` as a percentage with 4 decimals and no `%` sign, for chart CSV cells: `12.3457`
+/// (`0.0000` when `n` is 0).
+pub fn pct4_of(a: u64, n: u64) -> String {
+    if n == 0 {
+        return "0.0000".into();
+    }
+    format!("{:.4}", a as f64 * 100.0 / n as f64)
+}

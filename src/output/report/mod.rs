@@ -1,0 +1,225 @@
+//! The comparison against control and its renderings: `summary.json`, `report.md`, the
+//! terminal headline table and `households.csv` rows.
+//!
+//! Writers return strings or bytes; [`crate::output`] writes them atomically.
+//! Must not: re-run the simulation or compute statistics (see [`crate::analysis::summary`]).
+
+pub use crate::analysis::replications::{add_replications, replication_seed};
+pub use crate::analysis::summary::{
+    primary_threshold, summarize, ArmSummary, Comparison, Metrics, Summary,
+};
+use crate::model::money::Money;
+use crate::model::scenario::{Scenario, HOUSEHOLD_TYPES};
+use crate::output::format::{euro0, p_text, pct_adaptive as pct, pp_adaptive as pp};
+use crate::sim::engine::Outcome;
+use std::fmt::Write as _;
+
+mod sections;
+
+/// `summary.json` text (stable key order, trailing newline).
+pub fn summary_json(s: &Summary) -> String {
+    let mut t =
+        serde_json::to_string_pretty(s).unwrap_or_else(|e| format!("{{\"error\": \"{e}\"}}"));
+    t.push('\n');
+    t
+}
+
+/// "not estimable (n = 0)" (or the reason recorded) for a comparison without an estimate.
+fn not_estimable_text(c: &Comparison) -> String {
+    format!(
+        "not estimable ({})",
+        c.not_estimable.as_deref().unwrap_or("no estimate")
+    )
+}
+
+/// The difference, 95% CI and p-value cells of a comparison row, with `d` formatting a
+/// difference; "not estimable (…)" and dashes when there is no estimate.
+fn estimate_cells(c: &Comparison, d: impl Fn(f64) -> String) -> (String, String, String) {
+    match (c.difference, c.ci_low, c.ci_high, c.p_value) {
+        (Some(x), Some(lo), Some(hi), Some(p)) => {
+            (d(x), format!("{} to {}", d(lo), d(hi)), p_text(p))
+        }
+        _ => (not_estimable_text(c), "—".into(), "—".into()),
+    }
+}
+
+/// The terminal headline table.
+pub fn headline(s: &Summary) -> String {
+    let mut o = String::new();
+    let _ = writeln!(
+        o,
+        "{} · benefit year {} · {} households · {} design · seed {}",
+        s.scenario,
+        s.year,
+        crate::model::money::group_thousands(s.households),
+        s.design,
+        s.seed
+    );
+    let _ = writeln!(
+        o,
+        "{:<14} {:>8} {:>9} {:>11} {:>12} {:>9} {:>10}",
+        "arm",
+        "took up",
+        "reclaim",
+        format!(
+            ">€{}",
+            crate::model::money::group_thousands(s.high_reclaim_threshold as u64)
+        ),
+        "mean reclaim",
+        "median",
+        "withheld"
+    );
+    for name in &s.arm_order {
+        let a = &s.arms[name];
+        let m = &a.metrics;
+        let _ = writeln!(
+            o,
+            "{:<14} {:>8} {:>9} {:>11} {:>12} {:>9} {:>10}",
+            name,
+            if a.policy == "standard" {
+                "—".to_string()
+            } else {
+                pct(m.takeup_share)
+            },
+            pct(m.reclaim_share),
+            pct(m.high_reclaim_share),
+            euro0(m.mean_reclaim),
+            euro0(m.median_reclaim),
+            euro0(m.withheld_during_year),
+        );
+    }
+    for c in s
+        .comparisons
+        .iter()
+        .filter(|c| c.metric == "reclaim_share" && c.population == "all")
+    {
+        let _ = match (c.difference, c.ci_low, c.ci_high, c.p_value) {
+            (Some(d), Some(lo), Some(hi), Some(p)) => writeln!(
+                o,
+                "{} vs {}: reclaim share {} (95% CI {} to {}, p {})",
+                c.arm,
+                c.vs,
+                pp(d),
+                pp(lo),
+                pp(hi),
+                p_text(p),
+            ),
+            _ => writeln!(
+                o,
+                "{} vs {}: reclaim share {}",
+                c.arm,
+                c.vs,
+                not_estimable_text(c)
+            ),
+        };
+    }
+    o
+}
+
+/// `report.md`: the research note.
+pub fn report_markdown(sc: &Scenario, s: &Summary) -> String {
+    let mut o = String::new();
+    sections::scenario(&mut o, sc, s);
+    sections::arms(&mut o, sc, s);
+    sections::headline(&mut o, s);
+    sections::monte_carlo(&mut o, s);
+    sections::per_arm(&mut o, sc, s);
+    sections::by_household_type(&mut o, s);
+    sections::took_offer(&mut o, s);
+    sections::conclusion(&mut o, s);
+    o.push_str(&crate::output::lab::lab_section_md(sc, s));
+    sections::pilot(&mut o, s);
+    sections::assumptions(&mut o, sc, s);
+    o
+}
+
+fn metric_label(m: &str) -> String {
+    match m {
+        "reclaim_share" => "share with a reclaim".into(),
+        "high_reclaim_share" => "share with a high reclaim".into(),
+        "backpay_share" => "share with a back-payment".into(),
+        "mean_reclaim_per_household" => "reclaim per household".into(),
+        "withheld_during_year" => "withheld during the year".into(),
+        "mean_abs_gap" => "gap between award and advances".into(),
+        "mean_repayment_monthly_per_household" => "monthly repayment per household".into(),
+        other => match other.strip_prefix("high_reclaim_share_") {
+            Some(t) => format!(
+                "share with a reclaim above {}",
+                euro0(t.parse::<f64>().unwrap_or(0.0))
+            ),
+            None => other.replace('_', " "),
+        },
+    }
+}
+
+/// The columns of `households.csv`: fixed columns, then one reclaim column per benefit.
+pub fn csv_header() -> Vec<String> {
+    let mut h: Vec<String> = [
+        "household_id",
+        "arm",
+        "household_type",
+        "took_offer",
+        "chosen_percentage",
+        "advances",
+        "definitive_award",
+        "reclaim",
+        "reclaim_before_threshold",
+        "backpay",
+        "withheld",
+        "in_year_reclaim",
+        "repayment_monthly",
+        "income",
+    ]
+    .iter()
+    .map(|s| s.to_string())
+    .collect();
+    h.extend(
+        crate::rules::Benefit::ALL
+            .iter()
+            .map(|b| format!("reclaim_{}", b.name())),
+    );
+    h
+}
+
+fn money_cell(m: Money) -> String {
+    let neg = m.0 < 0;
+    let a = m.0.unsigned_abs();
+    format!("{}{}.{:02}", if neg { "-" } else { "" }, a / 100, a % 100)
+}
+
+/// Writes outcomes as `households.csv` rows (amounts in euros with two decimals).
+pub fn write_rows<W: std::io::Write>(
+    w: &mut csv::Writer<W>,
+    sc: &Scenario,
+    rows: &[Outcome],
+) -> csv::Result<()> {
+    let mut rec: Vec<String> = Vec::with_capacity(14 + crate::rules::N_BENEFITS);
+    for o in rows {
+        let arm = &sc.arms[o.arm];
+        let pct = if !arm.policy.offers() {
+            String::new()
+        } else {
+            format!("{}", (o.percentage.to_f64() * 100.0).round() as i64)
+        };
+        rec.clear();
+        rec.extend([
+            o.household_id.to_string(),
+            arm.name.clone(),
+            HOUSEHOLD_TYPES[o.household_type as usize].to_string(),
+            o.took_offer.to_string(),
+            pct,
+            money_cell(o.advances),
+            money_cell(o.definitive),
+            money_cell(o.reclaim),
+            money_cell(o.reclaim_before_threshold),
+            money_cell(o.backpay),
+            money_cell(o.withheld),
+            money_cell(o.in_year_reclaim),
+            money_cell(o.repayment_monthly),
+            money_cell(o.income),
+        ]);
+        rec.extend(o.reclaim_by_benefit.iter().map(|m| money_cell(*m)));
+        w.write_record(&rec)?;
+    }
+    Ok(())
+}

@@ -1,0 +1,453 @@
+//! `report.md` section by section: one function per section, each appending its Markdown to
+//! the report in order.
+//!
+//! Must not: compute statistics (they come ready in the [`Summary`]) or run the simulation.
+
+use super::{estimate_cells, metric_label, not_estimable_text};
+use crate::model::scenario::{AdvancePolicy, Design, Scenario, HOUSEHOLD_TYPES};
+use crate::output::format::{euro0, p_text, pct_adaptive as pct, pp_adaptive as pp, signed_euro};
+use crate::output::report::{Comparison, Metrics, Summary};
+use std::fmt::Write as _;
+
+/// The title, the description and the scenario table.
+pub(super) fn scenario(o: &mut String, sc: &Scenario, s: &Summary) {
+    let _ = writeln!(o, "# {}\n", s.scenario);
+    if let Some(d) = &sc.description {
+        let _ = writeln!(o, "{}\n", d.trim());
+    }
+    let _ = writeln!(o, "## Scenario\n");
+    let _ = writeln!(o, "| | |\n| --- | --- |");
+    let _ = writeln!(o, "| benefit year | {} |", s.year);
+    let _ = writeln!(
+        o,
+        "| households | {} |",
+        crate::model::money::group_thousands(s.households)
+    );
+    let _ = writeln!(o, "| design | {} ({}) |", s.design, match sc.design {
+        Design::Paired => "every household under every arm with the same random draws; comparisons within household",
+        Design::Randomized => "each household assigned to one arm; comparisons between groups",
+    });
+    let _ = writeln!(o, "| seed | {} |", s.seed);
+    let _ = writeln!(o, "| benefits | {} |", s.benefits.join(", "));
+    let _ = writeln!(o, "| in-year recalculation | {} |", s.recalculation);
+    let _ = writeln!(
+        o,
+        "| high reclaim | above {} (also reported: {}) |",
+        euro0(s.high_reclaim_threshold as f64),
+        sc.high_reclaim_thresholds
+            .iter()
+            .map(|t| euro0(t.whole_euros() as f64))
+            .collect::<Vec<_>>()
+            .join(", ")
+    );
+    let _ = writeln!(
+        o,
+        "| scenario file | `{}` (sha256 {}…) |\n",
+        sc.path.display(),
+        &sc.sha256.get(..12).unwrap_or("")
+    );
+}
+
+/// The arms: advance policy, offered and actual take-up.
+pub(super) fn arms(o: &mut String, sc: &Scenario, s: &Summary) {
+    let _ = writeln!(o, "## Arms\n");
+    let _ = writeln!(
+        o,
+        "| arm | advance | offered take-up | took the offer |\n| --- | --- | --- | --- |"
+    );
+    for arm in sc.arms.iter() {
+        let a = &s.arms[&arm.name];
+        let mut policy = match &arm.policy {
+            AdvancePolicy::Standard if arm.is_control() => {
+                "standard: 100% of the calculated advance (control)".to_string()
+            }
+            AdvancePolicy::Standard => "standard: 100% of the calculated advance".to_string(),
+            AdvancePolicy::Cautious { fraction } => {
+                format!("cautious: {} of the calculated advance", fraction)
+            }
+            AdvancePolicy::Adjustable { choice } => format!(
+                "adjustable: household picks a percentage ({})",
+                choice
+                    .iter()
+                    .map(|b| format!(
+                        "{}–{}%: {:.0}%",
+                        b.lo,
+                        b.hi,
+                        b.weight * 100.0 / choice.iter().map(|c| c.weight).sum::<f64>()
+                    ))
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            ),
+            AdvancePolicy::Custom(p) => {
+                format!("custom: `{}` (a policy defined in code)", p.name())
+            }
+        };
+        if !arm.interventions.is_empty() {
+            policy.push_str(&format!(
+                "; interventions: {}",
+                arm.interventions
+                    .iter()
+                    .map(|k| k.name())
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            ));
+        }
+        let _ = writeln!(
+            o,
+            "| {} | {} | {} | {} |",
+            arm.name,
+            policy,
+            if arm.policy == AdvancePolicy::Standard {
+                "—".into()
+            } else {
+                pct(arm.takeup)
+            },
+            if arm.policy == AdvancePolicy::Standard {
+                "—".into()
+            } else {
+                pct(a.metrics.takeup_share)
+            }
+        );
+    }
+}
+
+/// Headline: each arm against control (intention to treat) and the methods used.
+pub(super) fn headline(o: &mut String, s: &Summary) {
+    let _ = writeln!(o, "\n## Headline: each arm against control\n");
+    let _ = writeln!(o, "Intention to treat: every household offered the arm's advance, whether or not it took the offer.\n");
+    let _ = writeln!(o, "| arm | metric | control | arm | difference | 95% CI | p-value |\n| --- | --- | ---: | ---: | ---: | --- | ---: |");
+    for c in s
+        .comparisons
+        .iter()
+        .filter(|c| c.population == "all" && (c.p_value.is_some() || c.not_estimable.is_some()))
+    {
+        let is_share = c.metric.contains("share");
+        let f = |x: f64| if is_share { pct(x) } else { euro0(x) };
+        let d = |x: f64| if is_share { pp(x) } else { signed_euro(x) };
+        let (diff, ci, p) = estimate_cells(c, d);
+        let _ = writeln!(
+            o,
+            "| {} | {} | {} | {} | {} | {} | {} |",
+            c.arm,
+            metric_label(&c.metric),
+            f(c.control),
+            f(c.treatment),
+            diff,
+            ci,
+            p
+        );
+    }
+    let methods: std::collections::BTreeSet<&str> = s
+        .comparisons
+        .iter()
+        .filter(|c| c.p_value.is_some())
+        .map(|c| c.method.as_str())
+        .collect();
+    let _ = writeln!(
+        o,
+        "\nMethods: {}.\n",
+        methods.into_iter().collect::<Vec<_>>().join("; ")
+    );
+}
+
+/// Monte Carlo error (only with more than one replication).
+pub(super) fn monte_carlo(o: &mut String, s: &Summary) {
+    if s.replications > 1 {
+        let _ = writeln!(o, "## Monte Carlo error\n");
+        let _ = writeln!(o, "The metrics above come from the run with seed {}. {} further independent replications (other seeds, same scenario) give the Monte Carlo standard error: how much a metric moves from one simulated population to another of the same size.\n", s.seed, s.replications - 1);
+        let _ = writeln!(o, "| metric | {} |", s.arm_order.join(" | "));
+        let _ = writeln!(o, "| --- |{}", " ---: |".repeat(s.arm_order.len()));
+        for (key, label, is_share) in [
+            ("reclaim_share", "share with a reclaim", true),
+            ("high_reclaim_share", "share with a high reclaim", true),
+            ("mean_reclaim", "mean reclaim", false),
+            ("median_reclaim", "median reclaim", false),
+            ("withheld_during_year", "withheld per household", false),
+        ] {
+            let cells: Vec<String> = s
+                .arm_order
+                .iter()
+                .map(|a| {
+                    let se = s.arms[a]
+                        .mc_standard_errors
+                        .get(key)
+                        .copied()
+                        .unwrap_or(0.0);
+                    if is_share {
+                        format!("± {:.2} pp", se * 100.0)
+                    } else {
+                        format!("± €{se:.2}")
+                    }
+                })
+                .collect();
+            let _ = writeln!(o, "| {} | {} |", label, cells.join(" | "));
+        }
+        let _ = writeln!(o);
+    }
+}
+
+/// Per arm: every metric of every arm.
+pub(super) fn per_arm(o: &mut String, sc: &Scenario, s: &Summary) {
+    let _ = writeln!(o, "## Per arm\n");
+    let _ = writeln!(o, "| metric | {} |", s.arm_order.join(" | "));
+    let _ = writeln!(o, "| --- |{}", " ---: |".repeat(s.arm_order.len()));
+    type Row = (&'static str, fn(&Metrics) -> String);
+    let rows: Vec<Row> = vec![
+        ("households", |m| {
+            crate::model::money::group_thousands(m.households)
+        }),
+        ("share with a reclaim", |m| pct(m.reclaim_share)),
+        ("share with a high reclaim", |m| pct(m.high_reclaim_share)),
+        ("mean reclaim (those with one)", |m| euro0(m.mean_reclaim)),
+        ("median reclaim", |m| euro0(m.median_reclaim)),
+        ("P90 reclaim", |m| euro0(m.p90_reclaim)),
+        ("P99 reclaim", |m| euro0(m.p99_reclaim)),
+        ("reclaim as share of monthly income", |m| {
+            pct(m.reclaim_income_share)
+        }),
+        ("total reclaimed", |m| euro0(m.total_reclaimed)),
+        ("share with a back-payment", |m| pct(m.backpay_share)),
+        ("mean back-payment (those with one)", |m| {
+            euro0(m.mean_backpay)
+        }),
+        ("withheld during the year, per household", |m| {
+            euro0(m.withheld_during_year)
+        }),
+        ("mean gap between award and advances", |m| {
+            euro0(m.mean_abs_gap)
+        }),
+        ("monthly repayment (those with a reclaim)", |m| {
+            euro0(m.mean_repayment_monthly)
+        }),
+        ("share with an in-year reclaim", |m| {
+            pct(m.in_year_reclaim_share)
+        }),
+    ];
+    for (label, f) in &rows {
+        let _ = writeln!(
+            o,
+            "| {} | {} |",
+            label,
+            s.arm_order
+                .iter()
+                .map(|a| f(&s.arms[a].metrics))
+                .collect::<Vec<_>>()
+                .join(" | ")
+        );
+    }
+    let _ = writeln!(
+        o,
+        "| took the offer | {} |",
+        sc.arms
+            .iter()
+            .enumerate()
+            .map(|(i, a)| if i == 0 {
+                "—".to_string()
+            } else {
+                pct(s.arms[&a.name].metrics.takeup_share)
+            })
+            .collect::<Vec<_>>()
+            .join(" | ")
+    );
+    for (t, _) in sc.high_reclaim_thresholds.iter().enumerate() {
+        let key = sc.high_reclaim_thresholds[t].whole_euros().to_string();
+        let _ = writeln!(
+            o,
+            "| share with a reclaim above {} | {} |",
+            euro0(sc.high_reclaim_thresholds[t].whole_euros() as f64),
+            s.arm_order
+                .iter()
+                .map(|a| pct(s.arms[a].metrics.high_reclaim_shares[&key]))
+                .collect::<Vec<_>>()
+                .join(" | ")
+        );
+    }
+}
+
+/// By household type: reclaim shares, mean reclaims and repayments.
+pub(super) fn by_household_type(o: &mut String, s: &Summary) {
+    let _ = writeln!(o, "\n## By household type\n");
+    let _ = writeln!(
+        o,
+        "Share with a reclaim (households in the control arm in brackets).\n"
+    );
+    let _ = writeln!(o, "| household type | {} |", s.arm_order.join(" | "));
+    let _ = writeln!(o, "| --- |{}", " ---: |".repeat(s.arm_order.len()));
+    for t in HOUSEHOLD_TYPES {
+        let n = s.arms[&s.arm_order[0]].by_household_type[t].households;
+        let _ = writeln!(
+            o,
+            "| {} ({}) | {} |",
+            t,
+            crate::model::money::group_thousands(n),
+            s.arm_order
+                .iter()
+                .map(|a| pct(s.arms[a].by_household_type[t].reclaim_share))
+                .collect::<Vec<_>>()
+                .join(" | ")
+        );
+    }
+    let _ = writeln!(
+        o,
+        "\nMean reclaim among households with one, and monthly repayment:\n"
+    );
+    let _ = writeln!(o, "| household type | {} |", s.arm_order.join(" | "));
+    let _ = writeln!(o, "| --- |{}", " ---: |".repeat(s.arm_order.len()));
+    for t in HOUSEHOLD_TYPES {
+        let _ = writeln!(
+            o,
+            "| {} | {} |",
+            t,
+            s.arm_order
+                .iter()
+                .map(|a| {
+                    let m = &s.arms[a].by_household_type[t];
+                    format!(
+                        "{} ({}/month)",
+                        euro0(m.mean_reclaim),
+                        euro0(m.mean_repayment_monthly)
+                    )
+                })
+                .collect::<Vec<_>>()
+                .join(" | ")
+        );
+    }
+}
+
+/// Among households that took the offer (paired design only).
+pub(super) fn took_offer(o: &mut String, s: &Summary) {
+    let took: Vec<&Comparison> = s
+        .comparisons
+        .iter()
+        .filter(|c| c.population == "took_offer")
+        .collect();
+    if !took.is_empty() {
+        let _ = writeln!(o, "\n## Among households that took the offer\n");
+        let _ = writeln!(
+            o,
+            "The same households under the control arm (paired design).\n"
+        );
+        let _ = writeln!(o, "| arm | metric | control | arm | difference | 95% CI | p-value |\n| --- | --- | ---: | ---: | ---: | --- | ---: |");
+        for c in took {
+            let is_share = c.metric.contains("share");
+            let f = |x: f64| if is_share { pct(x) } else { euro0(x) };
+            let d = |x: f64| if is_share { pp(x) } else { signed_euro(x) };
+            let (cc, tt) = if is_share {
+                (f(c.control), f(c.treatment))
+            } else {
+                ("—".into(), "—".into())
+            };
+            let (diff, ci, p) = estimate_cells(c, d);
+            let _ = writeln!(
+                o,
+                "| {} | {} | {} | {} | {} | {} | {} |",
+                c.arm,
+                metric_label(&c.metric),
+                cc,
+                tt,
+                diff,
+                ci,
+                p
+            );
+        }
+    }
+}
+
+/// Conclusion: one sentence per share comparison.
+pub(super) fn conclusion(o: &mut String, s: &Summary) {
+    let _ = writeln!(o, "\n## Conclusion\n");
+    for c in s.comparisons.iter().filter(|c| {
+        c.population == "all" && (c.metric == "reclaim_share" || c.metric == "high_reclaim_share")
+    }) {
+        let what = if c.metric == "reclaim_share" {
+            "the share of households with a reclaim".to_string()
+        } else {
+            format!(
+                "the share with a reclaim above {}",
+                euro0(s.high_reclaim_threshold as f64)
+            )
+        };
+        let w = s.arms[&c.arm].metrics.withheld_during_year;
+        let (Some(diff), Some(lo), Some(hi), Some(p)) =
+            (c.difference, c.ci_low, c.ci_high, c.p_value)
+        else {
+            let _ = writeln!(o, "- **{}**: {} cannot be compared with control: {}. An arm or the control group has too few households (or no variation) for a difference, confidence interval or test; give it more households (`households`, or its assignment `share` in the randomized design).",
+                c.arm, what, not_estimable_text(c));
+            continue;
+        };
+        if p < 0.05 && diff != 0.0 {
+            let _ = writeln!(o, "- **{}**: {} {} from {} to {} ({}; 95% CI {} to {}; p {}). The difference is statistically significant at the 5% level{}.",
+                c.arm, what, if diff < 0.0 { "falls" } else { "rises" }, pct(c.control), pct(c.treatment), pp(diff),
+                pp(lo), pp(hi), p_text(p),
+                if c.metric == "reclaim_share" && w > 0.0 { format!("; in exchange households receive on average {} less during the year", euro0(w)) } else { String::new() });
+        } else {
+            let _ = writeln!(o, "- **{}**: {} changes from {} to {} ({}; 95% CI {} to {}; p {}). This difference is not statistically significant at the 5% level: the simulation cannot distinguish it from no effect.",
+                c.arm, what, pct(c.control), pct(c.treatment), pp(diff), pp(lo), pp(hi), p_text(p));
+        }
+    }
+    let _ = writeln!(o, "\nThese are simulated households, not observed ones: the effects follow from the scenario's assumptions about shocks, reporting and take-up listed below.");
+}
+
+/// Pilot size per arm.
+pub(super) fn pilot(o: &mut String, s: &Summary) {
+    let _ = writeln!(o, "\n## Pilot size\n");
+    let _ = writeln!(o, "Households per arm a randomized pilot would need to detect the simulated change in the reclaim share with 80% power at 5% significance (two-sided, normal approximation):\n");
+    for (arm, n) in &s.pilot_households_per_arm {
+        let not_estimable = s
+            .comparisons
+            .iter()
+            .find(|c| &c.arm == arm && c.metric == "reclaim_share" && c.population == "all")
+            .filter(|c| c.not_estimable.is_some());
+        let _ = writeln!(
+            o,
+            "- {}: {}",
+            arm,
+            match (n, not_estimable) {
+                (Some(n), _) => crate::model::money::group_thousands(*n),
+                (None, Some(c)) => not_estimable_text(c),
+                (None, None) => "no simulated difference to detect".into(),
+            }
+        );
+    }
+}
+
+/// Assumptions and approximations in force.
+pub(super) fn assumptions(o: &mut String, sc: &Scenario, s: &Summary) {
+    let _ = writeln!(o, "\n## Assumptions and approximations in force\n");
+    let _ = writeln!(o, "- Rules: {} for {}, parameters from `parameters/{}.toml` (each with its public source; `toeslagenlab params --year {}` lists them).", s.benefits.join(" and "), s.year, s.year, s.year);
+    for (k, p) in sc.parameter_set.uncertain() {
+        let _ = writeln!(
+            o,
+            "- **Uncertain parameter** `{}` = {} {} ({}).",
+            k, p.value, p.unit, p.source
+        );
+    }
+    if sc.overrides.is_empty() {
+        let _ = writeln!(o, "- No parameter overrides: the law as in force.");
+    }
+    for ov in &sc.overrides {
+        let _ = writeln!(
+            o,
+            "- **Reform**: `{}.{}` changed from {} to {} ({}).",
+            ov.group, ov.key, ov.from, ov.to, ov.unit
+        );
+    }
+    let b = &sc.behaviour;
+    let _ = writeln!(o, "- Reporting (assumption): {}. A change counts from the month after it happens (Awir art. 5) and is used for the advance from the month after the report.", crate::model::scenario::ChangeType::ALL.iter().map(|t| { let (lo, hi) = b.delay[*t as usize]; format!("{} reported with probability {}, delay {}–{} months", t.name(), b.p(*t), lo, hi) }).collect::<Vec<_>>().join("; "));
+    if b.unaware_income_share > 0.0 {
+        let _ = writeln!(o, "- A share of {} of households does not know it must report income changes and never reports them (RULES.md §6 survey: 50%).", b.unaware_income_share);
+    }
+    o.push_str(&crate::sim::interventions::assumptions_md(sc));
+    let _ = writeln!(
+        o,
+        "- Shocks (assumption): {}.",
+        sc.shocks
+            .iter()
+            .map(|sh| format!("{} with probability {}", sh.kind.name(), sh.probability))
+            .collect::<Vec<_>>()
+            .join(", ")
+    );
+    let _ = writeln!(o, "- The household's own income estimate at the start of the year is drawn around its actual income (assumption); after reporting an income change it estimates correctly from then on.");
+    let _ = writeln!(o, "- Rounding: annual awards half-up to whole euros, nothing below €24 (Awir art. 14); monthly advance floor(annual/12); a reduced advance is floor(award × percentage) a year. The rounding remainder of up to €11 per benefit is paid as a small back-payment at the definitive award.");
+    let _ = writeln!(o, "- Reclaims up to the small-reclaim threshold per benefit are not collected and do not count as a reclaim here; the repayment burden is the standard plan's monthly instalment.");
+}
