@@ -1473,7 +1473,6 @@ fn draw_tradeoff<DB: DrawingBackend>(
     } else {
         t.num(0, "high_threshold_eur")?
     };
-    type Series = Vec<(f64, f64)>;
     let mut reclaim: Vec<Series> = vec![Vec::new(); arms.len()];
     let mut high: Vec<Series> = vec![Vec::new(); arms.len()];
     let mut withheld: Vec<Series> = vec![Vec::new(); arms.len()];
@@ -1503,119 +1502,141 @@ fn draw_tradeoff<DB: DrawingBackend>(
     let pad = ((xmax - xmin) * 0.04).max(1e-9);
     let xr = (xmin - pad)..(xmax + pad);
     let (top, bottom) = area.split_vertically(310);
-    let value_fmt = |x: &f64| {
-        let s = format!("{x:.4}");
-        s.trim_end_matches('0').trim_end_matches('.').to_string()
-    };
-    {
-        let mut chart = ChartBuilder::on(&top)
-            .margin(10)
-            .margin_right(30)
-            .x_label_area_size(30)
-            .y_label_area_size(75)
-            .build_cartesian_2d(xr.clone(), 0.0..(smax * 1.6).max(1.0))
+    draw_tradeoff_shares(&top, xr.clone(), smax, &arms, &reclaim, &high, thr)?;
+    draw_tradeoff_withheld(&bottom, xr, wmax, &param, &arms, &withheld)?;
+    Ok(())
+}
+
+/// One line series per arm of the trade-off chart: (swept value, y).
+type Series = Vec<(f64, f64)>;
+
+/// The swept value on the trade-off chart's x axis: up to 4 decimals, trailing zeros dropped.
+fn swept_value_label(x: &f64) -> String {
+    let s = format!("{x:.4}");
+    s.trim_end_matches('0').trim_end_matches('.').to_string()
+}
+
+/// Top panel of the trade-off chart: the shares with any and with a high reclaim per arm.
+fn draw_tradeoff_shares<DB: DrawingBackend>(
+    top: &DrawingArea<DB, Shift>,
+    xr: std::ops::Range<f64>,
+    smax: f64,
+    arms: &[String],
+    reclaim: &[Series],
+    high: &[Series],
+    thr: f64,
+) -> DrawResult {
+    let mut chart = ChartBuilder::on(top)
+        .margin(10)
+        .margin_right(30)
+        .x_label_area_size(30)
+        .y_label_area_size(75)
+        .build_cartesian_2d(xr.clone(), 0.0..(smax * 1.6).max(1.0))
+        .map_err(e2s)?;
+    chart
+        .configure_mesh()
+        .light_line_style(RGBColor(235, 235, 235))
+        .y_desc("households (%)")
+        .axis_desc_style(font(16))
+        .label_style(font(15))
+        .x_label_formatter(&swept_value_label)
+        .y_label_formatter(&|y| format!("{y:.0}%"))
+        .draw()
+        .map_err(e2s)?;
+    for (a, arm) in arms.iter().enumerate() {
+        let c = colour(a);
+        chart
+            .draw_series(LineSeries::new(
+                reclaim[a].iter().copied(),
+                c.stroke_width(3),
+            ))
+            .map_err(e2s)?
+            .label(format!("{arm}: any reclaim"))
+            .legend(move |(x, y)| PathElement::new(vec![(x, y), (x + 20, y)], c.stroke_width(3)));
+        chart
+            .draw_series(reclaim[a].iter().map(|p| Circle::new(*p, 4, c.filled())))
             .map_err(e2s)?;
         chart
-            .configure_mesh()
-            .light_line_style(RGBColor(235, 235, 235))
-            .y_desc("households (%)")
-            .axis_desc_style(font(16))
-            .label_style(font(15))
-            .x_label_formatter(&value_fmt)
-            .y_label_formatter(&|y| format!("{y:.0}%"))
-            .draw()
-            .map_err(e2s)?;
-        for (a, arm) in arms.iter().enumerate() {
-            let c = colour(a);
-            chart
-                .draw_series(LineSeries::new(
-                    reclaim[a].iter().copied(),
-                    c.stroke_width(3),
-                ))
-                .map_err(e2s)?
-                .label(format!("{arm}: any reclaim"))
-                .legend(move |(x, y)| {
-                    PathElement::new(vec![(x, y), (x + 20, y)], c.stroke_width(3))
-                });
-            chart
-                .draw_series(reclaim[a].iter().map(|p| Circle::new(*p, 4, c.filled())))
-                .map_err(e2s)?;
-            chart
-                .draw_series(DashedLineSeries::new(
-                    high[a].iter().copied(),
-                    8,
-                    5,
-                    c.stroke_width(2),
-                ))
-                .map_err(e2s)?
-                .label(format!("{arm}: reclaim above {}", euro_label(thr)))
-                .legend(move |(x, y)| {
-                    PathElement::new(vec![(x, y), (x + 8, y)], c.stroke_width(2))
-                });
-            chart
-                .draw_series(
-                    high[a]
-                        .iter()
-                        .map(|p| TriangleMarker::new(*p, 5, c.filled())),
-                )
-                .map_err(e2s)?;
-        }
+            .draw_series(DashedLineSeries::new(
+                high[a].iter().copied(),
+                8,
+                5,
+                c.stroke_width(2),
+            ))
+            .map_err(e2s)?
+            .label(format!("{arm}: reclaim above {}", euro_label(thr)))
+            .legend(move |(x, y)| PathElement::new(vec![(x, y), (x + 8, y)], c.stroke_width(2)));
         chart
-            .configure_series_labels()
-            .position(SeriesLabelPosition::UpperLeft)
-            .margin(8)
-            .label_font(font(14))
-            .background_style(WHITE.mix(0.9))
-            .border_style(GREY)
-            .draw()
+            .draw_series(
+                high[a]
+                    .iter()
+                    .map(|p| TriangleMarker::new(*p, 5, c.filled())),
+            )
             .map_err(e2s)?;
     }
-    {
-        let mut chart = ChartBuilder::on(&bottom)
-            .margin(10)
-            .margin_right(30)
-            .x_label_area_size(50)
-            .y_label_area_size(75)
-            .build_cartesian_2d(xr, 0.0..(wmax * 1.2).max(1.0))
-            .map_err(e2s)?;
+    chart
+        .configure_series_labels()
+        .position(SeriesLabelPosition::UpperLeft)
+        .margin(8)
+        .label_font(font(14))
+        .background_style(WHITE.mix(0.9))
+        .border_style(GREY)
+        .draw()
+        .map_err(e2s)?;
+    Ok(())
+}
+
+/// Bottom panel of the trade-off chart: the money withheld during the year per arm.
+fn draw_tradeoff_withheld<DB: DrawingBackend>(
+    bottom: &DrawingArea<DB, Shift>,
+    xr: std::ops::Range<f64>,
+    wmax: f64,
+    param: &str,
+    arms: &[String],
+    withheld: &[Series],
+) -> DrawResult {
+    let mut chart = ChartBuilder::on(bottom)
+        .margin(10)
+        .margin_right(30)
+        .x_label_area_size(50)
+        .y_label_area_size(75)
+        .build_cartesian_2d(xr, 0.0..(wmax * 1.2).max(1.0))
+        .map_err(e2s)?;
+    chart
+        .configure_mesh()
+        .light_line_style(RGBColor(235, 235, 235))
+        .x_desc(format!("swept value: {param}{}", key_meaning(param)))
+        .y_desc("withheld (€/household)")
+        .y_labels(6)
+        .axis_desc_style(font(16))
+        .label_style(font(15))
+        .x_label_formatter(&swept_value_label)
+        .y_label_formatter(&|y| euro_label(*y))
+        .draw()
+        .map_err(e2s)?;
+    for (a, arm) in arms.iter().enumerate() {
+        let c = colour(a);
         chart
-            .configure_mesh()
-            .light_line_style(RGBColor(235, 235, 235))
-            .x_desc(format!("swept value: {param}{}", key_meaning(&param)))
-            .y_desc("withheld (€/household)")
-            .y_labels(6)
-            .axis_desc_style(font(16))
-            .label_style(font(15))
-            .x_label_formatter(&value_fmt)
-            .y_label_formatter(&|y| euro_label(*y))
-            .draw()
-            .map_err(e2s)?;
-        for (a, arm) in arms.iter().enumerate() {
-            let c = colour(a);
-            chart
-                .draw_series(LineSeries::new(
-                    withheld[a].iter().copied(),
-                    c.stroke_width(3),
-                ))
-                .map_err(e2s)?
-                .label(format!("{arm}: withheld during the year"))
-                .legend(move |(x, y)| {
-                    PathElement::new(vec![(x, y), (x + 20, y)], c.stroke_width(3))
-                });
-            chart
-                .draw_series(withheld[a].iter().map(|p| Circle::new(*p, 4, c.filled())))
-                .map_err(e2s)?;
-        }
+            .draw_series(LineSeries::new(
+                withheld[a].iter().copied(),
+                c.stroke_width(3),
+            ))
+            .map_err(e2s)?
+            .label(format!("{arm}: withheld during the year"))
+            .legend(move |(x, y)| PathElement::new(vec![(x, y), (x + 20, y)], c.stroke_width(3)));
         chart
-            .configure_series_labels()
-            .position(SeriesLabelPosition::UpperRight)
-            .margin(8)
-            .label_font(font(14))
-            .background_style(WHITE.mix(0.9))
-            .border_style(GREY)
-            .draw()
+            .draw_series(withheld[a].iter().map(|p| Circle::new(*p, 4, c.filled())))
             .map_err(e2s)?;
     }
+    chart
+        .configure_series_labels()
+        .position(SeriesLabelPosition::UpperRight)
+        .margin(8)
+        .label_font(font(14))
+        .background_style(WHITE.mix(0.9))
+        .border_style(GREY)
+        .draw()
+        .map_err(e2s)?;
     Ok(())
 }
 
