@@ -5,15 +5,17 @@
 //! its Monte Carlo standard error. A metric has moved when
 //! `|current − baseline| > max(absolute floor, k × √(se_baseline² + se_current²))`.
 
-use crate::cli::dispatch::{load_with_overrides, scenario_files};
 use crate::error::{Error, Result};
 use crate::output::report::{self, Summary};
+use crate::scenario::files::scenario_files;
+use crate::scenario::overrides::load_with_overrides;
 use crate::sim::engine::RunOptions;
 use serde::Serialize;
 use serde_json::Value;
 use std::fmt::Write as _;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
+pub use crate::cli::args::{CheckArgs, DiffArgs};
 pub use crate::model::expectation::Expectation;
 pub use crate::model::metric::{ARM_METRICS, COMPARISON_METRICS};
 pub use crate::scenario::expect::{validate_expectations, RawExpect};
@@ -290,38 +292,6 @@ fn movement(
     }
 }
 
-/// Options of `check`.
-#[derive(clap::Args, Debug, Clone)]
-pub struct CheckArgs {
-    /// Scenario files or directories [default: scenarios/].
-    pub paths: Vec<PathBuf>,
-    /// Compare every metric with the committed baseline summaries in DIR (`<scenario file stem>.json`).
-    #[arg(long, value_name = "DIR")]
-    pub baseline: Option<PathBuf>,
-    /// Rewrite the baselines from this run and print what changed. In a directory only
-    /// scenarios with a baseline or expectations are written; name a file to create a new one.
-    #[arg(long, requires = "baseline")]
-    pub update: bool,
-    /// Tolerance in Monte Carlo standard errors.
-    #[arg(long, default_value_t = 4.0)]
-    pub k: f64,
-    /// Replications per scenario when comparing with baselines (for the standard errors).
-    #[arg(long, default_value_t = 8, value_parser = crate::cli::parse_replications)]
-    pub replications: u32,
-    /// Seed (overrides every scenario's seed; baselines should stay within tolerance).
-    #[arg(long, value_name = "N")]
-    pub seed: Option<u64>,
-    /// Write JUnit XML for CI systems.
-    #[arg(long, value_name = "FILE")]
-    pub junit: Option<PathBuf>,
-    /// Print machine-readable JSON instead of the table.
-    #[arg(long)]
-    pub json: bool,
-    /// Worker threads [default: all cores].
-    #[arg(long, default_value_t = 0, value_parser = crate::cli::parse_threads)]
-    pub threads: usize,
-}
-
 /// Runs a scenario in memory with `replications` replications and returns its summary JSON.
 pub fn run_summary(
     path: &Path,
@@ -430,7 +400,7 @@ pub fn check_command(args: &CheckArgs) -> Result<()> {
         } else {
             sc.replications
         };
-        let (_, summary) = run_summary(f, args.seed, reps, args.threads)?;
+        let (_, summary) = run_summary(f, args.seed, reps, args.threads.threads)?;
         let json = serde_json::to_value(&summary).map_err(|e| Error::Internal(e.to_string()))?;
         verdicts.extend(evaluate(&sc.name, &sc.expectations, &json));
         if let Some(bp) = baseline_path {
@@ -652,21 +622,6 @@ pub fn junit_xml(vs: &[Verdict]) -> String {
     }
     o.push_str("</testsuite>\n");
     o
-}
-
-/// Options of `diff`.
-#[derive(clap::Args, Debug, Clone)]
-pub struct DiffArgs {
-    /// The baseline summary.json.
-    pub a: PathBuf,
-    /// The new summary.json.
-    pub b: PathBuf,
-    /// Tolerance in Monte Carlo standard errors.
-    #[arg(long, default_value_t = 4.0)]
-    pub k: f64,
-    /// List every metric, not only those that moved.
-    #[arg(long)]
-    pub all: bool,
 }
 
 /// `toeslagenlab diff A B`.

@@ -2,34 +2,13 @@
 //! effect, from a simulated run.
 
 use crate::analysis::inference::sample_size_two_proportions;
-use crate::cli::dispatch::load_with_overrides;
 use crate::error::{Error, Result};
 use crate::output::report;
+use crate::scenario::overrides::load_with_overrides;
 use crate::sim::engine::RunOptions;
 use statrs::distribution::{ContinuousCDF, Normal};
-use std::path::PathBuf;
 
-/// Options of `power`.
-#[derive(clap::Args, Debug, Clone)]
-pub struct PowerArgs {
-    /// The scenario file (TOML).
-    pub scenario: PathBuf,
-    /// Statistical power wanted.
-    #[arg(long, default_value_t = 0.8)]
-    pub power: f64,
-    /// Two-sided significance level.
-    #[arg(long, default_value_t = 0.05)]
-    pub alpha: f64,
-    /// Number of households to simulate (overrides the scenario).
-    #[arg(long, value_name = "N")]
-    pub households: Option<i64>,
-    /// Seed (overrides the scenario).
-    #[arg(long, value_name = "N")]
-    pub seed: Option<u64>,
-    /// Worker threads [default: all cores].
-    #[arg(long, default_value_t = 0, value_parser = crate::cli::parse_threads)]
-    pub threads: usize,
-}
+pub use crate::cli::args::PowerArgs;
 
 /// Households per arm to detect a difference in means `delta` with common standard deviation
 /// `sd` (two-sample, normal approximation).
@@ -53,7 +32,7 @@ pub fn power_command(args: &PowerArgs) -> Result<()> {
     }
     let sc = load_with_overrides(&args.scenario, args.seed, args.households)?;
     let opts = RunOptions {
-        threads: args.threads,
+        threads: args.threads.threads,
         ..RunOptions::default()
     };
     let r = crate::analysis::run::run(&sc, &opts, |_| Ok(()), |_, _| {})?;

@@ -306,8 +306,11 @@ struct Point {
 /// Runs `toeslagenlab sweep` and returns the sweep directory.
 pub fn sweep_command(args: &SweepArgs) -> Result<PathBuf> {
     let started = std::time::Instant::now();
-    let base =
-        crate::cli::dispatch::load_with_overrides(&args.scenario, args.seed, args.households)?;
+    let base = crate::scenario::overrides::load_with_overrides(
+        &args.scenario,
+        args.seed.seed,
+        args.households,
+    )?;
     let doc = read_table(&args.scenario)?;
     let spec = match &args.param {
         Some(p) => parse_param_arg(p)?,
@@ -332,7 +335,7 @@ pub fn sweep_command(args: &SweepArgs) -> Result<PathBuf> {
     });
     crate::output::interrupt::install();
     let staging = Staging::new(&target, &[args.scenario.as_path()])?;
-    let bar = (!args.quiet && std::io::stderr().is_terminal()).then(|| {
+    let bar = (!args.quiet.quiet && std::io::stderr().is_terminal()).then(|| {
         let b = indicatif::ProgressBar::new(grid.len() as u64);
         b.set_style(
             indicatif::ProgressStyle::with_template(
@@ -345,7 +348,7 @@ pub fn sweep_command(args: &SweepArgs) -> Result<PathBuf> {
         b
     });
     let opts = RunOptions {
-        threads: args.threads,
+        threads: args.threads.threads,
         ..RunOptions::default()
     };
     let mut points = Vec::new();
@@ -354,7 +357,7 @@ pub fn sweep_command(args: &SweepArgs) -> Result<PathBuf> {
             b.set_message(format!("sweep {} = {v}", spec.key));
         }
         let result = crate::analysis::run::run(sc, &opts, |_| Ok(()), |_, _| {})?;
-        if !args.quiet {
+        if !args.quiet.quiet {
             crate::cli::term::detail(format!(
                 "sweep {} = {v}: {} households simulated at {:.2} s",
                 spec.key,
@@ -399,7 +402,7 @@ pub fn sweep_command(args: &SweepArgs) -> Result<PathBuf> {
     m.push('\n');
     staging.write("manifest.json", m.as_bytes())?;
     let dir = staging.commit()?;
-    if !args.quiet {
+    if !args.quiet.quiet {
         let mut out = std::io::stdout().lock();
         let _ = write!(out, "{}", terminal_table(&spec.key, &arms, &points));
         let _ = writeln!(

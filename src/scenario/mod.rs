@@ -9,6 +9,8 @@
 
 pub mod diagnostics;
 pub mod expect;
+pub mod files;
+pub mod overrides;
 pub mod schema;
 
 pub use crate::model::scenario::*;
