@@ -4,4 +4,5 @@
 
 pub mod accumulators;
 pub mod inference;
+pub mod power;
 pub mod run;

@@ -8,5 +8,6 @@ pub mod charts;
 pub mod interrupt;
 pub mod lab;
 pub mod report;
+pub mod sweep;
 
 pub use atomic::{safe_dir_name, write_file_atomic, Staging};

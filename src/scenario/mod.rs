@@ -103,7 +103,6 @@ struct RawScenario {
     /// `step` (numbers or decimal text).
     #[schemars(with = "Option<crate::scenario::schema::SweepTable>")]
     #[serde(default)]
-    #[allow(dead_code)] // read by `toeslagenlab sweep` (cli::sweep) from the file itself
     sweep: Option<toml::Value>,
 }
 
@@ -1418,6 +1417,7 @@ impl Validator {
             parameter_set: parameter_set?,
             params: params?,
             overrides,
+            sweep_table: raw.sweep.clone(),
         })
     }
 
@@ -1603,6 +1603,7 @@ impl Validator {
                 interventions,
                 takeup_volatile,
                 choice_volatile,
+                allow_below_legal_floor: allow_low,
             });
         }
         // An arm that lists interventions (even misspelt ones, already reported) is a treatment.
