@@ -5,4 +5,5 @@
 pub mod accumulators;
 pub mod inference;
 pub mod power;
+pub mod regression;
 pub mod run;

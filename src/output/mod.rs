@@ -5,6 +5,7 @@
 
 pub mod atomic;
 pub mod charts;
+pub mod check;
 pub mod interrupt;
 pub mod lab;
 pub mod report;
