@@ -6,6 +6,8 @@ pub mod accumulators;
 pub mod calibration;
 pub mod explain;
 pub mod inference;
+pub mod power;
+pub mod regression;
 pub mod replications;
 pub mod run;
 pub mod summary;

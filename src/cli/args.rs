@@ -78,22 +78,22 @@ pub enum Command {
     #[command(
         after_help = "Examples:\n  toeslagenlab check\n  toeslagenlab check scenarios/ --baseline scenarios/baselines/\n  toeslagenlab check scenarios/ --baseline scenarios/baselines/ --update\n  toeslagenlab check scenarios/cautious-vs-standard.toml --junit check.xml"
     )]
-    Check(crate::cli::check::CheckArgs),
+    Check(CheckArgs),
     /// Compare two summary.json files metric by metric, with Monte-Carlo-aware tolerances.
     #[command(
         after_help = "Examples:\n  toeslagenlab diff scenarios/baselines/adjustable.json output/adjustable/summary.json"
     )]
-    Diff(crate::cli::check::DiffArgs),
+    Diff(DiffArgs),
     /// Measure throughput and peak memory of complete runs at growing household counts.
     #[command(
         after_help = "Examples:\n  toeslagenlab bench\n  toeslagenlab bench scenarios/nl-full-scale.toml --households 1000000,5400000\n  toeslagenlab bench --threads 1 --households 100000"
     )]
-    Bench(crate::cli::bench::BenchArgs),
+    Bench(BenchArgs),
     /// How many households a real pilot needs to detect the simulated effect.
     #[command(
         after_help = "Examples:\n  toeslagenlab power scenarios/cautious-vs-standard.toml\n  toeslagenlab power scenarios/adjustable.toml --power 0.9 --alpha 0.01"
     )]
-    Power(crate::cli::power::PowerArgs),
+    Power(PowerArgs),
     /// Run a scenario over a grid of values of one key and write the trade-off (sweep.csv, chart).
     #[command(
         after_help = "Examples:\n  toeslagenlab sweep scenarios/sweep-cautious-fraction.toml\n  toeslagenlab sweep scenarios/cautious-vs-standard.toml --param arms.cautious.fraction=0.70:1.00:0.05\n  toeslagenlab sweep scenarios/cautious-vs-standard.toml --param arms.cautious.takeup=0.2:1.0:0.2 --households 20000\n  toeslagenlab sweep scenarios/cautious-vs-standard.toml --param parameters.zorgtoeslag.normpremie_rate_above=0.12:0.14:0.005 --out /tmp/sw\n\nSweepable keys: arms.<name>.fraction (cautious arms), arms.<name>.takeup (treatment arms), experiment.households, parameters.<group>.<key> (see `toeslagenlab params`)."
@@ -173,15 +173,15 @@ pub struct RunArgs {
     /// Directory for this run's files (default: `output/<scenario name>`).
     #[arg(long, value_name = "DIR")]
     pub out: Option<PathBuf>,
-    /// Seed of all random draws (overrides the scenario).
-    #[arg(long, value_name = "N")]
-    pub seed: Option<u64>,
+    /// Seed of all random draws (`--seed`).
+    #[command(flatten)]
+    pub seed: SeedArg,
     /// Number of households (overrides the scenario).
     #[arg(long, value_name = "N")]
     pub households: Option<i64>,
-    /// Worker threads [default: all cores]. Results do not depend on it.
-    #[arg(long, value_name = "N", default_value_t = 0, value_parser = parse_threads)]
-    pub threads: usize,
+    /// Worker threads (`--threads`).
+    #[command(flatten)]
+    pub threads: ThreadsArg,
     /// Also write households.csv: one row per household × arm.
     #[arg(long)]
     pub households_csv: bool,
@@ -189,9 +189,9 @@ pub struct RunArgs {
     /// (overrides the scenario's `replications`).
     #[arg(long, value_name = "N", value_parser = parse_replications)]
     pub replications: Option<u32>,
-    /// Print nothing but errors.
-    #[arg(long, short)]
-    pub quiet: bool,
+    /// Print nothing but errors (`--quiet`).
+    #[command(flatten)]
+    pub quiet: QuietArg,
 }
 
 /// Options of `sweep`.
@@ -205,16 +205,141 @@ pub struct SweepArgs {
     /// Directory for the sweep's files (default: `output/<scenario name>-sweep`).
     #[arg(long, value_name = "DIR")]
     pub out: Option<PathBuf>,
-    /// Seed of all random draws (overrides the scenario).
-    #[arg(long, value_name = "N")]
-    pub seed: Option<u64>,
+    /// Seed of all random draws (`--seed`).
+    #[command(flatten)]
+    pub seed: SeedArg,
     /// Number of households per grid point (overrides the scenario).
     #[arg(long, value_name = "N")]
     pub households: Option<i64>,
+    /// Worker threads (`--threads`).
+    #[command(flatten)]
+    pub threads: ThreadsArg,
+    /// Print nothing but errors (`--quiet`).
+    #[command(flatten)]
+    pub quiet: QuietArg,
+}
+
+// Flags shared by several commands, declared once and flattened into each command's options.
+// Each keeps its name, help text, default and parser; where two commands word a flag
+// differently (e.g. `--threads` of `run` and of `power`) there are two structs.
+
+/// `--seed N` of `run` and `sweep`.
+#[derive(Args, Debug, Clone, Copy, Default)]
+pub struct SeedArg {
+    /// Seed of all random draws (overrides the scenario).
+    #[arg(long, value_name = "N")]
+    pub seed: Option<u64>,
+}
+
+/// `--threads N` of `run` and `sweep` (help says results do not depend on it).
+#[derive(Args, Debug, Clone, Copy, Default)]
+pub struct ThreadsArg {
     /// Worker threads [default: all cores]. Results do not depend on it.
     #[arg(long, value_name = "N", default_value_t = 0, value_parser = parse_threads)]
     pub threads: usize,
+}
+
+/// `--threads` of `check`, `power` and `bench`.
+#[derive(Args, Debug, Clone, Copy, Default)]
+pub struct WorkerThreadsArg {
+    /// Worker threads [default: all cores].
+    #[arg(long, default_value_t = 0, value_parser = parse_threads)]
+    pub threads: usize,
+}
+
+/// `--quiet`/`-q` of `run` and `sweep`.
+#[derive(Args, Debug, Clone, Copy, Default)]
+pub struct QuietArg {
     /// Print nothing but errors.
     #[arg(long, short)]
     pub quiet: bool,
+}
+
+/// Options of `check`.
+#[derive(Args, Debug, Clone)]
+pub struct CheckArgs {
+    /// Scenario files or directories [default: scenarios/].
+    pub paths: Vec<PathBuf>,
+    /// Compare every metric with the committed baseline summaries in DIR (`<scenario file stem>.json`).
+    #[arg(long, value_name = "DIR")]
+    pub baseline: Option<PathBuf>,
+    /// Rewrite the baselines from this run and print what changed. In a directory only
+    /// scenarios with a baseline or expectations are written; name a file to create a new one.
+    #[arg(long, requires = "baseline")]
+    pub update: bool,
+    /// Tolerance in Monte Carlo standard errors.
+    #[arg(long, default_value_t = 4.0)]
+    pub k: f64,
+    /// Replications per scenario when comparing with baselines (for the standard errors).
+    #[arg(long, default_value_t = 8, value_parser = parse_replications)]
+    pub replications: u32,
+    /// Seed (overrides every scenario's seed; baselines should stay within tolerance).
+    #[arg(long, value_name = "N")]
+    pub seed: Option<u64>,
+    /// Write JUnit XML for CI systems.
+    #[arg(long, value_name = "FILE")]
+    pub junit: Option<PathBuf>,
+    /// Print machine-readable JSON instead of the table.
+    #[arg(long)]
+    pub json: bool,
+    /// Worker threads [default: all cores] (`--threads`).
+    #[command(flatten)]
+    pub threads: WorkerThreadsArg,
+}
+
+/// Options of `diff`.
+#[derive(Args, Debug, Clone)]
+pub struct DiffArgs {
+    /// The baseline summary.json.
+    pub a: PathBuf,
+    /// The new summary.json.
+    pub b: PathBuf,
+    /// Tolerance in Monte Carlo standard errors.
+    #[arg(long, default_value_t = 4.0)]
+    pub k: f64,
+    /// List every metric, not only those that moved.
+    #[arg(long)]
+    pub all: bool,
+}
+
+/// Options of `power`.
+#[derive(Args, Debug, Clone)]
+pub struct PowerArgs {
+    /// The scenario file (TOML).
+    pub scenario: PathBuf,
+    /// Statistical power wanted.
+    #[arg(long, default_value_t = 0.8)]
+    pub power: f64,
+    /// Two-sided significance level.
+    #[arg(long, default_value_t = 0.05)]
+    pub alpha: f64,
+    /// Number of households to simulate (overrides the scenario).
+    #[arg(long, value_name = "N")]
+    pub households: Option<i64>,
+    /// Seed (overrides the scenario).
+    #[arg(long, value_name = "N")]
+    pub seed: Option<u64>,
+    /// Worker threads [default: all cores] (`--threads`).
+    #[command(flatten)]
+    pub threads: WorkerThreadsArg,
+}
+
+/// Options of `bench`.
+#[derive(Args, Debug, Clone)]
+pub struct BenchArgs {
+    /// Scenario files to measure [default: scenarios/bench-zorgtoeslag.toml and
+    /// scenarios/nl-full-scale.toml].
+    pub scenarios: Vec<PathBuf>,
+    /// Household counts to measure, ascending [default: 10000,100000,1000000,5400000].
+    #[arg(long, value_delimiter = ',', value_name = "N,N,...")]
+    pub households: Vec<i64>,
+    /// Worker threads [default: all cores] (`--threads`).
+    #[command(flatten)]
+    pub threads: WorkerThreadsArg,
+    /// Also write households.csv (streamed) to measure its cost.
+    #[arg(long)]
+    pub households_csv: bool,
+    /// Print the measurements as JSON (one array) instead of the table.
+    #[arg(long)]
+    pub json: bool,
 }

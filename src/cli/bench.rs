@@ -6,31 +6,13 @@
 //! Peak memory is the process's high-water mark (VmHWM) after each size; sizes run in
 //! ascending order, so the figure after the largest size is the peak of the whole bench.
 
-use crate::cli::dispatch::run_command;
-use crate::cli::RunArgs;
+use crate::cli::run::run_command;
+use crate::cli::{QuietArg, RunArgs, SeedArg, ThreadsArg};
 use crate::error::{Error, Result};
 use std::path::PathBuf;
-use std::time::Instant;
 
-/// Options of `bench`.
-#[derive(clap::Args, Debug, Clone)]
-pub struct BenchArgs {
-    /// Scenario files to measure [default: scenarios/bench-zorgtoeslag.toml and
-    /// scenarios/nl-full-scale.toml].
-    pub scenarios: Vec<PathBuf>,
-    /// Household counts to measure, ascending [default: 10000,100000,1000000,5400000].
-    #[arg(long, value_delimiter = ',', value_name = "N,N,...")]
-    pub households: Vec<i64>,
-    /// Worker threads [default: all cores].
-    #[arg(long, default_value_t = 0, value_parser = crate::cli::parse_threads)]
-    pub threads: usize,
-    /// Also write households.csv (streamed) to measure its cost.
-    #[arg(long)]
-    pub households_csv: bool,
-    /// Print the measurements as JSON (one array) instead of the table.
-    #[arg(long)]
-    pub json: bool,
-}
+pub use crate::cli::args::BenchArgs;
+use std::time::Instant;
 
 /// Households of the start-up run each scenario's rates are corrected by.
 pub const STARTUP_HOUSEHOLDS: i64 = 1_000;
@@ -143,10 +125,10 @@ pub fn bench_command(args: &BenchArgs) -> Result<()> {
     let tmp = std::env::temp_dir().join(format!("toeslagenlab-bench-{}", std::process::id()));
     // Removed on every way out, also when a run or a write to stdout fails half-way.
     let _cleanup = RemoveOnDrop(tmp.clone());
-    let threads = if args.threads == 0 {
+    let threads = if args.threads.threads == 0 {
         "all".to_string()
     } else {
-        args.threads.to_string()
+        args.threads.threads.to_string()
     };
     if !args.json {
         crate::outln!("machine: {}", machine())?;
@@ -175,12 +157,14 @@ pub fn bench_command(args: &BenchArgs) -> Result<()> {
             let run = RunArgs {
                 scenario: path.clone(),
                 out: Some(tmp.join(format!("{}-{n}", crate::output::safe_dir_name(&sc.name)))),
-                seed: None,
+                seed: SeedArg { seed: None },
                 households: Some(n),
-                threads: args.threads,
+                threads: ThreadsArg {
+                    threads: args.threads.threads,
+                },
                 households_csv: args.households_csv,
                 replications: Some(1),
-                quiet: true,
+                quiet: QuietArg { quiet: true },
             };
             let t = Instant::now();
             let dir = run_command(&run)?;

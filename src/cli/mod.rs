@@ -10,9 +10,14 @@ pub mod calibrate;
 pub mod check;
 pub mod dispatch;
 pub mod explain;
+pub mod new;
+pub mod params;
+pub mod plot;
 pub mod power;
+pub mod run;
 pub mod sweep;
 pub mod term;
+pub mod validate;
 
 pub use args::*;
 pub use dispatch::run_cli;

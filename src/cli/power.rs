@@ -2,45 +2,13 @@
 //! effect, from a simulated run.
 
 use crate::analysis::inference::sample_size_two_proportions;
-use crate::cli::dispatch::load_with_overrides;
 use crate::error::{Error, Result};
 use crate::output::report;
+use crate::scenario::overrides::load_with_overrides;
 use crate::sim::engine::RunOptions;
-use statrs::distribution::{ContinuousCDF, Normal};
-use std::path::PathBuf;
 
-/// Options of `power`.
-#[derive(clap::Args, Debug, Clone)]
-pub struct PowerArgs {
-    /// The scenario file (TOML).
-    pub scenario: PathBuf,
-    /// Statistical power wanted.
-    #[arg(long, default_value_t = 0.8)]
-    pub power: f64,
-    /// Two-sided significance level.
-    #[arg(long, default_value_t = 0.05)]
-    pub alpha: f64,
-    /// Number of households to simulate (overrides the scenario).
-    #[arg(long, value_name = "N")]
-    pub households: Option<i64>,
-    /// Seed (overrides the scenario).
-    #[arg(long, value_name = "N")]
-    pub seed: Option<u64>,
-    /// Worker threads [default: all cores].
-    #[arg(long, default_value_t = 0, value_parser = crate::cli::parse_threads)]
-    pub threads: usize,
-}
-
-/// Households per arm to detect a difference in means `delta` with common standard deviation
-/// `sd` (two-sample, normal approximation).
-pub fn sample_size_means(delta: f64, sd: f64, alpha: f64, power: f64) -> Option<u64> {
-    if delta == 0.0 || !sd.is_finite() || sd <= 0.0 {
-        return None;
-    }
-    let n = Normal::new(0.0, 1.0).ok()?;
-    let z = n.inverse_cdf(1.0 - alpha / 2.0) + n.inverse_cdf(power);
-    Some((2.0 * (z * sd / delta).powi(2)).ceil() as u64)
-}
+pub use crate::analysis::power::sample_size_means;
+pub use crate::cli::args::PowerArgs;
 
 /// Runs the scenario and prints the pilot sizes.
 pub fn power_command(args: &PowerArgs) -> Result<()> {
@@ -53,7 +21,7 @@ pub fn power_command(args: &PowerArgs) -> Result<()> {
     }
     let sc = load_with_overrides(&args.scenario, args.seed, args.households)?;
     let opts = RunOptions {
-        threads: args.threads,
+        threads: args.threads.threads,
         ..RunOptions::default()
     };
     let r = crate::analysis::run::run(&sc, &opts, |_| Ok(()), |_, _| {})?;
@@ -114,16 +82,4 @@ pub fn power_command(args: &PowerArgs) -> Result<()> {
     }
     crate::outln!("Randomized two-arm pilot, normal approximation; the simulated effect is taken as the true effect.")?;
     Ok(())
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn means_sample_size_textbook() {
-        // δ = 0.5 sd, α 0.05, power 0.8 → 2·(2.8016/0.5)² = 62.79 → 63 per group
-        assert_eq!(sample_size_means(0.5, 1.0, 0.05, 0.8), Some(63));
-        assert_eq!(sample_size_means(0.0, 1.0, 0.05, 0.8), None);
-    }
 }

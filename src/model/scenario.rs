@@ -203,6 +203,9 @@ pub struct Arm {
     pub takeup_volatile: Option<f64>,
     /// Chosen percentages of households with volatile income; `None`: the arm's `choice`.
     pub choice_volatile: Option<Vec<ChoiceBand>>,
+    /// The arm's `allow_below_legal_floor = true`: advances below the legal floor of 0.70 are
+    /// modelled (and a sweep may go below it).
+    pub allow_below_legal_floor: bool,
 }
 
 impl Arm {
@@ -217,6 +220,7 @@ impl Arm {
             interventions: Vec::new(),
             takeup_volatile: None,
             choice_volatile: None,
+            allow_below_legal_floor: false,
         }
     }
 
@@ -650,4 +654,59 @@ pub struct Scenario {
     pub compare_public: bool,
     /// Expectations checked by `toeslagenlab check`.
     pub expectations: Vec<Expectation>,
+    /// The file's `[sweep]` table as written (the default grid of `toeslagenlab sweep`, which
+    /// checks it when it sweeps; `run` and `validate` ignore it).
+    pub sweep_table: Option<toml::Value>,
+}
+
+/// Most grid points a sweep accepts (a larger grid is almost surely a typo in STEP).
+pub const MAX_SWEEP_POINTS: usize = 1000;
+
+/// What to sweep: a key and an exact decimal range.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct SweepSpec {
+    /// The key, e.g. `arms.cautious.fraction`.
+    pub key: String,
+    /// First value.
+    pub from: rust_decimal::Decimal,
+    /// Last value (included when the steps land on it).
+    pub to: rust_decimal::Decimal,
+    /// Step, above 0.
+    pub step: rust_decimal::Decimal,
+}
+
+impl SweepSpec {
+    /// The grid `from, from + step, …, ≤ to`, each value at the largest scale of the inputs.
+    pub fn grid(&self) -> std::result::Result<Vec<rust_decimal::Decimal>, String> {
+        if self.step <= rust_decimal::Decimal::ZERO {
+            return Err(format!("step must be above 0, found {}", self.step));
+        }
+        if self.from > self.to {
+            return Err(format!(
+                "from ({}) is above to ({}); give the range low to high",
+                self.from, self.to
+            ));
+        }
+        let scale = self
+            .from
+            .scale()
+            .max(self.to.scale())
+            .max(self.step.scale());
+        let span = (self.to - self.from) / self.step;
+        let n = span.floor();
+        if n >= rust_decimal::Decimal::from(MAX_SWEEP_POINTS as u64) {
+            return Err(format!(
+                "{} grid points; at most {MAX_SWEEP_POINTS}: use a larger step",
+                n + rust_decimal::Decimal::ONE
+            ));
+        }
+        let n = u32::try_from(n).map_err(|_| "too many grid points".to_string())?;
+        Ok((0..=n)
+            .map(|i| {
+                let mut v = self.from + rust_decimal::Decimal::from(i) * self.step;
+                v.rescale(scale);
+                v
+            })
+            .collect())
+    }
 }

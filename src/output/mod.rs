@@ -7,10 +7,12 @@ pub mod atomic;
 pub mod calc;
 pub mod calibration;
 pub mod charts;
+pub mod check;
 pub mod explain;
 pub mod format;
 pub mod interrupt;
 pub mod lab;
 pub mod report;
+pub mod sweep;
 
 pub use atomic::{safe_dir_name, write_file_atomic, Staging};

@@ -9,7 +9,9 @@
 
 pub mod diagnostics;
 pub mod expect;
+pub mod files;
 pub mod household;
+pub mod overrides;
 pub mod schema;
 
 pub use crate::model::scenario::*;
@@ -102,7 +104,6 @@ struct RawScenario {
     /// `step` (numbers or decimal text).
     #[schemars(with = "Option<crate::scenario::schema::SweepTable>")]
     #[serde(default)]
-    #[allow(dead_code)] // read by `toeslagenlab sweep` (cli::sweep) from the file itself
     sweep: Option<toml::Value>,
 }
 
@@ -1417,6 +1418,7 @@ impl Validator {
             parameter_set: parameter_set?,
             params: params?,
             overrides,
+            sweep_table: raw.sweep.clone(),
         })
     }
 
@@ -1602,6 +1604,7 @@ impl Validator {
                 interventions,
                 takeup_volatile,
                 choice_volatile,
+                allow_below_legal_floor: allow_low,
             });
         }
         // An arm that lists interventions (even misspelt ones, already reported) is a treatment.

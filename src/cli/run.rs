@@ -1,0 +1,339 @@
+//! `toeslagenlab run`: load a scenario, simulate it (with replications), and write the run
+//! directory (summary.json, charts, report.md, manifest.json, optionally households.csv).
+//!
+//! Owns the order of the steps and the progress/detail lines on stderr; the simulation,
+//! statistics, charts and report text come from the lower layers. Must not compute results.
+
+use crate::analysis::run::RunResult;
+use crate::cli::dispatch::on_threads;
+use crate::cli::term;
+use crate::cli::RunArgs;
+use crate::error::{Error, Result};
+use crate::output::charts::ChartInfo;
+use crate::output::report::{self, Summary};
+use crate::output::{safe_dir_name, Staging};
+use crate::scenario::overrides::load_with_overrides;
+use crate::scenario::Scenario;
+use crate::sim::engine::RunOptions;
+use std::fmt::Write as _;
+use std::io::IsTerminal;
+use std::path::{Path, PathBuf};
+use std::time::Instant;
+
+/// The streamed households.csv: its writer and its path (for error messages).
+type HouseholdsCsv = (
+    csv::Writer<std::io::BufWriter<std::fs::File>>,
+    std::path::PathBuf,
+);
+
+/// Runs a scenario as `toeslagenlab run` does and returns the run directory.
+///
+/// Every parallel step (simulation, bootstrap, charts) runs on one pool of `--threads` workers
+/// (the global pool, a thread per core, by default).
+pub fn run_command(args: &RunArgs) -> Result<PathBuf> {
+    on_threads(args.threads.threads, || run_in_pool(args))
+}
+
+/// A progress detail line on stderr (`--verbose`), unless `--quiet`.
+fn detail(quiet: bool, m: String) {
+    if !quiet {
+        term::detail(m)
+    }
+}
+
+fn run_in_pool(args: &RunArgs) -> Result<PathBuf> {
+    let started = Instant::now();
+    let quiet = args.quiet.quiet;
+    let sc = load_with_overrides(&args.scenario, args.seed.seed, args.households)?;
+    detail(quiet, loaded_line(args, &sc));
+    let target = args
+        .out
+        .clone()
+        .unwrap_or_else(|| Path::new("output").join(safe_dir_name(&sc.name)));
+    crate::output::interrupt::install();
+    let staging = Staging::new(&target, &[args.scenario.as_path()])?;
+    let csv_writer = open_households_csv(&staging, args.households_csv)?;
+    let replications = args.replications.unwrap_or(sc.replications).max(1);
+    let show_progress = !quiet && std::io::stderr().is_terminal();
+    let bar = show_progress.then(|| progress_bar(&sc, sc.households * replications as u64));
+    let opts = RunOptions {
+        threads: args.threads.threads,
+        household_rows: args.households_csv,
+        ..RunOptions::default()
+    };
+    let (result, summary) = simulate(
+        &sc,
+        &opts,
+        replications,
+        csv_writer,
+        bar.as_ref(),
+        started,
+        quiet,
+    )?;
+    if let Some(b) = &bar {
+        b.finish_and_clear();
+    }
+    staging.write("summary.json", report::summary_json(&summary).as_bytes())?;
+    let charts = write_charts(&sc, &result, &staging, started, quiet)?;
+    let public = public_comparison(&sc, args.threads.threads)?;
+    let mut report_md = report::report_markdown(&sc, &summary);
+    if let Some((section, _)) = &public {
+        report_md.push_str(section);
+    }
+    report_md.push_str(&crate::output::charts::markdown_section(&charts));
+    staging.write("report.md", report_md.as_bytes())?;
+    let manifest = manifest(&sc, args, started.elapsed().as_secs_f64());
+    staging.write("manifest.json", manifest.as_bytes())?;
+    let dir = staging.commit()?;
+    detail(
+        quiet,
+        format!(
+            "wrote {} charts and report.md, summary.json, manifest.json into {}/ at {:.2} s",
+            charts.len(),
+            dir.display(),
+            started.elapsed().as_secs_f64()
+        ),
+    );
+    if !quiet {
+        let line = public.as_ref().map(|(_, line)| line.as_str());
+        term::out(headline(&summary, line, &dir, args.households_csv, started))?;
+    }
+    Ok(dir)
+}
+
+/// The "loaded …" detail line: what the scenario holds.
+fn loaded_line(args: &RunArgs, sc: &Scenario) -> String {
+    format!(
+        "loaded {} ({}): {} households, {} arms ({}), {} design, seed {}, benefit year {}",
+        args.scenario.display(),
+        sc.name,
+        sc.households,
+        sc.arms.len(),
+        sc.arms
+            .iter()
+            .map(|a| format!("{} {}", a.name, a.policy.name()))
+            .collect::<Vec<_>>()
+            .join(", "),
+        sc.design.name(),
+        sc.seed,
+        sc.year
+    )
+}
+
+/// Opens households.csv in the staging directory and writes its header (`--households-csv`).
+fn open_households_csv(staging: &Staging, enabled: bool) -> Result<Option<HouseholdsCsv>> {
+    if !enabled {
+        return Ok(None);
+    }
+    let p = staging.path("households.csv");
+    let f = std::fs::File::create(&p).map_err(|e| Error::io(&p, e))?;
+    let mut w = csv::Writer::from_writer(std::io::BufWriter::with_capacity(1 << 20, f));
+    w.write_record(report::csv_header())
+        .map_err(|e| csv_err(&p, e))?;
+    Ok(Some((w, p)))
+}
+
+/// The progress bar on a terminal: households simulated over all replications.
+fn progress_bar(sc: &Scenario, total_work: u64) -> indicatif::ProgressBar {
+    let b = indicatif::ProgressBar::new(total_work);
+    b.set_style(
+        indicatif::ProgressStyle::with_template(
+            "{spinner} {msg} [{bar:40}] {human_pos}/{human_len} households ({per_sec}, eta {eta})",
+        )
+        .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar())
+        .progress_chars("=> "),
+    );
+    b.set_message(sc.name.clone());
+    b
+}
+
+/// Simulates the scenario (streaming households.csv), then the further replications, and
+/// returns the first run's result and its summary with the replications' standard errors.
+fn simulate(
+    sc: &Scenario,
+    opts: &RunOptions,
+    replications: u32,
+    mut csv_writer: Option<HouseholdsCsv>,
+    bar: Option<&indicatif::ProgressBar>,
+    started: Instant,
+    quiet: bool,
+) -> Result<(RunResult, Summary)> {
+    let t_loaded = started.elapsed().as_secs_f64();
+    let result = crate::analysis::run::run(
+        sc,
+        opts,
+        |rows| {
+            if let Some((w, p)) = csv_writer.as_mut() {
+                report::write_rows(w, sc, rows).map_err(|e| csv_err(p, e))?;
+            }
+            Ok(())
+        },
+        |done, _| {
+            if let Some(b) = bar {
+                b.set_position(done);
+            }
+        },
+    )?;
+    detail(
+        quiet,
+        format!(
+            "simulated {} households × {} arms in {:.1} ms on {} threads (loaded in {:.1} ms)",
+            sc.households,
+            sc.arms.len(),
+            (started.elapsed().as_secs_f64() - t_loaded) * 1e3,
+            rayon::current_num_threads(),
+            t_loaded * 1e3
+        ),
+    );
+    if let Some((mut w, p)) = csv_writer.take() {
+        w.flush().map_err(|e| Error::io(&p, e))?;
+        detail(quiet, format!("wrote {}", p.display()));
+    }
+    let t_sim = started.elapsed().as_secs_f64();
+    let mut summary = report::summarize(sc, &result);
+    detail(
+        quiet,
+        format!(
+            "statistics in {:.1} ms",
+            (started.elapsed().as_secs_f64() - t_sim) * 1e3
+        ),
+    );
+    let mut reps = vec![summary.clone()];
+    for r in 1..replications {
+        reps.push(replicate(sc, opts, r, replications, bar, started, quiet)?);
+    }
+    report::add_replications(&mut summary, &reps);
+    Ok((result, summary))
+}
+
+/// Runs replication `r` (another seed, no household rows) and returns its summary.
+fn replicate(
+    sc: &Scenario,
+    opts: &RunOptions,
+    r: u32,
+    replications: u32,
+    bar: Option<&indicatif::ProgressBar>,
+    started: Instant,
+    quiet: bool,
+) -> Result<Summary> {
+    let mut rsc = sc.clone();
+    rsc.seed = report::replication_seed(sc.seed, r);
+    let opts = RunOptions {
+        household_rows: false,
+        ..opts.clone()
+    };
+    let offset = sc.households * r as u64;
+    let res = crate::analysis::run::run(
+        &rsc,
+        &opts,
+        |_| Ok(()),
+        |done, _| {
+            if let Some(b) = bar {
+                b.set_position(offset + done);
+            }
+        },
+    )?;
+    let summary = report::summarize(&rsc, &res);
+    detail(
+        quiet,
+        format!(
+            "replication {}/{replications} (seed {}) done at {:.2} s",
+            r + 1,
+            rsc.seed,
+            started.elapsed().as_secs_f64()
+        ),
+    );
+    Ok(summary)
+}
+
+/// Writes the charts (csv, svg, png) of the run into the staging directory.
+fn write_charts(
+    sc: &Scenario,
+    result: &RunResult,
+    staging: &Staging,
+    started: Instant,
+    quiet: bool,
+) -> Result<Vec<ChartInfo>> {
+    let t_charts = started.elapsed().as_secs_f64();
+    let charts = crate::output::charts::write_all(
+        &crate::output::charts::run_tables(sc, result),
+        |name, bytes| staging.write(name, bytes),
+    )?;
+    detail(
+        quiet,
+        format!(
+            "{} charts in {:.1} ms",
+            charts.len(),
+            (started.elapsed().as_secs_f64() - t_charts) * 1e3
+        ),
+    );
+    Ok(charts)
+}
+
+/// National scenarios compare their control arm with the public figures (a second,
+/// control-only pass counting per toeslag, as `calibrate` does): the report section and the
+/// headline line.
+fn public_comparison(sc: &Scenario, threads: usize) -> Result<Option<(String, String)>> {
+    if !sc.compare_public {
+        return Ok(None);
+    }
+    let t = crate::cli::calibrate::tally(sc, threads)?;
+    Ok(Some((
+        crate::cli::calibrate::report_section(sc, &t),
+        crate::cli::calibrate::headline_vs_public(&t),
+    )))
+}
+
+/// What `run` prints on stdout: the headline, the public comparison and what was written.
+fn headline(
+    summary: &Summary,
+    public_line: Option<&str>,
+    dir: &Path,
+    households_csv: bool,
+    started: Instant,
+) -> String {
+    let mut out = report::headline(summary);
+    if let Some(line) = public_line {
+        out.push_str(line);
+        out.push('\n');
+    }
+    let _ = writeln!(
+        out,
+        "wrote {}/ (report.md, summary.json, manifest.json, charts/{}) in {:.1} s",
+        dir.display(),
+        if households_csv {
+            ", households.csv"
+        } else {
+            ""
+        },
+        started.elapsed().as_secs_f64()
+    );
+    out
+}
+
+fn csv_err(p: &Path, e: csv::Error) -> Error {
+    Error::io(p, std::io::Error::other(e.to_string()))
+}
+
+fn manifest(sc: &Scenario, args: &RunArgs, seconds: f64) -> String {
+    let v = serde_json::json!({
+        "program": "toeslagenlab",
+        "version": env!("CARGO_PKG_VERSION"),
+        "scenario": sc.name,
+        "scenario_file": sc.path.display().to_string(),
+        "scenario_sha256": sc.sha256,
+        "seed": sc.seed,
+        "households": sc.households,
+        "parameter_year": sc.year,
+        "parameter_file": format!("parameters/{}.toml (embedded)", sc.year),
+        "parameter_overrides": sc.overrides,
+        "uncertain_parameters": sc.parameter_set.uncertain().into_iter().map(|(k, p)| serde_json::json!({"parameter": k, "value": p.value.to_string(), "source": p.source})).collect::<Vec<_>>(),
+        "threads": rayon::current_num_threads(),
+        "households_csv": args.households_csv,
+        "run_seconds": (seconds * 1000.0).round() / 1000.0,
+        "finished_unix_time": std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map(|d| d.as_secs()).unwrap_or(0),
+    });
+    let mut s = serde_json::to_string_pretty(&v).unwrap_or_default();
+    s.push('\n');
+    s
+}

@@ -1,0 +1,35 @@
+//! `toeslagenlab validate`: load scenario files without running them and report every problem
+//! in every file (exit 2 if any).
+//!
+//! Must not: simulate, or check anything the loader does not.
+
+use crate::cli::term;
+use crate::error::{Error, Result};
+use crate::scenario::{self, files::scenario_files};
+use std::path::PathBuf;
+
+/// Loads every scenario file under `paths` and prints one `ok` line per valid file; all
+/// problems of all files are returned together as one input error.
+pub fn validate_command(paths: &[PathBuf]) -> Result<()> {
+    let mut problems = Vec::new();
+    let files = scenario_files(paths)?;
+    for f in &files {
+        match scenario::load(f) {
+            Ok(sc) => crate::outln!(
+                "{}  {} ({}, {} arms, {} households)",
+                term::paint("ok", term::Style::Ok, term::stdout_color()),
+                f.display(),
+                sc.name,
+                sc.arms.len(),
+                sc.households
+            )?,
+            Err(Error::Input(d)) => problems.extend(d),
+            Err(e) => return Err(e),
+        }
+    }
+    if problems.is_empty() {
+        Ok(())
+    } else {
+        Err(Error::Input(problems))
+    }
+}
