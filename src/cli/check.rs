@@ -9,12 +9,14 @@ use crate::error::{Error, Result};
 use crate::output::report::{self, Summary};
 use crate::scenario::files::scenario_files;
 use crate::scenario::overrides::load_with_overrides;
+use crate::scenario::Scenario;
 use crate::sim::engine::RunOptions;
 use serde_json::Value;
 use std::fmt::Write as _;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 pub use crate::analysis::regression::{compare_summaries, evaluate, Movement, Verdict};
+use crate::analysis::replications::run_replications;
 pub use crate::cli::args::{CheckArgs, DiffArgs};
 pub use crate::model::expectation::Expectation;
 pub use crate::model::metric::{ARM_METRICS, COMPARISON_METRICS};
@@ -29,21 +31,22 @@ pub fn run_summary(
     threads: usize,
 ) -> Result<(crate::scenario::Scenario, Summary)> {
     let sc = load_with_overrides(path, seed, None)?;
+    let main = replicated_summary(&sc, replications, threads)?;
+    Ok((sc, main))
+}
+
+/// The summary of `sc` over `max(replications, the scenario's, 1)` replications, with Monte
+/// Carlo standard errors when there are several.
+pub fn replicated_summary(sc: &Scenario, replications: u32, threads: usize) -> Result<Summary> {
     let opts = RunOptions {
         threads,
         ..RunOptions::default()
     };
     let reps = replications.max(sc.replications).max(1);
-    let mut summaries = Vec::new();
-    for r in 0..reps {
-        let mut rsc = sc.clone();
-        rsc.seed = report::replication_seed(sc.seed, r);
-        let res = crate::analysis::run::run(&rsc, &opts, |_| Ok(()), |_, _| {})?;
-        summaries.push(report::summarize(&rsc, &res));
-    }
+    let summaries = run_replications(sc, &opts, 0..reps, |_, _, _| {}, |_, _| {})?;
     let mut main = summaries[0].clone();
     report::add_replications(&mut main, &summaries);
-    Ok((sc, main))
+    Ok(main)
 }
 
 fn fmt_num(x: f64) -> String {
@@ -63,151 +66,224 @@ pub fn check_command(args: &CheckArgs) -> Result<()> {
         )));
     }
     let files = scenario_files(&args.paths)?;
-    // Validate everything first: bad input is exit 2, before any run.
-    let mut problems = Vec::new();
-    for f in &files {
-        if let Err(Error::Input(d)) = crate::scenario::load(f) {
-            problems.extend(d);
-        }
-    }
-    if !problems.is_empty() {
-        return Err(Error::Input(problems));
-    }
-    if let Some(dir) = &args.baseline {
-        if dir.is_file() || dir.extension().is_some_and(|e| e == "json") {
-            let parent = dir
-                .parent()
-                .filter(|p| !p.as_os_str().is_empty())
-                .unwrap_or(Path::new("."));
-            return Err(Error::Usage(format!(
-                "--baseline {}: takes a directory, not a file (each scenario's baseline is DIR/<scenario file stem>.json); try `--baseline {}/`",
-                dir.display(),
-                parent.display()
-            )));
-        }
-        if !args.update && !dir.is_dir() {
-            return Err(Error::Usage(format!("{}: no such baseline directory; create the baselines with `toeslagenlab check {} --baseline {} --update`", dir.display(), args.paths.iter().map(|p| p.display().to_string()).collect::<Vec<_>>().join(" "), dir.display())));
-        }
-    }
+    // Validate everything first: bad input is exit 2, before any run. Each file is parsed once.
+    let loaded = load_all(&files)?;
+    check_baseline_dir(args)?;
     let mut verdicts = Vec::new();
     let mut movements_report = String::new();
     let mut ran = 0;
-    for f in &files {
-        let sc = crate::scenario::load(f)?;
-        let stem = f
-            .file_stem()
-            .map(|s| s.to_string_lossy().to_string())
-            .unwrap_or_default();
-        let baseline_path = args
-            .baseline
-            .as_ref()
-            .map(|d| d.join(format!("{stem}.json")));
-        let has_baseline = baseline_path.as_ref().is_some_and(|p| p.is_file());
-        // --update writes a new baseline only for a scenario named as a file (or one with
-        // expectations): a directory does not pull in, say, a national-scale run by accident.
-        let named = args.paths.iter().any(|p| p == f);
-        let wants_run = !sc.expectations.is_empty()
-            || has_baseline
-            || (args.update && args.baseline.is_some() && named);
-        crate::cli::term::detail(format!(
-            "{}: {} ({} expectations{})",
-            f.display(),
-            if wants_run {
-                "checking"
-            } else {
-                "skipped: no expectations or baseline"
-            },
-            sc.expectations.len(),
-            if has_baseline { ", baseline" } else { "" }
-        ));
-        if !wants_run {
-            continue;
-        }
-        ran += 1;
-        let reps = if args.baseline.is_some() {
-            args.replications.max(2)
-        } else {
-            sc.replications
-        };
-        let (_, summary) = run_summary(f, args.seed, reps, args.threads.threads)?;
-        let json = serde_json::to_value(&summary).map_err(|e| Error::Internal(e.to_string()))?;
-        verdicts.extend(evaluate(&sc.name, &sc.expectations, &json));
-        if let Some(bp) = baseline_path {
-            if args.update {
-                if bp.is_file() {
-                    let old: Value = read_json(&bp)?;
-                    if let Ok(ms) = compare_summaries(&old, &json, args.k) {
-                        let moved: Vec<&Movement> = ms.iter().filter(|m| !m.ok).collect();
-                        let _ = writeln!(
-                            movements_report,
-                            "{}: {} metrics beyond tolerance vs the old baseline",
-                            bp.display(),
-                            moved.len()
-                        );
-                        for m in moved {
-                            let _ = writeln!(
-                                movements_report,
-                                "  {}: {} → {} ({:+.2} SE)",
-                                m.path,
-                                fmt_num(m.baseline),
-                                fmt_num(m.current),
-                                m.z
-                            );
-                        }
-                    }
-                } else {
-                    let _ = writeln!(movements_report, "{}: new baseline", bp.display());
-                }
-                if let Some(parent) = bp.parent().filter(|p| !p.as_os_str().is_empty()) {
-                    std::fs::create_dir_all(parent).map_err(|e| Error::io(parent, e))?;
-                }
-                crate::output::write_file_atomic(&bp, report::summary_json(&summary).as_bytes())?;
-            } else if has_baseline {
-                let base = read_json(&bp)?;
-                match compare_summaries(&base, &json, args.k) {
-                    Err(m) => verdicts.push(Verdict {
-                        scenario: sc.name.clone(),
-                        check: format!("baseline {}", bp.display()),
-                        value: String::new(),
-                        pass: false,
-                        detail: m,
-                    }),
-                    Ok(ms) => {
-                        let moved: Vec<&Movement> = ms.iter().filter(|m| !m.ok).collect();
-                        for m in &moved {
-                            verdicts.push(Verdict {
-                                scenario: sc.name.clone(),
-                                check: format!("baseline {}", m.path),
-                                value: fmt_num(m.current),
-                                pass: false,
-                                detail: format!("moved from {} to {} ({:+}, {:+.1} standard errors; tolerance ±{})", fmt_num(m.baseline), fmt_num(m.current), fmt_num(m.change), m.z, fmt_num(m.tolerance)),
-                            });
-                        }
-                        verdicts.push(Verdict {
-                            scenario: sc.name.clone(),
-                            check: format!(
-                                "baseline: {} metrics within max(floor, {} SE)",
-                                ms.len(),
-                                args.k
-                            ),
-                            value: format!("{} moved", moved.len()),
-                            pass: moved.is_empty(),
-                            detail: String::new(),
-                        });
-                    }
-                }
-            }
+    for (f, sc) in files.iter().zip(loaded) {
+        if check_scenario(args, f, sc?, &mut verdicts, &mut movements_report)? {
+            ran += 1;
         }
     }
     if let Some(j) = &args.junit {
         crate::output::write_file_atomic(j, junit_xml(&verdicts).as_bytes())?;
     }
+    print_results(args, ran, &verdicts, &movements_report)
+}
+
+/// Loads every scenario once. Input problems of all files are reported together (exit 2)
+/// before anything runs; other errors are kept for when their file's turn comes.
+fn load_all(files: &[PathBuf]) -> Result<Vec<Result<Scenario>>> {
+    let mut problems = Vec::new();
+    let mut loaded = Vec::with_capacity(files.len());
+    for f in files {
+        match crate::scenario::load(f) {
+            Err(Error::Input(d)) => problems.extend(d),
+            other => loaded.push(other),
+        }
+    }
+    if !problems.is_empty() {
+        return Err(Error::Input(problems));
+    }
+    Ok(loaded)
+}
+
+/// `--baseline` must name a directory (that exists, unless `--update` creates it).
+fn check_baseline_dir(args: &CheckArgs) -> Result<()> {
+    let Some(dir) = &args.baseline else {
+        return Ok(());
+    };
+    if dir.is_file() || dir.extension().is_some_and(|e| e == "json") {
+        let parent = dir
+            .parent()
+            .filter(|p| !p.as_os_str().is_empty())
+            .unwrap_or(Path::new("."));
+        return Err(Error::Usage(format!(
+            "--baseline {}: takes a directory, not a file (each scenario's baseline is DIR/<scenario file stem>.json); try `--baseline {}/`",
+            dir.display(),
+            parent.display()
+        )));
+    }
+    if !args.update && !dir.is_dir() {
+        return Err(Error::Usage(format!("{}: no such baseline directory; create the baselines with `toeslagenlab check {} --baseline {} --update`", dir.display(), args.paths.iter().map(|p| p.display().to_string()).collect::<Vec<_>>().join(" "), dir.display())));
+    }
+    Ok(())
+}
+
+/// Checks one scenario (its expectations, and its baseline or `--update`); returns whether it
+/// ran.
+fn check_scenario(
+    args: &CheckArgs,
+    f: &Path,
+    sc: Scenario,
+    verdicts: &mut Vec<Verdict>,
+    movements_report: &mut String,
+) -> Result<bool> {
+    let stem = f
+        .file_stem()
+        .map(|s| s.to_string_lossy().to_string())
+        .unwrap_or_default();
+    let baseline_path = args
+        .baseline
+        .as_ref()
+        .map(|d| d.join(format!("{stem}.json")));
+    let has_baseline = baseline_path.as_ref().is_some_and(|p| p.is_file());
+    // --update writes a new baseline only for a scenario named as a file (or one with
+    // expectations): a directory does not pull in, say, a national-scale run by accident.
+    let named = args.paths.iter().any(|p| p == f);
+    let wants_run = !sc.expectations.is_empty()
+        || has_baseline
+        || (args.update && args.baseline.is_some() && named);
+    crate::cli::term::detail(format!(
+        "{}: {} ({} expectations{})",
+        f.display(),
+        if wants_run {
+            "checking"
+        } else {
+            "skipped: no expectations or baseline"
+        },
+        sc.expectations.len(),
+        if has_baseline { ", baseline" } else { "" }
+    ));
+    if !wants_run {
+        return Ok(false);
+    }
+    let reps = if args.baseline.is_some() {
+        args.replications.max(2)
+    } else {
+        sc.replications
+    };
+    let mut sc = sc;
+    if let Some(seed) = args.seed {
+        sc.seed = seed;
+    }
+    let summary = replicated_summary(&sc, reps, args.threads.threads)?;
+    let json = serde_json::to_value(&summary).map_err(|e| Error::Internal(e.to_string()))?;
+    verdicts.extend(evaluate(&sc.name, &sc.expectations, &json));
+    if let Some(bp) = baseline_path {
+        if args.update {
+            update_baseline(args, &bp, &summary, &json, movements_report)?;
+        } else if has_baseline {
+            compare_baseline(args, &sc.name, &bp, &json, verdicts)?;
+        }
+    }
+    Ok(true)
+}
+
+/// `--update`: writes the new baseline and notes what moved against the old one.
+fn update_baseline(
+    args: &CheckArgs,
+    bp: &Path,
+    summary: &Summary,
+    json: &Value,
+    movements_report: &mut String,
+) -> Result<()> {
+    if bp.is_file() {
+        let old: Value = read_json(bp)?;
+        if let Ok(ms) = compare_summaries(&old, json, args.k) {
+            let moved: Vec<&Movement> = ms.iter().filter(|m| !m.ok).collect();
+            let _ = writeln!(
+                movements_report,
+                "{}: {} metrics beyond tolerance vs the old baseline",
+                bp.display(),
+                moved.len()
+            );
+            for m in moved {
+                let _ = writeln!(
+                    movements_report,
+                    "  {}: {} → {} ({:+.2} SE)",
+                    m.path,
+                    fmt_num(m.baseline),
+                    fmt_num(m.current),
+                    m.z
+                );
+            }
+        }
+    } else {
+        let _ = writeln!(movements_report, "{}: new baseline", bp.display());
+    }
+    if let Some(parent) = bp.parent().filter(|p| !p.as_os_str().is_empty()) {
+        std::fs::create_dir_all(parent).map_err(|e| Error::io(parent, e))?;
+    }
+    crate::output::write_file_atomic(bp, report::summary_json(summary).as_bytes())
+}
+
+/// Compares the run with its committed baseline: one verdict per moved metric and one overall.
+fn compare_baseline(
+    args: &CheckArgs,
+    scenario: &str,
+    bp: &Path,
+    json: &Value,
+    verdicts: &mut Vec<Verdict>,
+) -> Result<()> {
+    let base = read_json(bp)?;
+    match compare_summaries(&base, json, args.k) {
+        Err(m) => verdicts.push(Verdict {
+            scenario: scenario.to_string(),
+            check: format!("baseline {}", bp.display()),
+            value: String::new(),
+            pass: false,
+            detail: m,
+        }),
+        Ok(ms) => {
+            let moved: Vec<&Movement> = ms.iter().filter(|m| !m.ok).collect();
+            for m in &moved {
+                verdicts.push(Verdict {
+                    scenario: scenario.to_string(),
+                    check: format!("baseline {}", m.path),
+                    value: fmt_num(m.current),
+                    pass: false,
+                    detail: format!(
+                        "moved from {} to {} ({:+}, {:+.1} standard errors; tolerance ±{})",
+                        fmt_num(m.baseline),
+                        fmt_num(m.current),
+                        fmt_num(m.change),
+                        m.z,
+                        fmt_num(m.tolerance)
+                    ),
+                });
+            }
+            verdicts.push(Verdict {
+                scenario: scenario.to_string(),
+                check: format!(
+                    "baseline: {} metrics within max(floor, {} SE)",
+                    ms.len(),
+                    args.k
+                ),
+                value: format!("{} moved", moved.len()),
+                pass: moved.is_empty(),
+                detail: String::new(),
+            });
+        }
+    }
+    Ok(())
+}
+
+/// Prints the verdicts (table or `--json`) and turns failures into exit 1.
+fn print_results(
+    args: &CheckArgs,
+    ran: usize,
+    verdicts: &[Verdict],
+    movements_report: &str,
+) -> Result<()> {
     let failed = verdicts.iter().filter(|v| !v.pass).count();
     if args.json {
         let v = serde_json::json!({"scenarios_run": ran, "checks": verdicts, "failed": failed});
         crate::outln!("{}", serde_json::to_string_pretty(&v).unwrap_or_default())?;
     } else {
-        crate::out!("{}", verdict_table(&verdicts))?;
+        crate::out!("{}", verdict_table(verdicts))?;
         if !movements_report.is_empty() {
             crate::out!("{movements_report}")?;
         }

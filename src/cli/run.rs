@@ -4,6 +4,7 @@
 //! Owns the order of the steps and the progress/detail lines on stderr; the simulation,
 //! statistics, charts and report text come from the lower layers. Must not compute results.
 
+use crate::analysis::replications::run_replications;
 use crate::analysis::run::RunResult;
 use crate::cli::dispatch::on_threads;
 use crate::cli::term;
@@ -199,51 +200,29 @@ fn simulate(
         ),
     );
     let mut reps = vec![summary.clone()];
-    for r in 1..replications {
-        reps.push(replicate(sc, opts, r, replications, bar, started, quiet)?);
-    }
-    report::add_replications(&mut summary, &reps);
-    Ok((result, summary))
-}
-
-/// Runs replication `r` (another seed, no household rows) and returns its summary.
-fn replicate(
-    sc: &Scenario,
-    opts: &RunOptions,
-    r: u32,
-    replications: u32,
-    bar: Option<&indicatif::ProgressBar>,
-    started: Instant,
-    quiet: bool,
-) -> Result<Summary> {
-    let mut rsc = sc.clone();
-    rsc.seed = report::replication_seed(sc.seed, r);
-    let opts = RunOptions {
-        household_rows: false,
-        ..opts.clone()
-    };
-    let offset = sc.households * r as u64;
-    let res = crate::analysis::run::run(
-        &rsc,
-        &opts,
-        |_| Ok(()),
-        |done, _| {
+    reps.extend(run_replications(
+        sc,
+        opts,
+        1..replications,
+        |r, done, _| {
             if let Some(b) = bar {
-                b.set_position(offset + done);
+                b.set_position(sc.households * r as u64 + done);
             }
         },
-    )?;
-    let summary = report::summarize(&rsc, &res);
-    detail(
-        quiet,
-        format!(
-            "replication {}/{replications} (seed {}) done at {:.2} s",
-            r + 1,
-            rsc.seed,
-            started.elapsed().as_secs_f64()
-        ),
-    );
-    Ok(summary)
+        |r, rsc| {
+            detail(
+                quiet,
+                format!(
+                    "replication {}/{replications} (seed {}) done at {:.2} s",
+                    r + 1,
+                    rsc.seed,
+                    started.elapsed().as_secs_f64()
+                ),
+            )
+        },
+    )?);
+    report::add_replications(&mut summary, &reps);
+    Ok((result, summary))
 }
 
 /// Writes the charts (csv, svg, png) of the run into the staging directory.
