@@ -1,0 +1,8 @@
+//! The scenario validator, one file per section of the file (the `Validator` type, its shared
+//! helpers and the raw types are in `scenario/mod.rs`).
+
+mod arms;
+mod behaviour;
+mod experiment;
+mod population;
+mod shocks;
