@@ -74,7 +74,7 @@ fn asset_limit(p: &Params, b: Benefit, partner: bool) -> Option<Money> {
             let h = p.huurtoeslag.as_ref().ok()?;
             pick(h.asset_limit_single, h.asset_limit_partners)
         }
-        // RULES.md §3: no asset test for childcare benefit.
+        // docs/rules.md §3: no asset test for childcare benefit.
         Benefit::Kinderopvangtoeslag => None,
     }
 }

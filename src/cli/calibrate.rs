@@ -1,5 +1,5 @@
 //! `toeslagenlab calibrate`: the scenario's control arm next to the public figures of
-//! RULES.md §8 (benefit mix, share of toeslagen with a reclaim or back-payment, mean amounts),
+//! docs/rules.md §8 (benefit mix, share of toeslagen with a reclaim or back-payment, mean amounts),
 //! and — when the scenario has a `[lab]` block — the lab findings of seed 004 next to the
 //! simulated take-up, chosen percentages and effectiveness, and the interventions' figures next
 //! to seed 000. Writes the tables as Markdown (stdout, or `--write FILE`, atomically).

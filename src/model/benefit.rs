@@ -81,7 +81,7 @@ impl Benefit {
     }
 }
 
-/// Type of childcare (RULES.md §3), each with its own maximum hourly price.
+/// Type of childcare (docs/rules.md §3), each with its own maximum hourly price.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum CareType {
     /// Day care (dagopvang), mostly children 0–3.

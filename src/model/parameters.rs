@@ -535,7 +535,7 @@ pub struct Params {
     pub awir: AwirParams,
 }
 
-/// Zorgtoeslag parameters (RULES.md §1).
+/// Zorgtoeslag parameters (docs/rules.md §1).
 #[derive(Clone, Debug)]
 pub struct ZorgtoeslagParams {
     /// Standard premium per adult per year.
@@ -554,7 +554,7 @@ pub struct ZorgtoeslagParams {
     pub asset_limit_partners: Money,
 }
 
-/// Kindgebonden budget parameters (RULES.md §4).
+/// Kindgebonden budget parameters (docs/rules.md §4).
 #[derive(Clone, Debug)]
 pub struct KindgebondenBudgetParams {
     /// Amount per child per year.
@@ -577,7 +577,7 @@ pub struct KindgebondenBudgetParams {
     pub asset_limit_partners: Money,
 }
 
-/// Huurtoeslag parameters, 2026 structure (RULES.md §2). Amounts per month unless named
+/// Huurtoeslag parameters, 2026 structure (docs/rules.md §2). Amounts per month unless named
 /// otherwise.
 #[derive(Clone, Debug)]
 pub struct HuurtoeslagParams {
@@ -632,7 +632,7 @@ pub struct KotRow {
     pub next: Rate,
 }
 
-/// Kinderopvangtoeslag parameters (RULES.md §3).
+/// Kinderopvangtoeslag parameters (docs/rules.md §3).
 #[derive(Clone, Debug)]
 pub struct KinderopvangtoeslagParams {
     /// Maximum hourly price by type, in `rules::CareType` order (dagopvang, bso,
@@ -655,7 +655,7 @@ impl KinderopvangtoeslagParams {
     }
 }
 
-/// Awir procedure parameters (RULES.md §5).
+/// Awir procedure parameters (docs/rules.md §5).
 #[derive(Clone, Debug)]
 pub struct AwirParams {
     /// No award if the rounded annual amount is below this (art. 14(5)).

@@ -41,7 +41,7 @@ impl Design {
     }
 }
 
-/// What the agency does with past months after an in-year recalculation (RULES.md §5).
+/// What the agency does with past months after an in-year recalculation (docs/rules.md §5).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Recalculation {
     /// Spread the difference over the remaining months; an overpayment that the remaining
@@ -159,7 +159,7 @@ pub struct ChoiceBand {
     pub weight: f64,
 }
 
-/// The lab's chosen-percentage distribution (seed 004, RULES.md §6): most chose 75–85%, a
+/// The lab's chosen-percentage distribution (seed 004, docs/rules.md §6): most chose 75–85%, a
 /// sizeable group 85–95%, a smaller group below 75%. The weights are an assumption.
 pub fn default_choice() -> Vec<ChoiceBand> {
     vec![
@@ -479,7 +479,7 @@ pub struct Behaviour {
     /// Smallest and largest reporting delay in whole months (uniform between), by type.
     pub delay: [(u8, u8); N_CHANGE_TYPES],
     /// Share of households that do not know they must report income changes themselves
-    /// (RULES.md §6 survey: 50% do not know); they never report an income change.
+    /// (docs/rules.md §6 survey: 50% do not know); they never report an income change.
     pub unaware_income_share: f64,
 }
 
@@ -509,7 +509,7 @@ pub struct Employment {
 #[derive(Clone, Debug, PartialEq)]
 pub struct Agency {
     /// Extra indexation the agency adds to the estimated income at the year start, on top of
-    /// the household's estimate (RULES.md §5: +3% extra since 2025). Default 0.
+    /// the household's estimate (docs/rules.md §5: +3% extra since 2025). Default 0.
     pub income_indexation_extra: f64,
 }
 

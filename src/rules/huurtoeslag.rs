@@ -1,4 +1,4 @@
-//! Huurtoeslag (rent benefit), 2026 structure: Wet op de huurtoeslag per 1-1-2026; RULES.md §2.
+//! Huurtoeslag (rent benefit), 2026 structure: Wet op de huurtoeslag per 1-1-2026; docs/rules.md §2.
 //!
 //! ```text
 //! rekenhuur = min(kale_huur, rekengrens)
@@ -13,7 +13,7 @@
 //! the exempt age counts only above the exempt amount). Nothing above the asset limit, and
 //! nothing without rent.
 //!
-//! Rounding order `[U]` (RULES.md §2): the exact annual amount is `months_per_year × monthly`,
+//! Rounding order `[U]` (docs/rules.md §2): the exact annual amount is `months_per_year × monthly`,
 //! i.e. `12 × (A + B + C) − phase × max(0, Y − ijkpunt)`, kept exact; Awir art. 14 rounding
 //! (half-up to whole euros, nothing below €24) is applied to that annual amount by
 //! [`super::awir::annual_award`]. Whether the agency rounds monthly amounts first is not known;

@@ -1,5 +1,5 @@
 //! Kinderopvangtoeslag (childcare benefit), Wet kinderopvang / Besluit kinderopvangtoeslag;
-//! RULES.md §3.
+//! docs/rules.md §3.
 //!
 //! Per child per month: `pct(Y, rank) × min(hourly_price, max_price[type]) × min(hours, cap)`.
 //! The first child is the one with the most hours (the earliest listed on a tie); every other
@@ -251,7 +251,7 @@ mod tests {
             let r = k.row(Money::euros(y));
             (r.first, r.next)
         };
-        // RULES.md §3 anchors: 96% (both) up to €56,412; 95.5% / 95.6% from €56,413;
+        // docs/rules.md §3 anchors: 96% (both) up to €56,412; 95.5% / 95.6% from €56,413;
         // first-child minimum 36.5% from €165,658; next-children minimum 68.2%.
         assert_eq!(pct(56_412), (Rate::percent(96), Rate::percent(96)));
         assert_eq!(pct(56_413), (Rate(955_000_000), Rate(956_000_000)));

@@ -1,4 +1,4 @@
-//! Kindgebonden budget (child budget), Wet op het kindgebonden budget art. 2; RULES.md §4.
+//! Kindgebonden budget (child budget), Wet op het kindgebonden budget art. 2; docs/rules.md §4.
 //!
 //! `annual = max(0, kids × per_child + Σ age supplements + (single ? alo_kop : 0)
 //!            − afbouw × max(0, Y − drempel))`, for children under 18 (kinderbijslag);

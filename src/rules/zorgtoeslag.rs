@@ -1,4 +1,4 @@
-//! Zorgtoeslag (healthcare benefit), Wet op de zorgtoeslag art. 2; RULES.md §1.
+//! Zorgtoeslag (healthcare benefit), Wet op de zorgtoeslag art. 2; docs/rules.md §1.
 //!
 //! `normpremie = a × drempel + t × max(0, Y − drempel)` (a single or partners),
 //! `annual = max(0, n × standaardpremie − normpremie)`, n = 1 single, 2 with partner;
@@ -141,7 +141,7 @@ mod tests {
 
     #[test]
     fn published_income_limits_follow_from_the_24_euro_rule() {
-        // RULES.md §1: 2026 income limits €40,857 single and €51,142 partners are outputs.
+        // docs/rules.md §1: 2026 income limits €40,857 single and €51,142 partners are outputs.
         assert!(award(2026, false, 40_857, 0) > Money::ZERO);
         assert_eq!(award(2026, false, 40_858, 0), Money::ZERO);
         assert!(award(2026, true, 51_142, 0) > Money::ZERO);

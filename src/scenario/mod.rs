@@ -147,7 +147,7 @@ struct RawExperiment {
     #[schemars(range(min = 1, max = 1000), extend("default" = 1))]
     #[serde(default)]
     replications: Option<i64>,
-    /// Also compare the control arm with the public national figures (RULES.md §8) in every
+    /// Also compare the control arm with the public national figures (docs/rules.md §8) in every
     /// run: a section in report.md and a line in the terminal, as `toeslagenlab calibrate`
     /// prints them. For national populations such as `scenarios/nl-2026.toml`.
     #[schemars(extend("default" = false))]
@@ -298,7 +298,7 @@ struct RawEmployment {
     volatility: Option<f64>,
     /// Log-sd (0 to 2) of a median-1 factor that multiplies `population.estimate_error`: how
     /// hard this type finds its income to estimate (default per type, assumption: employee
-    /// 0.08, flex 0.20, self_employed 0.30; RULES.md §6: 60% find their income hard to
+    /// 0.08, flex 0.20, self_employed 0.30; docs/rules.md §6: 60% find their income hard to
     /// estimate).
     #[schemars(range(min = 0.0, max = 2.0))]
     #[serde(default)]
@@ -310,7 +310,7 @@ struct RawEmployment {
 #[serde(deny_unknown_fields)]
 struct RawAgency {
     /// Extra indexation of the estimated income at the year start, as a fraction from 0 to 0.5
-    /// (default: 0). The estimate becomes floor(estimate × (1 + extra)) whole euros. RULES.md
+    /// (default: 0). The estimate becomes floor(estimate × (1 + extra)) whole euros. docs/rules.md
     /// §5: +3% since 2025 (scenarios/nl-2026.toml uses 0.03).
     #[schemars(range(min = 0.0, max = 0.5), extend("default" = 0.0))]
     #[serde(default)]
@@ -619,7 +619,7 @@ struct RawBehaviour {
     #[serde(default)]
     report_delay_by_change: Option<BTreeMap<String, Vec<i64>>>,
     /// Share of households that do not know they must report income changes, 0 to 1; they
-    /// never report one (default: 0, which keeps older scenarios' results; RULES.md §6 survey:
+    /// never report one (default: 0, which keeps older scenarios' results; docs/rules.md §6 survey:
     /// 50% do not know; scenarios/nl-2026.toml uses 0.5).
     #[schemars(range(min = 0.0, max = 1.0), extend("default" = 0.0))]
     #[serde(default)]
@@ -630,7 +630,7 @@ struct RawBehaviour {
 #[derive(Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 struct RawReportProbability {
-    /// An income rise (RULES.md §6: only 50% know they must report an income change).
+    /// An income rise (docs/rules.md §6: only 50% know they must report an income change).
     #[schemars(range(min = 0.0, max = 1.0))]
     #[schemars(extend("default" = 0.5))]
     #[serde(default)]
@@ -1289,7 +1289,7 @@ pub fn default_shocks() -> Vec<Shock> {
     ]
 }
 
-/// The default reporting behaviour (assumptions; RULES.md §6: only half know they must report
+/// The default reporting behaviour (assumptions; docs/rules.md §6: only half know they must report
 /// income changes, which the income-rise default of 0.5 reflects). Childcare hours and rent
 /// changes: assumptions (seed 000: a large share of high childcare reclaims comes from a gap
 /// between estimated and actual hours, so parents often fail to report hours).

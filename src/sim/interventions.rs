@@ -1,5 +1,5 @@
 //! Agency interventions: attention letters, the year-start notice, data-driven mutation and
-//! personal guidance (RULES.md §7, seeds 000 and 004). Each is switched on per arm
+//! personal guidance (docs/rules.md §7, seeds 000 and 004). Each is switched on per arm
 //! (`interventions = ["attention_letter", "mutation"]`) and combines with any advance policy;
 //! their parameters live in the scenario's `[interventions.*]` tables.
 //!
@@ -219,7 +219,7 @@ pub fn assumptions_md(sc: &Scenario) -> String {
     let mut o = String::new();
     let x = sc.agency.income_indexation_extra;
     if x > 0.0 {
-        let _ = writeln!(o, "- Agency: the estimated income is indexed by an extra {x} at the year start (RULES.md §5: +3% extra since 2025).");
+        let _ = writeln!(o, "- Agency: the estimated income is indexed by an extra {x} at the year start (docs/rules.md §5: +3% extra since 2025).");
     }
     if let Some(e) = &sc.population.employment {
         let _ = writeln!(o, "- Employment (assumption): shares employee/flex/self-employed {:?}; yearly income surprise log-sd {:?}; income-estimate log-sd {:?}.", e.shares, e.volatility, e.estimate_sigma);

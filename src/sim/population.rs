@@ -44,7 +44,7 @@ pub fn generate(sc: &Scenario, id: u64) -> Household {
     }
     let mut estimated_income =
         Money(monthly_income.0 * 12).mul_rate_floor_euros(Rate::from_f64(est_factor));
-    // The agency's year-start indexation of the estimate (RULES.md §5), floor to whole euros
+    // The agency's year-start indexation of the estimate (docs/rules.md §5), floor to whole euros
     // like the estimate itself.
     let extra = sc.agency.income_indexation_extra;
     if extra > 0.0 {

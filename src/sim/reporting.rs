@@ -1,6 +1,6 @@
 //! Reporting behaviour: whether and when a household reports a change to the agency.
 //!
-//! Timing (Awir art. 5 and RULES.md §5): a change in month m counts from month m+1; a change
+//! Timing (Awir art. 5 and docs/rules.md §5): a change in month m counts from month m+1; a change
 //! reported with a delay of d months is used for the advance from month m+1+d on (advances are
 //! paid around the 20th of the month before). A change never reported is learnt only at the
 //! definitive award. This module only draws: no I/O, no formatting, no statistics.

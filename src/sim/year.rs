@@ -114,7 +114,7 @@ pub(crate) fn situation(h: &Household, view: View, month: u8, applicant: Money) 
         View::Known(_) => h.estimated_partner_income,
     };
     // Childcare: the agency pays advances on the household's estimate; the definitive award
-    // uses the hours and prices the provider reports (RULES.md §3). Once the agency uses
+    // uses the hours and prices the provider reports (docs/rules.md §3). Once the agency uses
     // provider data (CareData known), its view is the actual care, with the hour changes the
     // data show (those before the data month) and those reported.
     let care_data = match view {
