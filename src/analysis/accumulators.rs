@@ -367,7 +367,8 @@ pub fn histogram_quantile(h: &BTreeMap<i64, u64>, q: f64) -> Money {
     Money(*h.keys().next_back().unwrap_or(&0))
 }
 
-fn ratio(a: u64, b: u64) -> f64 {
+/// `a / b` as a share (0 when `b` is 0): the one division behind every share of households.
+pub fn ratio(a: u64, b: u64) -> f64 {
     if b == 0 {
         0.0
     } else {

@@ -217,13 +217,7 @@ pub fn tally(sc: &Scenario, threads: usize) -> Result<Tally> {
 }
 
 /// `a / b` (0 when `b` is 0).
-pub fn share(a: u64, b: u64) -> f64 {
-    if b == 0 {
-        0.0
-    } else {
-        a as f64 / b as f64
-    }
-}
+pub use crate::analysis::accumulators::ratio as share;
 
 /// Mean in euros of `cents` over `n` (0 when `n` is 0).
 pub fn mean(cents: i64, n: u64) -> f64 {

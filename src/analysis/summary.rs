@@ -98,13 +98,7 @@ impl Metrics {
     }
 }
 
-fn ratio(a: u64, b: u64) -> f64 {
-    if b == 0 {
-        0.0
-    } else {
-        a as f64 / b as f64
-    }
-}
+use crate::analysis::accumulators::ratio;
 
 /// One arm in the summary.
 #[derive(Clone, Debug, Serialize)]

@@ -6,13 +6,7 @@ use crate::output::format::pct1 as pct;
 use crate::output::report::Summary;
 use std::fmt::Write as _;
 
-fn share(a: u64, b: u64) -> f64 {
-    if b == 0 {
-        0.0
-    } else {
-        a as f64 / b as f64
-    }
-}
+use crate::analysis::accumulators::ratio as share;
 
 /// The report.md section of a scenario with a `[lab]` block: simulated take-up and chosen
 /// percentages next to the lab findings of seed 004 (the effectiveness split by chosen
