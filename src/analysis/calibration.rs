@@ -1,6 +1,8 @@
 //! The calibration tally: exact counts of a scenario's control arm (toeslagen, reclaims,
-//! back-payments per benefit) and of its lab and intervention arms, from a second simulation
-//! pass over the households, for comparison with the public figures.
+//! back-payments per benefit) and of its lab and intervention arms, for comparison with the
+//! public figures. The tally is a runner [`crate::sim::engine::Tally`]: a run with
+//! `compare_public = true` fills it from its own outcomes (no second pass); `calibrate` runs the
+//! scenario paired (every household under every arm) into it.
 //!
 //! Counting: a *toeslag* is one benefit of one household with a definitive award or advances
 //! above zero; a *recipient household* has at least one. A reclaim is the amount collected (above
@@ -14,10 +16,8 @@
 use crate::error::Result;
 use crate::model::money::Money;
 use crate::model::scenario::Scenario;
-use crate::rules::{awir, N_BENEFITS};
-use crate::sim::engine::{simulate_arm_given, Year};
-use crate::sim::population::generate;
-use rayon::prelude::*;
+use crate::rules::N_BENEFITS;
+use crate::sim::engine::{Outcome, Year};
 
 /// Back-payments up to this amount are rounding remainders, not counted.
 const BACKPAY_MIN: Money = Money::euros(11);
@@ -61,11 +61,16 @@ pub struct Tally {
     pub letter_decrease: Vec<i64>,
     /// Per arm: mutation letters, mutations carried out, households guided.
     pub mutations: Vec<[u64; 3]>,
+    /// The benefits the scenario simulates.
+    pub enabled: [bool; N_BENEFITS],
 }
 
 impl Tally {
-    fn new(arms: usize) -> Tally {
+    /// An empty tally for the scenario's arms and benefits.
+    pub fn new(sc: &Scenario) -> Tally {
+        let arms = sc.arms.len();
         Tally {
+            enabled: sc.population.benefits,
             took: vec![0; arms],
             bands: vec![[0; 4]; arms],
             by_pct: vec![[[0; 3]; 2]; arms],
@@ -77,7 +82,8 @@ impl Tally {
         }
     }
 
-    fn merge(mut self, o: Tally) -> Tally {
+    /// Adds another tally (exact).
+    pub fn merge_from(&mut self, o: &Tally) {
         self.households += o.households;
         self.recipients += o.recipients;
         self.households_reclaim += o.households_reclaim;
@@ -106,17 +112,15 @@ impl Tally {
                 }
             }
         }
-        self
     }
 
-    fn add(&mut self, sc: &Scenario, id: u64) -> Result<()> {
-        let h = generate(sc, id);
-        let year = Year::compute(sc, &h);
+    /// The control arm's counts for one household: per benefit from its year (the 100%
+    /// advances and the definitive award) and its control outcome (the collected reclaims).
+    pub fn add_control(&mut self, control: &Outcome, year: &Year) {
         self.households += 1;
         let mut any = false;
-        let mut control_reclaim = false;
         for b in 0..N_BENEFITS {
-            if !sc.population.benefits[b] {
+            if !self.enabled[b] {
                 continue;
             }
             let net = year.full[b].net;
@@ -132,11 +136,10 @@ impl Tally {
                 self.reclaims_raw += 1;
                 self.reclaimed_raw += raw.0;
             }
-            let reclaim = awir::collected_reclaim(&sc.params.awir, raw);
+            let reclaim = control.reclaim_by_benefit[b];
             if reclaim > Money::ZERO {
                 self.reclaims[b] += 1;
                 self.reclaimed[b] += reclaim.0;
-                control_reclaim = true;
             }
             let backpay = (d - net).max_zero();
             if backpay > BACKPAY_MIN {
@@ -147,73 +150,94 @@ impl Tally {
         if any {
             self.recipients += 1;
         }
-        if control_reclaim {
+        if control.reclaim > Money::ZERO {
             self.households_reclaim += 1;
         }
-        let u = crate::sim::behaviour::takeup_draw(sc.seed, id);
-        for a in 1..sc.arms.len() {
-            let arm = &sc.arms[a];
-            let (hh, trace) = if arm.interventions.is_empty() {
-                (None, Default::default())
-            } else {
-                let (hh, t) = crate::sim::interventions::apply(sc, arm, &h);
-                (Some(hh), t)
-            };
-            let o = match &hh {
-                Some(hh) => simulate_arm_given(sc, hh, &Year::compute(sc, hh), a, u)?,
-                None => simulate_arm_given(sc, &h, &year, a, u)?,
-            };
-            let arm_reclaim = o.reclaim > Money::ZERO;
-            self.arm_reclaims[a] += u64::from(arm_reclaim);
-            if o.took_offer {
-                self.took[a] += 1;
-                let p = o.percentage.0 / (crate::model::money::RATE_SCALE / 100);
-                let band = match p {
-                    ..=74 => 0,
-                    75..=84 => 1,
-                    85..=94 => 2,
-                    _ => 3,
-                };
-                self.bands[a][band] += 1;
-                let g = usize::from(p > 80);
-                self.by_pct[a][g][0] += 1;
-                self.by_pct[a][g][1] += u64::from(control_reclaim);
-                self.by_pct[a][g][2] += u64::from(arm_reclaim);
-            }
-            self.letters[a][0] += u64::from(trace.letter_sent);
-            self.letters[a][1] += u64::from(trace.letter_answered);
-            if trace.letter_childcare_change < Money::ZERO {
-                self.letters[a][2] += 1;
-                self.letter_decrease[a] -= trace.letter_childcare_change.0;
-            }
-            self.mutations[a][0] += trace.mutation_letters as u64;
-            self.mutations[a][1] += trace.mutations as u64;
-            self.mutations[a][2] += u64::from(trace.guided);
+    }
+
+    /// One household's outcome in treatment arm `a` (1..).
+    pub fn add_arm(&mut self, a: usize, o: &Outcome) {
+        self.arm_reclaims[a] += u64::from(o.reclaim > Money::ZERO);
+        if o.took_offer {
+            self.took[a] += 1;
+            self.bands[a][band(o)] += 1;
         }
-        Ok(())
+        let trace = &o.interventions;
+        self.letters[a][0] += u64::from(trace.letter_sent);
+        self.letters[a][1] += u64::from(trace.letter_answered);
+        if trace.letter_childcare_change < Money::ZERO {
+            self.letters[a][2] += 1;
+            self.letter_decrease[a] -= trace.letter_childcare_change.0;
+        }
+        self.mutations[a][0] += trace.mutation_letters as u64;
+        self.mutations[a][1] += trace.mutations as u64;
+        self.mutations[a][2] += u64::from(trace.guided);
+    }
+
+    /// Paired design: a taker's reclaim in arm `a` next to its reclaim under control (the
+    /// lab's split by chosen percentage).
+    pub fn add_pair(&mut self, a: usize, control: &Outcome, o: &Outcome) {
+        if !o.took_offer {
+            return;
+        }
+        let g = usize::from(whole_percentage(o) > 80);
+        self.by_pct[a][g][0] += 1;
+        self.by_pct[a][g][1] += u64::from(control.reclaim > Money::ZERO);
+        self.by_pct[a][g][2] += u64::from(o.reclaim > Money::ZERO);
     }
 }
 
-/// Simulates the scenario's households into a [`Tally`] (exact; independent of `threads`).
+/// The chosen whole percentage of a household that took the offer.
+fn whole_percentage(o: &Outcome) -> i64 {
+    o.percentage.0 / (crate::model::money::RATE_SCALE / 100)
+}
+
+/// The chosen-percentage band: <75, 75–84, 85–94, ≥95.
+fn band(o: &Outcome) -> usize {
+    match whole_percentage(o) {
+        ..=74 => 0,
+        75..=84 => 1,
+        85..=94 => 2,
+        _ => 3,
+    }
+}
+
+impl crate::sim::engine::Tally for Tally {
+    fn empty(sc: &Scenario) -> Tally {
+        Tally::new(sc)
+    }
+
+    fn add(&mut self, arm: usize, o: &Outcome, year: &Year, _thresholds: &[Money]) {
+        if arm == 0 {
+            self.add_control(o, year);
+        } else {
+            self.add_arm(arm, o);
+        }
+    }
+
+    fn add_pair(&mut self, arm: usize, control: &Outcome, o: &Outcome, _thresholds: &[Money]) {
+        Tally::add_pair(self, arm, control, o);
+    }
+
+    fn merge(&mut self, other: &Tally) {
+        self.merge_from(other);
+    }
+
+    fn finish(&mut self) {}
+}
+
+/// Simulates every household of the scenario under every arm (the paired design, whatever the
+/// scenario's design: the lab figures need each taker's reclaim under control) into a
+/// [`Tally`] (exact; independent of `threads`). A run with `compare_public = true` fills the
+/// same tally from its own simulation instead ([`crate::analysis::run::RunResult::public`]).
 pub fn tally(sc: &Scenario, threads: usize) -> Result<Tally> {
-    let pool = crate::sim::engine::worker_pool(threads)?;
-    let chunk = 4096u64;
-    let n = sc.households;
-    let arms = sc.arms.len();
-    crate::sim::engine::install(&pool, || {
-        (0..n.div_ceil(chunk))
-            .into_par_iter()
-            .try_fold(
-                || Tally::new(arms),
-                |mut t, c| {
-                    for id in c * chunk..((c + 1) * chunk).min(n) {
-                        t.add(sc, id)?;
-                    }
-                    Ok(t)
-                },
-            )
-            .try_reduce(|| Tally::new(arms), |a, b| Ok(a.merge(b)))
-    })
+    let mut paired = sc.clone();
+    paired.design = crate::model::scenario::Design::Paired;
+    let opts = crate::sim::engine::RunOptions {
+        threads,
+        ..Default::default()
+    };
+    crate::sim::engine::run_with(&paired, &opts, |_| Ok(()), |_, _| {})
 }
 
 /// `a / b` (0 when `b` is 0).

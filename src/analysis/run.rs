@@ -2,6 +2,7 @@
 //! comparisons with control, filled by the engine's runner ([`engine::run_with`]).
 
 use crate::analysis::accumulators::{ArmAccumulator, PairedAccumulator};
+use crate::analysis::calibration;
 use crate::error::Result;
 use crate::model::money::Money;
 use crate::model::scenario::{Design, Scenario};
@@ -15,6 +16,9 @@ pub struct RunResult {
     /// Per treatment arm (index 1..), the within-household comparison with control (paired
     /// design only; empty otherwise).
     pub paired: Vec<PairedAccumulator>,
+    /// The counts for the comparison with the public figures (`compare_public = true` only),
+    /// filled from this run's own outcomes: no second simulation pass.
+    pub public: Option<calibration::Tally>,
 }
 
 impl Tally for RunResult {
@@ -28,15 +32,22 @@ impl Tally for RunResult {
                     .collect(),
                 Design::Randomized => vec![],
             },
+            public: sc.compare_public.then(|| calibration::Tally::new(sc)),
         }
     }
 
     fn add(&mut self, arm: usize, o: &Outcome, year: &Year, thresholds: &[Money]) {
         self.arms[arm].add(o, year, thresholds);
+        if let Some(p) = &mut self.public {
+            Tally::add(p, arm, o, year, thresholds);
+        }
     }
 
     fn add_pair(&mut self, arm: usize, control: &Outcome, o: &Outcome, thresholds: &[Money]) {
         self.paired[arm - 1].add(control, o, thresholds);
+        if let Some(p) = &mut self.public {
+            p.add_pair(arm, control, o);
+        }
     }
 
     fn merge(&mut self, other: &RunResult) {
@@ -45,6 +56,9 @@ impl Tally for RunResult {
         }
         for (t, p) in self.paired.iter_mut().zip(&other.paired) {
             t.merge(p);
+        }
+        if let (Some(t), Some(p)) = (&mut self.public, &other.public) {
+            t.merge_from(p);
         }
     }
 

@@ -76,7 +76,7 @@ fn run_in_pool(args: &RunArgs) -> Result<PathBuf> {
     }
     staging.write("summary.json", report::summary_json(&summary).as_bytes())?;
     let charts = write_charts(&sc, &result, &staging, started, quiet)?;
-    let public = public_comparison(&sc, args.threads.threads)?;
+    let public = public_comparison(&sc, &result);
     let mut report_md = report::report_markdown(&sc, &summary);
     if let Some((section, _)) = &public {
         report_md.push_str(section);
@@ -249,18 +249,14 @@ fn write_charts(
     Ok(charts)
 }
 
-/// National scenarios compare their control arm with the public figures (a second,
-/// control-only pass counting per toeslag, as `calibrate` does): the report section and the
-/// headline line.
-fn public_comparison(sc: &Scenario, threads: usize) -> Result<Option<(String, String)>> {
-    if !sc.compare_public {
-        return Ok(None);
-    }
-    let t = crate::cli::calibrate::tally(sc, threads)?;
-    Ok(Some((
-        crate::cli::calibrate::report_section(sc, &t),
-        crate::cli::calibrate::headline_vs_public(&t),
-    )))
+/// National scenarios compare their control arm with the public figures (counted per toeslag,
+/// as `calibrate` does, from this run's own outcomes): the report section and the headline line.
+fn public_comparison(sc: &Scenario, result: &RunResult) -> Option<(String, String)> {
+    let t = result.public.as_ref()?;
+    Some((
+        crate::cli::calibrate::report_section(sc, t),
+        crate::cli::calibrate::headline_vs_public(t),
+    ))
 }
 
 /// What `run` prints on stdout: the headline, the public comparison and what was written.

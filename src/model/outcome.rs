@@ -59,6 +59,24 @@ pub struct Ledger {
     pub by_month: [Money; 12],
 }
 
+/// What the interventions did to one household in one arm.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct InterventionTrace {
+    /// An attention letter was sent (the estimate differed from provider data).
+    pub letter_sent: bool,
+    /// The household answered the letter by reporting its actual childcare.
+    pub letter_answered: bool,
+    /// Change of the annual childcare award the agency pays on after the answer (negative: a
+    /// lower advance); zero without an answer.
+    pub letter_childcare_change: Money,
+    /// The household got personal guidance.
+    pub guided: bool,
+    /// Mutation letters sent.
+    pub mutation_letters: u8,
+    /// Mutations carried out (letters not objected to).
+    pub mutations: u8,
+}
+
 /// One household's result in one arm.
 #[derive(Clone, Copy, Debug, Default)]
 pub struct Outcome {
@@ -94,4 +112,6 @@ pub struct Outcome {
     pub paid_by_month: [Money; 12],
     /// Reclaim per benefit (collected).
     pub reclaim_by_benefit: PerBenefit,
+    /// What the arm's interventions did to the household (all zero without interventions).
+    pub interventions: InterventionTrace,
 }

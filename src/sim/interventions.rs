@@ -23,31 +23,20 @@ use crate::sim::population::Household;
 use crate::sim::random::{stream, Purpose};
 use rand::RngExt;
 
-/// What the interventions did to one household in one arm.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
-pub struct Trace {
-    /// An attention letter was sent (the estimate differed from provider data).
-    pub letter_sent: bool,
-    /// The household answered the letter by reporting its actual childcare.
-    pub letter_answered: bool,
-    /// Change of the annual childcare award the agency pays on after the answer (negative: a
-    /// lower advance); zero without an answer.
-    pub letter_childcare_change: Money,
-    /// The household got personal guidance.
-    pub guided: bool,
-    /// Mutation letters sent.
-    pub mutation_letters: u8,
-    /// Mutations carried out (letters not objected to).
-    pub mutations: u8,
-}
+pub use crate::model::outcome::InterventionTrace as Trace;
 
 /// The household as the agency knows it in an arm with interventions (`None` for an arm
 /// without interventions: the household as drawn).
 pub fn household_for_arm(sc: &Scenario, arm: &Arm, h: &Household) -> Option<Household> {
+    household_and_trace(sc, arm, h).map(|(hh, _)| hh)
+}
+
+/// As [`household_for_arm`], with what the interventions did.
+pub fn household_and_trace(sc: &Scenario, arm: &Arm, h: &Household) -> Option<(Household, Trace)> {
     if arm.interventions.is_empty() {
         return None;
     }
-    Some(apply(sc, arm, h).0)
+    Some(apply(sc, arm, h))
 }
 
 /// Does the household use childcare (so provider data exist)?

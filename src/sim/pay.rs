@@ -100,8 +100,12 @@ pub fn arm_outcome_into(
     u: f64,
     o: &mut Outcome,
 ) -> Result<()> {
-    match crate::sim::interventions::household_for_arm(sc, &sc.arms[arm], h) {
-        Some(hi) => simulate_arm_into(sc, &hi, &Year::compute(sc, &hi), arm, u, o),
+    match crate::sim::interventions::household_and_trace(sc, &sc.arms[arm], h) {
+        Some((hi, trace)) => {
+            simulate_arm_into(sc, &hi, &Year::compute(sc, &hi), arm, u, o)?;
+            o.interventions = trace;
+            Ok(())
+        }
         None => simulate_arm_into(sc, h, year, arm, u, o),
     }
 }
