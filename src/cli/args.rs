@@ -2,6 +2,7 @@
 //!
 //! Exit codes: 0 ok, 1 an expectation or regression check failed, 2 bad input, 3 internal error.
 
+use crate::scenario::household::MAX_PERSONS;
 use clap::{Args, Parser, Subcommand, ValueEnum};
 use std::path::PathBuf;
 
@@ -118,18 +119,18 @@ pub enum Command {
     #[command(
         after_help = "Examples:\n  toeslagenlab calc --year 2026 --income 30000\n  toeslagenlab calc --income 30000 --json\n  toeslagenlab calc --income 24000 --partner-income 12000 --rent 750 --child 3:dagopvang:120:10.50 --child 8:bso:40:9.50\n  toeslagenlab calc --household my-household.toml"
     )]
-    Calc(crate::cli::calc::CalcArgs),
+    Calc(CalcArgs),
     /// Compare a scenario's control arm with the public figures (and a `[lab]` block with the
     /// lab findings); print or write the Markdown calibration table.
     #[command(
         after_help = "Examples:\n  toeslagenlab calibrate scenarios/nl-2026.toml\n  toeslagenlab calibrate scenarios/nl-2026.toml scenarios/lab-replication.toml scenarios/interventions.toml --write docs/calibration.md\n  toeslagenlab calibrate scenarios/lab-replication.toml"
     )]
-    Calibrate(crate::cli::calibrate::CalibrateArgs),
+    Calibrate(CalibrateArgs),
     /// Tell the month-by-month story of one simulated household of a scenario, in one arm.
     #[command(
         after_help = "The household is exactly the one `run` simulates (same seed, same draws); its totals\nequal its row in households.csv.\n\nExamples:\n  toeslagenlab explain scenarios/cautious-vs-standard.toml --household 17\n  toeslagenlab explain scenarios/adjustable.toml --household 17 --arm adjustable\n  toeslagenlab explain scenarios/cautious-vs-standard.toml --household 17 --seed 7 --json"
     )]
-    Explain(crate::cli::explain::ExplainArgs),
+    Explain(ExplainArgs),
     /// Write a fully commented starter scenario NAME.toml (checked by the same loader as `run`).
     #[command(
         after_help = "Examples:\n  toeslagenlab new my-pilot\n  toeslagenlab new my-pilot --dir /tmp/scenarios\n  toeslagenlab new my-pilot --force\n  toeslagenlab run scenarios/my-pilot.toml --households 5000"
@@ -340,6 +341,99 @@ pub struct BenchArgs {
     #[arg(long)]
     pub households_csv: bool,
     /// Print the measurements as JSON (one array) instead of the table.
+    #[arg(long)]
+    pub json: bool,
+}
+
+/// Parses `--persons N`: 1 to [`MAX_PERSONS`].
+fn parse_persons(s: &str) -> std::result::Result<i64, String> {
+    match s.trim().parse::<i64>() {
+        Ok(n) if (1..=MAX_PERSONS).contains(&n) => Ok(n),
+        _ => Err(format!("a whole number from 1 to {MAX_PERSONS} is allowed")),
+    }
+}
+
+/// Options of `toeslagenlab calc`.
+#[derive(Args, Debug, Clone, Default)]
+pub struct CalcArgs {
+    /// Benefit year [default: the household file's `year`, else 2026].
+    #[arg(long, value_name = "YEAR")]
+    pub year: Option<u16>,
+    /// The applicant's assessed annual income (toetsingsinkomen), euros.
+    #[arg(long, value_name = "EUR")]
+    pub income: Option<String>,
+    /// The applicant has a benefit partner (toeslagpartner).
+    #[arg(long)]
+    pub partner: bool,
+    /// The partner's assessed annual income, euros (implies --partner).
+    #[arg(long, value_name = "EUR")]
+    pub partner_income: Option<String>,
+    /// Joint assets (vermogen) on 1 January, euros.
+    #[arg(long, value_name = "EUR")]
+    pub assets: Option<String>,
+    /// Monthly rent (kale huur), euros; needed for huurtoeslag.
+    #[arg(long, value_name = "EUR")]
+    pub rent: Option<String>,
+    /// Persons living at the address; persons beyond the applicant, partner, children and
+    /// co-residents given count as co-residents without income.
+    #[arg(long, value_name = "N", value_parser = parse_persons)]
+    pub persons: Option<i64>,
+    /// A co-resident's annual income (repeatable); `:AGE` for a co-resident under 23, whose
+    /// income counts only above the exempt amount.
+    #[arg(long = "co-resident-income", value_name = "EUR[:AGE]")]
+    pub co_resident_income: Vec<String>,
+    /// A child (repeatable): its age, and optionally its childcare: type (dagopvang, bso,
+    /// gastouder), hours per month and hourly price, e.g. `--child 2:dagopvang:120:10.50`.
+    #[arg(long = "child", value_name = "AGE[:TYPE:HOURS:PRICE]")]
+    pub child: Vec<String>,
+    /// Read the household from a TOML file instead of the flags above.
+    #[arg(
+        long,
+        value_name = "FILE",
+        conflicts_with_all = ["income", "partner", "partner_income", "assets", "rent", "persons", "co_resident_income", "child"]
+    )]
+    pub household: Option<PathBuf>,
+    /// Print JSON: `{"year":…,"benefits":{"zorgtoeslag":{"annual":…,"monthly":…},…}}`.
+    #[arg(long)]
+    pub json: bool,
+}
+
+/// Options of `calibrate`.
+#[derive(Args, Debug, Clone)]
+pub struct CalibrateArgs {
+    /// Scenario files (TOML); their tables follow each other in this order.
+    #[arg(required = true)]
+    pub scenarios: Vec<PathBuf>,
+    /// Number of households (overrides the scenario).
+    #[arg(long, value_name = "N")]
+    pub households: Option<i64>,
+    /// Seed of all random draws (overrides the scenario).
+    #[arg(long, value_name = "N")]
+    pub seed: Option<u64>,
+    /// Worker threads [default: all cores]. Results do not depend on it.
+    #[arg(long, value_name = "N", default_value_t = 0, value_parser = parse_threads)]
+    pub threads: usize,
+    /// Write the tables to this Markdown file instead of printing them.
+    #[arg(long, value_name = "FILE")]
+    pub write: Option<PathBuf>,
+}
+
+/// Options of `toeslagenlab explain`.
+#[derive(Args, Debug, Clone)]
+pub struct ExplainArgs {
+    /// The scenario file (TOML).
+    pub scenario: PathBuf,
+    /// The household id, 0 to households − 1 (as in households.csv).
+    #[arg(long, value_name = "ID", allow_hyphen_values = true)]
+    pub household: i64,
+    /// The arm [default: the control arm; in a randomized design the arm the household was
+    /// assigned to].
+    #[arg(long, value_name = "NAME")]
+    pub arm: Option<String>,
+    /// Seed of all random draws (overrides the scenario, as `run --seed` does).
+    #[arg(long, value_name = "N")]
+    pub seed: Option<u64>,
+    /// Print a machine-readable JSON document instead of the table.
     #[arg(long)]
     pub json: bool,
 }

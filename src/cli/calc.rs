@@ -2,7 +2,7 @@
 //! for a year, with the building blocks the agency's decision letter shows and the sources of
 //! the parameters used.
 //!
-//! Owns: the `calc` command-line options ([`CalcArgs`]), the household the flags describe
+//! Owns: the household the flags describe
 //! ([`household_from_flags`]) and the command ([`run`]). The household file is
 //! [`crate::scenario::household`], the computation [`crate::rules::calc`] (with each benefit's
 //! building blocks in its own rules module), the renderings [`crate::output::calc`]; their
@@ -13,11 +13,10 @@ use crate::error::{Error, Result};
 use crate::model::money::Money;
 use crate::rules::{Care, CareType, CoResident};
 use crate::scenario::household::{complete, ADULT_CO_RESIDENT_AGE, MAX_AGE, MAX_CARE_HOURS};
-use clap::Args;
 use rust_decimal::Decimal;
-use std::path::PathBuf;
 use std::str::FromStr;
 
+pub use crate::cli::args::CalcArgs;
 pub use crate::output::calc::{notes, to_json, to_text};
 pub use crate::rules::blocks::{building_blocks, BuildingBlocks};
 /// The calculator's household under its public path (`toeslagenlab::calc::Household`).
@@ -26,59 +25,6 @@ pub use crate::rules::calc::{compute, BenefitResult, CalcHousehold, CalcResult};
 pub use crate::scenario::household::{
     line_col, parse_household, resolve_file, HouseholdFile, DEFAULT_YEAR, MAX_PERSONS,
 };
-
-/// Parses `--persons N`: 1 to [`MAX_PERSONS`].
-fn parse_persons(s: &str) -> std::result::Result<i64, String> {
-    match s.trim().parse::<i64>() {
-        Ok(n) if (1..=MAX_PERSONS).contains(&n) => Ok(n),
-        _ => Err(format!("a whole number from 1 to {MAX_PERSONS} is allowed")),
-    }
-}
-
-/// Options of `toeslagenlab calc`.
-#[derive(Args, Debug, Clone, Default)]
-pub struct CalcArgs {
-    /// Benefit year [default: the household file's `year`, else 2026].
-    #[arg(long, value_name = "YEAR")]
-    pub year: Option<u16>,
-    /// The applicant's assessed annual income (toetsingsinkomen), euros.
-    #[arg(long, value_name = "EUR")]
-    pub income: Option<String>,
-    /// The applicant has a benefit partner (toeslagpartner).
-    #[arg(long)]
-    pub partner: bool,
-    /// The partner's assessed annual income, euros (implies --partner).
-    #[arg(long, value_name = "EUR")]
-    pub partner_income: Option<String>,
-    /// Joint assets (vermogen) on 1 January, euros.
-    #[arg(long, value_name = "EUR")]
-    pub assets: Option<String>,
-    /// Monthly rent (kale huur), euros; needed for huurtoeslag.
-    #[arg(long, value_name = "EUR")]
-    pub rent: Option<String>,
-    /// Persons living at the address; persons beyond the applicant, partner, children and
-    /// co-residents given count as co-residents without income.
-    #[arg(long, value_name = "N", value_parser = parse_persons)]
-    pub persons: Option<i64>,
-    /// A co-resident's annual income (repeatable); `:AGE` for a co-resident under 23, whose
-    /// income counts only above the exempt amount.
-    #[arg(long = "co-resident-income", value_name = "EUR[:AGE]")]
-    pub co_resident_income: Vec<String>,
-    /// A child (repeatable): its age, and optionally its childcare: type (dagopvang, bso,
-    /// gastouder), hours per month and hourly price, e.g. `--child 2:dagopvang:120:10.50`.
-    #[arg(long = "child", value_name = "AGE[:TYPE:HOURS:PRICE]")]
-    pub child: Vec<String>,
-    /// Read the household from a TOML file instead of the flags above.
-    #[arg(
-        long,
-        value_name = "FILE",
-        conflicts_with_all = ["income", "partner", "partner_income", "assets", "rent", "persons", "co_resident_income", "child"]
-    )]
-    pub household: Option<PathBuf>,
-    /// Print JSON: `{"year":…,"benefits":{"zorgtoeslag":{"annual":…,"monthly":…},…}}`.
-    #[arg(long)]
-    pub json: bool,
-}
 
 fn flag_money(flag: &str, s: &str) -> Result<Money> {
     Decimal::from_str(s.trim().replace('_', "").as_str())

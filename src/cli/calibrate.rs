@@ -12,34 +12,13 @@
 //! merged in a fixed way, so the table does not depend on the thread count.
 
 use crate::error::Result;
-use clap::Args;
-use std::path::PathBuf;
 
 /// A `--write` file keeps everything from a line starting with this heading on: the
 /// hand-written notes below the generated tables.
 pub const NOTES_MARKER: &str = "## Notes on";
 
-/// Options of `calibrate`.
-#[derive(Args, Debug, Clone)]
-pub struct CalibrateArgs {
-    /// Scenario files (TOML); their tables follow each other in this order.
-    #[arg(required = true)]
-    pub scenarios: Vec<PathBuf>,
-    /// Number of households (overrides the scenario).
-    #[arg(long, value_name = "N")]
-    pub households: Option<i64>,
-    /// Seed of all random draws (overrides the scenario).
-    #[arg(long, value_name = "N")]
-    pub seed: Option<u64>,
-    /// Worker threads [default: all cores]. Results do not depend on it.
-    #[arg(long, value_name = "N", default_value_t = 0, value_parser = crate::cli::parse_threads)]
-    pub threads: usize,
-    /// Write the tables to this Markdown file instead of printing them.
-    #[arg(long, value_name = "FILE")]
-    pub write: Option<PathBuf>,
-}
-
 pub use crate::analysis::calibration::{tally, Tally};
+pub use crate::cli::args::CalibrateArgs;
 pub use crate::output::calibration::{headline_vs_public, markdown, report_section};
 
 pub use crate::output::lab::lab_section_md;

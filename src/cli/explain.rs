@@ -4,39 +4,18 @@
 //! blocks, recalculations, the definitive award, the settlement and the repayment plan, each
 //! step naming its parameters and their sources.
 //!
-//! Owns: the `explain` command-line options ([`ExplainArgs`]) and the command ([`run`]). The
+//! Owns: the command ([`run`]). The
 //! story is assembled by [`crate::analysis::explain`] and rendered by
 //! [`crate::output::explain`]; their items are re-exported here under their public paths
 //! (`toeslagenlab::explain::…`). Must not: hold an amount or a formula of its own.
 
 use crate::error::Result;
-use clap::Args;
-use std::path::PathBuf;
 
 pub use crate::analysis::explain::{
     arm_index, explain, household_id, BenefitStory, Explanation, SituationStory, Step,
 };
+pub use crate::cli::args::ExplainArgs;
 pub use crate::output::explain::{describe, to_json, to_text, WIDTH};
-
-/// Options of `toeslagenlab explain`.
-#[derive(Args, Debug, Clone)]
-pub struct ExplainArgs {
-    /// The scenario file (TOML).
-    pub scenario: PathBuf,
-    /// The household id, 0 to households − 1 (as in households.csv).
-    #[arg(long, value_name = "ID", allow_hyphen_values = true)]
-    pub household: i64,
-    /// The arm [default: the control arm; in a randomized design the arm the household was
-    /// assigned to].
-    #[arg(long, value_name = "NAME")]
-    pub arm: Option<String>,
-    /// Seed of all random draws (overrides the scenario, as `run --seed` does).
-    #[arg(long, value_name = "N")]
-    pub seed: Option<u64>,
-    /// Print a machine-readable JSON document instead of the table.
-    #[arg(long)]
-    pub json: bool,
-}
 
 /// Runs `toeslagenlab explain` and returns what it prints.
 pub fn run(a: &ExplainArgs) -> Result<String> {

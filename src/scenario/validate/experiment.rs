@@ -65,40 +65,7 @@ impl Validator {
                 Recalculation::Spread
             }
         };
-        let thresholds_raw = e
-            .high_reclaim_thresholds
-            .clone()
-            .unwrap_or_else(|| vec![500, 1000, 5000]);
-        let mut high_reclaim_thresholds = Vec::new();
-        if thresholds_raw.len() > MAX_THRESHOLDS {
-            self.err(
-                "experiment.high_reclaim_thresholds",
-                format!(
-                    "{} thresholds; at most {MAX_THRESHOLDS} are allowed",
-                    thresholds_raw.len()
-                ),
-            );
-        }
-        for (i, t) in thresholds_raw.iter().enumerate().take(MAX_THRESHOLDS) {
-            if *t <= 0 || *t > 1_000_000 {
-                self.err(
-                    format!("experiment.high_reclaim_thresholds[{i}]"),
-                    format!(
-                        "found {t}; a threshold is a whole number of euros from 1 to 1,000,000"
-                    ),
-                );
-            } else {
-                high_reclaim_thresholds.push(Money::euros(*t));
-            }
-        }
-        if thresholds_raw.is_empty() {
-            self.err(
-                "experiment.high_reclaim_thresholds",
-                "give at least one threshold, e.g. [500, 1000, 5000]",
-            );
-        }
-        high_reclaim_thresholds.sort();
-        high_reclaim_thresholds.dedup();
+        let high_reclaim_thresholds = self.thresholds(e.high_reclaim_thresholds.clone());
 
         // --- arms
         let arms = self.arms(&raw.arms, design);
@@ -116,39 +83,7 @@ impl Validator {
         let lab = raw.lab.map(|l| self.lab(l, &arms));
 
         // --- parameters and overrides
-        let mut overrides = Vec::new();
-        let mut parameter_set = None;
-        if year != 0 {
-            match ParameterSet::for_year(year) {
-                Ok(mut set) => {
-                    for (group, keys) in &raw.parameters {
-                        for (k, v) in keys {
-                            let key = format!("parameters.{group}.{k}");
-                            let Some(d) = decimal_from_toml(v) else {
-                                self.err(
-                                    key,
-                                    format!("found {v}; a parameter value must be a number of at most 28 digits, e.g. 0.1373 or 2119"),
-                                );
-                                continue;
-                            };
-                            match set.apply_override(group, k, d) {
-                                Ok(o) => overrides.push(o),
-                                Err(m) => {
-                                    let cands = set.all_keys();
-                                    let hint = did_you_mean(&format!("{group}.{k}"), &cands)
-                                        .filter(|_| m.starts_with("unknown"))
-                                        .map(|b| format!("; did you mean `{b}`?"))
-                                        .unwrap_or_default();
-                                    self.err(key, format!("{m}{hint}"));
-                                }
-                            }
-                        }
-                    }
-                    parameter_set = Some(set);
-                }
-                Err(m) => self.err("experiment.year", m),
-            }
-        }
+        let (parameter_set, overrides) = self.parameters(year, &raw.parameters);
         let params = match parameter_set.as_ref().map(|s| s.resolve()) {
             Some(Ok(p)) => Some(p),
             Some(Err(m)) => {
@@ -213,6 +148,88 @@ impl Validator {
             overrides,
             sweep_table: raw.sweep.clone(),
         })
+    }
+
+    /// `experiment.high_reclaim_thresholds`: whole euros, sorted, without duplicates.
+    fn thresholds(&mut self, raw: Option<Vec<i64>>) -> Vec<Money> {
+        let thresholds_raw = raw.unwrap_or_else(|| vec![500, 1000, 5000]);
+        let mut high_reclaim_thresholds = Vec::new();
+        if thresholds_raw.len() > MAX_THRESHOLDS {
+            self.err(
+                "experiment.high_reclaim_thresholds",
+                format!(
+                    "{} thresholds; at most {MAX_THRESHOLDS} are allowed",
+                    thresholds_raw.len()
+                ),
+            );
+        }
+        for (i, t) in thresholds_raw.iter().enumerate().take(MAX_THRESHOLDS) {
+            if *t <= 0 || *t > 1_000_000 {
+                self.err(
+                    format!("experiment.high_reclaim_thresholds[{i}]"),
+                    format!(
+                        "found {t}; a threshold is a whole number of euros from 1 to 1,000,000"
+                    ),
+                );
+            } else {
+                high_reclaim_thresholds.push(Money::euros(*t));
+            }
+        }
+        if thresholds_raw.is_empty() {
+            self.err(
+                "experiment.high_reclaim_thresholds",
+                "give at least one threshold, e.g. [500, 1000, 5000]",
+            );
+        }
+        high_reclaim_thresholds.sort();
+        high_reclaim_thresholds.dedup();
+
+        high_reclaim_thresholds
+    }
+
+    /// The year's parameter set with the scenario's `[parameters]` overrides applied.
+    fn parameters(
+        &mut self,
+        year: u16,
+        raw: &BTreeMap<String, BTreeMap<String, toml::Value>>,
+    ) -> (
+        Option<ParameterSet>,
+        Vec<crate::model::parameters::Override>,
+    ) {
+        let mut overrides = Vec::new();
+        let mut parameter_set = None;
+        if year != 0 {
+            match ParameterSet::for_year(year) {
+                Ok(mut set) => {
+                    for (group, keys) in raw {
+                        for (k, v) in keys {
+                            let key = format!("parameters.{group}.{k}");
+                            let Some(d) = decimal_from_toml(v) else {
+                                self.err(
+                                    key,
+                                    format!("found {v}; a parameter value must be a number of at most 28 digits, e.g. 0.1373 or 2119"),
+                                );
+                                continue;
+                            };
+                            match set.apply_override(group, k, d) {
+                                Ok(o) => overrides.push(o),
+                                Err(m) => {
+                                    let cands = set.all_keys();
+                                    let hint = did_you_mean(&format!("{group}.{k}"), &cands)
+                                        .filter(|_| m.starts_with("unknown"))
+                                        .map(|b| format!("; did you mean `{b}`?"))
+                                        .unwrap_or_default();
+                                    self.err(key, format!("{m}{hint}"));
+                                }
+                            }
+                        }
+                    }
+                    parameter_set = Some(set);
+                }
+                Err(m) => self.err("experiment.year", m),
+            }
+        }
+        (parameter_set, overrides)
     }
 
     /// A benefit listed in `population.benefits` must be computable for the year (else an error

@@ -21,120 +21,8 @@ impl Validator {
         for (i, s) in raw.iter().enumerate() {
             let k = format!("shocks[{i}]");
             let probability = self.probability(&format!("{k}.probability"), s.probability);
-            let month = match &s.month {
-                None => MonthSpec::Uniform,
-                Some(toml::Value::String(x)) if x == "uniform" => MonthSpec::Uniform,
-                Some(toml::Value::Integer(m)) if (1..=12).contains(m) => MonthSpec::Fixed(*m as u8),
-                Some(toml::Value::Array(a)) if a.len() == 12 => {
-                    let mut w = [0.0; 12];
-                    let mut ok = true;
-                    for (j, x) in a.iter().enumerate() {
-                        match x.as_float().or_else(|| x.as_integer().map(|i| i as f64)) {
-                            Some(v) if v >= 0.0 => w[j] = v,
-                            _ => ok = false,
-                        }
-                    }
-                    if !ok || w.iter().sum::<f64>() <= 0.0 {
-                        self.err(
-                            format!("{k}.month"),
-                            "month weights must be 12 numbers ≥ 0 with a positive sum",
-                        );
-                    }
-                    MonthSpec::Weights(w)
-                }
-                Some(other) => {
-                    self.err(
-                        format!("{k}.month"),
-                        format!("found {other}; allowed: \"uniform\", a month 1–12, or 12 weights"),
-                    );
-                    MonthSpec::Uniform
-                }
-            };
-            let factor = |v: &mut Self, dflt: Dist| match &s.factor {
-                Some(d) => v.dist(&format!("{k}.factor"), d, true),
-                None => dflt,
-            };
-            let kind = match s.kind.as_str() {
-                "income_change" => {
-                    let factor = match &s.factor {
-                        Some(d) => self.dist(&format!("{k}.factor"), d, true),
-                        None => {
-                            self.err(k.clone(), "an income_change needs `factor`, e.g. { distribution = \"lognormal\", median = 1.05, sigma = 0.25 }");
-                            Dist::Fixed(1.0)
-                        }
-                    };
-                    ShockKind::IncomeChange { factor }
-                }
-                "partner_moves_in" => ShockKind::PartnerMovesIn {
-                    income: match &s.income {
-                        Some(d) => self.dist(&format!("{k}.income"), d, true),
-                        None => Dist::LogNormal {
-                            median: 18_000.0,
-                            sigma: 0.8,
-                        },
-                    },
-                },
-                "partner_moves_out" => ShockKind::PartnerMovesOut,
-                "child_born" => ShockKind::ChildBorn,
-                // Defaults (assumptions): unemployment benefit 70% of the last wage; a new or
-                // extra job +40%; a raise ≈ the 2026 collective wage rise; a 13th month.
-                "job_loss" => ShockKind::JobLoss {
-                    factor: factor(self, Dist::Fixed(0.70)),
-                },
-                "job_gain" => ShockKind::JobGain {
-                    factor: factor(
-                        self,
-                        Dist::LogNormal {
-                            median: 1.4,
-                            sigma: 0.3,
-                        },
-                    ),
-                },
-                "raise" => ShockKind::Raise {
-                    factor: factor(
-                        self,
-                        Dist::LogNormal {
-                            median: 1.04,
-                            sigma: 0.02,
-                        },
-                    ),
-                },
-                "bonus" => ShockKind::Bonus {
-                    months: factor(self, Dist::Fixed(1.0)),
-                },
-                "childcare_hours_change" => ShockKind::ChildcareHoursChange {
-                    factor: factor(
-                        self,
-                        Dist::LogNormal {
-                            median: 1.0,
-                            sigma: 0.3,
-                        },
-                    ),
-                },
-                "rent_change" => ShockKind::RentChange {
-                    factor: factor(
-                        self,
-                        Dist::Normal {
-                            mean: 1.04,
-                            sd: 0.02,
-                        },
-                    ),
-                },
-                other => {
-                    let cands: Vec<String> = SHOCK_KINDS.iter().map(|s| s.to_string()).collect();
-                    let hint = did_you_mean(other, &cands)
-                        .map(|b| format!("; did you mean `{b}`?"))
-                        .unwrap_or_default();
-                    self.err(
-                        format!("{k}.kind"),
-                        format!(
-                            "unknown shock kind `{other}`; allowed: {}{hint}",
-                            SHOCK_KINDS.join(", ")
-                        ),
-                    );
-                    ShockKind::ChildBorn
-                }
-            };
+            let month = self.shock_month(&k, &s.month);
+            let kind = self.shock_kind(&k, s);
             let mut employment = [true; 3];
             if let Some(list) = &s.employment {
                 employment = [false; 3];
@@ -177,5 +65,127 @@ impl Validator {
             });
         }
         out
+    }
+
+    /// `shocks[i].month`: "uniform", a month 1–12, or 12 weights.
+    fn shock_month(&mut self, k: &str, month: &Option<toml::Value>) -> MonthSpec {
+        match month {
+            None => MonthSpec::Uniform,
+            Some(toml::Value::String(x)) if x == "uniform" => MonthSpec::Uniform,
+            Some(toml::Value::Integer(m)) if (1..=12).contains(m) => MonthSpec::Fixed(*m as u8),
+            Some(toml::Value::Array(a)) if a.len() == 12 => {
+                let mut w = [0.0; 12];
+                let mut ok = true;
+                for (j, x) in a.iter().enumerate() {
+                    match x.as_float().or_else(|| x.as_integer().map(|i| i as f64)) {
+                        Some(v) if v >= 0.0 => w[j] = v,
+                        _ => ok = false,
+                    }
+                }
+                if !ok || w.iter().sum::<f64>() <= 0.0 {
+                    self.err(
+                        format!("{k}.month"),
+                        "month weights must be 12 numbers ≥ 0 with a positive sum",
+                    );
+                }
+                MonthSpec::Weights(w)
+            }
+            Some(other) => {
+                self.err(
+                    format!("{k}.month"),
+                    format!("found {other}; allowed: \"uniform\", a month 1–12, or 12 weights"),
+                );
+                MonthSpec::Uniform
+            }
+        }
+    }
+
+    /// `shocks[i].kind` with its `factor` or `income` (defaults are assumptions).
+    fn shock_kind(&mut self, k: &str, s: &RawShock) -> ShockKind {
+        let factor = |v: &mut Self, dflt: Dist| match &s.factor {
+            Some(d) => v.dist(&format!("{k}.factor"), d, true),
+            None => dflt,
+        };
+        match s.kind.as_str() {
+            "income_change" => {
+                let factor = match &s.factor {
+                    Some(d) => self.dist(&format!("{k}.factor"), d, true),
+                    None => {
+                        self.err(k, "an income_change needs `factor`, e.g. { distribution = \"lognormal\", median = 1.05, sigma = 0.25 }");
+                        Dist::Fixed(1.0)
+                    }
+                };
+                ShockKind::IncomeChange { factor }
+            }
+            "partner_moves_in" => ShockKind::PartnerMovesIn {
+                income: match &s.income {
+                    Some(d) => self.dist(&format!("{k}.income"), d, true),
+                    None => Dist::LogNormal {
+                        median: 18_000.0,
+                        sigma: 0.8,
+                    },
+                },
+            },
+            "partner_moves_out" => ShockKind::PartnerMovesOut,
+            "child_born" => ShockKind::ChildBorn,
+            // Defaults (assumptions): unemployment benefit 70% of the last wage; a new or
+            // extra job +40%; a raise ≈ the 2026 collective wage rise; a 13th month.
+            "job_loss" => ShockKind::JobLoss {
+                factor: factor(self, Dist::Fixed(0.70)),
+            },
+            "job_gain" => ShockKind::JobGain {
+                factor: factor(
+                    self,
+                    Dist::LogNormal {
+                        median: 1.4,
+                        sigma: 0.3,
+                    },
+                ),
+            },
+            "raise" => ShockKind::Raise {
+                factor: factor(
+                    self,
+                    Dist::LogNormal {
+                        median: 1.04,
+                        sigma: 0.02,
+                    },
+                ),
+            },
+            "bonus" => ShockKind::Bonus {
+                months: factor(self, Dist::Fixed(1.0)),
+            },
+            "childcare_hours_change" => ShockKind::ChildcareHoursChange {
+                factor: factor(
+                    self,
+                    Dist::LogNormal {
+                        median: 1.0,
+                        sigma: 0.3,
+                    },
+                ),
+            },
+            "rent_change" => ShockKind::RentChange {
+                factor: factor(
+                    self,
+                    Dist::Normal {
+                        mean: 1.04,
+                        sd: 0.02,
+                    },
+                ),
+            },
+            other => {
+                let cands: Vec<String> = SHOCK_KINDS.iter().map(|s| s.to_string()).collect();
+                let hint = did_you_mean(other, &cands)
+                    .map(|b| format!("; did you mean `{b}`?"))
+                    .unwrap_or_default();
+                self.err(
+                    format!("{k}.kind"),
+                    format!(
+                        "unknown shock kind `{other}`; allowed: {}{hint}",
+                        SHOCK_KINDS.join(", ")
+                    ),
+                );
+                ShockKind::ChildBorn
+            }
+        }
     }
 }
