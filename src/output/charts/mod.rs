@@ -6,7 +6,7 @@
 //! re-simulating. Tables are built from exact integer accumulators; floating point appears only
 //! in shares and in drawing. Nothing iterates a hash map, so drawings are deterministic.
 //!
-//! Each chart lives in its own file and implements the [`Chart`] trait there (its CSV columns
+//! Each chart lives in its own file and implements the `Chart` trait there (its CSV columns
 //! and their checks, title and caption, drawing, and where it has one its table from a run);
 //! [`ChartKind`] names every chart and dispatches to its file with exhaustive matches. This file
 //! holds what charts share: the table, rendering and writing, `plot`'s checks of the CSV files,
