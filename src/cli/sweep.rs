@@ -186,7 +186,7 @@ pub fn sweep_command(args: &SweepArgs) -> Result<PathBuf> {
     let arms: Vec<String> = base.arms.iter().map(|a| a.name.clone()).collect();
     staging.write("sweep.csv", &sweep_csv(&spec.key, &base, &arms, &points))?;
     let table = tradeoff_table(&spec.key, &arms, &points);
-    let infos = charts::write_all(&[("sweep_tradeoff".to_string(), table)], |n, b| {
+    let infos = charts::write_all(&[(charts::ChartKind::SweepTradeoff, table)], |n, b| {
         staging.write(n, b)
     })?;
     let md = sweep_markdown(&spec, &base, &arms, &points) + &charts::markdown_section(&infos);

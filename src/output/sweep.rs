@@ -4,7 +4,7 @@
 //! Must not: run simulations, read scenario files or print.
 
 use crate::model::scenario::{Scenario, SweepSpec};
-use crate::output::charts::{self, Table};
+use crate::output::charts::{self, ChartKind, Table};
 use crate::output::report::Summary;
 use rust_decimal::Decimal;
 use std::fmt::Write as _;
@@ -92,21 +92,7 @@ pub fn sweep_csv(key: &str, base: &Scenario, arms: &[String], points: &[Point]) 
 
 /// The trade-off chart's table (charts/sweep_tradeoff.*).
 pub fn tradeoff_table(key: &str, arms: &[String], points: &[Point]) -> Table {
-    let mut t = Table {
-        header: [
-            "param",
-            "value",
-            "high_threshold_eur",
-            "arm",
-            "reclaim_share_pct",
-            "high_reclaim_share_pct",
-            "withheld_eur",
-        ]
-        .iter()
-        .map(|s| s.to_string())
-        .collect(),
-        rows: Vec::new(),
-    };
+    let mut t = Table::for_chart(ChartKind::SweepTradeoff);
     for p in points {
         for a in arms {
             let m = &p.summary.arms[a].metrics;

@@ -1,0 +1,237 @@
+//! The chart `sweep_tradeoff` of `sweep`: per arm, the shares with a reclaim and with a high
+//! reclaim (top) and the money withheld during the year (bottom) as the swept value varies.
+//! Its table is built from the grid points by `output::sweep::tradeoff_table`.
+
+use super::{colour, e2s, font, header, Cell, Chart, ChartInfo, DrawResult, Table, GREY};
+use crate::output::format::euro_label;
+use plotters::coord::Shift;
+use plotters::prelude::*;
+
+/// The sweep's trade-off chart.
+pub(super) struct SweepTradeoff;
+
+impl Chart for SweepTradeoff {
+    const COLUMNS: &'static [(&'static str, Cell)] = &[
+        ("param", Cell::Text),
+        ("value", Cell::Number),
+        ("high_threshold_eur", Cell::Euros),
+        ("arm", Cell::Text),
+        ("reclaim_share_pct", Cell::Percent),
+        ("high_reclaim_share_pct", Cell::Percent),
+        ("withheld_eur", Cell::Euros),
+    ];
+
+    /// The title names the swept key.
+    fn title_caption(t: &Table) -> Result<(String, String), String> {
+        let param = if t.rows.is_empty() {
+            String::new()
+        } else {
+            t.str(0, "param")?.to_string()
+        };
+        Ok((
+            format!("Trade-off as {param} varies"),
+            "Top: share of households with a reclaim (solid) and with a high reclaim (dashed), per arm. Bottom: money held back during the year per household, compared with a 100% advance.".to_string(),
+        ))
+    }
+
+    fn draw<DB: DrawingBackend>(
+        t: &Table,
+        info: &ChartInfo,
+        root: &DrawingArea<DB, Shift>,
+    ) -> DrawResult {
+        let area = header(
+        root,
+        &info.title,
+        "Households with a reclaim vs money held back during the year; same households and draws at every point",
+    )?;
+        let arms = t.distinct("arm")?;
+        let param = if t.rows.is_empty() {
+            String::new()
+        } else {
+            t.str(0, "param")?.to_string()
+        };
+        let thr = if t.rows.is_empty() {
+            1000.0
+        } else {
+            t.num(0, "high_threshold_eur")?
+        };
+        let mut reclaim: Vec<Series> = vec![Vec::new(); arms.len()];
+        let mut high: Vec<Series> = vec![Vec::new(); arms.len()];
+        let mut withheld: Vec<Series> = vec![Vec::new(); arms.len()];
+        let (mut xmin, mut xmax, mut smax, mut wmax) = (f64::MAX, f64::MIN, 0.0f64, 0.0f64);
+        for i in 0..t.rows.len() {
+            let a = arms
+                .iter()
+                .position(|x| x == t.str(i, "arm").unwrap_or_default())
+                .unwrap_or(0);
+            let x = t.num(i, "value")?;
+            let (r, h, w) = (
+                t.num(i, "reclaim_share_pct")?,
+                t.num(i, "high_reclaim_share_pct")?,
+                t.num(i, "withheld_eur")?,
+            );
+            xmin = xmin.min(x);
+            xmax = xmax.max(x);
+            smax = smax.max(r).max(h);
+            wmax = wmax.max(w);
+            reclaim[a].push((x, r));
+            high[a].push((x, h));
+            withheld[a].push((x, w));
+        }
+        if xmin > xmax {
+            (xmin, xmax) = (0.0, 1.0);
+        }
+        let pad = ((xmax - xmin) * 0.04).max(1e-9);
+        let xr = (xmin - pad)..(xmax + pad);
+        let (top, bottom) = area.split_vertically(310);
+        draw_tradeoff_shares(&top, xr.clone(), smax, &arms, &reclaim, &high, thr)?;
+        draw_tradeoff_withheld(&bottom, xr, wmax, &param, &arms, &withheld)?;
+        Ok(())
+    }
+}
+
+/// One line series per arm of the trade-off chart: (swept value, y).
+type Series = Vec<(f64, f64)>;
+
+/// The swept value on the trade-off chart's x axis: up to 4 decimals, trailing zeros dropped.
+fn swept_value_label(x: &f64) -> String {
+    let s = format!("{x:.4}");
+    s.trim_end_matches('0').trim_end_matches('.').to_string()
+}
+
+/// Top panel of the trade-off chart: the shares with any and with a high reclaim per arm.
+fn draw_tradeoff_shares<DB: DrawingBackend>(
+    top: &DrawingArea<DB, Shift>,
+    xr: std::ops::Range<f64>,
+    smax: f64,
+    arms: &[String],
+    reclaim: &[Series],
+    high: &[Series],
+    thr: f64,
+) -> DrawResult {
+    let mut chart = ChartBuilder::on(top)
+        .margin(10)
+        .margin_right(30)
+        .x_label_area_size(30)
+        .y_label_area_size(75)
+        .build_cartesian_2d(xr.clone(), 0.0..(smax * 1.6).max(1.0))
+        .map_err(e2s)?;
+    chart
+        .configure_mesh()
+        .light_line_style(RGBColor(235, 235, 235))
+        .y_desc("households (%)")
+        .axis_desc_style(font(16))
+        .label_style(font(15))
+        .x_label_formatter(&swept_value_label)
+        .y_label_formatter(&|y| format!("{y:.0}%"))
+        .draw()
+        .map_err(e2s)?;
+    for (a, arm) in arms.iter().enumerate() {
+        let c = colour(a);
+        chart
+            .draw_series(LineSeries::new(
+                reclaim[a].iter().copied(),
+                c.stroke_width(3),
+            ))
+            .map_err(e2s)?
+            .label(format!("{arm}: any reclaim"))
+            .legend(move |(x, y)| PathElement::new(vec![(x, y), (x + 20, y)], c.stroke_width(3)));
+        chart
+            .draw_series(reclaim[a].iter().map(|p| Circle::new(*p, 4, c.filled())))
+            .map_err(e2s)?;
+        chart
+            .draw_series(DashedLineSeries::new(
+                high[a].iter().copied(),
+                8,
+                5,
+                c.stroke_width(2),
+            ))
+            .map_err(e2s)?
+            .label(format!("{arm}: reclaim above {}", euro_label(thr)))
+            .legend(move |(x, y)| PathElement::new(vec![(x, y), (x + 8, y)], c.stroke_width(2)));
+        chart
+            .draw_series(
+                high[a]
+                    .iter()
+                    .map(|p| TriangleMarker::new(*p, 5, c.filled())),
+            )
+            .map_err(e2s)?;
+    }
+    chart
+        .configure_series_labels()
+        .position(SeriesLabelPosition::UpperLeft)
+        .margin(8)
+        .label_font(font(14))
+        .background_style(WHITE.mix(0.9))
+        .border_style(GREY)
+        .draw()
+        .map_err(e2s)?;
+    Ok(())
+}
+
+/// Bottom panel of the trade-off chart: the money withheld during the year per arm.
+fn draw_tradeoff_withheld<DB: DrawingBackend>(
+    bottom: &DrawingArea<DB, Shift>,
+    xr: std::ops::Range<f64>,
+    wmax: f64,
+    param: &str,
+    arms: &[String],
+    withheld: &[Series],
+) -> DrawResult {
+    let mut chart = ChartBuilder::on(bottom)
+        .margin(10)
+        .margin_right(30)
+        .x_label_area_size(50)
+        .y_label_area_size(75)
+        .build_cartesian_2d(xr, 0.0..(wmax * 1.2).max(1.0))
+        .map_err(e2s)?;
+    chart
+        .configure_mesh()
+        .light_line_style(RGBColor(235, 235, 235))
+        .x_desc(format!("swept value: {param}{}", key_meaning(param)))
+        .y_desc("withheld (€/household)")
+        .y_labels(6)
+        .axis_desc_style(font(16))
+        .label_style(font(15))
+        .x_label_formatter(&swept_value_label)
+        .y_label_formatter(&|y| euro_label(*y))
+        .draw()
+        .map_err(e2s)?;
+    for (a, arm) in arms.iter().enumerate() {
+        let c = colour(a);
+        chart
+            .draw_series(LineSeries::new(
+                withheld[a].iter().copied(),
+                c.stroke_width(3),
+            ))
+            .map_err(e2s)?
+            .label(format!("{arm}: withheld during the year"))
+            .legend(move |(x, y)| PathElement::new(vec![(x, y), (x + 20, y)], c.stroke_width(3)));
+        chart
+            .draw_series(withheld[a].iter().map(|p| Circle::new(*p, 4, c.filled())))
+            .map_err(e2s)?;
+    }
+    chart
+        .configure_series_labels()
+        .position(SeriesLabelPosition::UpperRight)
+        .margin(8)
+        .label_font(font(14))
+        .background_style(WHITE.mix(0.9))
+        .border_style(GREY)
+        .draw()
+        .map_err(e2s)?;
+    Ok(())
+}
+
+/// A plain-language gloss of a sweep key for the axis label.
+fn key_meaning(key: &str) -> &'static str {
+    if key.ends_with(".fraction") {
+        " (advance as a fraction of the calculated amount)"
+    } else if key.ends_with(".takeup") {
+        " (share of offered households that accept)"
+    } else if key == "experiment.households" {
+        " (households simulated)"
+    } else {
+        ""
+    }
+}
