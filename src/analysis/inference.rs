@@ -21,13 +21,15 @@ pub struct Estimate {
     pub method: &'static str,
 }
 
-fn z975() -> f64 {
+/// The 97.5% quantile of the standard normal (1.959964…).
+pub(crate) fn z975() -> f64 {
     Normal::new(0.0, 1.0)
         .map(|n| n.inverse_cdf(0.975))
         .unwrap_or(1.959963984540054)
 }
 
-fn normal_p(z: f64) -> f64 {
+/// The two-sided normal p-value of a z statistic (1 for NaN, 0 for ±∞).
+pub(crate) fn normal_p(z: f64) -> f64 {
     if !z.is_finite() {
         return if z.is_nan() { 1.0 } else { 0.0 };
     }
@@ -55,7 +57,7 @@ fn normal_p(z: f64) -> f64 {
 pub const T_NORMAL_LIMIT_DF: f64 = 2.0e5;
 
 /// The two-sided p-value and 97.5% quantile of a Student t with `df` degrees of freedom.
-fn t_p_and_crit(t: f64, df: f64) -> (f64, f64) {
+pub(crate) fn t_p_and_crit(t: f64, df: f64) -> (f64, f64) {
     if df > T_NORMAL_LIMIT_DF {
         let z = z975();
         let crit = z

@@ -6,6 +6,7 @@ pub mod accumulators;
 pub mod calibration;
 pub mod explain;
 pub mod inference;
+pub mod intervals;
 pub mod power;
 pub mod regression;
 pub mod replications;
