@@ -9,7 +9,7 @@ use std::path::Path;
 const RUN_CHARTS: [(&str, &str, &[&str]); 5] = [
     (
         "settlement_distribution",
-        "Settlement at the definitive award, per arm",
+        "Net settlement at the definitive award, per arm",
         &["settlement (€)", "households (% of arm)"],
     ),
     (

@@ -150,7 +150,8 @@ fn households_csv_accounting_identity_and_recomputed_statistics() {
         e.parse::<i64>().unwrap() * 100 + sign * c.parse::<i64>().unwrap()
     };
     let mut rows = 0;
-    let mut per_arm: std::collections::BTreeMap<String, (u64, u64, i64, u64)> = Default::default();
+    let mut per_arm: std::collections::BTreeMap<String, (u64, u64, i64, u64, u64)> =
+        Default::default();
     for r in rdr.records() {
         let r = r.unwrap();
         rows += 1;
@@ -163,18 +164,36 @@ fn households_csv_accounting_identity_and_recomputed_statistics() {
         assert_eq!(adv - award, raw - back, "identity broken: {r:?}");
         assert!(adv >= 0 && award >= 0 && reclaim >= 0 && back >= 0);
         assert!(reclaim <= raw);
+        let recipient = r[col("recipient")] == *"true";
+        let net = cents(&r[col("net_settlement")]);
+        assert_eq!(net, back - reclaim, "net settlement: {r:?}");
+        if !recipient {
+            // No toeslag: nothing paid, nothing settled, no offer taken.
+            assert_eq!((adv, award, reclaim, back), (0, 0, 0, 0), "{r:?}");
+            assert_eq!(&r[col("took_offer")], "false");
+        }
         let e = per_arm.entry(r[col("arm")].to_string()).or_default();
         e.0 += 1;
+        e.4 += u64::from(recipient);
         e.1 += u64::from(reclaim > 0);
         e.2 += reclaim;
         e.3 += u64::from(r[col("took_offer")] == *"true");
     }
     assert_eq!(rows, 3 * 3000);
     // Anyone can recompute the summary's statistics from the rows.
-    for (arm, (n, with, total, took)) in per_arm {
+    for (arm, (all, with, total, took, n)) in per_arm {
         let a = &s["arms"][&arm];
-        assert_eq!(a["households"].as_u64().unwrap(), n);
+        assert_eq!(a["households"].as_u64().unwrap(), all);
+        // Shares and means are among recipient households.
+        assert_eq!(a["recipients"].as_u64().unwrap(), n);
+        assert!(n < all, "some households get no toeslag");
         let share = with as f64 / n as f64;
+        assert!(
+            (a["all_households"]["reclaim_share"].as_f64().unwrap() - with as f64 / all as f64)
+                .abs()
+                < 1e-6,
+            "{arm}"
+        );
         assert!(
             (a["reclaim_share"].as_f64().unwrap() - share).abs() < 1e-6,
             "{arm}"
@@ -206,7 +225,10 @@ fn randomized_design_splits_households_over_arms() {
         .iter()
         .find(|c| c["arm"] == "cautious" && c["metric"] == "reclaim_share")
         .unwrap();
-    assert!(rc["method"].as_str().unwrap().contains("two-proportion"));
+    assert!(rc["method"]
+        .as_str()
+        .unwrap()
+        .contains("Newcombe hybrid score"));
 }
 
 #[test]

@@ -132,7 +132,7 @@ fn an_empty_arm_is_not_estimable_never_nan() {
     let report = std::fs::read_to_string(out.join("report.md")).unwrap();
     assert!(
         report.contains(
-            "| cautious | share with a reclaim | 25.0% | 0.0% | not estimable (n = 0) | — | — |"
+            "| cautious | share with a reclaim (primary) | 31.2% | 0.0% | not estimable (n = 0) | — | — | — |"
         ),
         "{report}"
     );

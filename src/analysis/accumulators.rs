@@ -54,9 +54,15 @@ impl MoneySum {
 }
 
 /// Statistics of one group of households (an arm, or an arm × household type).
+///
+/// Who is counted: every statistic is over the group's *recipient households* (at least one
+/// toeslag in the year, [`Outcome::recipient`]); `n_all` also counts the households without any
+/// toeslag, whose amounts are all zero.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct GroupStats {
-    /// Households.
+    /// All households of the group, recipients or not.
+    pub n_all: u64,
+    /// Recipient households: the population of every statistic below.
     pub n: u64,
     /// Households with a collected reclaim.
     pub n_reclaim: u64,
@@ -64,10 +70,23 @@ pub struct GroupStats {
     pub n_high: Vec<u64>,
     /// Collected reclaim over all households (zeros included).
     pub reclaim: MoneySum,
-    /// Households with a back-payment.
+    /// Households with a back-payment (a benefit's back-payment above the scenario's
+    /// `backpay_threshold`).
     pub n_backpay: u64,
-    /// Back-payment over all households.
+    /// Back-payment paid (every amount), over recipient households.
     pub backpay: MoneySum,
+    /// Back-payment counted (the benefits' back-payments above the threshold).
+    pub backpay_counted: MoneySum,
+    /// Households whose net settlement across benefits is a reclaim (they pay back on balance).
+    pub n_net_reclaim: u64,
+    /// Households whose net settlement is a back-payment above the threshold.
+    pub n_net_backpay: u64,
+    /// Net settlement (back-payments paid − reclaims collected).
+    pub net: MoneySum,
+    /// Exact histogram of net reclaims (the amount a household pays back on balance).
+    pub net_reclaims: Histogram,
+    /// Exact histogram of net back-payments above the threshold.
+    pub net_backpays: Histogram,
     /// Money withheld during the year vs the 100% advance.
     pub withheld: MoneySum,
     /// Net advances.
@@ -91,7 +110,7 @@ pub struct GroupStats {
     pub n_reclaim_income: u64,
     /// Exact histogram of collected reclaims (cents → households), reclaim > 0 only.
     pub reclaims: Histogram,
-    /// Exact histogram of back-payments (cents → households), back-payment > 0 only.
+    /// Exact histogram of counted back-payments (cents → households), counted ones only.
     pub backpays: Histogram,
 }
 
@@ -103,7 +122,11 @@ impl GroupStats {
         }
     }
 
-    fn add(&mut self, o: &Outcome, thresholds: &[Money]) {
+    fn add(&mut self, o: &Outcome, thresholds: &[Money], backpay_threshold: Money) {
+        self.n_all += 1;
+        if !o.recipient {
+            return;
+        }
         self.n += 1;
         if o.reclaim > Money::ZERO {
             self.n_reclaim += 1;
@@ -122,11 +145,21 @@ impl GroupStats {
             }
         }
         self.reclaim.add(o.reclaim);
-        if o.backpay > Money::ZERO {
+        if o.backpay_counted > Money::ZERO {
             self.n_backpay += 1;
-            self.backpays.add(o.backpay.0);
+            self.backpays.add(o.backpay_counted.0);
         }
         self.backpay.add(o.backpay);
+        self.backpay_counted.add(o.backpay_counted);
+        let net = o.net_settlement();
+        if net < Money::ZERO {
+            self.n_net_reclaim += 1;
+            self.net_reclaims.add(-net.0);
+        } else if net > backpay_threshold {
+            self.n_net_backpay += 1;
+            self.net_backpays.add(net.0);
+        }
+        self.net.add(net);
         self.withheld.add(o.withheld);
         self.advances.add(o.advances);
         self.definitive.add(o.definitive);
@@ -142,6 +175,7 @@ impl GroupStats {
     }
 
     fn merge(&mut self, o: &GroupStats) {
+        self.n_all += o.n_all;
         self.n += o.n;
         self.n_reclaim += o.n_reclaim;
         for (a, b) in self.n_high.iter_mut().zip(&o.n_high) {
@@ -150,6 +184,12 @@ impl GroupStats {
         self.reclaim.merge(&o.reclaim);
         self.n_backpay += o.n_backpay;
         self.backpay.merge(&o.backpay);
+        self.backpay_counted.merge(&o.backpay_counted);
+        self.n_net_reclaim += o.n_net_reclaim;
+        self.n_net_backpay += o.n_net_backpay;
+        self.net.merge(&o.net);
+        self.net_reclaims.merge(&o.net_reclaims);
+        self.net_backpays.merge(&o.net_backpays);
         self.withheld.merge(&o.withheld);
         self.advances.merge(&o.advances);
         self.definitive.merge(&o.definitive);
@@ -189,9 +229,14 @@ impl GroupStats {
         self.reclaim.mean_euros(self.n_reclaim)
     }
 
-    /// Mean back-payment among households with one, euros.
+    /// Mean counted back-payment among households with one, euros.
     pub fn mean_backpay_among(&self) -> f64 {
-        self.backpay.mean_euros(self.n_backpay)
+        self.backpay_counted.mean_euros(self.n_backpay)
+    }
+
+    /// Share of recipient households among all households of the group.
+    pub fn recipient_share(&self) -> f64 {
+        ratio(self.n, self.n_all)
     }
 
     /// Quantile `q` (0–1) of reclaims among households with one: the exact order statistic
@@ -405,8 +450,14 @@ impl ArmAccumulator {
 
     /// Adds one household outcome. Only the household-type group is updated; [`Self::finish`]
     /// derives the arm total from the groups (half the work per household).
-    pub fn add(&mut self, o: &Outcome, year: &Year, thresholds: &[Money]) {
-        self.by_type[o.household_type as usize].add(o, thresholds);
+    pub fn add(
+        &mut self,
+        o: &Outcome,
+        year: &Year,
+        thresholds: &[Money],
+        backpay_threshold: Money,
+    ) {
+        self.by_type[o.household_type as usize].add(o, thresholds, backpay_threshold);
         if o.took_offer {
             let p =
                 (o.percentage.0 / (crate::model::money::RATE_SCALE / 100)).clamp(0, 100) as usize;
@@ -443,10 +494,11 @@ impl ArmAccumulator {
     }
 }
 
-/// Within-household comparison of a treatment arm with control (paired design).
+/// Within-household comparison of a treatment arm with control (paired design), over recipient
+/// households (a household is a recipient in every arm or in none).
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct PairedAccumulator {
-    /// Households.
+    /// Recipient households.
     pub n: u64,
     /// Reclaim in control but not in treatment (McNemar b).
     pub control_only: u64,
@@ -484,6 +536,9 @@ impl PairedAccumulator {
         if self.high_discordant.len() != thresholds.len() {
             self.high_discordant = vec![(0, 0); thresholds.len()];
         }
+        if !c.recipient {
+            return;
+        }
         self.n += 1;
         let (cr, tr) = (c.reclaim > Money::ZERO, t.reclaim > Money::ZERO);
         self.control_only += u64::from(cr && !tr);
@@ -493,7 +548,10 @@ impl PairedAccumulator {
             self.high_discordant[i].0 += u64::from(ch && !thh);
             self.high_discordant[i].1 += u64::from(!ch && thh);
         }
-        let (cb, tb) = (c.backpay > Money::ZERO, t.backpay > Money::ZERO);
+        let (cb, tb) = (
+            c.backpay_counted > Money::ZERO,
+            t.backpay_counted > Money::ZERO,
+        );
         self.backpay_discordant.0 += u64::from(cb && !tb);
         self.backpay_discordant.1 += u64::from(!cb && tb);
         self.reclaim_diff.add(t.reclaim - c.reclaim);

@@ -6,9 +6,9 @@
 //!
 //! Counting: a *toeslag* is one benefit of one household with a definitive award or advances
 //! above zero; a *recipient household* has at least one. A reclaim is the amount collected (above
-//! the small-reclaim threshold); a back-payment counts when above €11, because up to €11 per
-//! benefit is the rounding remainder of floor(annual / 12) monthly advances, which the public
-//! statistics do not count as a back-payment (assumption). Every count is an exact integer
+//! the small-reclaim threshold); a back-payment counts when above the scenario's `backpay_threshold`
+//! (default €11: up to €11 per benefit is the rounding remainder of floor(annual / 12) monthly
+//! advances, which the public statistics do not count as a back-payment; assumption). Every count is an exact integer
 //! merged in a fixed way, so the tally does not depend on the thread count.
 //!
 //! Must not: format text (that is the output layer's job).
@@ -18,9 +18,6 @@ use crate::model::money::Money;
 use crate::model::scenario::Scenario;
 use crate::rules::N_BENEFITS;
 use crate::sim::engine::{Outcome, Year};
-
-/// Back-payments up to this amount are rounding remainders, not counted.
-const BACKPAY_MIN: Money = Money::euros(11);
 
 /// Exact counts of the control arm and the lab and intervention arms.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
@@ -41,7 +38,7 @@ pub struct Tally {
     pub reclaims_raw: u64,
     /// Those reclaims before the threshold, cents.
     pub reclaimed_raw: i64,
-    /// Toeslagen with a back-payment above €11, per benefit.
+    /// Toeslagen with a back-payment above the threshold, per benefit.
     pub backpays: [u64; N_BENEFITS],
     /// Those back-payments, cents, per benefit.
     pub backpaid: [i64; N_BENEFITS],
@@ -63,6 +60,9 @@ pub struct Tally {
     pub mutations: Vec<[u64; 3]>,
     /// The benefits the scenario simulates.
     pub enabled: [bool; N_BENEFITS],
+    /// Back-payments of one benefit up to this amount are not counted (the scenario's
+    /// `backpay_threshold`).
+    pub backpay_threshold: Money,
 }
 
 impl Tally {
@@ -71,6 +71,7 @@ impl Tally {
         let arms = sc.arms.len();
         Tally {
             enabled: sc.population.benefits,
+            backpay_threshold: sc.backpay_threshold,
             took: vec![0; arms],
             bands: vec![[0; 4]; arms],
             by_pct: vec![[[0; 3]; 2]; arms],
@@ -142,7 +143,7 @@ impl Tally {
                 self.reclaimed[b] += reclaim.0;
             }
             let backpay = (d - net).max_zero();
-            if backpay > BACKPAY_MIN {
+            if backpay > self.backpay_threshold {
                 self.backpays[b] += 1;
                 self.backpaid[b] += backpay.0;
             }

@@ -41,7 +41,7 @@ pub fn add_replications(main: &mut Summary, reps: &[Summary]) {
             .collect();
         if let Some(first) = values.first().and_then(|v| v.as_object()) {
             for (k, v) in first {
-                if !v.is_number() || k == "households" {
+                if !v.is_number() || k == "households" || k == "recipients" {
                     continue;
                 }
                 let xs: Vec<f64> = values.iter().filter_map(|v| v[k].as_f64()).collect();
@@ -50,11 +50,20 @@ pub fn add_replications(main: &mut Summary, reps: &[Summary]) {
             }
         }
     }
-    for (i, c) in main.comparisons.iter_mut().enumerate() {
+    // Comparisons are matched by arm, control, metric and population, never by position: a
+    // replication in which a comparison is missing or not estimable leaves only that one without
+    // a Monte Carlo standard error.
+    for c in main.comparisons.iter_mut() {
         let xs: Vec<f64> = reps
             .iter()
-            .filter_map(|r| r.comparisons.get(i))
-            .filter(|rc| rc.metric == c.metric && rc.arm == c.arm && rc.population == c.population)
+            .filter_map(|r| {
+                r.comparisons.iter().find(|rc| {
+                    rc.metric == c.metric
+                        && rc.arm == c.arm
+                        && rc.vs == c.vs
+                        && rc.population == c.population
+                })
+            })
             .filter_map(|rc| rc.difference)
             .collect();
         if xs.len() == reps.len() {

@@ -19,6 +19,8 @@ pub struct RunResult {
     /// The counts for the comparison with the public figures (`compare_public = true` only),
     /// filled from this run's own outcomes: no second simulation pass.
     pub public: Option<calibration::Tally>,
+    /// The scenario's back-payment threshold (what counts as a back-payment).
+    pub backpay_threshold: Money,
 }
 
 impl Tally for RunResult {
@@ -33,11 +35,12 @@ impl Tally for RunResult {
                 Design::Randomized => vec![],
             },
             public: sc.compare_public.then(|| calibration::Tally::new(sc)),
+            backpay_threshold: sc.backpay_threshold,
         }
     }
 
     fn add(&mut self, arm: usize, o: &Outcome, year: &Year, thresholds: &[Money]) {
-        self.arms[arm].add(o, year, thresholds);
+        self.arms[arm].add(o, year, thresholds, self.backpay_threshold);
         if let Some(p) = &mut self.public {
             Tally::add(p, arm, o, year, thresholds);
         }

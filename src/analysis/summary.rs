@@ -5,6 +5,7 @@
 
 use crate::analysis::accumulators::{GroupStats, MoneySum, PairedAccumulator};
 use crate::analysis::inference::{self, Estimated, NotEstimable};
+use crate::analysis::intervals;
 use crate::analysis::run::RunResult;
 use crate::model::money::Money;
 use crate::model::scenario::{Design, Scenario, HOUSEHOLD_TYPES};
@@ -21,11 +22,18 @@ fn share(x: f64) -> f64 {
     (x * 1e6).round() / 1e6
 }
 
-/// Metrics of one group of households.
+/// Metrics of one group of households. Who is counted: every share and mean is among the
+/// group's *recipient households* (at least one toeslag in the year); `all_households` repeats
+/// the headline shares over every simulated household.
 #[derive(Clone, Debug, Serialize)]
 pub struct Metrics {
-    /// Households.
+    /// Households simulated (recipients or not).
     pub households: u64,
+    /// Recipient households (at least one toeslag in the year): the population of every metric.
+    pub recipients: u64,
+    /// The headline shares over all simulated households (households without a toeslag count
+    /// as having neither a reclaim nor a back-payment).
+    pub all_households: AllHouseholds,
     /// Share with a collected reclaim.
     pub reclaim_share: f64,
     /// Share with a reclaim above the primary high threshold.
@@ -44,10 +52,16 @@ pub struct Metrics {
     pub total_reclaimed: f64,
     /// Mean reclaim as a share of monthly income, among households with one.
     pub reclaim_income_share: f64,
-    /// Share with a back-payment.
+    /// Share with a back-payment (a benefit's back-payment above `backpay_threshold`).
     pub backpay_share: f64,
-    /// Mean back-payment among households with one (€).
+    /// Mean counted back-payment among households with one (€).
     pub mean_backpay: f64,
+    /// Share whose net settlement across benefits is a reclaim (each household counted once).
+    pub net_reclaim_share: f64,
+    /// Share whose net settlement is a back-payment above `backpay_threshold`.
+    pub net_backpay_share: f64,
+    /// Mean net settlement (back-payments paid − reclaims collected; €).
+    pub mean_net_settlement: f64,
     /// Mean money withheld during the year per household vs the 100% advance (€).
     pub withheld_during_year: f64,
     /// Total withheld (€).
@@ -66,11 +80,34 @@ pub struct Metrics {
     pub mean_definitive_award: f64,
 }
 
+/// The headline shares over every simulated household.
+#[derive(Clone, Debug, Serialize)]
+pub struct AllHouseholds {
+    /// Share of all households with a collected reclaim.
+    pub reclaim_share: f64,
+    /// Share of all households with a reclaim above the primary high threshold.
+    pub high_reclaim_share: f64,
+    /// Share of all households with a counted back-payment.
+    pub backpay_share: f64,
+    /// Share of households that receive at least one toeslag.
+    pub recipient_share: f64,
+}
+
 impl Metrics {
     fn from(g: &GroupStats, thresholds: &[Money], primary: usize) -> Metrics {
         let n = g.n;
         Metrics {
-            households: n,
+            households: g.n_all,
+            recipients: n,
+            all_households: AllHouseholds {
+                reclaim_share: share(ratio(g.n_reclaim, g.n_all)),
+                high_reclaim_share: share(ratio(
+                    g.n_high.get(primary).copied().unwrap_or(0),
+                    g.n_all,
+                )),
+                backpay_share: share(ratio(g.n_backpay, g.n_all)),
+                recipient_share: share(g.recipient_share()),
+            },
             reclaim_share: share(g.reclaim_share()),
             high_reclaim_share: share(g.high_share(primary)),
             high_reclaim_shares: thresholds
@@ -86,6 +123,9 @@ impl Metrics {
             reclaim_income_share: share(g.mean_reclaim_income_share()),
             backpay_share: share(g.backpay_share()),
             mean_backpay: eur(g.mean_backpay_among()),
+            net_reclaim_share: share(ratio(g.n_net_reclaim, n)),
+            net_backpay_share: share(ratio(g.n_net_backpay, n)),
+            mean_net_settlement: eur(g.net.mean_euros(n)),
             withheld_during_year: eur(g.withheld.mean_euros(n)),
             total_withheld: eur(g.withheld.sum as f64 / 100.0),
             takeup_share: share(g.takeup_share()),
@@ -153,6 +193,14 @@ pub struct Comparison {
     pub ci_high: Option<f64>,
     /// Two-sided p-value.
     pub p_value: Option<f64>,
+    /// Holm-adjusted p-value within the run's family of tested comparisons (null for a
+    /// descriptive or untested row).
+    pub p_adjusted: Option<f64>,
+    /// The primary comparison (the scenario's `primary_metric`, an arm vs control).
+    pub primary: bool,
+    /// A descriptive row: it compares groups the treatment itself selects (households with a
+    /// reclaim), so it has no test and is outside the family.
+    pub descriptive: bool,
     /// Method.
     pub method: String,
     /// Why the comparison cannot be estimated (`n = 0`, `n = 1`, `no variation`); then
@@ -177,6 +225,15 @@ pub struct Summary {
     pub design: &'static str,
     /// Households simulated.
     pub households: u64,
+    /// Who every share and mean is among (unless a table says otherwise).
+    pub population: &'static str,
+    /// A back-payment of one benefit counts as one only above this amount (€): the one
+    /// definition used by report, charts, calibrate and households.csv.
+    pub backpay_threshold: i64,
+    /// The primary comparison metric (each treatment arm vs control).
+    pub primary_metric: String,
+    /// Comparisons in the family whose p-values are Holm-adjusted (`p_adjusted`).
+    pub family_size: usize,
     /// Independent replications run (the metrics are those of the first, seeded with `seed`;
     /// the others give Monte Carlo standard errors).
     pub replications: u32,
@@ -199,6 +256,10 @@ pub struct Summary {
     /// Uncertain parameters in force (`group.key`).
     pub uncertain_parameters: Vec<String>,
 }
+
+/// Who the shares and means of a summary are among.
+pub const POPULATION: &str =
+    "recipient households (at least one toeslag in the year; all_households: every household)";
 
 /// The index of the threshold closest to €1,000 (the default "high" reclaim, DESIGN §5).
 pub fn primary_threshold(thresholds: &[Money]) -> usize {
@@ -257,6 +318,9 @@ fn cmp(
         ci_low: ci_low.map(|x| round_like(metric, x)),
         ci_high: ci_high.map(|x| round_like(metric, x)),
         p_value: p_value.map(|p| (p * 1e8).round() / 1e8),
+        p_adjusted: None,
+        primary: false,
+        descriptive: false,
         method,
         not_estimable,
         mc_se: None,
@@ -322,13 +386,19 @@ pub fn summarize(sc: &Scenario, r: &RunResult) -> Summary {
     }
     for c in comparisons.iter_mut() {
         c.difference = c.difference.map(|d| round_like(&c.metric, d));
+        c.primary = c.metric == sc.primary_metric && c.population == "all" && !c.descriptive;
     }
+    let family_size = adjust_family(&mut comparisons);
     Summary {
         scenario: sc.name.clone(),
         year: sc.year,
         seed: sc.seed,
         design: sc.design.name(),
         households: sc.households,
+        population: POPULATION,
+        backpay_threshold: sc.backpay_threshold.whole_euros(),
+        primary_metric: sc.primary_metric.clone(),
+        family_size,
         replications: 1,
         high_reclaim_threshold: th[primary].whole_euros(),
         recalculation: sc.recalculation.name(),
@@ -428,12 +498,17 @@ impl ArmVsControl<'_> {
         cmp(self.name, self.control, metric, population, c, t, e, method)
     }
 
-    /// The test of a difference in shares: McNemar on the discordant pairs (paired design),
-    /// otherwise two independent proportions.
+    /// The interval and test of a difference in shares, from one method so they never
+    /// contradict: Newcombe's hybrid score interval (paired: with the φ correction) with the
+    /// score test or, for small counts, Fisher's exact test (paired: exact McNemar)
+    /// ([`crate::analysis::intervals`]). `disc` are the discordant pairs (control only,
+    /// treatment only) of the paired design.
     fn share_est(&self, xc: u64, xt: u64, disc: Option<(u64, u64)>) -> Estimated {
         match (self.paired_design, disc, self.p) {
-            (true, Some((b, cc)), Some(p)) => inference::mcnemar(b, cc, p.n),
-            _ => inference::two_proportions(xc, self.c.n, xt, self.t.n),
+            (true, Some((b, cc)), Some(p)) => {
+                intervals::newcombe_paired(xc.saturating_sub(b), b, cc, p.n).map(Into::into)
+            }
+            _ => intervals::newcombe_unpaired(xc, self.c.n, xt, self.t.n).map(Into::into),
         }
     }
 }
@@ -564,6 +639,12 @@ fn reclaim_size_comparisons(x: &ArmVsControl, i: usize, out: &mut Vec<Comparison
         Some(boot),
         "difference of exact medians (households with a reclaim)",
     ));
+    // Both rows compare households with a reclaim, a group the treatment itself changes: they
+    // describe, they do not test (no p-value, outside the family of comparisons).
+    for c in out.iter_mut().rev().take(2) {
+        c.descriptive = true;
+        c.p_value = None;
+    }
     out.push(x.cmp(
         "total_reclaimed",
         "all",
@@ -580,7 +661,13 @@ fn took_offer_comparisons(x: &ArmVsControl, out: &mut Vec<Comparison>) {
         (true, Some(p)) if p.n_took > 0 => p,
         _ => return,
     };
-    let e = inference::mcnemar(p.took_discordant.0, p.took_discordant.1, p.n_took);
+    let e = intervals::newcombe_paired(
+        p.took_reclaims.0.saturating_sub(p.took_discordant.0),
+        p.took_discordant.0,
+        p.took_discordant.1,
+        p.n_took,
+    )
+    .map(Into::into);
     out.push(x.cmp(
         "reclaim_share",
         "took_offer",
@@ -604,6 +691,21 @@ fn took_offer_comparisons(x: &ArmVsControl, out: &mut Vec<Comparison>) {
         Some(e),
         "",
     ));
+}
+
+/// Holm-adjusts the p-values of the family: every tested, non-descriptive comparison. Returns
+/// the family's size. Holm (1979): sort the m p-values, multiply the k-th smallest by m − k + 1,
+/// keep the running maximum, cap at 1; this controls the chance of any false "significant" in
+/// the family at 5% whatever the dependence between the comparisons.
+pub fn adjust_family(comparisons: &mut [Comparison]) -> usize {
+    let family: Vec<usize> = (0..comparisons.len())
+        .filter(|&i| !comparisons[i].descriptive && comparisons[i].p_value.is_some())
+        .collect();
+    let p: Vec<Option<f64>> = family.iter().map(|&i| comparisons[i].p_value).collect();
+    for (&i, adj) in family.iter().zip(intervals::holm(&p)) {
+        comparisons[i].p_adjusted = adj.map(|a| (a * 1e8).round() / 1e8);
+    }
+    family.len()
 }
 
 /// Pilot households per arm to detect the simulated reclaim-share effect (80% power, 5%).

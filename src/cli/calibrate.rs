@@ -6,9 +6,9 @@
 //!
 //! Counting: a *toeslag* is one benefit of one household with a definitive award or advances
 //! above zero; a *recipient household* has at least one. A reclaim is the amount collected (above
-//! the small-reclaim threshold); a back-payment counts when above €11, because up to €11 per
-//! benefit is the rounding remainder of floor(annual / 12) monthly advances, which the public
-//! statistics do not count as a back-payment (assumption). Every count is an exact integer
+//! the small-reclaim threshold); a back-payment counts when above the scenario's `backpay_threshold`
+//! (default €11, the rounding remainder of floor(annual / 12) monthly advances, which the public
+//! statistics do not count as a back-payment; assumption). Every count is an exact integer
 //! merged in a fixed way, so the table does not depend on the thread count.
 
 use crate::error::Result;

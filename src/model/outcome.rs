@@ -42,6 +42,14 @@ pub struct Year {
 }
 
 impl Year {
+    /// At least one toeslag: advances under the 100% schedule or a definitive award above zero
+    /// for one of the `enabled` benefits.
+    pub fn is_recipient(&self, enabled: &[bool; N_BENEFITS]) -> bool {
+        (0..N_BENEFITS).any(|b| {
+            enabled[b] && (self.full[b].net > Money::ZERO || self.definitive[b] > Money::ZERO)
+        })
+    }
+
     /// The states in month order.
     pub fn states(&self) -> &[KnowledgeState] {
         &self.states[..self.n_states]
@@ -98,8 +106,17 @@ pub struct Outcome {
     pub reclaim_before_threshold: Money,
     /// Reclaim actually collected (per benefit above the threshold).
     pub reclaim: Money,
-    /// Back-payment.
+    /// Back-payment paid (every amount, the rounding remainder included).
     pub backpay: Money,
+    /// Back-payment counted as one: the sum over benefits of the back-payments above the
+    /// scenario's `backpay_threshold` (smaller ones are the rounding remainder of
+    /// floor(annual / 12) monthly advances).
+    pub backpay_counted: Money,
+    /// Back-payment per benefit (every amount).
+    pub backpay_by_benefit: PerBenefit,
+    /// The household received at least one toeslag in the year: advances or a definitive award
+    /// above zero for some benefit (decided on the household as drawn, the same in every arm).
+    pub recipient: bool,
     /// Money withheld during the year compared with the 100% advance.
     pub withheld: Money,
     /// In-year reclaims.
@@ -114,4 +131,12 @@ pub struct Outcome {
     pub reclaim_by_benefit: PerBenefit,
     /// What the arm's interventions did to the household (all zero without interventions).
     pub interventions: InterventionTrace,
+}
+
+impl Outcome {
+    /// Net settlement across benefits: back-payments paid minus reclaims collected (positive:
+    /// the household receives money; negative: it pays back). Each household has exactly one.
+    pub fn net_settlement(&self) -> Money {
+        self.backpay - self.reclaim
+    }
 }

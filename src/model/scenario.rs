@@ -652,6 +652,11 @@ pub struct Scenario {
     pub replications: u32,
     /// Compare the control arm with the public figures in every run (`compare_public`).
     pub compare_public: bool,
+    /// Back-payments of one benefit up to this amount are rounding remainders, not counted as a
+    /// back-payment (`backpay_threshold`, default €11).
+    pub backpay_threshold: Money,
+    /// The primary comparison metric (`primary_metric`, default `reclaim_share`).
+    pub primary_metric: String,
     /// Expectations checked by `toeslagenlab check`.
     pub expectations: Vec<Expectation>,
     /// The file's `[sweep]` table as written (the default grid of `toeslagenlab sweep`, which

@@ -153,6 +153,19 @@ struct RawExperiment {
     #[schemars(extend("default" = false))]
     #[serde(default)]
     compare_public: Option<bool>,
+    /// A back-payment of one benefit counts as a back-payment only above this many euros (the
+    /// default, €11, is the largest rounding remainder of floor(annual / 12) monthly advances;
+    /// smaller back-payments are still paid). Report, charts, calibrate and households.csv use
+    /// this one definition.
+    #[schemars(range(min = 0, max = 1000), extend("default" = 11))]
+    #[serde(default)]
+    backpay_threshold: Option<i64>,
+    /// The primary comparison: the metric (a comparison metric such as `reclaim_share`) whose
+    /// difference from control answers the experiment's question. Every comparison belongs to one
+    /// family whose p-values are Holm-adjusted; the conclusion leads with the primary one.
+    #[schemars(extend("default" = "reclaim_share"))]
+    #[serde(default)]
+    primary_metric: Option<String>,
 }
 
 /// One experiment arm. Exactly one arm has policy "standard": the control group.

@@ -102,7 +102,10 @@ pub fn arm_outcome_into(
 ) -> Result<()> {
     match crate::sim::interventions::household_and_trace(sc, &sc.arms[arm], h) {
         Some((hi, trace)) => {
-            simulate_arm_into(sc, &hi, &Year::compute(sc, &hi), arm, u, o)?;
+            // Whether the household receives a toeslag is decided on the household as drawn,
+            // so every arm counts the same households.
+            let recipient = year.is_recipient(&sc.population.benefits);
+            simulate_inner(sc, &hi, &Year::compute(sc, &hi), arm, u, recipient, o)?;
             o.interventions = trace;
             Ok(())
         }
@@ -133,7 +136,26 @@ pub fn simulate_arm_into(
     u: f64,
     o: &mut Outcome,
 ) -> Result<()> {
-    let (pct, took) = crate::sim::behaviour::arm_percentage_for(sc, &sc.arms[arm], h, u);
+    let recipient = year.is_recipient(&sc.population.benefits);
+    simulate_inner(sc, h, year, arm, u, recipient, o)
+}
+
+/// As [`simulate_arm_into`], with the household's recipient status given. A household without
+/// any toeslag is offered nothing: it never takes the offer (its advances are zero anyway).
+fn simulate_inner(
+    sc: &Scenario,
+    h: &Household,
+    year: &Year,
+    arm: usize,
+    u: f64,
+    recipient: bool,
+    o: &mut Outcome,
+) -> Result<()> {
+    let (pct, took) = if recipient {
+        crate::sim::behaviour::arm_percentage_for(sc, &sc.arms[arm], h, u)
+    } else {
+        (Rate::ONE, false)
+    };
     *o = Outcome {
         household_id: h.id,
         arm,
@@ -141,6 +163,7 @@ pub fn simulate_arm_into(
         took_offer: took,
         percentage: pct,
         income: year.actual_income,
+        recipient,
         ..Outcome::default()
     };
     let states = year.states();
@@ -179,6 +202,10 @@ pub fn simulate_arm_into(
         o.reclaim += collected;
         o.reclaim_by_benefit[b] = collected;
         o.backpay += backpay;
+        o.backpay_by_benefit[b] = backpay;
+        if backpay > sc.backpay_threshold {
+            o.backpay_counted += backpay;
+        }
         o.withheld += full.net - ledger.net;
         o.in_year_reclaim += ledger.in_year_reclaim;
         for (m, x) in ledger.by_month.iter().enumerate() {

@@ -54,7 +54,7 @@ const GREY: RGBColor = RGBColor(90, 90, 90);
 /// Every chart toeslagenlab draws. Its [`stem`](ChartKind::stem) names its files in `charts/`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum ChartKind {
-    /// `settlement_distribution`: reclaims and back-payments per €-band, per arm.
+    /// `settlement_distribution`: net settlement per €-band, each recipient household once.
     SettlementDistribution,
     /// `reclaim_shares`: the shares with a reclaim and with a high reclaim, per arm.
     ReclaimShares,

@@ -1,5 +1,7 @@
-//! The chart `settlement_distribution`: reclaims (left of zero) and back-payments (right) per
-//! €-band, as a share of each arm's households.
+//! The chart `settlement_distribution`: each recipient household's *net* settlement across its
+//! benefits (back-payments paid − reclaims collected), per €-band, as a share of each arm's
+//! recipient households: net reclaims left of zero, net back-payments (above the back-payment
+//! threshold) right. Each household appears once; the rest are settled within the threshold.
 
 use super::{
     colour, e2s, font, header, legend_rect, Cell, Chart, ChartInfo, ChartKind, DrawResult, Table,
@@ -50,8 +52,8 @@ impl Chart for Settlement {
 
     fn title_caption(_t: &Table) -> Result<(String, String), String> {
         Ok((
-            "Settlement at the definitive award, per arm".to_string(),
-            "Left of zero: households that must pay money back (reclaim); right of zero: households that receive a back-payment. Bar height is the share of the arm's households in each €-band; the outermost bars collect everything beyond the last band.".to_string(),
+            "Net settlement at the definitive award, per arm".to_string(),
+            "Each recipient household once, by its net settlement over all its benefits (back-payments paid minus reclaims collected). Left of zero: households that pay money back on balance (net reclaim); right of zero: households that receive money on balance, above the back-payment threshold (net back-payment). Bar height is the share of the arm's recipient households in each €-band; the outermost bars collect everything beyond the last band; households settled within the threshold are in neither side, so the bars of an arm sum to at most 100%.".to_string(),
         ))
     }
 
@@ -59,8 +61,8 @@ impl Chart for Settlement {
         // Bin width from the pooled 95th percentile of reclaims and back-payments, all arms.
         let mut pooled = crate::analysis::accumulators::Histogram::default();
         for a in &r.arms {
-            pooled.merge(&a.total.reclaims);
-            pooled.merge(&a.total.backpays);
+            pooled.merge(&a.total.net_reclaims);
+            pooled.merge(&a.total.net_backpays);
         }
         let p95 = pooled.quantile(0.95).0.max(100);
         let width = nice_width(p95, 12);
@@ -68,7 +70,10 @@ impl Chart for Settlement {
         let mut t = Table::for_chart(ChartKind::SettlementDistribution);
         for (i, arm) in sc.arms.iter().enumerate() {
             let g = &r.arms[i].total;
-            for (kind, h) in [("reclaim", &g.reclaims), ("back-payment", &g.backpays)] {
+            for (kind, h) in [
+                ("reclaim", &g.net_reclaims),
+                ("back-payment", &g.net_backpays),
+            ] {
                 let mut counts = vec![0u64; bins as usize + 1];
                 for (c, n) in h.iter() {
                     let b = (c / width).clamp(0, bins) as usize;
@@ -103,8 +108,8 @@ impl Chart for Settlement {
     ) -> DrawResult {
         let area = header(
         root,
-        "Settlement at the definitive award, per arm",
-        "Reclaims (left, household pays back) and back-payments (right, household receives), share of each arm's households",
+        "Net settlement at the definitive award, per arm",
+        "Each household once: net reclaim (left, pays back) or net back-payment (right, receives); share of each arm's recipient households",
     )?;
         let arms = t.distinct("arm")?;
         let k = arms.len().max(1) as f64;

@@ -55,6 +55,13 @@ pub fn headline(s: &Summary) -> String {
         s.design,
         s.seed
     );
+    let control = &s.arms[&s.arm_order[0]].metrics;
+    let _ = writeln!(
+        o,
+        "shares and means among the {} recipient households (at least one toeslag); back-payments above {}",
+        crate::model::money::group_thousands(control.recipients),
+        euro0(s.backpay_threshold as f64)
+    );
     let _ = writeln!(
         o,
         "{:<14} {:>8} {:>9} {:>11} {:>12} {:>9} {:>10}",
@@ -96,13 +103,15 @@ pub fn headline(s: &Summary) -> String {
         let _ = match (c.difference, c.ci_low, c.ci_high, c.p_value) {
             (Some(d), Some(lo), Some(hi), Some(p)) => writeln!(
                 o,
-                "{} vs {}: reclaim share {} (95% CI {} to {}, p {})",
+                "{} vs {}: reclaim share {} (95% CI {} to {}, p {}, adjusted for {} comparisons {})",
                 c.arm,
                 c.vs,
                 pp(d),
                 pp(lo),
                 pp(hi),
                 p_text(p),
+                s.family_size,
+                c.p_adjusted.map(p_text).unwrap_or_else(|| "—".into()),
             ),
             _ => writeln!(
                 o,
@@ -152,7 +161,10 @@ fn metric_label(m: &str) -> String {
     }
 }
 
-/// The columns of `households.csv`: fixed columns, then one reclaim column per benefit.
+/// The columns of `households.csv`: fixed columns, one reclaim column per benefit, then who is
+/// counted (`recipient`), the back-payment as counted (`backpay_counted`: the benefits'
+/// back-payments above `backpay_threshold`), the net settlement across benefits and one
+/// back-payment column per benefit.
 pub fn csv_header() -> Vec<String> {
     let mut h: Vec<String> = [
         "household_id",
@@ -178,6 +190,16 @@ pub fn csv_header() -> Vec<String> {
             .iter()
             .map(|b| format!("reclaim_{}", b.name())),
     );
+    h.extend(
+        ["recipient", "backpay_counted", "net_settlement"]
+            .iter()
+            .map(|s| s.to_string()),
+    );
+    h.extend(
+        crate::rules::Benefit::ALL
+            .iter()
+            .map(|b| format!("backpay_{}", b.name())),
+    );
     h
 }
 
@@ -193,7 +215,7 @@ pub fn write_rows<W: std::io::Write>(
     sc: &Scenario,
     rows: &[Outcome],
 ) -> csv::Result<()> {
-    let mut rec: Vec<String> = Vec::with_capacity(14 + crate::rules::N_BENEFITS);
+    let mut rec: Vec<String> = Vec::with_capacity(17 + 2 * crate::rules::N_BENEFITS);
     for o in rows {
         let arm = &sc.arms[o.arm];
         let pct = if !arm.policy.offers() {
@@ -219,6 +241,12 @@ pub fn write_rows<W: std::io::Write>(
             money_cell(o.income),
         ]);
         rec.extend(o.reclaim_by_benefit.iter().map(|m| money_cell(*m)));
+        rec.extend([
+            o.recipient.to_string(),
+            money_cell(o.backpay_counted),
+            money_cell(o.net_settlement()),
+        ]);
+        rec.extend(o.backpay_by_benefit.iter().map(|m| money_cell(*m)));
         w.write_record(&rec)?;
     }
     Ok(())

@@ -28,6 +28,24 @@ pub(super) fn scenario(o: &mut String, sc: &Scenario, s: &Summary) {
         Design::Randomized => "each household assigned to one arm; comparisons between groups",
     });
     let _ = writeln!(o, "| seed | {} |", s.seed);
+    let control = &s.arms[&s.arm_order[0]].metrics;
+    let _ = writeln!(
+        o,
+        "| who is counted | recipient households: at least one toeslag in the year ({} of {} households in the control arm); households without any toeslag are left out of every share and mean unless a row says \"all households\" |",
+        crate::model::money::group_thousands(control.recipients),
+        crate::model::money::group_thousands(control.households)
+    );
+    let _ = writeln!(
+        o,
+        "| back-payment | a benefit's back-payment above {} (`backpay_threshold`; up to €11 is the rounding remainder of floor(annual / 12) monthly advances, paid but not counted) |",
+        euro0(s.backpay_threshold as f64)
+    );
+    let _ = writeln!(
+        o,
+        "| comparisons | {} tested comparisons in one family, p-values Holm-adjusted; primary: {} of each arm vs control |",
+        s.family_size,
+        metric_label(&s.primary_metric)
+    );
     let _ = writeln!(o, "| benefits | {} |", s.benefits.join(", "));
     let _ = writeln!(o, "| in-year recalculation | {} |", s.recalculation);
     let _ = writeln!(
@@ -114,29 +132,32 @@ pub(super) fn arms(o: &mut String, sc: &Scenario, s: &Summary) {
 /// Headline: each arm against control (intention to treat) and the methods used.
 pub(super) fn headline(o: &mut String, s: &Summary) {
     let _ = writeln!(o, "\n## Headline: each arm against control\n");
-    let _ = writeln!(o, "Intention to treat: every household offered the arm's advance, whether or not it took the offer.\n");
-    let _ = writeln!(o, "| arm | metric | control | arm | difference | 95% CI | p-value |\n| --- | --- | ---: | ---: | ---: | --- | ---: |");
-    for c in s
-        .comparisons
-        .iter()
-        .filter(|c| c.population == "all" && (c.p_value.is_some() || c.not_estimable.is_some()))
-    {
+    let _ = writeln!(o, "Intention to treat, among recipient households: every recipient household offered the arm's advance, whether or not it took the offer. The adjusted p-value corrects for the {} tested comparisons of this report (Holm); a difference is called significant only when its adjusted p-value is below 0.05. The primary comparison is marked.\n", s.family_size);
+    let _ = writeln!(o, "| arm | metric | control | arm | difference | 95% CI | p-value | adjusted p |\n| --- | --- | ---: | ---: | ---: | --- | ---: | ---: |");
+    for c in s.comparisons.iter().filter(|c| {
+        c.population == "all"
+            && !c.descriptive
+            && (c.p_value.is_some() || c.not_estimable.is_some())
+    }) {
         let is_share = c.metric.contains("share");
         let f = |x: f64| if is_share { pct(x) } else { euro0(x) };
         let d = |x: f64| if is_share { pp(x) } else { signed_euro(x) };
         let (diff, ci, p) = estimate_cells(c, d);
         let _ = writeln!(
             o,
-            "| {} | {} | {} | {} | {} | {} | {} |",
+            "| {} | {}{} | {} | {} | {} | {} | {} | {} |",
             c.arm,
             metric_label(&c.metric),
+            if c.primary { " (primary)" } else { "" },
             f(c.control),
             f(c.treatment),
             diff,
             ci,
-            p
+            p,
+            c.p_adjusted.map(p_text).unwrap_or_else(|| "—".into())
         );
     }
+    descriptive(o, s);
     let methods: std::collections::BTreeSet<&str> = s
         .comparisons
         .iter()
@@ -148,6 +169,36 @@ pub(super) fn headline(o: &mut String, s: &Summary) {
         "\nMethods: {}.\n",
         methods.into_iter().collect::<Vec<_>>().join("; ")
     );
+}
+
+/// The descriptive rows: reclaim size among households with a reclaim (no test).
+fn descriptive(o: &mut String, s: &Summary) {
+    let rows: Vec<&Comparison> = s.comparisons.iter().filter(|c| c.descriptive).collect();
+    if rows.is_empty() {
+        return;
+    }
+    let _ = writeln!(o, "\nDescriptive, not tested: the size of reclaims among households with a reclaim. The treatment itself changes who has a reclaim, so these groups differ by arm and a difference is not an effect of the arm; they carry no p-value and are outside the family.\n");
+    let _ = writeln!(o, "| arm | metric | control | arm | difference | 95% interval |\n| --- | --- | ---: | ---: | ---: | --- |");
+    for c in rows {
+        let (diff, ci) = match (c.difference, c.ci_low, c.ci_high) {
+            (Some(x), Some(lo), Some(hi)) => (
+                signed_euro(x),
+                format!("{} to {}", signed_euro(lo), signed_euro(hi)),
+            ),
+            (Some(x), _, _) => (signed_euro(x), "—".into()),
+            _ => (not_estimable_text(c), "—".into()),
+        };
+        let _ = writeln!(
+            o,
+            "| {} | {} | {} | {} | {} | {} |",
+            c.arm,
+            metric_label(&c.metric),
+            euro0(c.control),
+            euro0(c.treatment),
+            diff,
+            ci
+        );
+    }
 }
 
 /// Monte Carlo error (only with more than one replication).
@@ -189,12 +240,16 @@ pub(super) fn monte_carlo(o: &mut String, s: &Summary) {
 /// Per arm: every metric of every arm.
 pub(super) fn per_arm(o: &mut String, sc: &Scenario, s: &Summary) {
     let _ = writeln!(o, "## Per arm\n");
+    let _ = writeln!(o, "Among recipient households (the first row counts every household). A household with a reclaim on one benefit and a back-payment on another counts in both per-benefit shares; the net settlement rows count each household once.\n");
     let _ = writeln!(o, "| metric | {} |", s.arm_order.join(" | "));
     let _ = writeln!(o, "| --- |{}", " ---: |".repeat(s.arm_order.len()));
     type Row = (&'static str, fn(&Metrics) -> String);
     let rows: Vec<Row> = vec![
-        ("households", |m| {
+        ("households (all)", |m| {
             crate::model::money::group_thousands(m.households)
+        }),
+        ("recipient households (counted below)", |m| {
+            crate::model::money::group_thousands(m.recipients)
         }),
         ("share with a reclaim", |m| pct(m.reclaim_share)),
         ("share with a high reclaim", |m| pct(m.high_reclaim_share)),
@@ -209,6 +264,15 @@ pub(super) fn per_arm(o: &mut String, sc: &Scenario, s: &Summary) {
         ("share with a back-payment", |m| pct(m.backpay_share)),
         ("mean back-payment (those with one)", |m| {
             euro0(m.mean_backpay)
+        }),
+        ("net settlement a reclaim (each household once)", |m| {
+            pct(m.net_reclaim_share)
+        }),
+        ("net settlement a back-payment (each household once)", |m| {
+            pct(m.net_backpay_share)
+        }),
+        ("mean net settlement", |m| {
+            signed_euro(m.mean_net_settlement)
         }),
         ("withheld during the year, per household", |m| {
             euro0(m.withheld_during_year)
@@ -269,12 +333,12 @@ pub(super) fn by_household_type(o: &mut String, s: &Summary) {
     let _ = writeln!(o, "\n## By household type\n");
     let _ = writeln!(
         o,
-        "Share with a reclaim (households in the control arm in brackets).\n"
+        "Share of recipient households with a reclaim (recipient households in the control arm in brackets).\n"
     );
     let _ = writeln!(o, "| household type | {} |", s.arm_order.join(" | "));
     let _ = writeln!(o, "| --- |{}", " ---: |".repeat(s.arm_order.len()));
     for t in HOUSEHOLD_TYPES {
-        let n = s.arms[&s.arm_order[0]].by_household_type[t].households;
+        let n = s.arms[&s.arm_order[0]].by_household_type[t].recipients;
         let _ = writeln!(
             o,
             "| {} ({}) | {} |",
@@ -325,9 +389,9 @@ pub(super) fn took_offer(o: &mut String, s: &Summary) {
         let _ = writeln!(o, "\n## Among households that took the offer\n");
         let _ = writeln!(
             o,
-            "The same households under the control arm (paired design).\n"
+            "The same recipient households under the control arm (paired design). These comparisons are in the Holm-adjusted family.\n"
         );
-        let _ = writeln!(o, "| arm | metric | control | arm | difference | 95% CI | p-value |\n| --- | --- | ---: | ---: | ---: | --- | ---: |");
+        let _ = writeln!(o, "| arm | metric | control | arm | difference | 95% CI | p-value | adjusted p |\n| --- | --- | ---: | ---: | ---: | --- | ---: | ---: |");
         for c in took {
             let is_share = c.metric.contains("share");
             let f = |x: f64| if is_share { pct(x) } else { euro0(x) };
@@ -340,52 +404,92 @@ pub(super) fn took_offer(o: &mut String, s: &Summary) {
             let (diff, ci, p) = estimate_cells(c, d);
             let _ = writeln!(
                 o,
-                "| {} | {} | {} | {} | {} | {} | {} |",
+                "| {} | {} | {} | {} | {} | {} | {} | {} |",
                 c.arm,
                 metric_label(&c.metric),
                 cc,
                 tt,
                 diff,
                 ci,
-                p
+                p,
+                c.p_adjusted.map(p_text).unwrap_or_else(|| "—".into())
             );
         }
     }
 }
 
-/// Conclusion: one sentence per share comparison.
+/// Conclusion: one sentence per headline share comparison. "Significant" only by the
+/// Holm-adjusted p-value; every amount with its interval.
 pub(super) fn conclusion(o: &mut String, s: &Summary) {
     let _ = writeln!(o, "\n## Conclusion\n");
+    let _ = writeln!(o, "Among recipient households; {} comparisons were tested, and a change is called significant only when its Holm-adjusted p-value is below 0.05.\n", s.family_size);
     for c in s.comparisons.iter().filter(|c| {
         c.population == "all" && (c.metric == "reclaim_share" || c.metric == "high_reclaim_share")
     }) {
-        let what = if c.metric == "reclaim_share" {
-            "the share of households with a reclaim".to_string()
-        } else {
-            format!(
-                "the share with a reclaim above {}",
-                euro0(s.high_reclaim_threshold as f64)
-            )
-        };
-        let w = s.arms[&c.arm].metrics.withheld_during_year;
-        let (Some(diff), Some(lo), Some(hi), Some(p)) =
-            (c.difference, c.ci_low, c.ci_high, c.p_value)
-        else {
-            let _ = writeln!(o, "- **{}**: {} cannot be compared with control: {}. An arm or the control group has too few households (or no variation) for a difference, confidence interval or test; give it more households (`households`, or its assignment `share` in the randomized design).",
-                c.arm, what, not_estimable_text(c));
-            continue;
-        };
-        if p < 0.05 && diff != 0.0 {
-            let _ = writeln!(o, "- **{}**: {} {} from {} to {} ({}; 95% CI {} to {}; p {}). The difference is statistically significant at the 5% level{}.",
-                c.arm, what, if diff < 0.0 { "falls" } else { "rises" }, pct(c.control), pct(c.treatment), pp(diff),
-                pp(lo), pp(hi), p_text(p),
-                if c.metric == "reclaim_share" && w > 0.0 { format!("; in exchange households receive on average {} less during the year", euro0(w)) } else { String::new() });
-        } else {
-            let _ = writeln!(o, "- **{}**: {} changes from {} to {} ({}; 95% CI {} to {}; p {}). This difference is not statistically significant at the 5% level: the simulation cannot distinguish it from no effect.",
-                c.arm, what, pct(c.control), pct(c.treatment), pp(diff), pp(lo), pp(hi), p_text(p));
-        }
+        conclusion_line(o, s, c);
     }
-    let _ = writeln!(o, "\nThese are simulated households, not observed ones: the effects follow from the scenario's assumptions about shocks, reporting and take-up listed below.");
+    let _ = writeln!(o, "\nThese are simulated households, not observed ones: the effects follow from the scenario's assumptions about shocks, reporting and take-up listed below. The intervals show simulation and sampling noise only, not the uncertainty of those assumptions.");
+}
+
+/// One arm's sentence on a share comparison.
+fn conclusion_line(o: &mut String, s: &Summary, c: &Comparison) {
+    let what = if c.metric == "reclaim_share" {
+        "the share of recipient households with a reclaim".to_string()
+    } else {
+        format!(
+            "the share with a reclaim above {}",
+            euro0(s.high_reclaim_threshold as f64)
+        )
+    };
+    let (Some(diff), Some(lo), Some(hi), Some(p)) = (c.difference, c.ci_low, c.ci_high, c.p_value)
+    else {
+        let _ = writeln!(o, "- **{}**: {} cannot be compared with control: {}. An arm or the control group has too few households (or no variation) for a difference, confidence interval or test; give it more households (`households`, or its assignment `share` in the randomized design).",
+            c.arm, what, not_estimable_text(c));
+        return;
+    };
+    let adj = c.p_adjusted.unwrap_or(p);
+    let primary = if c.primary {
+        " (primary comparison)"
+    } else {
+        ""
+    };
+    let withheld = if c.metric == "reclaim_share" {
+        withheld_text(s, &c.arm)
+    } else {
+        String::new()
+    };
+    if adj < 0.05 && diff != 0.0 {
+        let _ = writeln!(o, "- **{}**{}: {} {} from {} to {} ({}; 95% CI {} to {}; p {}, adjusted {}). The difference is statistically significant at the 5% level after correction for {} comparisons{}.",
+            c.arm, primary, what, if diff < 0.0 { "falls" } else { "rises" }, pct(c.control), pct(c.treatment), pp(diff),
+            pp(lo), pp(hi), p_text(p), p_text(adj), s.family_size, withheld);
+    } else if lo > 0.0 || hi < 0.0 {
+        let _ = writeln!(o, "- **{}**{}: {} changes from {} to {} ({}; 95% CI {} to {}; p {}, adjusted {}). The interval excludes no change, but after correction for {} comparisons the difference is not statistically significant at the 5% level{}.",
+            c.arm, primary, what, pct(c.control), pct(c.treatment), pp(diff), pp(lo), pp(hi), p_text(p), p_text(adj), s.family_size, withheld);
+    } else {
+        let _ = writeln!(o, "- **{}**{}: {} changes from {} to {} ({}; 95% CI {} to {}; p {}, adjusted {}). This difference is not statistically significant at the 5% level (the interval includes no change): the simulation cannot distinguish it from no effect{}.",
+            c.arm, primary, what, pct(c.control), pct(c.treatment), pp(diff), pp(lo), pp(hi), p_text(p), p_text(adj), withheld);
+    }
+}
+
+/// "; in exchange households receive on average €X (95% CI …) less during the year", from the
+/// arm's `withheld_during_year` comparison (empty when nothing is withheld).
+fn withheld_text(s: &Summary, arm: &str) -> String {
+    let Some(w) = s
+        .comparisons
+        .iter()
+        .find(|c| c.arm == arm && c.metric == "withheld_during_year" && c.population == "all")
+    else {
+        return String::new();
+    };
+    match (w.difference, w.ci_low, w.ci_high) {
+        (Some(d), Some(lo), Some(hi)) if d > 0.0 => format!(
+            "; in exchange recipient households receive on average {} less during the year (95% CI {} to {})",
+            euro0(d),
+            euro0(lo),
+            euro0(hi)
+        ),
+        _ => String::new(),
+    }
 }
 
 /// Pilot size per arm.
@@ -435,7 +539,7 @@ pub(super) fn assumptions(o: &mut String, sc: &Scenario, s: &Summary) {
     let b = &sc.behaviour;
     let _ = writeln!(o, "- Reporting (assumption): {}. A change counts from the month after it happens (Awir art. 5) and is used for the advance from the month after the report.", crate::model::scenario::ChangeType::ALL.iter().map(|t| { let (lo, hi) = b.delay[*t as usize]; format!("{} reported with probability {}, delay {}–{} months", t.name(), b.p(*t), lo, hi) }).collect::<Vec<_>>().join("; "));
     if b.unaware_income_share > 0.0 {
-        let _ = writeln!(o, "- A share of {} of households does not know it must report income changes and never reports them (RULES.md §6 survey: 50%).", b.unaware_income_share);
+        let _ = writeln!(o, "- A share of {} of households does not know it must report income changes and never reports them (docs/rules.md §6 survey: 50%).", b.unaware_income_share);
     }
     o.push_str(&crate::sim::interventions::assumptions_md(sc));
     let _ = writeln!(

@@ -103,6 +103,39 @@ impl Validator {
                 1
             }
         };
+        let backpay_threshold = match e.backpay_threshold {
+            None => Money::euros(11),
+            Some(t) if (0..=1000).contains(&t) => Money::euros(t),
+            Some(t) => {
+                self.err(
+                    "experiment.backpay_threshold",
+                    format!("found {t}; a whole number of euros from 0 to 1000 (default 11, the rounding remainder)"),
+                );
+                Money::euros(11)
+            }
+        };
+        let primary_metric = e
+            .primary_metric
+            .clone()
+            .unwrap_or_else(|| "reclaim_share".to_string());
+        if !crate::model::metric::COMPARISON_METRICS.contains(&primary_metric.as_str())
+            && !primary_metric.starts_with("high_reclaim_share_")
+        {
+            let cands: Vec<String> = crate::model::metric::COMPARISON_METRICS
+                .iter()
+                .map(|m| m.to_string())
+                .collect();
+            let hint = did_you_mean(&primary_metric, &cands)
+                .map(|b| format!("; did you mean `{b}`?"))
+                .unwrap_or_default();
+            self.err(
+                "experiment.primary_metric",
+                format!(
+                    "unknown comparison metric `{primary_metric}`; allowed: {}{hint}",
+                    cands.join(", ")
+                ),
+            );
+        }
         let arm_names: Vec<String> = arms.iter().map(|a| a.name.clone()).collect();
         if raw.expect.len() > MAX_EXPECTATIONS {
             self.err(
@@ -125,6 +158,8 @@ impl Validator {
         Some(Scenario {
             replications,
             compare_public: e.compare_public.unwrap_or(false),
+            backpay_threshold,
+            primary_metric,
             expectations,
             path: path.to_path_buf(),
             sha256,
