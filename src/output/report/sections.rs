@@ -3,7 +3,8 @@
 //!
 //! Must not: compute statistics (they come ready in the [`Summary`]) or run the simulation.
 
-use super::{estimate_cells, metric_label, not_estimable_text};
+use super::{estimate_cells, is_share, metric_label, not_estimable_text};
+use crate::model::metric::Metric;
 use crate::model::scenario::{AdvancePolicy, Design, Scenario, HOUSEHOLD_TYPES};
 use crate::output::format::{euro0, p_text, pct_adaptive as pct, pp_adaptive as pp, signed_euro};
 use crate::output::report::{Comparison, Metrics, Summary};
@@ -121,7 +122,7 @@ pub(super) fn headline(o: &mut String, s: &Summary) {
         .iter()
         .filter(|c| c.population == "all" && (c.p_value.is_some() || c.not_estimable.is_some()))
     {
-        let is_share = c.metric.contains("share");
+        let is_share = is_share(c);
         let f = |x: f64| if is_share { pct(x) } else { euro0(x) };
         let d = |x: f64| if is_share { pp(x) } else { signed_euro(x) };
         let (diff, ci, p) = estimate_cells(c, d);
@@ -329,7 +330,7 @@ pub(super) fn took_offer(o: &mut String, s: &Summary) {
         );
         let _ = writeln!(o, "| arm | metric | control | arm | difference | 95% CI | p-value |\n| --- | --- | ---: | ---: | ---: | --- | ---: |");
         for c in took {
-            let is_share = c.metric.contains("share");
+            let is_share = is_share(c);
             let f = |x: f64| if is_share { pct(x) } else { euro0(x) };
             let d = |x: f64| if is_share { pp(x) } else { signed_euro(x) };
             let (cc, tt) = if is_share {
@@ -357,9 +358,9 @@ pub(super) fn took_offer(o: &mut String, s: &Summary) {
 pub(super) fn conclusion(o: &mut String, s: &Summary) {
     let _ = writeln!(o, "\n## Conclusion\n");
     for c in s.comparisons.iter().filter(|c| {
-        c.population == "all" && (c.metric == "reclaim_share" || c.metric == "high_reclaim_share")
+        c.population == "all" && (c.is(Metric::ReclaimShare) || c.is(Metric::HighReclaimShare))
     }) {
-        let what = if c.metric == "reclaim_share" {
+        let what = if c.is(Metric::ReclaimShare) {
             "the share of households with a reclaim".to_string()
         } else {
             format!(
@@ -379,7 +380,7 @@ pub(super) fn conclusion(o: &mut String, s: &Summary) {
             let _ = writeln!(o, "- **{}**: {} {} from {} to {} ({}; 95% CI {} to {}; p {}). The difference is statistically significant at the 5% level{}.",
                 c.arm, what, if diff < 0.0 { "falls" } else { "rises" }, pct(c.control), pct(c.treatment), pp(diff),
                 pp(lo), pp(hi), p_text(p),
-                if c.metric == "reclaim_share" && w > 0.0 { format!("; in exchange households receive on average {} less during the year", euro0(w)) } else { String::new() });
+                if c.is(Metric::ReclaimShare) && w > 0.0 { format!("; in exchange households receive on average {} less during the year", euro0(w)) } else { String::new() });
         } else {
             let _ = writeln!(o, "- **{}**: {} changes from {} to {} ({}; 95% CI {} to {}; p {}). This difference is not statistically significant at the 5% level: the simulation cannot distinguish it from no effect.",
                 c.arm, what, pct(c.control), pct(c.treatment), pp(diff), pp(lo), pp(hi), p_text(p));
@@ -394,9 +395,7 @@ pub(super) fn pilot(o: &mut String, s: &Summary) {
     let _ = writeln!(o, "Households per arm a randomized pilot would need to detect the simulated change in the reclaim share with 80% power at 5% significance (two-sided, normal approximation):\n");
     for (arm, n) in &s.pilot_households_per_arm {
         let not_estimable = s
-            .comparisons
-            .iter()
-            .find(|c| &c.arm == arm && c.metric == "reclaim_share" && c.population == "all")
+            .comparison(arm, Metric::ReclaimShare, "all")
             .filter(|c| c.not_estimable.is_some());
         let _ = writeln!(
             o,
