@@ -5,7 +5,7 @@
 //! se_current²))`. Must not: run scenarios, read files or print.
 
 use crate::model::expectation::Expectation;
-use crate::model::metric::ARM_METRICS;
+use crate::model::metric::{Kind, Metric, Unit};
 use serde::Serialize;
 use serde_json::Value;
 
@@ -34,11 +34,11 @@ pub fn evaluate(scenario: &str, exps: &[Expectation], s: &Value) -> Vec<Verdict>
                     metric,
                     min,
                     max,
-                } => match s["arms"][arm][metric].as_f64() {
+                } => match s["arms"][arm][metric.key()].as_f64() {
                     None => (
                         String::from("missing"),
                         false,
-                        format!("summary has no arms.{arm}.{metric}"),
+                        format!("summary has no arms.{arm}.{}", metric.key()),
                     ),
                     Some(v) => {
                         let ok = min.is_none_or(|m| v >= m) && max.is_none_or(|m| v <= m);
@@ -65,7 +65,7 @@ pub fn evaluate(scenario: &str, exps: &[Expectation], s: &Value) -> Vec<Verdict>
                     let c = s["comparisons"].as_array().and_then(|cs| {
                         cs.iter().find(|c| {
                             c["arm"] == arm.as_str()
-                                && c["metric"] == metric.as_str()
+                                && c["metric"] == metric.key().as_str()
                                 && c["population"] == "all"
                         })
                     });
@@ -73,7 +73,7 @@ pub fn evaluate(scenario: &str, exps: &[Expectation], s: &Value) -> Vec<Verdict>
                         None => (
                             String::from("missing"),
                             false,
-                            format!("summary has no comparison {arm} {metric}"),
+                            format!("summary has no comparison {arm} {}", metric.key()),
                         ),
                         // A comparison without an estimate (a group of 0 or 1 households)
                         // satisfies no expectation.
@@ -126,15 +126,14 @@ pub fn evaluate(scenario: &str, exps: &[Expectation], s: &Value) -> Vec<Verdict>
         .collect()
 }
 
-/// Absolute tolerance floor of a metric: half a percentage point of a thousandth for shares,
-/// one euro for amounts (totals scale with households: one euro per 100 households).
-fn floor_for(metric: &str, households: f64) -> f64 {
-    if metric.contains("share") {
-        0.0005
-    } else if metric.starts_with("total_") {
-        (households / 100.0).max(1.0)
-    } else {
-        1.0
+/// Absolute tolerance floor of a metric, by its unit: half a percentage point of a thousandth
+/// for shares, one euro for amounts (totals scale with households: one euro per 100
+/// households); a metric this version does not know is treated as an amount.
+fn floor_for(metric: Option<Metric>, households: f64) -> f64 {
+    match metric.map(Metric::unit) {
+        Some(Unit::Share) => 0.0005,
+        Some(Unit::EurosTotal) => (households / 100.0).max(1.0),
+        Some(Unit::Euros) | None => 1.0,
     }
 }
 
@@ -180,36 +179,37 @@ pub fn compare_summaries(
                 "arm `{arm}` is in the baseline but not in the current run"
             ));
         }
-        for metric in ARM_METRICS {
-            let (Some(bv), Some(cv)) = (b[metric].as_f64(), c[metric].as_f64()) else {
+        for metric in Metric::arm_metrics() {
+            let key = metric.key();
+            let (Some(bv), Some(cv)) = (b[&key].as_f64(), c[&key].as_f64()) else {
                 continue;
             };
             // A standard error estimated from a few replications is itself noisy: shares are
             // floored at their binomial standard error √(p(1−p)/n).
             let n = b["households"].as_f64().unwrap_or(households).max(1.0);
             let analytic = |p: f64| {
-                if metric.ends_with("_share") && (0.0..=1.0).contains(&p) {
+                if metric.kind() == Kind::Proportion && (0.0..=1.0).contains(&p) {
                     (p * (1.0 - p) / n).sqrt()
                 } else {
                     0.0
                 }
             };
-            let se_b = b["mc_standard_errors"][metric]
+            let se_b = b["mc_standard_errors"][&key]
                 .as_f64()
                 .unwrap_or(0.0)
                 .max(analytic(bv));
-            let se_c = c["mc_standard_errors"][metric]
+            let se_c = c["mc_standard_errors"][&key]
                 .as_f64()
                 .unwrap_or(0.0)
                 .max(analytic(cv));
             out.push(movement(
-                format!("arms.{arm}.{metric}"),
+                format!("arms.{arm}.{key}"),
                 bv,
                 cv,
                 se_b,
                 se_c,
                 k,
-                floor_for(metric, households),
+                floor_for(Some(metric), households),
             ));
         }
     }
@@ -244,7 +244,7 @@ pub fn compare_summaries(
             b["mc_se"].as_f64().unwrap_or(0.0),
             c["mc_se"].as_f64().unwrap_or(0.0),
             k,
-            floor_for(metric, households),
+            floor_for(Metric::parse(metric), households),
         ));
     }
     Ok(out)

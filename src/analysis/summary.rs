@@ -7,6 +7,7 @@ use crate::analysis::accumulators::{GroupStats, MoneySum, PairedAccumulator};
 use crate::analysis::inference::{self, Estimated, NotEstimable};
 use crate::analysis::intervals;
 use crate::analysis::run::RunResult;
+use crate::model::metric::Metric;
 use crate::model::money::Money;
 use crate::model::scenario::{Design, Scenario, HOUSEHOLD_TYPES};
 use serde::Serialize;
@@ -714,5 +715,68 @@ fn pilot_size(c: &GroupStats, t: &GroupStats) -> Option<u64> {
         None
     } else {
         inference::sample_size_two_proportions(c.reclaim_share(), t.reclaim_share(), 0.05, 0.8)
+    }
+}
+
+// The extractors of the metric table (`model::metric`): a metric's value in a typed summary.
+
+impl Metrics {
+    /// The value of arm metric `m` in this group; `None` for a comparison-only metric or a
+    /// threshold this run did not report.
+    pub fn value(&self, m: Metric) -> Option<f64> {
+        Some(match m {
+            Metric::ReclaimShare => self.reclaim_share,
+            Metric::HighReclaimShare => self.high_reclaim_share,
+            Metric::MeanReclaim => self.mean_reclaim,
+            Metric::MedianReclaim => self.median_reclaim,
+            Metric::P90Reclaim => self.p90_reclaim,
+            Metric::P99Reclaim => self.p99_reclaim,
+            Metric::TotalReclaimed => self.total_reclaimed,
+            Metric::ReclaimIncomeShare => self.reclaim_income_share,
+            Metric::BackpayShare => self.backpay_share,
+            Metric::MeanBackpay => self.mean_backpay,
+            Metric::WithheldDuringYear => self.withheld_during_year,
+            Metric::TotalWithheld => self.total_withheld,
+            Metric::TakeupShare => self.takeup_share,
+            Metric::MeanAbsGap => self.mean_abs_gap,
+            Metric::MeanRepaymentMonthly => self.mean_repayment_monthly,
+            Metric::InYearReclaimShare => self.in_year_reclaim_share,
+            Metric::MeanAdvances => self.mean_advances,
+            Metric::MeanDefinitiveAward => self.mean_definitive_award,
+            Metric::HighReclaimShareAbove(t) => {
+                return self.high_reclaim_shares.get(&t.to_string()).copied()
+            }
+            Metric::MeanReclaimPerHousehold | Metric::MeanRepaymentMonthlyPerHousehold => {
+                return None
+            }
+        })
+    }
+}
+
+impl ArmSummary {
+    /// The Monte Carlo standard error of arm metric `m` (present with replications > 1).
+    pub fn mc_standard_error(&self, m: Metric) -> Option<f64> {
+        self.mc_standard_errors.get(&m.key()).copied()
+    }
+}
+
+impl Comparison {
+    /// The metric compared; `None` for a key this version does not know.
+    pub fn metric_id(&self) -> Option<Metric> {
+        Metric::parse(&self.metric)
+    }
+
+    /// Whether this comparison is of metric `m`.
+    pub fn is(&self, m: Metric) -> bool {
+        self.metric_id() == Some(m)
+    }
+}
+
+impl Summary {
+    /// The comparison of `arm` with control on `m` in `population` (`all` or `took_offer`).
+    pub fn comparison(&self, arm: &str, m: Metric, population: &str) -> Option<&Comparison> {
+        self.comparisons
+            .iter()
+            .find(|c| c.arm == arm && c.is(m) && c.population == population)
     }
 }

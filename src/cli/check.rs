@@ -19,7 +19,7 @@ pub use crate::analysis::regression::{compare_summaries, evaluate, Movement, Ver
 use crate::analysis::replications::run_replications;
 pub use crate::cli::args::{CheckArgs, DiffArgs};
 pub use crate::model::expectation::Expectation;
-pub use crate::model::metric::{ARM_METRICS, COMPARISON_METRICS};
+pub use crate::model::metric::Metric;
 pub use crate::output::check::junit_xml;
 pub use crate::scenario::expect::{validate_expectations, RawExpect};
 

@@ -1,6 +1,7 @@
 //! Expectations a scenario states about its own results (`[[expect]]`), as validated; checked
 //! by `toeslagenlab check` (`analysis` evaluates them).
 
+use crate::model::metric::Metric;
 use std::fmt::Write as _;
 
 /// A validated expectation.
@@ -10,8 +11,8 @@ pub enum Expectation {
     Arm {
         /// Arm name.
         arm: String,
-        /// Metric key.
-        metric: String,
+        /// The metric (an arm metric).
+        metric: Metric,
         /// Lower bound.
         min: Option<f64>,
         /// Upper bound.
@@ -23,8 +24,8 @@ pub enum Expectation {
         arm: String,
         /// Control arm.
         vs: String,
-        /// Metric key.
-        metric: String,
+        /// The metric (a comparison metric).
+        metric: Metric,
         /// `Some(true)` decrease, `Some(false)` increase.
         decrease: Option<bool>,
         /// The difference must be significant at 5% (p < 0.05).
@@ -55,7 +56,7 @@ impl Expectation {
                 metric,
                 min,
                 max,
-            } => format!("{arm}.{metric}{}", bounds(min, max)),
+            } => format!("{arm}.{}{}", metric.key(), bounds(min, max)),
             Expectation::Compare {
                 arm,
                 vs,
@@ -65,7 +66,7 @@ impl Expectation {
                 min,
                 max,
             } => {
-                let mut s = format!("{arm} vs {vs}: {metric}");
+                let mut s = format!("{arm} vs {vs}: {}", metric.key());
                 match decrease {
                     Some(true) => s.push_str(" decreases"),
                     Some(false) => s.push_str(" increases"),

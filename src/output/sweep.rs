@@ -3,6 +3,7 @@
 //!
 //! Must not: run simulations, read scenario files or print.
 
+use crate::model::metric::Metric;
 use crate::model::scenario::{Scenario, SweepSpec};
 use crate::output::charts::{self, ChartKind, Table};
 use crate::output::report::Summary;
@@ -20,11 +21,11 @@ pub struct Point {
 }
 
 /// Treatment-vs-control metrics whose difference CI goes into `sweep.csv`.
-const DIFF_METRICS: [&str; 4] = [
-    "reclaim_share",
-    "high_reclaim_share",
-    "withheld_during_year",
-    "mean_reclaim_per_household",
+const DIFF_METRICS: [Metric; 4] = [
+    Metric::ReclaimShare,
+    Metric::HighReclaimShare,
+    Metric::WithheldDuringYear,
+    Metric::MeanReclaimPerHousehold,
 ];
 
 fn opt(x: Option<f64>) -> String {
@@ -52,7 +53,7 @@ pub fn sweep_csv(key: &str, base: &Scenario, arms: &[String], points: &[Point]) 
         if i > 0 {
             for m in DIFF_METRICS {
                 for s in ["diff", "ci_low", "ci_high"] {
-                    header.push(format!("{a}.{m}.{s}"));
+                    header.push(format!("{a}.{}.{s}", m.key()));
                 }
             }
         }
@@ -74,11 +75,7 @@ pub fn sweep_csv(key: &str, base: &Scenario, arms: &[String], points: &[Point]) 
             row.push(format!("{:.2}", m.mean_reclaim));
             if i > 0 {
                 for metric in DIFF_METRICS {
-                    let c = p
-                        .summary
-                        .comparisons
-                        .iter()
-                        .find(|c| &c.arm == a && c.metric == metric && c.population == "all");
+                    let c = p.summary.comparison(a, metric, "all");
                     row.push(opt(c.and_then(|c| c.difference)));
                     row.push(opt(c.and_then(|c| c.ci_low)));
                     row.push(opt(c.and_then(|c| c.ci_high)));

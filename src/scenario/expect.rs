@@ -2,7 +2,7 @@
 //! [`Expectation`]s.
 
 use crate::model::expectation::Expectation;
-use crate::model::metric::{ARM_METRICS, COMPARISON_METRICS};
+use crate::model::metric::Metric;
 use serde::Deserialize;
 
 /// An `[[expect]]` block as written.
@@ -39,8 +39,31 @@ pub struct RawExpect {
     significant: Option<bool>,
 }
 
-fn list(xs: &[&str]) -> String {
-    xs.join(", ")
+/// `metric` if it is one of `allowed`; otherwise an error naming the allowed ones (`what`: "arm"
+/// or "comparison") with a did-you-mean hint.
+fn known_metric(
+    metric: &str,
+    allowed: impl Iterator<Item = Metric>,
+    what: &str,
+    key: String,
+    err: &mut dyn FnMut(String, String),
+) -> Option<Metric> {
+    let allowed: Vec<Metric> = allowed.collect();
+    if let Some(m) = Metric::parse(metric).filter(|m| allowed.contains(m)) {
+        return Some(m);
+    }
+    let names: Vec<String> = allowed.iter().map(|m| m.key()).collect();
+    let hint = crate::scenario::did_you_mean(metric, &names)
+        .map(|b| format!("; did you mean `{b}`?"))
+        .unwrap_or_default();
+    err(
+        key,
+        format!(
+            "unknown metric `{metric}`; valid {what} metrics: {}{hint}",
+            names.join(", ")
+        ),
+    );
+    None
 }
 
 /// Validates `[[expect]]` blocks; problems go to `err(key, message)`.
@@ -68,30 +91,22 @@ pub fn validate_expectations(
         match (&e.arm, &e.compare) {
             (Some(arm), None) => {
                 arm_known(arm, "arm", err);
-                if !ARM_METRICS.contains(&e.metric.as_str()) {
-                    let hint = crate::scenario::did_you_mean(&e.metric, &ARM_METRICS.iter().map(|s| s.to_string()).collect::<Vec<_>>())
-                        .map(|b| format!("; did you mean `{b}`?"))
-                        .unwrap_or_default();
-                    err(format!("{k}.metric"), format!("unknown metric `{}`; valid arm metrics: {}{hint}", e.metric, list(ARM_METRICS)));
-                }
+                let metric = known_metric(&e.metric, Metric::arm_metrics(), "arm", format!("{k}.metric"), err);
                 if e.min.is_none() && e.max.is_none() {
                     err(k.clone(), "an arm expectation needs `min`, `max` or both".into());
                 }
                 if e.vs.is_some() || e.direction.is_some() || e.significant.is_some() {
                     err(k.clone(), "`vs`, `direction` and `significant` belong to comparisons: use `compare = \"<arm>\"` instead of `arm`".into());
                 }
-                out.push(Expectation::Arm { arm: arm.clone(), metric: e.metric.clone(), min: e.min, max: e.max });
+                if let Some(metric) = metric {
+                    out.push(Expectation::Arm { arm: arm.clone(), metric, min: e.min, max: e.max });
+                }
             }
             (None, Some(arm)) => {
                 arm_known(arm, "compare", err);
                 let vs = e.vs.clone().unwrap_or_else(|| arms.first().cloned().unwrap_or_default());
                 arm_known(&vs, "vs", err);
-                if !COMPARISON_METRICS.contains(&e.metric.as_str()) {
-                    let hint = crate::scenario::did_you_mean(&e.metric, &COMPARISON_METRICS.iter().map(|s| s.to_string()).collect::<Vec<_>>())
-                        .map(|b| format!("; did you mean `{b}`?"))
-                        .unwrap_or_default();
-                    err(format!("{k}.metric"), format!("unknown metric `{}`; valid comparison metrics: {}{hint}", e.metric, list(COMPARISON_METRICS)));
-                }
+                let metric = known_metric(&e.metric, Metric::comparison_metrics(), "comparison", format!("{k}.metric"), err);
                 if arms.first() != Some(&vs) {
                     err(format!("{k}.vs"), format!("comparisons are made against the control arm `{}`", arms.first().cloned().unwrap_or_default()));
                 }
@@ -108,7 +123,9 @@ pub fn validate_expectations(
                 if decrease.is_none() && e.min.is_none() && e.max.is_none() && !significant {
                     err(k.clone(), "a comparison expectation needs `direction`, `significant`, `min` or `max`".into());
                 }
-                out.push(Expectation::Compare { arm: arm.clone(), vs, metric: e.metric.clone(), decrease, significant, min: e.min, max: e.max });
+                if let Some(metric) = metric {
+                    out.push(Expectation::Compare { arm: arm.clone(), vs, metric, decrease, significant, min: e.min, max: e.max });
+                }
             }
             _ => err(k.clone(), "give either `arm = \"<name>\"` (a bound on one arm's metric) or `compare = \"<arm>\"` (a comparison with control)".into()),
         }

@@ -12,6 +12,7 @@
 //!
 //! Must not: validate scenarios for the engine (that is [`crate::scenario`]'s job).
 
+use crate::model::metric::Metric;
 use schemars::{json_schema, JsonSchema, Schema, SchemaGenerator};
 use serde_json::{Map, Value};
 use std::borrow::Cow;
@@ -35,12 +36,11 @@ pub fn scenario_schema() -> Value {
     if let Some(year) = value.pointer_mut("/definitions/RawExperiment/properties/year") {
         year["enum"] = Value::Array(years);
     }
-    let mut metrics: Vec<&str> = crate::model::metric::ARM_METRICS.to_vec();
-    for m in crate::model::metric::COMPARISON_METRICS {
-        if !metrics.contains(m) {
-            metrics.push(m);
-        }
-    }
+    // Arm metrics, then the comparison-only ones (the table's order).
+    let metrics: Vec<String> = Metric::arm_metrics()
+        .chain(Metric::comparison_metrics().filter(|m| !m.is_arm()))
+        .map(Metric::key)
+        .collect();
     if let Some(metric) = value.pointer_mut("/definitions/RawExpect/properties/metric") {
         metric["enum"] = metrics.into_iter().map(Value::from).collect();
     }

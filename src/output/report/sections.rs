@@ -3,7 +3,8 @@
 //!
 //! Must not: compute statistics (they come ready in the [`Summary`]) or run the simulation.
 
-use super::{estimate_cells, metric_label, not_estimable_text};
+use super::{estimate_cells, is_share, metric_label, not_estimable_text};
+use crate::model::metric::Metric;
 use crate::model::scenario::{AdvancePolicy, Design, Scenario, HOUSEHOLD_TYPES};
 use crate::output::format::{euro0, p_text, pct_adaptive as pct, pp_adaptive as pp, signed_euro};
 use crate::output::report::{Comparison, Metrics, Summary};
@@ -139,7 +140,7 @@ pub(super) fn headline(o: &mut String, s: &Summary) {
             && !c.descriptive
             && (c.p_value.is_some() || c.not_estimable.is_some())
     }) {
-        let is_share = c.metric.contains("share");
+        let is_share = is_share(c);
         let f = |x: f64| if is_share { pct(x) } else { euro0(x) };
         let d = |x: f64| if is_share { pp(x) } else { signed_euro(x) };
         let (diff, ci, p) = estimate_cells(c, d);
@@ -393,7 +394,7 @@ pub(super) fn took_offer(o: &mut String, s: &Summary) {
         );
         let _ = writeln!(o, "| arm | metric | control | arm | difference | 95% CI | p-value | adjusted p |\n| --- | --- | ---: | ---: | ---: | --- | ---: | ---: |");
         for c in took {
-            let is_share = c.metric.contains("share");
+            let is_share = is_share(c);
             let f = |x: f64| if is_share { pct(x) } else { euro0(x) };
             let d = |x: f64| if is_share { pp(x) } else { signed_euro(x) };
             let (cc, tt) = if is_share {
@@ -424,7 +425,7 @@ pub(super) fn conclusion(o: &mut String, s: &Summary) {
     let _ = writeln!(o, "\n## Conclusion\n");
     let _ = writeln!(o, "Among recipient households; {} comparisons were tested, and a change is called significant only when its Holm-adjusted p-value is below 0.05.\n", s.family_size);
     for c in s.comparisons.iter().filter(|c| {
-        c.population == "all" && (c.metric == "reclaim_share" || c.metric == "high_reclaim_share")
+        c.population == "all" && (c.is(Metric::ReclaimShare) || c.is(Metric::HighReclaimShare))
     }) {
         conclusion_line(o, s, c);
     }
@@ -433,7 +434,7 @@ pub(super) fn conclusion(o: &mut String, s: &Summary) {
 
 /// One arm's sentence on a share comparison.
 fn conclusion_line(o: &mut String, s: &Summary, c: &Comparison) {
-    let what = if c.metric == "reclaim_share" {
+    let what = if c.is(Metric::ReclaimShare) {
         "the share of recipient households with a reclaim".to_string()
     } else {
         format!(
@@ -453,7 +454,7 @@ fn conclusion_line(o: &mut String, s: &Summary, c: &Comparison) {
     } else {
         ""
     };
-    let withheld = if c.metric == "reclaim_share" {
+    let withheld = if c.is(Metric::ReclaimShare) {
         withheld_text(s, &c.arm)
     } else {
         String::new()
@@ -498,9 +499,7 @@ pub(super) fn pilot(o: &mut String, s: &Summary) {
     let _ = writeln!(o, "Households per arm a randomized pilot would need to detect the simulated change in the reclaim share with 80% power at 5% significance (two-sided, normal approximation):\n");
     for (arm, n) in &s.pilot_households_per_arm {
         let not_estimable = s
-            .comparisons
-            .iter()
-            .find(|c| &c.arm == arm && c.metric == "reclaim_share" && c.population == "all")
+            .comparison(arm, Metric::ReclaimShare, "all")
             .filter(|c| c.not_estimable.is_some());
         let _ = writeln!(
             o,

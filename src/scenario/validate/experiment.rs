@@ -118,13 +118,9 @@ impl Validator {
             .primary_metric
             .clone()
             .unwrap_or_else(|| "reclaim_share".to_string());
-        if !crate::model::metric::COMPARISON_METRICS.contains(&primary_metric.as_str())
-            && !primary_metric.starts_with("high_reclaim_share_")
-        {
-            let cands: Vec<String> = crate::model::metric::COMPARISON_METRICS
-                .iter()
-                .map(|m| m.to_string())
-                .collect();
+        use crate::model::metric::Metric;
+        if !Metric::parse(&primary_metric).is_some_and(|m| m.is_comparison()) {
+            let cands: Vec<String> = Metric::comparison_metrics().map(|m| m.key()).collect();
             let hint = did_you_mean(&primary_metric, &cands)
                 .map(|b| format!("; did you mean `{b}`?"))
                 .unwrap_or_default();
