@@ -743,6 +743,9 @@ impl Metrics {
             Metric::InYearReclaimShare => self.in_year_reclaim_share,
             Metric::MeanAdvances => self.mean_advances,
             Metric::MeanDefinitiveAward => self.mean_definitive_award,
+            Metric::NetReclaimShare => self.net_reclaim_share,
+            Metric::NetBackpayShare => self.net_backpay_share,
+            Metric::MeanNetSettlement => self.mean_net_settlement,
             Metric::HighReclaimShareAbove(t) => {
                 return self.high_reclaim_shares.get(&t.to_string()).copied()
             }

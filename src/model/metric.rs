@@ -84,6 +84,12 @@ pub enum Metric {
     MeanAdvances,
     /// Mean definitive award per household.
     MeanDefinitiveAward,
+    /// Share whose net settlement across benefits is a reclaim.
+    NetReclaimShare,
+    /// Share whose net settlement is a back-payment above the threshold.
+    NetBackpayShare,
+    /// Mean net settlement (back-payments paid − reclaims collected).
+    MeanNetSettlement,
     /// Mean reclaim over all households (zeros included).
     MeanReclaimPerHousehold,
     /// Mean monthly repayment over all households (zeros included).
@@ -155,6 +161,9 @@ pub const METRICS: &[MetricDef] = &[
     def(Metric::InYearReclaimShare, "in_year_reclaim_share", "share with an in-year reclaim", Share, Proportion, Arm),
     def(Metric::MeanAdvances, "mean_advances", "mean advances", Euros, Amount, Arm),
     def(Metric::MeanDefinitiveAward, "mean_definitive_award", "mean definitive award", Euros, Amount, Arm),
+    def(Metric::NetReclaimShare, "net_reclaim_share", "net settlement a reclaim", Share, Proportion, Arm),
+    def(Metric::NetBackpayShare, "net_backpay_share", "net settlement a back-payment", Share, Proportion, Arm),
+    def(Metric::MeanNetSettlement, "mean_net_settlement", "mean net settlement", Euros, Amount, Arm),
     def(Metric::MeanReclaimPerHousehold, "mean_reclaim_per_household", "reclaim per household", Euros, Amount, Comparison),
     def(Metric::MeanRepaymentMonthlyPerHousehold, "mean_repayment_monthly_per_household", "monthly repayment per household", Euros, Amount, Comparison),
     def(Metric::HighReclaimShareAbove(0), HIGH_ABOVE_PREFIX, "share with a reclaim above", Share, Proportion, Comparison),
