@@ -92,6 +92,45 @@ impl AdvancePolicy {
         }
     }
 
+    /// The policy in a few words, for the arms table of report.md.
+    pub fn describe(&self) -> String {
+        match self {
+            AdvancePolicy::Standard => "standard: 100% of the calculated advance".to_string(),
+            AdvancePolicy::Cautious { fraction } => {
+                format!("cautious: {} of the calculated advance", fraction)
+            }
+            AdvancePolicy::Adjustable { choice } => {
+                let total = choice.iter().map(|c| c.weight).sum::<f64>();
+                format!(
+                    "adjustable: household picks a percentage ({})",
+                    choice
+                        .iter()
+                        .map(|b| format!("{}–{}%: {:.0}%", b.lo, b.hi, b.weight * 100.0 / total))
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                )
+            }
+            AdvancePolicy::Custom(p) => {
+                format!("custom: `{}` (a policy defined in code)", p.name())
+            }
+        }
+    }
+
+    /// The policy as a sentence, for one household's story (`explain`); an offered policy is
+    /// followed there by its take-up.
+    pub fn describe_long(&self) -> String {
+        match self {
+            AdvancePolicy::Standard => "standard advance (100% of the calculated advance)".into(),
+            AdvancePolicy::Cautious { fraction } => {
+                format!("cautious advance: {fraction} of the calculated advance")
+            }
+            AdvancePolicy::Adjustable { .. } => {
+                "adjustable advance: a percentage the household picks".into()
+            }
+            AdvancePolicy::Custom(c) => format!("custom advance policy `{}` (from code)", c.name()),
+        }
+    }
+
     /// Is a household in an arm with this policy offered a reduced advance (which it may
     /// take up)? False only for the standard advance.
     pub fn offers(&self) -> bool {

@@ -8,7 +8,7 @@
 
 use crate::analysis::explain::{BenefitStory, Explanation, SituationStory};
 use crate::model::money::{Fine, Money, Rate};
-use crate::model::scenario::{AdvancePolicy, Recalculation, Scenario, HOUSEHOLD_TYPES};
+use crate::model::scenario::{Recalculation, Scenario, HOUSEHOLD_TYPES};
 use crate::rules::blocks::{fine_json, fine_text, BuildingBlocks};
 use crate::rules::{Benefit, Situation, N_BENEFITS};
 use crate::sim::events::EventKind;
@@ -192,21 +192,14 @@ fn kv(o: &mut String, indent: usize, label: &str, width: usize, value: &str) {
 
 fn policy_text(sc: &Scenario, arm: usize) -> String {
     let a = &sc.arms[arm];
-    match &a.policy {
-        AdvancePolicy::Standard => "standard advance (100% of the calculated advance)".into(),
-        AdvancePolicy::Cautious { fraction } => format!(
-            "cautious advance: {fraction} of the calculated advance, offered, take-up {}",
+    if a.policy.offers() {
+        format!(
+            "{}, offered, take-up {}",
+            a.policy.describe_long(),
             Rate::from_f64(a.takeup)
-        ),
-        AdvancePolicy::Adjustable { .. } => format!(
-            "adjustable advance: a percentage the household picks, offered, take-up {}",
-            Rate::from_f64(a.takeup)
-        ),
-        AdvancePolicy::Custom(c) => format!(
-            "custom advance policy `{}` (from code), offered, take-up {}",
-            c.name(),
-            Rate::from_f64(a.takeup)
-        ),
+        )
+    } else {
+        a.policy.describe_long()
     }
 }
 

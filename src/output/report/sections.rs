@@ -76,31 +76,10 @@ pub(super) fn arms(o: &mut String, sc: &Scenario, s: &Summary) {
     );
     for arm in sc.arms.iter() {
         let a = &s.arms[&arm.name];
-        let mut policy = match &arm.policy {
-            AdvancePolicy::Standard if arm.is_control() => {
-                "standard: 100% of the calculated advance (control)".to_string()
-            }
-            AdvancePolicy::Standard => "standard: 100% of the calculated advance".to_string(),
-            AdvancePolicy::Cautious { fraction } => {
-                format!("cautious: {} of the calculated advance", fraction)
-            }
-            AdvancePolicy::Adjustable { choice } => format!(
-                "adjustable: household picks a percentage ({})",
-                choice
-                    .iter()
-                    .map(|b| format!(
-                        "{}–{}%: {:.0}%",
-                        b.lo,
-                        b.hi,
-                        b.weight * 100.0 / choice.iter().map(|c| c.weight).sum::<f64>()
-                    ))
-                    .collect::<Vec<_>>()
-                    .join(", ")
-            ),
-            AdvancePolicy::Custom(p) => {
-                format!("custom: `{}` (a policy defined in code)", p.name())
-            }
-        };
+        let mut policy = arm.policy.describe();
+        if arm.is_control() {
+            policy.push_str(" (control)");
+        }
         if !arm.interventions.is_empty() {
             policy.push_str(&format!(
                 "; interventions: {}",
