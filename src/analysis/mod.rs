@@ -12,3 +12,4 @@ pub mod regression;
 pub mod replications;
 pub mod run;
 pub mod summary;
+pub mod summary_de;

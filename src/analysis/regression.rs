@@ -4,6 +4,7 @@
 //! A metric has moved when `|current − baseline| > max(absolute floor, k × √(se_baseline² +
 //! se_current²))`. Must not: run scenarios, read files or print.
 
+use crate::analysis::summary::Summary;
 use crate::model::expectation::Expectation;
 use crate::model::metric::{Kind, Metric, Unit};
 use serde::Serialize;
@@ -24,8 +25,13 @@ pub struct Verdict {
     pub detail: String,
 }
 
-/// Evaluates expectations against a summary (as JSON).
-pub fn evaluate(scenario: &str, exps: &[Expectation], s: &Value) -> Vec<Verdict> {
+/// A finite value, or `None` (a NaN stands for a key the summary did not have).
+fn finite(x: f64) -> Option<f64> {
+    x.is_finite().then_some(x)
+}
+
+/// Evaluates expectations against a summary.
+pub fn evaluate(scenario: &str, exps: &[Expectation], s: &Summary) -> Vec<Verdict> {
     exps.iter()
         .map(|e| {
             let (value, pass, detail) = match e {
@@ -34,25 +40,7 @@ pub fn evaluate(scenario: &str, exps: &[Expectation], s: &Value) -> Vec<Verdict>
                     metric,
                     min,
                     max,
-                } => match s["arms"][arm][metric.key()].as_f64() {
-                    None => (
-                        String::from("missing"),
-                        false,
-                        format!("summary has no arms.{arm}.{}", metric.key()),
-                    ),
-                    Some(v) => {
-                        let ok = min.is_none_or(|m| v >= m) && max.is_none_or(|m| v <= m);
-                        (
-                            format!("{v}"),
-                            ok,
-                            if ok {
-                                String::new()
-                            } else {
-                                format!("{v} is outside the bounds")
-                            },
-                        )
-                    }
-                },
+                } => arm_verdict(s, arm, *metric, *min, *max),
                 Expectation::Compare {
                     arm,
                     metric,
@@ -61,59 +49,7 @@ pub fn evaluate(scenario: &str, exps: &[Expectation], s: &Value) -> Vec<Verdict>
                     min,
                     max,
                     ..
-                } => {
-                    let c = s["comparisons"].as_array().and_then(|cs| {
-                        cs.iter().find(|c| {
-                            c["arm"] == arm.as_str()
-                                && c["metric"] == metric.key().as_str()
-                                && c["population"] == "all"
-                        })
-                    });
-                    match c {
-                        None => (
-                            String::from("missing"),
-                            false,
-                            format!("summary has no comparison {arm} {}", metric.key()),
-                        ),
-                        // A comparison without an estimate (a group of 0 or 1 households)
-                        // satisfies no expectation.
-                        Some(c) if c["difference"].as_f64().is_none() => {
-                            let why = format!(
-                                "not estimable ({})",
-                                c["not_estimable"].as_str().unwrap_or("no difference")
-                            );
-                            (why.clone(), false, why)
-                        }
-                        Some(c) => {
-                            let d = c["difference"].as_f64().unwrap_or(f64::NAN);
-                            let p = c["p_value"].as_f64();
-                            let mut why = Vec::new();
-                            if let Some(dec) = decrease {
-                                if (*dec && d >= 0.0) || (!*dec && d <= 0.0) {
-                                    why.push(format!(
-                                        "difference {d} does not {}",
-                                        if *dec { "decrease" } else { "increase" }
-                                    ));
-                                }
-                            }
-                            if *significant {
-                                match p {
-                                    Some(p) if p < 0.05 => {}
-                                    Some(p) => why.push(format!("not significant (p = {p})")),
-                                    None => why.push("no p-value for this metric".into()),
-                                }
-                            }
-                            if min.is_some_and(|m| d < m) || max.is_some_and(|m| d > m) {
-                                why.push(format!("difference {d} is outside the bounds"));
-                            }
-                            let value = match p {
-                                Some(p) => format!("{d} (p {p:.4})"),
-                                None => format!("{d}"),
-                            };
-                            (value, why.is_empty(), why.join("; "))
-                        }
-                    }
-                }
+                } => compare_verdict(s, arm, *metric, *decrease, *significant, *min, *max),
             };
             Verdict {
                 scenario: scenario.to_string(),
@@ -124,6 +60,93 @@ pub fn evaluate(scenario: &str, exps: &[Expectation], s: &Value) -> Vec<Verdict>
             }
         })
         .collect()
+}
+
+/// (value, pass, detail) of a bound on one arm's metric.
+fn arm_verdict(
+    s: &Summary,
+    arm: &str,
+    metric: Metric,
+    min: Option<f64>,
+    max: Option<f64>,
+) -> (String, bool, String) {
+    match s
+        .arms
+        .get(arm)
+        .and_then(|a| a.metrics.value(metric))
+        .and_then(finite)
+    {
+        None => (
+            String::from("missing"),
+            false,
+            format!("summary has no arms.{arm}.{}", metric.key()),
+        ),
+        Some(v) => {
+            let ok = min.is_none_or(|m| v >= m) && max.is_none_or(|m| v <= m);
+            (
+                format!("{v}"),
+                ok,
+                if ok {
+                    String::new()
+                } else {
+                    format!("{v} is outside the bounds")
+                },
+            )
+        }
+    }
+}
+
+/// (value, pass, detail) of an expectation on a comparison with control.
+fn compare_verdict(
+    s: &Summary,
+    arm: &str,
+    metric: Metric,
+    decrease: Option<bool>,
+    significant: bool,
+    min: Option<f64>,
+    max: Option<f64>,
+) -> (String, bool, String) {
+    let Some(c) = s.comparison(arm, metric, "all") else {
+        return (
+            String::from("missing"),
+            false,
+            format!("summary has no comparison {arm} {}", metric.key()),
+        );
+    };
+    // A comparison without an estimate (a group of 0 or 1 households) satisfies no
+    // expectation.
+    let Some(d) = c.difference.and_then(finite) else {
+        let why = format!(
+            "not estimable ({})",
+            c.not_estimable.as_deref().unwrap_or("no difference")
+        );
+        return (why.clone(), false, why);
+    };
+    let p = c.p_value.and_then(finite);
+    let mut why = Vec::new();
+    if let Some(dec) = decrease {
+        if (dec && d >= 0.0) || (!dec && d <= 0.0) {
+            why.push(format!(
+                "difference {d} does not {}",
+                if dec { "decrease" } else { "increase" }
+            ));
+        }
+    }
+    if significant {
+        match p {
+            Some(p) if p < 0.05 => {}
+            Some(p) => why.push(format!("not significant (p = {p})")),
+            None => why.push("no p-value for this metric".into()),
+        }
+    }
+    if min.is_some_and(|m| d < m) || max.is_some_and(|m| d > m) {
+        why.push(format!("difference {d} is outside the bounds"));
+    }
+    let value = match p {
+        Some(p) => format!("{d} (p {p:.4})"),
+        None => format!("{d}"),
+    };
+    (value, why.is_empty(), why.join("; "))
 }
 
 /// Absolute tolerance floor of a metric, by its unit: half a percentage point of a thousandth
@@ -158,35 +181,51 @@ pub struct Movement {
     pub ok: bool,
 }
 
+/// The fields that say two summaries are runs of the same scenario, as JSON values (for the
+/// message): scenario, year, design, households.
+fn identity(s: &Summary) -> [(&'static str, Value); 4] {
+    [
+        ("scenario", Value::from(s.scenario.as_str())),
+        ("year", Value::from(s.year)),
+        ("design", Value::from(s.design)),
+        ("households", Value::from(s.households)),
+    ]
+}
+
 /// Compares every metric of two summaries. `k` multiplies the Monte Carlo standard error.
 pub fn compare_summaries(
-    base: &Value,
-    cur: &Value,
+    base: &Summary,
+    cur: &Summary,
     k: f64,
 ) -> std::result::Result<Vec<Movement>, String> {
     let mut out = Vec::new();
-    let households = cur["households"].as_f64().unwrap_or(1.0);
-    for key in ["scenario", "year", "design", "households"] {
-        if base[key] != cur[key] {
-            return Err(format!("`{key}` differs: baseline {} vs current {}; update the baseline if the scenario changed on purpose", base[key], cur[key]));
+    let households = cur.households as f64;
+    for ((key, b), (_, c)) in identity(base).into_iter().zip(identity(cur)) {
+        if b != c {
+            return Err(format!("`{key}` differs: baseline {b} vs current {c}; update the baseline if the scenario changed on purpose"));
         }
     }
-    let arms = base["arms"].as_object().ok_or("baseline has no `arms`")?;
-    for (arm, b) in arms {
-        let c = &cur["arms"][arm];
-        if c.is_null() {
+    for (arm, b) in &base.arms {
+        let Some(c) = cur.arms.get(arm) else {
             return Err(format!(
                 "arm `{arm}` is in the baseline but not in the current run"
             ));
-        }
+        };
         for metric in Metric::arm_metrics() {
-            let key = metric.key();
-            let (Some(bv), Some(cv)) = (b[&key].as_f64(), c[&key].as_f64()) else {
+            let (Some(bv), Some(cv)) = (
+                b.metrics.value(metric).and_then(finite),
+                c.metrics.value(metric).and_then(finite),
+            ) else {
                 continue;
             };
             // A standard error estimated from a few replications is itself noisy: shares are
-            // floored at their binomial standard error √(p(1−p)/n).
-            let n = b["households"].as_f64().unwrap_or(households).max(1.0);
+            // floored at their binomial standard error √(p(1−p)/n). (An arm without
+            // households has shares of 0, so n does not matter then.)
+            let n = match b.metrics.households {
+                0 => households,
+                n => n as f64,
+            }
+            .max(1.0);
             let analytic = |p: f64| {
                 if metric.kind() == Kind::Proportion && (0.0..=1.0).contains(&p) {
                     (p * (1.0 - p) / n).sqrt()
@@ -194,16 +233,10 @@ pub fn compare_summaries(
                     0.0
                 }
             };
-            let se_b = b["mc_standard_errors"][&key]
-                .as_f64()
-                .unwrap_or(0.0)
-                .max(analytic(bv));
-            let se_c = c["mc_standard_errors"][&key]
-                .as_f64()
-                .unwrap_or(0.0)
-                .max(analytic(cv));
+            let se_b = b.mc_standard_error(metric).unwrap_or(0.0).max(analytic(bv));
+            let se_c = c.mc_standard_error(metric).unwrap_or(0.0).max(analytic(cv));
             out.push(movement(
-                format!("arms.{arm}.{key}"),
+                format!("arms.{arm}.{}", metric.key()),
                 bv,
                 cv,
                 se_b,
@@ -213,38 +246,26 @@ pub fn compare_summaries(
             ));
         }
     }
-    let empty = vec![];
-    let bc = base["comparisons"].as_array().unwrap_or(&empty);
-    let cc = cur["comparisons"].as_array().unwrap_or(&empty);
-    for b in bc {
-        let id = |c: &Value| {
-            (
-                c["arm"].clone(),
-                c["metric"].clone(),
-                c["population"].clone(),
-            )
-        };
-        let Some(c) = cc.iter().find(|c| id(c) == id(b)) else {
+    for b in &base.comparisons {
+        let Some(c) = cur
+            .comparisons
+            .iter()
+            .find(|c| c.arm == b.arm && c.metric == b.metric && c.population == b.population)
+        else {
             continue;
         };
-        let (Some(bv), Some(cv)) = (b["difference"].as_f64(), c["difference"].as_f64()) else {
+        let (Some(bv), Some(cv)) = (b.difference.and_then(finite), c.difference.and_then(finite))
+        else {
             continue;
         };
-        let metric = b["metric"].as_str().unwrap_or("");
-        let path = format!(
-            "comparisons.{}.{}.{}",
-            b["arm"].as_str().unwrap_or(""),
-            metric,
-            b["population"].as_str().unwrap_or("")
-        );
         out.push(movement(
-            path,
+            format!("comparisons.{}.{}.{}", b.arm, b.metric, b.population),
             bv,
             cv,
-            b["mc_se"].as_f64().unwrap_or(0.0),
-            c["mc_se"].as_f64().unwrap_or(0.0),
+            b.mc_se.unwrap_or(0.0),
+            c.mc_se.unwrap_or(0.0),
             k,
-            floor_for(Metric::parse(metric), households),
+            floor_for(b.metric_id(), households),
         ));
     }
     Ok(out)
@@ -284,6 +305,66 @@ fn movement(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use serde::Deserialize as _;
+
+    const BASELINES: [&str; 6] = [
+        include_str!("../../scenarios/baselines/adjustable.json"),
+        include_str!("../../scenarios/baselines/cautious-vs-standard.json"),
+        include_str!("../../scenarios/baselines/interventions.json"),
+        include_str!("../../scenarios/baselines/lab-replication.json"),
+        include_str!("../../scenarios/baselines/nl-2026.json"),
+        include_str!("../../scenarios/baselines/reference.json"),
+    ];
+
+    fn summary(v: &Value) -> Summary {
+        Summary::deserialize(v.clone()).unwrap()
+    }
+
+    #[test]
+    fn shipped_baselines_load_typed_and_serialize_back_unchanged() {
+        for text in BASELINES {
+            let v: Value = serde_json::from_str(text).unwrap();
+            let s = summary(&v);
+            assert_eq!(serde_json::to_value(&s).unwrap(), v, "{}", s.scenario);
+            let ms = compare_summaries(&s, &s, 4.0).unwrap();
+            assert!(ms.len() > 20 && ms.iter().all(|m| m.ok && m.change == 0.0));
+        }
+    }
+
+    #[test]
+    fn a_key_an_older_baseline_lacks_is_skipped_not_compared_as_zero() {
+        let v: Value = serde_json::from_str(BASELINES[5]).unwrap();
+        let full = summary(&v);
+        let mut old = v.clone();
+        let arm = full.arm_order[0].clone();
+        old["arms"][&arm]
+            .as_object_mut()
+            .unwrap()
+            .remove("p99_reclaim");
+        old.as_object_mut().unwrap().remove("uncertain_parameters");
+        let old = summary(&old);
+        assert!(old.arms[&arm].metrics.p99_reclaim.is_nan());
+        let all = compare_summaries(&full, &full, 4.0).unwrap();
+        let ms = compare_summaries(&old, &full, 4.0).unwrap();
+        assert_eq!(ms.len() + 1, all.len());
+        assert!(ms.iter().all(|m| m.ok));
+        assert!(!ms
+            .iter()
+            .any(|m| m.path == format!("arms.{arm}.p99_reclaim")));
+    }
+
+    #[test]
+    fn a_different_scenario_is_refused_with_both_values() {
+        let a = summary(&serde_json::from_str(BASELINES[2]).unwrap());
+        let b = summary(&serde_json::from_str(BASELINES[5]).unwrap());
+        let e = compare_summaries(&a, &b, 4.0).unwrap_err();
+        assert!(
+            e.starts_with(
+                "`scenario` differs: baseline \"interventions\" vs current \"reference\""
+            ),
+            "{e}"
+        );
+    }
 
     #[test]
     fn tolerance_uses_monte_carlo_error_with_a_floor() {

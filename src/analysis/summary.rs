@@ -10,7 +10,7 @@ use crate::analysis::run::RunResult;
 use crate::model::metric::Metric;
 use crate::model::money::Money;
 use crate::model::scenario::{Design, Scenario, HOUSEHOLD_TYPES};
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 
 /// Rounds euros to cents (half away from zero) for output.
@@ -25,8 +25,10 @@ fn share(x: f64) -> f64 {
 
 /// Metrics of one group of households. Who is counted: every share and mean is among the
 /// group's *recipient households* (at least one toeslag in the year); `all_households` repeats
-/// the headline shares over every simulated household.
-#[derive(Clone, Debug, Serialize)]
+/// the headline shares over every simulated household. A key missing from a summary.json read
+/// back is NaN.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+#[serde(default = "crate::analysis::summary_de::absent_metrics")]
 pub struct Metrics {
     /// Households simulated (recipients or not).
     pub households: u64,
@@ -82,7 +84,8 @@ pub struct Metrics {
 }
 
 /// The headline shares over every simulated household.
-#[derive(Clone, Debug, Serialize)]
+#[derive(Clone, Debug, Serialize, Deserialize)]
+#[serde(default = "crate::analysis::summary_de::absent_all_households")]
 pub struct AllHouseholds {
     /// Share of all households with a collected reclaim.
     pub reclaim_share: f64,
@@ -142,35 +145,40 @@ impl Metrics {
 use crate::analysis::accumulators::ratio;
 
 /// One arm in the summary.
-#[derive(Clone, Debug, Serialize)]
+#[derive(Clone, Debug, Serialize, Deserialize)]
 pub struct ArmSummary {
     /// Policy name.
+    #[serde(default, deserialize_with = "crate::analysis::summary_de::name")]
     pub policy: &'static str,
     /// Fraction of the cautious policy.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub fraction: Option<f64>,
     /// Offered take-up.
+    #[serde(default)]
     pub offered_takeup: f64,
     /// Metrics, flattened.
     #[serde(flatten)]
     pub metrics: Metrics,
     /// Metrics by household type.
+    #[serde(default)]
     pub by_household_type: BTreeMap<String, Metrics>,
     /// Monte Carlo standard error of each metric: the standard deviation of the metric across
     /// independent replications (present when replications > 1).
-    #[serde(skip_serializing_if = "BTreeMap::is_empty")]
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
     pub mc_standard_errors: BTreeMap<String, f64>,
     /// Households that took the offer by chosen percentage (adjustable arm).
-    #[serde(skip_serializing_if = "BTreeMap::is_empty")]
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
     pub chosen_percentages: BTreeMap<String, u64>,
     /// Mean advance paid per month, per household (€), months 1–12.
+    #[serde(default)]
     pub monthly_advance: Vec<f64>,
     /// Mean actual entitlement per month, per household (€), months 1–12.
+    #[serde(default)]
     pub monthly_entitlement: Vec<f64>,
 }
 
 /// A treatment arm vs control on one metric.
-#[derive(Clone, Debug, Serialize)]
+#[derive(Clone, Debug, Serialize, Deserialize)]
 pub struct Comparison {
     /// Treatment arm.
     pub arm: String,
@@ -179,6 +187,7 @@ pub struct Comparison {
     /// Metric key (as in `arms.<arm>`).
     pub metric: String,
     /// Population: `all` (intention to treat) or `took_offer`.
+    #[serde(deserialize_with = "crate::analysis::summary_de::name")]
     pub population: &'static str,
     /// Control value.
     pub control: f64,
@@ -196,65 +205,85 @@ pub struct Comparison {
     pub p_value: Option<f64>,
     /// Holm-adjusted p-value within the run's family of tested comparisons (null for a
     /// descriptive or untested row).
+    #[serde(default)]
     pub p_adjusted: Option<f64>,
     /// The primary comparison (the scenario's `primary_metric`, an arm vs control).
+    #[serde(default)]
     pub primary: bool,
     /// A descriptive row: it compares groups the treatment itself selects (households with a
     /// reclaim), so it has no test and is outside the family.
+    #[serde(default)]
     pub descriptive: bool,
     /// Method.
+    #[serde(default)]
     pub method: String,
     /// Why the comparison cannot be estimated (`n = 0`, `n = 1`, `no variation`); then
     /// `difference`, `ci_low`, `ci_high` and `p_value` are null. Absent when estimable.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub not_estimable: Option<String>,
     /// Monte Carlo standard error of the difference across replications (replications > 1).
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub mc_se: Option<f64>,
 }
 
-/// The whole machine-readable summary (`summary.json`).
-#[derive(Clone, Debug, Serialize)]
+/// The whole machine-readable summary (`summary.json`); `check` and `diff` read it back (keys
+/// an older version did not write take their defaults).
+#[derive(Clone, Debug, Serialize, Deserialize)]
 pub struct Summary {
     /// Scenario name.
     pub scenario: String,
     /// Benefit year.
     pub year: u16,
     /// Seed.
+    #[serde(default)]
     pub seed: u64,
     /// Design.
+    #[serde(deserialize_with = "crate::analysis::summary_de::name")]
     pub design: &'static str,
     /// Households simulated.
     pub households: u64,
     /// Who every share and mean is among (unless a table says otherwise).
+    #[serde(default, deserialize_with = "crate::analysis::summary_de::name")]
     pub population: &'static str,
     /// A back-payment of one benefit counts as one only above this amount (€): the one
     /// definition used by report, charts, calibrate and households.csv.
+    #[serde(default)]
     pub backpay_threshold: i64,
     /// The primary comparison metric (each treatment arm vs control).
+    #[serde(default)]
     pub primary_metric: String,
     /// Comparisons in the family whose p-values are Holm-adjusted (`p_adjusted`).
+    #[serde(default)]
     pub family_size: usize,
     /// Independent replications run (the metrics are those of the first, seeded with `seed`;
     /// the others give Monte Carlo standard errors).
+    #[serde(default)]
     pub replications: u32,
     /// Primary high-reclaim threshold (€).
+    #[serde(default)]
     pub high_reclaim_threshold: i64,
     /// Recalculation rule.
+    #[serde(default, deserialize_with = "crate::analysis::summary_de::name")]
     pub recalculation: &'static str,
     /// Benefits simulated.
+    #[serde(default, deserialize_with = "crate::analysis::summary_de::names")]
     pub benefits: Vec<&'static str>,
     /// Per arm.
     pub arms: BTreeMap<String, ArmSummary>,
     /// Arm order (control first).
+    #[serde(default)]
     pub arm_order: Vec<String>,
     /// Comparisons of every treatment arm with control.
+    #[serde(default)]
     pub comparisons: Vec<Comparison>,
     /// Pilot size needed per arm to detect the simulated reclaim-share effect (80% power, 5%).
+    #[serde(default)]
     pub pilot_households_per_arm: BTreeMap<String, Option<u64>>,
     /// Parameter overrides.
+    #[serde(default)]
     pub parameter_overrides: Vec<crate::model::parameters::Override>,
     /// Uncertain parameters in force (`group.key`).
+    #[serde(default)]
     pub uncertain_parameters: Vec<String>,
 }
 

@@ -11,6 +11,7 @@ use crate::scenario::files::scenario_files;
 use crate::scenario::overrides::load_with_overrides;
 use crate::scenario::Scenario;
 use crate::sim::engine::RunOptions;
+use serde::Deserialize as _;
 use serde_json::Value;
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
@@ -23,7 +24,7 @@ pub use crate::model::metric::Metric;
 pub use crate::output::check::junit_xml;
 pub use crate::scenario::expect::{validate_expectations, RawExpect};
 
-/// Runs a scenario in memory with `replications` replications and returns its summary JSON.
+/// Runs a scenario in memory with `replications` replications and returns its summary.
 pub fn run_summary(
     path: &Path,
     seed: Option<u64>,
@@ -170,13 +171,12 @@ fn check_scenario(
         sc.seed = seed;
     }
     let summary = replicated_summary(&sc, reps, args.threads.threads)?;
-    let json = serde_json::to_value(&summary).map_err(|e| Error::Internal(e.to_string()))?;
-    verdicts.extend(evaluate(&sc.name, &sc.expectations, &json));
+    verdicts.extend(evaluate(&sc.name, &sc.expectations, &summary));
     if let Some(bp) = baseline_path {
         if args.update {
-            update_baseline(args, &bp, &summary, &json, movements_report)?;
+            update_baseline(args, &bp, &summary, movements_report)?;
         } else if has_baseline {
-            compare_baseline(args, &sc.name, &bp, &json, verdicts)?;
+            compare_baseline(args, &sc.name, &bp, &summary, verdicts)?;
         }
     }
     Ok(true)
@@ -187,12 +187,13 @@ fn update_baseline(
     args: &CheckArgs,
     bp: &Path,
     summary: &Summary,
-    json: &Value,
     movements_report: &mut String,
 ) -> Result<()> {
     if bp.is_file() {
+        // An old baseline that is JSON but not a summary is simply replaced.
         let old: Value = read_json(bp)?;
-        if let Ok(ms) = compare_summaries(&old, json, args.k) {
+        let old = Summary::deserialize(old).map_err(|e| e.to_string());
+        if let Ok(ms) = old.and_then(|old| compare_summaries(&old, summary, args.k)) {
             let moved: Vec<&Movement> = ms.iter().filter(|m| !m.ok).collect();
             let _ = writeln!(
                 movements_report,
@@ -225,11 +226,11 @@ fn compare_baseline(
     args: &CheckArgs,
     scenario: &str,
     bp: &Path,
-    json: &Value,
+    summary: &Summary,
     verdicts: &mut Vec<Verdict>,
 ) -> Result<()> {
-    let base = read_json(bp)?;
-    match compare_summaries(&base, json, args.k) {
+    let base = read_summary(bp)?;
+    match compare_summaries(&base, summary, args.k) {
         Err(m) => verdicts.push(Verdict {
             scenario: scenario.to_string(),
             check: format!("baseline {}", bp.display()),
@@ -307,10 +308,24 @@ fn print_results(
 /// The largest summary.json `diff` and `check` read (10 MB; shipped runs write well under 1 MB).
 pub const MAX_SUMMARY_BYTES: u64 = 10 * 1024 * 1024;
 
-/// Reads a summary.json given by the user. A missing, unreadable, oversized or malformed file
-/// is bad input (exit 2), named with what to pass instead; the read is bounded, so a device or
-/// FIFO cannot make it run away.
+/// Reads a summary.json given by the user (see [`read_text`]) as JSON.
 fn read_json(p: &Path) -> Result<Value> {
+    serde_json::from_str(&read_text(p)?)
+        .map_err(|e| Error::Usage(format!("{}: not a summary.json: {e}", p.display())))
+}
+
+/// Reads a summary.json given by the user (see [`read_text`]) as a typed summary (by way of a
+/// JSON value: the summary's `&'static str` fields make it deserializable from owned data
+/// only).
+fn read_summary(p: &Path) -> Result<Summary> {
+    Summary::deserialize(read_json(p)?)
+        .map_err(|e| Error::Usage(format!("{}: not a summary.json: {e}", p.display())))
+}
+
+/// Reads the text of a summary.json given by the user. A missing, unreadable, oversized or
+/// non-UTF-8 file is bad input (exit 2), named with what to pass instead; the read is bounded,
+/// so a device or FIFO cannot make it run away.
+fn read_text(p: &Path) -> Result<String> {
     use std::io::Read;
     let hint = "pass the summary.json of a run, e.g. output/NAME/summary.json";
     let unreadable =
@@ -340,16 +355,14 @@ fn read_json(p: &Path) -> Result<Value> {
             MAX_SUMMARY_BYTES / (1024 * 1024)
         )));
     }
-    let text = String::from_utf8(bytes)
-        .map_err(|e| Error::Usage(format!("{}: not UTF-8 text ({e}); {hint}", p.display())))?;
-    serde_json::from_str(&text)
-        .map_err(|e| Error::Usage(format!("{}: not a summary.json: {e}", p.display())))
+    String::from_utf8(bytes)
+        .map_err(|e| Error::Usage(format!("{}: not UTF-8 text ({e}); {hint}", p.display())))
 }
 
 /// `toeslagenlab diff A B`.
 pub fn diff_command(args: &DiffArgs) -> Result<()> {
-    let a = read_json(&args.a)?;
-    let b = read_json(&args.b)?;
+    let a = read_summary(&args.a)?;
+    let b = read_summary(&args.b)?;
     let ms = compare_summaries(&a, &b, args.k).map_err(Error::Usage)?;
     let moved = ms.iter().filter(|m| !m.ok).count();
     crate::outln!(

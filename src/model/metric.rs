@@ -276,7 +276,7 @@ mod tests {
         let set: std::collections::BTreeSet<&str> = keys.iter().copied().collect();
         assert_eq!(set.len(), keys.len());
         let arm: Vec<String> = Metric::arm_metrics().map(Metric::key).collect();
-        assert_eq!(arm.len(), 18);
+        assert_eq!(arm.len(), 21);
         assert_eq!(arm[..2], ["reclaim_share", "high_reclaim_share"]);
         assert_eq!(Metric::comparison_metrics().count(), 10);
     }

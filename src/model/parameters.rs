@@ -177,7 +177,7 @@ fn parse_table(name: &str, raw: RawTable) -> Result<PercentageTable, String> {
 }
 
 /// A scenario's change to one parameter.
-#[derive(Clone, Debug, Serialize)]
+#[derive(Clone, Debug, Serialize, Deserialize)]
 pub struct Override {
     /// Parameter group, e.g. `zorgtoeslag`.
     pub group: String,
