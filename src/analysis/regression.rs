@@ -1,7 +1,10 @@
-//! Scenario regression: `[[expect]]` verdicts and the Monte-Carlo-aware comparison of two
-//! summaries (baseline and current), metric by metric.
+//! Scenario regression: `[[expect]]` verdicts and the comparison of two summaries (baseline and
+//! current), metric by metric.
 //!
-//! A metric has moved when `|current − baseline| > max(absolute floor, k × √(se_baseline² +
+//! Two runs with the same seed and the same program version drew the same random numbers, so
+//! there is no Monte Carlo noise between them: they are compared exactly ([`Mode::Exact`]),
+//! and any change of a value as summary.json writes it is a move. Otherwise ([`Mode::MonteCarlo`])
+//! a metric has moved when `|current − baseline| > max(absolute floor, k × √(se_baseline² +
 //! se_current²))`. Must not: run scenarios, read files or print.
 
 use crate::analysis::summary::Summary;
@@ -192,10 +195,89 @@ fn identity(s: &Summary) -> [(&'static str, Value); 4] {
     ]
 }
 
-/// Compares every metric of two summaries. `k` multiplies the Monte Carlo standard error.
+/// How two summaries are compared.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Mode {
+    /// Same seed and program version: the same random draws, so any change is a move.
+    Exact,
+    /// Different seeds, or a program version that differs or is unknown: a move is a change
+    /// beyond `max(absolute floor, k × combined standard error)`.
+    MonteCarlo,
+}
+
+/// How to compare `base` with `cur`, given the program versions that wrote them (`None`:
+/// not recorded), with a note when the seeds are the same but an exact comparison is not
+/// possible. `base_label` and `cur_label` name the two sides in the note.
+pub fn choose_mode(
+    (base, base_version, base_label): (&Summary, Option<&str>, &str),
+    (cur, cur_version, cur_label): (&Summary, Option<&str>, &str),
+) -> (Mode, Option<String>) {
+    if base.seed != cur.seed {
+        return (Mode::MonteCarlo, None);
+    }
+    let fallback = "compared with Monte Carlo tolerances instead of exactly";
+    match (base_version, cur_version) {
+        (Some(a), Some(b)) if a == b => (Mode::Exact, None),
+        (Some(a), Some(b)) => (
+            Mode::MonteCarlo,
+            Some(format!(
+                "same seed {} but {base_label} was written by version {a} and {cur_label} by {b} (the random draws may differ): {fallback}",
+                base.seed
+            )),
+        ),
+        _ => {
+            let unknown: Vec<&str> = [(base_version, base_label), (cur_version, cur_label)]
+                .into_iter()
+                .filter(|(v, _)| v.is_none())
+                .map(|(_, l)| l)
+                .collect();
+            (
+                Mode::MonteCarlo,
+                Some(format!(
+                    "same seed {} but no program version recorded for {}: {fallback} (a baseline written by `check --update`, or a run's manifest.json next to its summary.json, records it)",
+                    base.seed,
+                    unknown.join(" and ")
+                )),
+            )
+        }
+    }
+}
+
+/// Whether a summary carries Monte Carlo standard errors (it was run with replications > 1).
+pub fn has_standard_errors(s: &Summary) -> bool {
+    s.arms.values().any(|a| !a.mc_standard_errors.is_empty())
+        || s.comparisons.iter().any(|c| c.mc_se.is_some())
+}
+
+/// The warning for a Monte Carlo comparison in which neither summary has standard errors and
+/// the seeds differ: the tolerance is then only the analytic floors, not the noise between
+/// seeds.
+pub fn no_standard_errors_warning(base: &Summary, cur: &Summary, k: f64) -> Option<String> {
+    if base.seed == cur.seed || has_standard_errors(base) || has_standard_errors(cur) {
+        return None;
+    }
+    Some(format!(
+        "neither summary has Monte Carlo standard errors (each ran 1 replication) and their seeds differ ({} vs {}): the tolerance is only {k} × the binomial standard error √(p(1−p)/n) for shares of households, and otherwise the absolute floor (0.0005 for shares, €1 for amounts, €1 per 100 households for totals); the noise between seeds in amounts, medians and comparisons is not covered, so a metric marked MOVED may be noise. Run both with --replications 8 for standard errors, or with the same seed for an exact comparison",
+        base.seed, cur.seed
+    ))
+}
+
+/// Compares every metric of two summaries with Monte Carlo tolerances. `k` multiplies the
+/// Monte Carlo standard error.
 pub fn compare_summaries(
     base: &Summary,
     cur: &Summary,
+    k: f64,
+) -> std::result::Result<Vec<Movement>, String> {
+    compare(base, cur, Mode::MonteCarlo, k)
+}
+
+/// Compares every metric of two summaries in `mode` (`k` multiplies the Monte Carlo standard
+/// error; the exact mode ignores it).
+pub fn compare(
+    base: &Summary,
+    cur: &Summary,
+    mode: Mode,
     k: f64,
 ) -> std::result::Result<Vec<Movement>, String> {
     let mut out = Vec::new();
@@ -235,15 +317,19 @@ pub fn compare_summaries(
             };
             let se_b = b.mc_standard_error(metric).unwrap_or(0.0).max(analytic(bv));
             let se_c = c.mc_standard_error(metric).unwrap_or(0.0).max(analytic(cv));
-            out.push(movement(
-                format!("arms.{arm}.{}", metric.key()),
-                bv,
-                cv,
-                se_b,
-                se_c,
-                k,
-                floor_for(Some(metric), households),
-            ));
+            let path = format!("arms.{arm}.{}", metric.key());
+            out.push(match mode {
+                Mode::Exact => exact_movement(path, bv, cv),
+                Mode::MonteCarlo => movement(
+                    path,
+                    bv,
+                    cv,
+                    se_b,
+                    se_c,
+                    k,
+                    floor_for(Some(metric), households),
+                ),
+            });
         }
     }
     for b in &base.comparisons {
@@ -258,17 +344,40 @@ pub fn compare_summaries(
         else {
             continue;
         };
-        out.push(movement(
-            format!("comparisons.{}.{}.{}", b.arm, b.metric, b.population),
-            bv,
-            cv,
-            b.mc_se.unwrap_or(0.0),
-            c.mc_se.unwrap_or(0.0),
-            k,
-            floor_for(b.metric_id(), households),
-        ));
+        let path = format!("comparisons.{}.{}.{}", b.arm, b.metric, b.population);
+        out.push(match mode {
+            Mode::Exact => exact_movement(path, bv, cv),
+            Mode::MonteCarlo => movement(
+                path,
+                bv,
+                cv,
+                b.mc_se.unwrap_or(0.0),
+                c.mc_se.unwrap_or(0.0),
+                k,
+                floor_for(b.metric_id(), households),
+            ),
+        });
     }
     Ok(out)
+}
+
+/// A metric compared exactly: no standard error, no tolerance; any change is a move.
+fn exact_movement(path: String, baseline: f64, current: f64) -> Movement {
+    let change = current - baseline;
+    Movement {
+        path,
+        baseline,
+        current,
+        change,
+        se: 0.0,
+        z: if change == 0.0 {
+            0.0
+        } else {
+            f64::INFINITY.copysign(change)
+        },
+        tolerance: 0.0,
+        ok: baseline == current,
+    }
 }
 
 fn movement(
@@ -351,6 +460,68 @@ mod tests {
         assert!(!ms
             .iter()
             .any(|m| m.path == format!("arms.{arm}.p99_reclaim")));
+    }
+
+    #[test]
+    fn the_same_seed_and_version_compare_exactly_and_catch_any_change() {
+        let v: Value = serde_json::from_str(BASELINES[5]).unwrap();
+        let base = summary(&v);
+        let mut cur = base.clone();
+        let arm = base.arm_order[0].clone();
+        // One household's worth of a share: far inside the Monte Carlo tolerance.
+        cur.arms.get_mut(&arm).unwrap().metrics.reclaim_share += 1e-6;
+        let mc = compare_summaries(&base, &cur, 4.0).unwrap();
+        assert!(mc.iter().all(|m| m.ok));
+        let (mode, note) = choose_mode((&base, Some("1.0"), "A"), (&cur, Some("1.0"), "B"));
+        assert_eq!((mode, note), (Mode::Exact, None));
+        let exact = compare(&base, &cur, mode, 4.0).unwrap();
+        let moved: Vec<&Movement> = exact.iter().filter(|m| !m.ok).collect();
+        assert_eq!(moved.len(), 1);
+        assert_eq!(moved[0].path, format!("arms.{arm}.reclaim_share"));
+        assert_eq!((moved[0].tolerance, moved[0].z), (0.0, f64::INFINITY));
+    }
+
+    #[test]
+    fn the_mode_falls_back_to_monte_carlo_with_a_note() {
+        let v: Value = serde_json::from_str(BASELINES[5]).unwrap();
+        let base = summary(&v);
+        let mut other_seed = base.clone();
+        other_seed.seed += 1;
+        assert_eq!(
+            choose_mode((&base, Some("1"), "A"), (&other_seed, Some("1"), "B")),
+            (Mode::MonteCarlo, None)
+        );
+        let (mode, note) = choose_mode((&base, None, "the baseline"), (&base, Some("1"), "B"));
+        assert_eq!(mode, Mode::MonteCarlo);
+        assert!(note
+            .unwrap()
+            .contains("no program version recorded for the baseline"));
+        let (mode, note) = choose_mode((&base, Some("1"), "A"), (&base, Some("2"), "B"));
+        assert_eq!(mode, Mode::MonteCarlo);
+        assert!(note.unwrap().contains("version 1 and B by 2"));
+    }
+
+    #[test]
+    fn no_standard_errors_on_either_side_warns_only_when_the_seeds_differ() {
+        let v: Value = serde_json::from_str(BASELINES[5]).unwrap();
+        let with = summary(&v);
+        assert!(has_standard_errors(&with));
+        let mut without = with.clone();
+        for a in without.arms.values_mut() {
+            a.mc_standard_errors.clear();
+        }
+        for c in &mut without.comparisons {
+            c.mc_se = None;
+        }
+        let mut other = without.clone();
+        other.seed += 1;
+        assert!(no_standard_errors_warning(&without, &without, 4.0).is_none());
+        assert!(no_standard_errors_warning(&with, &other, 4.0).is_none());
+        let w = no_standard_errors_warning(&without, &other, 4.0).unwrap();
+        assert!(
+            w.contains("binomial") && w.contains("--replications"),
+            "{w}"
+        );
     }
 
     #[test]

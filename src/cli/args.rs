@@ -77,10 +77,10 @@ pub enum Command {
     },
     /// Run scenarios and check their `[[expect]]` blocks and baselines (exit 1 if any fails).
     #[command(
-        after_help = "Examples:\n  toeslagenlab check\n  toeslagenlab check scenarios/ --baseline scenarios/baselines/\n  toeslagenlab check scenarios/ --baseline scenarios/baselines/ --update\n  toeslagenlab check scenarios/cautious-vs-standard.toml --junit check.xml"
+        after_help = "Examples:\n  toeslagenlab check\n  toeslagenlab check scenarios/ --baseline scenarios/baselines/ --allow-missing\n  toeslagenlab check scenarios/ --baseline scenarios/baselines/ --update\n  toeslagenlab check scenarios/cautious-vs-standard.toml --junit check.xml"
     )]
     Check(CheckArgs),
-    /// Compare two summary.json files metric by metric, with Monte-Carlo-aware tolerances.
+    /// Compare two summary.json files metric by metric (exactly for the same seed and version).
     #[command(
         after_help = "Examples:\n  toeslagenlab diff scenarios/baselines/adjustable.json output/adjustable/summary.json"
     )]
@@ -268,7 +268,12 @@ pub struct CheckArgs {
     /// scenarios with a baseline or expectations are written; name a file to create a new one.
     #[arg(long, requires = "baseline")]
     pub update: bool,
-    /// Tolerance in Monte Carlo standard errors.
+    /// With --baseline: skip the baseline comparison of scenarios without a baseline file (named
+    /// on stderr) instead of failing with exit 2.
+    #[arg(long, requires = "baseline")]
+    pub allow_missing: bool,
+    /// Tolerance in Monte Carlo standard errors (runs with another seed or program version;
+    /// the same seed and version are compared exactly).
     #[arg(long, default_value_t = 4.0)]
     pub k: f64,
     /// Replications per scenario when comparing with baselines (for the standard errors).
@@ -295,7 +300,8 @@ pub struct DiffArgs {
     pub a: PathBuf,
     /// The new summary.json.
     pub b: PathBuf,
-    /// Tolerance in Monte Carlo standard errors.
+    /// Tolerance in Monte Carlo standard errors (runs with different seeds, or an unknown or
+    /// different program version; the same seed and version are compared exactly).
     #[arg(long, default_value_t = 4.0)]
     pub k: f64,
     /// List every metric, not only those that moved.

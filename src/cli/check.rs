@@ -1,9 +1,12 @@
-//! Scenario regression for CI: `[[expect]]` blocks, committed baselines with Monte-Carlo-aware
-//! tolerances, `check`, `diff`, JUnit and JSON output.
+//! Scenario regression for CI: `[[expect]]` blocks, committed baselines, `check`, `diff`, JUnit
+//! and JSON output.
 //!
 //! A baseline is a `summary.json` produced with several replications, so every metric carries
-//! its Monte Carlo standard error. A metric has moved when
-//! `|current − baseline| > max(absolute floor, k × √(se_baseline² + se_current²))`.
+//! its Monte Carlo standard error, plus the program version that wrote it. Two runs with the
+//! same seed and program version are compared exactly (any change is a move); otherwise a
+//! metric has moved when `|current − baseline| > max(absolute floor, k × √(se_baseline² +
+//! se_current²))` (see [`crate::analysis::regression`]). With `--baseline`, a scenario without
+//! its baseline file is an error unless `--allow-missing`.
 
 use crate::error::{Error, Result};
 use crate::output::report::{self, Summary};
@@ -16,13 +19,19 @@ use serde_json::Value;
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 
-pub use crate::analysis::regression::{compare_summaries, evaluate, Movement, Verdict};
+pub use crate::analysis::regression::{
+    choose_mode, compare, compare_summaries, evaluate, no_standard_errors_warning, Mode, Movement,
+    Verdict,
+};
 use crate::analysis::replications::run_replications;
 pub use crate::cli::args::{CheckArgs, DiffArgs};
 pub use crate::model::expectation::Expectation;
 pub use crate::model::metric::Metric;
-pub use crate::output::check::junit_xml;
+pub use crate::output::check::{baseline_json, junit_xml};
 pub use crate::scenario::expect::{validate_expectations, RawExpect};
+
+/// The program version a baseline records (`program_version`) and a run's manifest.json holds.
+pub const PROGRAM_VERSION: &str = env!("CARGO_PKG_VERSION");
 
 /// Runs a scenario in memory with `replications` replications and returns its summary.
 pub fn run_summary(
@@ -70,6 +79,7 @@ pub fn check_command(args: &CheckArgs) -> Result<()> {
     // Validate everything first: bad input is exit 2, before any run. Each file is parsed once.
     let loaded = load_all(&files)?;
     check_baseline_dir(args)?;
+    check_missing_baselines(args, &files)?;
     let mut verdicts = Vec::new();
     let mut movements_report = String::new();
     let mut ran = 0;
@@ -123,6 +133,52 @@ fn check_baseline_dir(args: &CheckArgs) -> Result<()> {
     Ok(())
 }
 
+/// The baseline file of scenario file `f` in `dir`: `DIR/<file stem>.json`.
+fn baseline_path(dir: &Path, f: &Path) -> PathBuf {
+    let stem = f
+        .file_stem()
+        .map(|s| s.to_string_lossy().to_string())
+        .unwrap_or_default();
+    dir.join(format!("{stem}.json"))
+}
+
+/// With `--baseline` (and not `--update`) every scenario needs its baseline file: a missing one
+/// is bad input (exit 2), all named at once before anything runs, unless `--allow-missing`,
+/// which skips their baseline comparison and says so on stderr.
+fn check_missing_baselines(args: &CheckArgs, files: &[PathBuf]) -> Result<()> {
+    let Some(dir) = args.baseline.as_ref().filter(|_| !args.update) else {
+        return Ok(());
+    };
+    let missing: Vec<(&PathBuf, PathBuf)> = files
+        .iter()
+        .map(|f| (f, baseline_path(dir, f)))
+        .filter(|(_, b)| !b.is_file())
+        .collect();
+    if missing.is_empty() {
+        return Ok(());
+    }
+    if args.allow_missing {
+        for (f, b) in &missing {
+            crate::cli::term::note(format!(
+                "{}: no baseline file {}: baseline comparison skipped (--allow-missing)",
+                f.display(),
+                b.display()
+            ));
+        }
+        return Ok(());
+    }
+    let lines: Vec<String> = missing
+        .iter()
+        .map(|(f, b)| format!("{}: no baseline file {}", f.display(), b.display()))
+        .collect();
+    Err(Error::Usage(format!(
+        "{}\ncreate a baseline with `toeslagenlab check {} --baseline {} --update`, or pass --allow-missing to skip the scenarios without one",
+        lines.join("\n"),
+        missing[0].0.display(),
+        dir.display()
+    )))
+}
+
 /// Checks one scenario (its expectations, and its baseline or `--update`); returns whether it
 /// ran.
 fn check_scenario(
@@ -132,14 +188,7 @@ fn check_scenario(
     verdicts: &mut Vec<Verdict>,
     movements_report: &mut String,
 ) -> Result<bool> {
-    let stem = f
-        .file_stem()
-        .map(|s| s.to_string_lossy().to_string())
-        .unwrap_or_default();
-    let baseline_path = args
-        .baseline
-        .as_ref()
-        .map(|d| d.join(format!("{stem}.json")));
+    let baseline_path = args.baseline.as_ref().map(|d| baseline_path(d, f));
     let has_baseline = baseline_path.as_ref().is_some_and(|p| p.is_file());
     // --update writes a new baseline only for a scenario named as a file (or one with
     // expectations): a directory does not pull in, say, a national-scale run by accident.
@@ -192,23 +241,40 @@ fn update_baseline(
     if bp.is_file() {
         // An old baseline that is JSON but not a summary is simply replaced.
         let old: Value = read_json(bp)?;
-        let old = Summary::deserialize(old).map_err(|e| e.to_string());
-        if let Ok(ms) = old.and_then(|old| compare_summaries(&old, summary, args.k)) {
+        let old_version = recorded_version(bp, &old);
+        let cur = round_trip(summary)?;
+        let compared = Summary::deserialize(old)
+            .map_err(|e| e.to_string())
+            .and_then(|old| {
+                let (mode, _) = choose_mode(
+                    (&old, old_version.as_deref(), "the old baseline"),
+                    (&cur, Some(PROGRAM_VERSION), "this run"),
+                );
+                compare(&old, &cur, mode, args.k).map(|ms| (mode, ms))
+            });
+        if let Ok((mode, ms)) = compared {
             let moved: Vec<&Movement> = ms.iter().filter(|m| !m.ok).collect();
             let _ = writeln!(
                 movements_report,
-                "{}: {} metrics beyond tolerance vs the old baseline",
+                "{}: {} metrics {} vs the old baseline",
                 bp.display(),
-                moved.len()
+                moved.len(),
+                match mode {
+                    Mode::Exact => "changed (exact: same seed and program version)",
+                    Mode::MonteCarlo => "beyond tolerance",
+                }
             );
             for m in moved {
                 let _ = writeln!(
                     movements_report,
-                    "  {}: {} → {} ({:+.2} SE)",
+                    "  {}: {} → {}{}",
                     m.path,
                     fmt_num(m.baseline),
                     fmt_num(m.current),
-                    m.z
+                    match mode {
+                        Mode::Exact => String::new(),
+                        Mode::MonteCarlo => format!(" ({:+.2} SE)", m.z),
+                    }
                 );
             }
         }
@@ -218,7 +284,26 @@ fn update_baseline(
     if let Some(parent) = bp.parent().filter(|p| !p.as_os_str().is_empty()) {
         std::fs::create_dir_all(parent).map_err(|e| Error::io(parent, e))?;
     }
-    crate::output::write_file_atomic(bp, report::summary_json(summary).as_bytes())
+    crate::output::write_file_atomic(bp, baseline_json(summary, PROGRAM_VERSION).as_bytes())
+}
+
+/// `s` as `check` and `diff` see a summary read from a file: written as summary.json and read
+/// back, so that the exact comparison compares the values as summary.json writes them.
+fn round_trip(s: &Summary) -> Result<Summary> {
+    let v: Value = serde_json::from_str(&report::summary_json(s))
+        .map_err(|e| Error::Internal(format!("summary.json does not read back: {e}")))?;
+    Summary::deserialize(v)
+        .map_err(|e| Error::Internal(format!("summary.json does not read back: {e}")))
+}
+
+/// Prints the note on the comparison mode and the warning on missing standard errors, if any.
+fn print_mode_notes(note: Option<String>, base: &Summary, cur: &Summary, k: f64) {
+    if let Some(n) = note {
+        crate::cli::term::note(n);
+    }
+    if let Some(w) = no_standard_errors_warning(base, cur, k) {
+        crate::cli::term::warn(w);
+    }
 }
 
 /// Compares the run with its committed baseline: one verdict per moved metric and one overall.
@@ -229,8 +314,15 @@ fn compare_baseline(
     summary: &Summary,
     verdicts: &mut Vec<Verdict>,
 ) -> Result<()> {
-    let base = read_summary(bp)?;
-    match compare_summaries(&base, summary, args.k) {
+    let (base, base_version) = read_run(bp)?;
+    let cur = round_trip(summary)?;
+    let label = format!("the baseline {}", bp.display());
+    let (mode, note) = choose_mode(
+        (&base, base_version.as_deref(), &label),
+        (&cur, Some(PROGRAM_VERSION), "this run"),
+    );
+    print_mode_notes(note, &base, &cur, args.k);
+    match compare(&base, &cur, mode, args.k) {
         Err(m) => verdicts.push(Verdict {
             scenario: scenario.to_string(),
             check: format!("baseline {}", bp.display()),
@@ -246,23 +338,37 @@ fn compare_baseline(
                     check: format!("baseline {}", m.path),
                     value: fmt_num(m.current),
                     pass: false,
-                    detail: format!(
-                        "moved from {} to {} ({:+}, {:+.1} standard errors; tolerance ±{})",
-                        fmt_num(m.baseline),
-                        fmt_num(m.current),
-                        fmt_num(m.change),
-                        m.z,
-                        fmt_num(m.tolerance)
-                    ),
+                    detail: match mode {
+                        Mode::Exact => format!(
+                            "moved from {} to {} ({:+}; exact comparison: same seed and program version, so any change is a move)",
+                            fmt_num(m.baseline),
+                            fmt_num(m.current),
+                            fmt_num(m.change),
+                        ),
+                        Mode::MonteCarlo => format!(
+                            "moved from {} to {} ({:+}, {:+.1} standard errors; tolerance ±{})",
+                            fmt_num(m.baseline),
+                            fmt_num(m.current),
+                            fmt_num(m.change),
+                            m.z,
+                            fmt_num(m.tolerance)
+                        ),
+                    },
                 });
             }
             verdicts.push(Verdict {
                 scenario: scenario.to_string(),
-                check: format!(
-                    "baseline: {} metrics within max(floor, {} SE)",
-                    ms.len(),
-                    args.k
-                ),
+                check: match mode {
+                    Mode::Exact => format!(
+                        "baseline: {} metrics equal (same seed and program version)",
+                        ms.len()
+                    ),
+                    Mode::MonteCarlo => format!(
+                        "baseline: {} metrics within max(floor, {} SE)",
+                        ms.len(),
+                        args.k
+                    ),
+                },
                 value: format!("{} moved", moved.len()),
                 pass: moved.is_empty(),
                 detail: String::new(),
@@ -316,10 +422,44 @@ fn read_json(p: &Path) -> Result<Value> {
 
 /// Reads a summary.json given by the user (see [`read_text`]) as a typed summary (by way of a
 /// JSON value: the summary's `&'static str` fields make it deserializable from owned data
-/// only).
-fn read_summary(p: &Path) -> Result<Summary> {
-    Summary::deserialize(read_json(p)?)
-        .map_err(|e| Error::Usage(format!("{}: not a summary.json: {e}", p.display())))
+/// only), with the program version that wrote it if that is recorded ([`recorded_version`]).
+fn read_run(p: &Path) -> Result<(Summary, Option<String>)> {
+    let v = read_json(p)?;
+    let version = recorded_version(p, &v);
+    let s = Summary::deserialize(v)
+        .map_err(|e| Error::Usage(format!("{}: not a summary.json: {e}", p.display())))?;
+    Ok((s, version))
+}
+
+/// The largest manifest.json read for a program version.
+const MAX_MANIFEST_BYTES: u64 = 1024 * 1024;
+
+/// The program version that wrote the summary `v` read from `p`: its `program_version` (a
+/// baseline written by `check --update`), else the `version` of the toeslagenlab manifest.json
+/// next to it when that manifest is of the same run (same scenario and seed).
+fn recorded_version(p: &Path, v: &Value) -> Option<String> {
+    if let Some(version) = v.get("program_version").and_then(Value::as_str) {
+        return Some(version.to_string());
+    }
+    use std::io::Read;
+    let manifest = p.parent()?.join("manifest.json");
+    if !manifest.is_file() {
+        return None;
+    }
+    let mut text = String::new();
+    std::fs::File::open(&manifest)
+        .ok()?
+        .take(MAX_MANIFEST_BYTES)
+        .read_to_string(&mut text)
+        .ok()?;
+    let m: Value = serde_json::from_str(&text).ok()?;
+    let same_run = m["program"] == "toeslagenlab"
+        && m["scenario"] == v["scenario"]
+        && m["seed"] == v["seed"]
+        && !v["seed"].is_null();
+    same_run
+        .then(|| m["version"].as_str().map(str::to_string))
+        .flatten()
 }
 
 /// Reads the text of a summary.json given by the user. A missing, unreadable, oversized or
@@ -361,9 +501,11 @@ fn read_text(p: &Path) -> Result<String> {
 
 /// `toeslagenlab diff A B`.
 pub fn diff_command(args: &DiffArgs) -> Result<()> {
-    let a = read_summary(&args.a)?;
-    let b = read_summary(&args.b)?;
-    let ms = compare_summaries(&a, &b, args.k).map_err(Error::Usage)?;
+    let (a, va) = read_run(&args.a)?;
+    let (b, vb) = read_run(&args.b)?;
+    let (mode, note) = choose_mode((&a, va.as_deref(), "A"), (&b, vb.as_deref(), "B"));
+    print_mode_notes(note, &a, &b, args.k);
+    let ms = compare(&a, &b, mode, args.k).map_err(Error::Usage)?;
     let moved = ms.iter().filter(|m| !m.ok).count();
     crate::outln!(
         "{:<60} {:>14} {:>14} {:>10}  verdict",
@@ -386,12 +528,21 @@ pub fn diff_command(args: &DiffArgs) -> Result<()> {
             if m.ok { "ok" } else { "MOVED" }
         )?;
     }
-    crate::outln!(
-        "{} metrics compared, {} moved beyond max(floor, {} SE)",
-        ms.len(),
-        moved,
-        args.k
-    )?;
+    match mode {
+        Mode::Exact => crate::outln!(
+            "{} metrics compared exactly (same seed {} and program version {}), {} moved",
+            ms.len(),
+            a.seed,
+            va.as_deref().unwrap_or_default(),
+            moved
+        )?,
+        Mode::MonteCarlo => crate::outln!(
+            "{} metrics compared, {} moved beyond max(floor, {} SE)",
+            ms.len(),
+            moved,
+            args.k
+        )?,
+    }
     if moved > 0 {
         Err(Error::CheckFailed(format!("{moved} metrics moved")))
     } else {

@@ -169,6 +169,19 @@ pub fn detail(msg: impl std::fmt::Display) {
     }
 }
 
+/// Prints `warning: MSG` to stderr (the prefix in bold yellow when stderr takes colour).
+pub fn warn(msg: impl std::fmt::Display) {
+    eprintln!(
+        "{} {msg}",
+        paint("warning:", Style::Warning, stderr_color())
+    );
+}
+
+/// Prints `note: MSG` to stderr.
+pub fn note(msg: impl std::fmt::Display) {
+    eprintln!("note: {msg}");
+}
+
 /// The clap colour choice for `mode`, so clap's help and usage errors follow `--color` and
 /// `NO_COLOR` too.
 pub fn clap_color(mode: ColorMode) -> clap::ColorChoice {

@@ -1,9 +1,31 @@
-//! The outputs of `toeslagenlab check`: the verdict table and JUnit XML.
+//! The outputs of `toeslagenlab check`: the verdict table, JUnit XML and baseline files.
 //!
 //! Must not: evaluate expectations or decide colours (the caller paints the verdict column).
 
 use crate::analysis::regression::Verdict;
+use crate::analysis::summary::Summary;
+use serde::Serialize;
 use std::fmt::Write as _;
+
+/// A baseline file: the run's summary.json with the program version that wrote it first
+/// (`program_version`), so that a later `check` with the same seed and version compares
+/// exactly. Trailing newline.
+pub fn baseline_json(s: &Summary, version: &str) -> String {
+    #[derive(Serialize)]
+    struct Baseline<'a> {
+        program_version: &'a str,
+        #[serde(flatten)]
+        summary: &'a Summary,
+    }
+    let b = Baseline {
+        program_version: version,
+        summary: s,
+    };
+    let mut t =
+        serde_json::to_string_pretty(&b).unwrap_or_else(|e| format!("{{\"error\": \"{e}\"}}"));
+    t.push('\n');
+    t
+}
 
 /// The verdict table; `verdict(pass)` renders the last column (`ok` or `FAIL`, coloured by the
 /// caller).
