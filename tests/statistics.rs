@@ -67,8 +67,52 @@ fn replications_give_monte_carlo_standard_errors() {
         one["arms"]["cautious"]["reclaim_share"],
         three["arms"]["cautious"]["reclaim_share"]
     );
+    // Pooled estimates: the mean over the three replications (the first is the run itself).
+    let base = three["seed"].as_u64().unwrap();
+    let reps: Vec<serde_json::Value> = [0u32, 1, 2]
+        .iter()
+        .map(|r| {
+            let seed = toeslagenlab::analysis::replications::replication_seed(base, *r);
+            run_to(
+                &sc,
+                &tmp.path().join(format!("rep{r}")),
+                &["--households", "1000", "--seed", &seed.to_string()],
+            )
+        })
+        .collect();
+    let mean = |f: &dyn Fn(&serde_json::Value) -> f64| reps.iter().map(f).sum::<f64>() / 3.0;
+    let pooled = three["arms"]["cautious"]["pooled"]["reclaim_share"]
+        .as_f64()
+        .unwrap();
+    let want = mean(&|s| s["arms"]["cautious"]["reclaim_share"].as_f64().unwrap());
+    assert!((pooled - want).abs() < 2e-6, "{pooled} {want}");
+    let diff = |s: &serde_json::Value| -> f64 {
+        s["comparisons"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|c| {
+                c["arm"] == "cautious" && c["metric"] == "reclaim_share" && c["population"] == "all"
+            })
+            .unwrap()["difference"]
+            .as_f64()
+            .unwrap()
+    };
+    let c3 = three["comparisons"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| {
+            c["arm"] == "cautious" && c["metric"] == "reclaim_share" && c["population"] == "all"
+        })
+        .unwrap();
+    assert!((c3["pooled_difference"].as_f64().unwrap() - mean(&diff)).abs() < 2e-6);
     let report = std::fs::read_to_string(tmp.path().join("three/report.md")).unwrap();
-    assert!(report.contains("## Monte Carlo error"));
+    assert!(report.contains("## Monte Carlo error and pooled estimates"));
+    assert!(
+        report.contains("| cautious | control | share with a reclaim | all |"),
+        "{report}"
+    );
 }
 
 #[test]

@@ -613,6 +613,10 @@ pub struct PairedAccumulator {
     pub by_type: [PairedSubgroup; N_TYPES],
     /// By employment type.
     pub by_employment: [PairedSubgroup; N_EMPLOYMENT],
+    /// Keep the pairs of reclaims for the paired bootstrap of medians (arm vs control only).
+    pub keep_pairs: bool,
+    /// The households' pairs of reclaims (with `keep_pairs`), bounded.
+    pub pairs: crate::analysis::paired_bootstrap::PairSample,
 }
 
 impl PairedAccumulator {
@@ -657,6 +661,9 @@ impl PairedAccumulator {
         }
         self.by_type[c.household_type as usize].add(c, t);
         self.by_employment[c.employment as usize].add(c, t);
+        if self.keep_pairs {
+            self.pairs.add(c, t);
+        }
     }
 
     /// Merges another accumulator.
@@ -691,6 +698,7 @@ impl PairedAccumulator {
         for (a, b) in self.by_employment.iter_mut().zip(&o.by_employment) {
             a.merge(b);
         }
+        self.pairs.merge(&o.pairs);
     }
 }
 

@@ -7,6 +7,7 @@ pub mod calibration;
 pub mod explain;
 pub mod inference;
 pub mod intervals;
+pub mod paired_bootstrap;
 pub mod power;
 pub mod regression;
 pub mod replications;

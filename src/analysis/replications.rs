@@ -18,6 +18,14 @@ pub fn replication_seed(seed: u64, r: u32) -> u64 {
     }
 }
 
+fn mean(xs: &[f64]) -> f64 {
+    xs.iter().sum::<f64>() / xs.len().max(1) as f64
+}
+
+fn round6(x: f64) -> f64 {
+    (x * 1e6).round() / 1e6
+}
+
 fn sample_sd(xs: &[f64]) -> f64 {
     let n = xs.len() as f64;
     if xs.len() < 2 {
@@ -27,7 +35,9 @@ fn sample_sd(xs: &[f64]) -> f64 {
     (xs.iter().map(|x| (x - m).powi(2)).sum::<f64>() / (n - 1.0)).sqrt()
 }
 
-/// Adds Monte Carlo standard errors from replication summaries (`reps[0]` is `main` itself).
+/// Adds Monte Carlo standard errors and pooled point estimates (means over the replications)
+/// from replication summaries (`reps[0]` is `main` itself). Metrics are matched by arm name
+/// and key, comparisons by arm, reference arm, metric and population: never by position.
 pub fn add_replications(main: &mut Summary, reps: &[Summary]) {
     main.replications = reps.len() as u32;
     if reps.len() < 2 {
@@ -46,7 +56,10 @@ pub fn add_replications(main: &mut Summary, reps: &[Summary]) {
                 }
                 let xs: Vec<f64> = values.iter().filter_map(|v| v[k].as_f64()).collect();
                 arm.mc_standard_errors
-                    .insert(k.clone(), (sample_sd(&xs) * 1e6).round() / 1e6);
+                    .insert(k.clone(), round6(sample_sd(&xs)));
+                if xs.len() == reps.len() {
+                    arm.pooled.insert(k.clone(), round6(mean(&xs)));
+                }
             }
         }
     }
@@ -67,7 +80,8 @@ pub fn add_replications(main: &mut Summary, reps: &[Summary]) {
             .filter_map(|rc| rc.difference)
             .collect();
         if xs.len() == reps.len() {
-            c.mc_se = Some((sample_sd(&xs) * 1e6).round() / 1e6);
+            c.mc_se = Some(round6(sample_sd(&xs)));
+            c.pooled_difference = Some(round6(mean(&xs)));
         }
     }
 }

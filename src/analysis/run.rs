@@ -34,7 +34,10 @@ impl Tally for RunResult {
             arms: (0..sc.arms.len()).map(|_| ArmAccumulator::new(k)).collect(),
             paired: match sc.design {
                 Design::Paired => (1..sc.arms.len())
-                    .map(|_| PairedAccumulator::default())
+                    .map(|_| PairedAccumulator {
+                        keep_pairs: true,
+                        ..Default::default()
+                    })
                     .collect(),
                 Design::Randomized => vec![],
             },
@@ -86,6 +89,9 @@ impl Tally for RunResult {
     fn finish(&mut self) {
         for a in self.arms.iter_mut() {
             a.finish();
+        }
+        for p in self.paired.iter_mut() {
+            p.pairs.finish();
         }
     }
 }

@@ -167,6 +167,10 @@ pub struct ArmSummary {
     /// independent replications (present when replications > 1).
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
     pub mc_standard_errors: BTreeMap<String, f64>,
+    /// Pooled point estimate of each metric: its mean over all replications (present when
+    /// replications > 1; its Monte Carlo standard error is `mc_standard_errors / √replications`).
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub pooled: BTreeMap<String, f64>,
     /// Households that took the offer by chosen percentage (adjustable arm).
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
     pub chosen_percentages: BTreeMap<String, u64>,
@@ -222,9 +226,14 @@ pub struct Comparison {
     /// `difference`, `ci_low`, `ci_high` and `p_value` are null. Absent when estimable.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub not_estimable: Option<String>,
-    /// Monte Carlo standard error of the difference across replications (replications > 1).
+    /// Monte Carlo standard error of the difference across replications (replications > 1):
+    /// how much one run's difference moves between simulated populations.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub mc_se: Option<f64>,
+    /// The difference pooled over all replications (their mean; replications > 1 and estimable
+    /// in every one). Its Monte Carlo standard error is `mc_se / √replications`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub pooled_difference: Option<f64>,
 }
 
 /// The whole machine-readable summary (`summary.json`); `check` and `diff` read it back (keys
@@ -256,8 +265,9 @@ pub struct Summary {
     /// Comparisons in the family whose p-values are Holm-adjusted (`p_adjusted`).
     #[serde(default)]
     pub family_size: usize,
-    /// Independent replications run (the metrics are those of the first, seeded with `seed`;
-    /// the others give Monte Carlo standard errors).
+    /// Independent replications run (the metrics, intervals and tests are those of the first,
+    /// seeded with `seed`; all of them give the Monte Carlo standard errors and the pooled
+    /// estimates, `arms.<arm>.pooled` and `comparisons[].pooled_difference`).
     #[serde(default)]
     pub replications: u32,
     /// Primary high-reclaim threshold (€).
@@ -359,6 +369,7 @@ fn cmp(
         method,
         not_estimable,
         mc_se: None,
+        pooled_difference: None,
     }
 }
 
@@ -488,6 +499,7 @@ fn arm_summary(sc: &Scenario, r: &RunResult, i: usize, primary: usize) -> ArmSum
             })
             .collect(),
         mc_standard_errors: BTreeMap::new(),
+        pooled: BTreeMap::new(),
         chosen_percentages: if arm.policy.varies_percentage() {
             acc.percentages
                 .iter()
@@ -676,8 +688,17 @@ fn reclaim_size_comparisons(x: &ArmVsControl, i: usize, out: &mut Vec<Comparison
         among,
         CONDITIONAL,
     ));
-    let boot =
-        inference::bootstrap_median_difference(&c.reclaims, &t.reclaims, x.sc.seed ^ i as u64);
+    // Paired design: households resampled with their reclaims under both arms; randomized:
+    // each arm resampled on its own.
+    let boot = match (x.paired_design, x.p) {
+        (true, Some(p)) => crate::analysis::paired_bootstrap::paired_median_difference(
+            &p.pairs,
+            p.n,
+            (t.reclaim_quantile(0.5).0 - c.reclaim_quantile(0.5).0) as f64 / 100.0,
+            x.sc.seed ^ i as u64,
+        ),
+        _ => inference::bootstrap_median_difference(&c.reclaims, &t.reclaims, x.sc.seed ^ i as u64),
+    };
     out.push(x.cmp(
         "median_reclaim",
         "all",

@@ -137,10 +137,10 @@ fn simulate_chunk<T: Tally>(
     let mut out_rows = Vec::new();
     let mut control = Outcome::default();
     let mut o = Outcome::default();
-    // Paired design with two or more treatment arms: every treatment outcome of the household,
-    // for the comparisons between treatment arms.
+    // Paired design: one outcome buffer per arm (so the comparisons between treatment arms
+    // see every treatment outcome of the household without copying one).
     let between = sc.design == Design::Paired && sc.arms.len() > 2;
-    let mut treated = vec![Outcome::default(); if between { sc.arms.len() } else { 0 }];
+    let mut treated = vec![Outcome::default(); sc.arms.len()];
     for id in start..end {
         let h = generate(sc, id);
         let year = Year::compute(sc, &h);
@@ -152,16 +152,12 @@ fn simulate_chunk<T: Tally>(
                 if rows {
                     out_rows.push(control);
                 }
-                for a in 1..sc.arms.len() {
-                    arm_outcome_into(sc, &h, &year, a, u, &mut o)?;
-                    p.tally.add(a, &o, &year, th);
-                    p.tally.add_pair(a, &control, &o, th);
+                for (a, o) in treated.iter_mut().enumerate().skip(1) {
+                    arm_outcome_into(sc, &h, &year, a, u, o)?;
+                    p.tally.add(a, o, &year, th);
+                    p.tally.add_pair(a, &control, o, th);
                     if rows {
-                        out_rows.push(o);
-                    }
-                    // Empty unless `between`.
-                    if let Some(slot) = treated.get_mut(a) {
-                        *slot = o;
+                        out_rows.push(*o);
                     }
                 }
                 if between {

@@ -182,40 +182,86 @@ fn descriptive(o: &mut String, s: &Summary) {
     }
 }
 
-/// Monte Carlo error (only with more than one replication).
+/// Monte Carlo error and pooled estimates (only with more than one replication).
 pub(super) fn monte_carlo(o: &mut String, s: &Summary) {
-    if s.replications > 1 {
-        let _ = writeln!(o, "## Monte Carlo error\n");
-        let _ = writeln!(o, "The metrics above come from the run with seed {}. {} further independent replications (other seeds, same scenario) give the Monte Carlo standard error: how much a metric moves from one simulated population to another of the same size.\n", s.seed, s.replications - 1);
-        let _ = writeln!(o, "| metric | {} |", s.arm_order.join(" | "));
-        let _ = writeln!(o, "| --- |{}", " ---: |".repeat(s.arm_order.len()));
-        for (key, label, is_share) in [
-            ("reclaim_share", "share with a reclaim", true),
-            ("high_reclaim_share", "share with a high reclaim", true),
-            ("mean_reclaim", "mean reclaim", false),
-            ("median_reclaim", "median reclaim", false),
-            ("withheld_during_year", "withheld per household", false),
-        ] {
-            let cells: Vec<String> = s
-                .arm_order
-                .iter()
-                .map(|a| {
-                    let se = s.arms[a]
-                        .mc_standard_errors
-                        .get(key)
-                        .copied()
-                        .unwrap_or(0.0);
-                    if is_share {
-                        format!("± {:.2} pp", se * 100.0)
-                    } else {
-                        format!("± €{se:.2}")
-                    }
-                })
-                .collect();
-            let _ = writeln!(o, "| {} | {} |", label, cells.join(" | "));
-        }
-        let _ = writeln!(o);
+    if s.replications <= 1 {
+        return;
     }
+    let r = s.replications;
+    let _ = writeln!(o, "## Monte Carlo error and pooled estimates\n");
+    let _ = writeln!(o, "The figures above, with their intervals and tests, come from the run with seed {}. {} independent replications in all (other seeds, same scenario and size) give the **Monte Carlo standard error** of one run (how much a figure moves from one simulated population to another of the same size) and the **pooled estimate**, the mean over the {} replications, whose own Monte Carlo standard error is that of one run divided by √{}.\n", s.seed, r, r, r);
+    let _ = writeln!(o, "| metric | {} |", s.arm_order.join(" | "));
+    let _ = writeln!(o, "| --- |{}", " ---: |".repeat(s.arm_order.len()));
+    for (key, label, is_share) in [
+        ("reclaim_share", "share with a reclaim", true),
+        ("high_reclaim_share", "share with a high reclaim", true),
+        ("mean_reclaim", "mean reclaim", false),
+        ("median_reclaim", "median reclaim", false),
+        ("withheld_during_year", "withheld per household", false),
+    ] {
+        let cells: Vec<String> = s
+            .arm_order
+            .iter()
+            .map(|a| {
+                let arm = &s.arms[a];
+                let se = arm.mc_standard_errors.get(key).copied().unwrap_or(0.0);
+                let pooled = arm.pooled.get(key).copied();
+                match (pooled, is_share) {
+                    (Some(v), true) => format!("{} (± {:.2} pp)", pct(v), se * 100.0),
+                    (Some(v), false) => format!("{} (± €{se:.2})", euro0(v)),
+                    (None, true) => format!("± {:.2} pp", se * 100.0),
+                    (None, false) => format!("± €{se:.2}"),
+                }
+            })
+            .collect();
+        let _ = writeln!(o, "| {} | {} |", label, cells.join(" | "));
+    }
+    let _ = writeln!(
+        o,
+        "\nPooled value (Monte Carlo standard error of one run).\n"
+    );
+    let rows: Vec<&Comparison> = s
+        .comparisons
+        .iter()
+        .filter(|c| c.p_adjusted.is_some() && c.mc_se.is_some())
+        .filter(|c| {
+            c.is(Metric::ReclaimShare)
+                || c.is(Metric::HighReclaimShare)
+                || c.metric == "withheld_during_year"
+                || c.metric == "mean_reclaim_per_household"
+        })
+        .collect();
+    if rows.is_empty() {
+        return;
+    }
+    let _ = writeln!(o, "Differences:\n");
+    let _ = writeln!(o, "| arm | vs | metric | population | this run | pooled over {r} | MC SE of one run | MC SE of the pooled |\n| --- | --- | --- | --- | ---: | ---: | ---: | ---: |");
+    let sqrt_r = (r as f64).sqrt();
+    for c in rows {
+        let share = is_share(c);
+        let d = |x: f64| if share { pp(x) } else { signed_euro(x) };
+        let se = |x: f64| {
+            if share {
+                format!("{:.2} pp", x * 100.0)
+            } else {
+                format!("€{x:.2}")
+            }
+        };
+        let mc = c.mc_se.unwrap_or(0.0);
+        let _ = writeln!(
+            o,
+            "| {} | {} | {} | {} | {} | {} | {} | {} |",
+            c.arm,
+            c.vs,
+            metric_label(&c.metric),
+            c.population.replace('_', " "),
+            c.difference.map(d).unwrap_or_else(|| not_estimable_text(c)),
+            c.pooled_difference.map(d).unwrap_or_else(|| "—".into()),
+            se(mc),
+            se(mc / sqrt_r)
+        );
+    }
+    let _ = writeln!(o);
 }
 
 /// Per arm: every metric of every arm.
