@@ -245,8 +245,11 @@ pub fn power_at(
     })
 }
 
-/// The smallest households per arm of a power curve's grid.
+/// A power curve's grid starts here, or lower when a pilot size is smaller
+/// ([`curve_grid`]).
 pub const GRID_MIN: u64 = 50;
+/// The grid never starts below this many households per arm.
+pub const GRID_FLOOR: u64 = 2;
 /// The grid reaches at least this many households per arm.
 pub const GRID_MIN_MAX: u64 = 10_000;
 /// The grid never goes beyond this many households per arm (above any possible pilot).
@@ -263,37 +266,68 @@ fn two_digits(x: f64) -> u64 {
     ((x / scale).round() * scale) as u64
 }
 
-/// The households per arm of a power curve: [`GRID_POINTS`] log-spaced sizes from
-/// [`GRID_MIN`] to `max` (at least [`GRID_MIN_MAX`], at most [`GRID_CAP`]), each rounded to two
-/// significant digits, increasing and without duplicates; deterministic.
-pub fn households_grid(max: u64) -> Vec<u64> {
-    let max = max.clamp(GRID_MIN_MAX, GRID_CAP);
-    let (lo, hi) = ((GRID_MIN as f64).ln(), (max as f64).ln());
-    let mut grid: Vec<u64> = (0..GRID_POINTS)
-        .map(|i| {
-            let t = i as f64 / (GRID_POINTS - 1) as f64;
-            two_digits((lo + t * (hi - lo)).exp())
-        })
-        .collect();
+/// `n` rounded up to two significant digits (`1234` → `1300`).
+fn two_digits_up(n: u64) -> u64 {
+    let mut scale = 1;
+    while n / scale >= 100 {
+        scale *= 10;
+    }
+    n.div_ceil(scale).saturating_mul(scale)
+}
+
+/// Households per arm for a power curve: [`GRID_POINTS`] log-spaced sizes from `from` (kept
+/// within [`GRID_FLOOR`] to [`GRID_MIN`]) to `to` (kept within [`GRID_MIN_MAX`] to
+/// [`GRID_CAP`], rounded up to two significant digits), the sizes between rounded to two
+/// significant digits; increasing, without duplicates, deterministic.
+pub fn households_grid(from: u64, to: u64) -> Vec<u64> {
+    let from = from.clamp(GRID_FLOOR, GRID_MIN);
+    let to = two_digits_up(to.clamp(GRID_MIN_MAX, GRID_CAP));
+    let (lo, hi) = ((from as f64).ln(), (to as f64).ln());
+    let mut grid = vec![from];
+    grid.extend((1..GRID_POINTS - 1).map(|i| {
+        let t = i as f64 / (GRID_POINTS - 1) as f64;
+        two_digits((lo + t * (hi - lo)).exp())
+    }));
+    grid.push(to);
     grid.dedup();
     grid
 }
 
+/// One grid for the power curves of several arms (so they share their x values), covering
+/// every arm's pilot sizes: from half the smallest size of any range (its `low`, else its
+/// `point`; at most [`GRID_MIN`]) to 4 times the largest point size or the largest `high`,
+/// whichever is larger (at least [`GRID_MIN_MAX`]); see [`households_grid`].
+pub fn curve_grid(ranges: &[PilotRange]) -> Vec<u64> {
+    let from = ranges
+        .iter()
+        .filter_map(|r| r.low.or(r.point))
+        .map(|n| n / 2)
+        .min()
+        .unwrap_or(GRID_MIN);
+    let to = ranges
+        .iter()
+        .map(|r| {
+            let point = r.point.unwrap_or(0).saturating_mul(4);
+            point.max(r.high.unwrap_or(0))
+        })
+        .max()
+        .unwrap_or(0);
+    households_grid(from, to)
+}
+
 /// The power curve of a pilot for shares `p_control` and `p_treat` with the band of the
-/// interval `diff_ci` of their difference ([`power_at`]) at two-sided `alpha`: one point per
-/// size of [`households_grid`] up to 4 times the pilot size for `power` (at least
-/// [`GRID_MIN_MAX`]). Empty for shares outside [0, 1] or `alpha` not strictly between 0 and 1.
+/// interval `diff_ci` of their difference ([`power_at`]) at two-sided `alpha`, one point per
+/// size of `grid` (e.g. [`curve_grid`] of the arms' [`pilot_range`]s). Empty for shares
+/// outside [0, 1] or `alpha` not strictly between 0 and 1.
 pub fn power_curve(
     p_control: f64,
     p_treat: f64,
     diff_ci: Option<(f64, f64)>,
     alpha: f64,
-    power: f64,
+    grid: &[u64],
 ) -> Vec<PowerPoint> {
-    let point = households_for(p_control, p_treat, alpha, power).unwrap_or(0);
-    households_grid(point.saturating_mul(4))
-        .into_iter()
-        .map_while(|n| power_at(p_control, p_treat, diff_ci, n, alpha))
+    grid.iter()
+        .map_while(|&n| power_at(p_control, p_treat, diff_ci, n, alpha))
         .collect()
 }
 
@@ -349,7 +383,9 @@ mod tests {
     fn power_is_consistent_with_the_sample_size() {
         // Over a grid of shares, the power at the returned size reaches 80% and at one
         // household fewer it does not (the sample size drops the far rejection tail).
-        let shares = [0.001, 0.01, 0.05, 0.1, 0.18, 0.2, 0.3, 0.311, 0.45, 0.5, 0.7, 0.9, 0.99];
+        let shares = [
+            0.001, 0.01, 0.05, 0.1, 0.18, 0.2, 0.3, 0.311, 0.45, 0.5, 0.7, 0.9, 0.99,
+        ];
         for &p1 in &shares {
             for &p2 in &shares {
                 if p1 == p2 {
@@ -357,7 +393,8 @@ mod tests {
                 }
                 // At 50% power the far tail (up to Φ(−2z) = 4·10⁻⁵) can lift n − 1 over the
                 // target: allowed for there, not at the powers a pilot is planned for.
-                for (alpha, target, slack) in [(0.05, 0.8, 0.0), (0.01, 0.9, 0.0), (0.05, 0.5, 1e-4)]
+                for (alpha, target, slack) in
+                    [(0.05, 0.8, 0.0), (0.01, 0.9, 0.0), (0.05, 0.5, 1e-4)]
                 {
                     let n = sample_size_two_proportions(p1, p2, alpha, target).unwrap();
                     let at = |n| power_two_proportions(p1, p2, n, alpha).unwrap();
@@ -370,10 +407,22 @@ mod tests {
             }
         }
         // The reference script's sizes.
-        assert_eq!(sample_size_two_proportions(0.311, 0.18, 0.05, 0.8), Some(169));
-        assert_eq!(sample_size_two_proportions(0.311, 0.1769, 0.05, 0.8), Some(160));
-        assert_eq!(sample_size_two_proportions(0.311, 0.1831, 0.05, 0.8), Some(178));
-        assert_eq!(sample_size_two_proportions(0.05, 0.03, 0.05, 0.8), Some(1506));
+        assert_eq!(
+            sample_size_two_proportions(0.311, 0.18, 0.05, 0.8),
+            Some(169)
+        );
+        assert_eq!(
+            sample_size_two_proportions(0.311, 0.1769, 0.05, 0.8),
+            Some(160)
+        );
+        assert_eq!(
+            sample_size_two_proportions(0.311, 0.1831, 0.05, 0.8),
+            Some(178)
+        );
+        assert_eq!(
+            sample_size_two_proportions(0.05, 0.03, 0.05, 0.8),
+            Some(1506)
+        );
     }
 
     #[test]
@@ -403,7 +452,10 @@ mod tests {
         assert_eq!(r.basis, BASIS_INTERVAL);
         assert_eq!(r.high, None);
         let low = r.low.unwrap();
-        assert_eq!(Some(low), sample_size_two_proportions(0.30, 0.25, 0.05, 0.8));
+        assert_eq!(
+            Some(low),
+            sample_size_two_proportions(0.30, 0.25, 0.05, 0.8)
+        );
         assert!(low < r.point.unwrap());
         // A bound at 0 exactly: unbounded as well; a zero point effect has no point size.
         let r = pilot_range(0.30, 0.30, Some((0.0, 0.02)), 0.05, 0.8);
@@ -445,27 +497,50 @@ mod tests {
 
     #[test]
     fn grid_is_log_spaced_nice_and_deterministic() {
-        let g = households_grid(0);
+        let g = households_grid(GRID_MIN, 0);
         assert_eq!(g.first(), Some(&GRID_MIN));
         assert_eq!(g.last(), Some(&GRID_MIN_MAX));
         assert!(g.len() >= 35 && g.len() <= GRID_POINTS, "{g:?}");
         assert!(g.windows(2).all(|w| w[0] < w[1]), "{g:?}");
         for &n in &g {
             let digits = n.to_string();
-            assert!(digits.trim_end_matches('0').len() <= 2, "{n} is not two digits");
+            assert!(
+                digits.trim_end_matches('0').len() <= 2,
+                "{n} is not two digits"
+            );
         }
-        assert_eq!(g, households_grid(0));
-        assert_eq!(households_grid(40_000).last(), Some(&40_000));
-        assert_eq!(households_grid(u64::MAX).last(), Some(&GRID_CAP));
+        assert_eq!(g, households_grid(GRID_MIN, 0));
+        assert_eq!(households_grid(1000, 40_000).first(), Some(&GRID_MIN));
+        assert_eq!(households_grid(0, 40_000).first(), Some(&GRID_FLOOR));
+        assert_eq!(households_grid(7, 40_001).last(), Some(&41_000));
+        assert_eq!(households_grid(7, u64::MAX).last(), Some(&GRID_CAP));
+        let g = households_grid(GRID_FLOOR, GRID_CAP);
+        assert!(g.windows(2).all(|w| w[0] < w[1]), "{g:?}");
         assert_eq!(two_digits(1234.5), 1200);
         assert_eq!(two_digits(0.2), 1);
+        assert_eq!(two_digits_up(1234), 1300);
+        assert_eq!(two_digits_up(1200), 1200);
+        assert_eq!(two_digits_up(57), 57);
+    }
+
+    #[test]
+    fn one_grid_covers_every_arms_range() {
+        let a = pilot_range(0.311, 0.18, Some((-0.1341, -0.1279)), 0.05, 0.8);
+        assert_eq!(curve_grid(&[a.clone()]), households_grid(GRID_MIN, 0));
+        let b = pilot_range(0.30, 0.25, Some((-0.2, -0.002)), 0.05, 0.8);
+        let c = pilot_range(0.30, 0.01, Some((-0.35, -0.2)), 0.05, 0.8);
+        let g = curve_grid(&[a, b.clone(), c.clone()]);
+        assert_eq!(g.first(), Some(&(c.low.unwrap() / 2)));
+        assert!(*g.last().unwrap() >= b.high.unwrap());
+        assert_eq!(curve_grid(&[]), households_grid(GRID_MIN, 0));
     }
 
     #[test]
     fn curve_rises_through_the_target_inside_its_band() {
         let ci = Some((-0.1341, -0.1279));
-        let c = power_curve(0.311, 0.18, ci, 0.05, 0.8);
-        assert_eq!(c.last().map(|p| p.households_per_arm), Some(GRID_MIN_MAX));
+        let grid = households_grid(GRID_MIN, 0);
+        let c = power_curve(0.311, 0.18, ci, 0.05, &grid);
+        assert_eq!(c.len(), grid.len());
         assert!(c.windows(2).all(|w| w[0].power <= w[1].power));
         for p in &c {
             assert!(p.power_low <= p.power && p.power <= p.power_high, "{p:?}");
@@ -478,14 +553,11 @@ mod tests {
         // An interval containing 0: the band reaches down to the test's size.
         let p = power_at(0.30, 0.28, Some((-0.05, 0.01)), 1000, 0.05).unwrap();
         assert_eq!(p.power_low, 0.05);
-        // A small effect reaches past 10,000 households: 4 × its size.
-        let n = sample_size_two_proportions(0.30, 0.29, 0.05, 0.8).unwrap();
-        let c = power_curve(0.30, 0.29, None, 0.05, 0.8);
-        assert_eq!(
-            c.last().map(|p| p.households_per_arm),
-            Some(two_digits(4.0 * n as f64))
-        );
-        assert!(c.iter().all(|p| p.power_low == p.power && p.power_high == p.power));
-        assert!(power_curve(0.3, 1.5, None, 0.05, 0.8).is_empty());
+        // Without an interval there is no band.
+        let c = power_curve(0.30, 0.29, None, 0.05, &grid);
+        assert!(c
+            .iter()
+            .all(|p| p.power_low == p.power && p.power_high == p.power));
+        assert!(power_curve(0.3, 1.5, None, 0.05, &grid).is_empty());
     }
 }
