@@ -526,7 +526,10 @@ mod tests {
     #[test]
     fn one_grid_covers_every_arms_range() {
         let a = pilot_range(0.311, 0.18, Some((-0.1341, -0.1279)), 0.05, 0.8);
-        assert_eq!(curve_grid(&[a.clone()]), households_grid(GRID_MIN, 0));
+        assert_eq!(
+            curve_grid(std::slice::from_ref(&a)),
+            households_grid(GRID_MIN, 0)
+        );
         let b = pilot_range(0.30, 0.25, Some((-0.2, -0.002)), 0.05, 0.8);
         let c = pilot_range(0.30, 0.01, Some((-0.35, -0.2)), 0.05, 0.8);
         let g = curve_grid(&[a, b.clone(), c.clone()]);
