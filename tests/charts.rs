@@ -6,7 +6,7 @@ use common::*;
 use predicates::prelude::*;
 use std::path::Path;
 
-const RUN_CHARTS: [(&str, &str, &[&str]); 5] = [
+const RUN_CHARTS: [(&str, &str, &[&str]); 6] = [
     (
         "settlement_distribution",
         "Net settlement at the definitive award, per arm",
@@ -34,6 +34,11 @@ const RUN_CHARTS: [(&str, &str, &[&str]); 5] = [
         "reclaim_share_by_type",
         "Households with a reclaim, by household type",
         &["households with a reclaim (% of type)", "single parent"],
+    ),
+    (
+        "power_curve",
+        "Power of a randomized pilot to detect the simulated effect on the reclaim share",
+        &["households per arm (log scale)", "power (%)", "80% power"],
     ),
 ];
 
@@ -128,7 +133,7 @@ fn charts_are_deterministic_and_plot_redraws_them_byte_identically() {
     run_to(&sc, &a, &["--threads", "1"]);
     run_to(&sc, &b, &["--threads", "2"]);
     let first = files_in(&a.join("charts"));
-    assert_eq!(first.len(), 15);
+    assert_eq!(first.len(), 18);
     assert_eq!(
         first,
         files_in(&b.join("charts")),
@@ -145,7 +150,7 @@ fn charts_are_deterministic_and_plot_redraws_them_byte_identically() {
         .arg(&a)
         .assert()
         .success()
-        .stdout(predicate::str::contains("redrew 5 charts"));
+        .stdout(predicate::str::contains("redrew 6 charts"));
     assert_eq!(files_in(&a.join("charts")), first);
 }
 
@@ -171,6 +176,75 @@ fn plot_with_a_damaged_data_file_names_it_and_exits_2() {
         .stderr(predicate::str::contains("threshold_eur"));
     std::fs::write(&p, "arm,measure\ncontrol\n").unwrap();
     bin().arg("plot").arg(&out).assert().code(2);
+}
+
+#[test]
+fn power_curve_has_each_arms_pilot_size_and_plot_checks_its_powers() {
+    let tmp = tempfile::tempdir().unwrap();
+    let sc = scenario(tmp.path(), "s.toml", SMALL);
+    let out = tmp.path().join("o");
+    let summary = run_to(&sc, &out, &["--households", "1500"]);
+    let p = out.join("charts/power_curve.csv");
+    let rows = read_sweep_csv(&p);
+    for arm in ["cautious", "adjustable"] {
+        let mine: Vec<_> = rows.iter().filter(|r| r["arm"] == arm).collect();
+        let curve: Vec<f64> = mine
+            .iter()
+            .filter(|r| r["kind"] == "curve")
+            .map(|r| r["power"].parse().unwrap())
+            .collect();
+        assert!(curve.len() >= 35, "{arm}: {} curve points", curve.len());
+        assert!(curve.windows(2).all(|w| w[0] <= w[1]), "{arm}: not rising");
+        for r in &mine {
+            let (lo, pw, hi): (f64, f64, f64) = (
+                r["power_low"].parse().unwrap(),
+                r["power"].parse().unwrap(),
+                r["power_high"].parse().unwrap(),
+            );
+            assert!(
+                (0.0..=1.0).contains(&lo) && lo <= pw && pw <= hi && hi <= 1.0,
+                "{r:?}"
+            );
+        }
+        // The dot is the pilot size summary.json reports, at 80% power or just above.
+        let point = mine.iter().find(|r| r["kind"] == "pilot_size").unwrap();
+        assert_eq!(
+            point["households_per_arm"],
+            summary["pilot_households_per_arm"][arm].to_string(),
+            "{arm}"
+        );
+        let pw: f64 = point["power"].parse().unwrap();
+        assert!((0.8..0.81).contains(&pw), "{arm}: {pw}");
+    }
+    // The run's own file redraws; a power above 1 or a band upside down is refused.
+    bin().arg("plot").arg(&out).assert().success();
+    let text = std::fs::read_to_string(&p).unwrap();
+    let mut lines: Vec<String> = text.lines().map(String::from).collect();
+    let cells: Vec<&str> = lines[1].split(',').collect();
+    let swapped = format!(
+        "{},{},{},{},{},{}",
+        cells[0], cells[1], cells[2], cells[3], cells[5], cells[4]
+    );
+    for (bad, expected) in [
+        (
+            format!(
+                "{},{},{},1.5,{},{}",
+                cells[0], cells[1], cells[2], cells[4], cells[5]
+            ),
+            "column power: 1.5 is not a power between 0 and 1",
+        ),
+        (swapped, "is above power_high"),
+    ] {
+        lines[1] = bad;
+        std::fs::write(&p, lines.join("\n") + "\n").unwrap();
+        bin()
+            .arg("plot")
+            .arg(&out)
+            .assert()
+            .code(2)
+            .stderr(predicate::str::contains("power_curve.csv:2"))
+            .stderr(predicate::str::contains(expected));
+    }
 }
 
 #[test]

@@ -18,6 +18,7 @@
 mod advance_vs_entitlement;
 mod by_type;
 mod chosen_percentages;
+mod power_curve;
 mod reclaim_shares;
 mod settlement;
 mod sweep_tradeoff;
@@ -66,6 +67,8 @@ pub enum ChartKind {
     ReclaimShareByType,
     /// `sweep_tradeoff`: reclaims vs money withheld across a sweep's grid points.
     SweepTradeoff,
+    /// `power_curve`: the power of a randomized pilot against its households per arm.
+    PowerCurve,
 }
 
 /// Calls the [`Chart`] item after the comma on the type of the chart `$kind`: the one place
@@ -83,18 +86,20 @@ macro_rules! dispatch {
             }
             ChartKind::ReclaimShareByType => <by_type::ByType as Chart>::$($item)+,
             ChartKind::SweepTradeoff => <sweep_tradeoff::SweepTradeoff as Chart>::$($item)+,
+            ChartKind::PowerCurve => <power_curve::PowerCurve as Chart>::$($item)+,
         }
     };
 }
 
 impl ChartKind {
     /// Every chart in report order (the order a run writes them and `plot` redraws them).
-    pub const ALL: [ChartKind; 6] = [
+    pub const ALL: [ChartKind; 7] = [
         ChartKind::SettlementDistribution,
         ChartKind::ReclaimShares,
         ChartKind::AdvanceVsEntitlement,
         ChartKind::ChosenPercentages,
         ChartKind::ReclaimShareByType,
+        ChartKind::PowerCurve,
         ChartKind::SweepTradeoff,
     ];
 
@@ -107,6 +112,7 @@ impl ChartKind {
             ChartKind::ChosenPercentages => "chosen_percentages",
             ChartKind::ReclaimShareByType => "reclaim_share_by_type",
             ChartKind::SweepTradeoff => "sweep_tradeoff",
+            ChartKind::PowerCurve => "power_curve",
         }
     }
 
