@@ -160,3 +160,31 @@ fn power_reports_pilot_sizes() {
         .assert()
         .code(2);
 }
+
+#[test]
+fn pilot_sizes_come_with_their_range() {
+    let tmp = tempfile::tempdir().unwrap();
+    let sc = scenario(tmp.path(), "s.toml", SMALL);
+    let one = run_to(&sc, &tmp.path().join("one"), &["--households", "3000"]);
+    let r = &one["pilot_size_range"]["cautious"];
+    assert_eq!(r["point"], one["pilot_households_per_arm"]["cautious"]);
+    let (lo, point) = (r["low"].as_u64().unwrap(), r["point"].as_u64().unwrap());
+    assert!(lo <= point, "{r}");
+    if let Some(hi) = r["high"].as_u64() {
+        assert!(point <= hi, "{r}");
+    }
+    assert_eq!(r["basis"], "95% interval of the effect");
+    let three = run_to(
+        &sc,
+        &tmp.path().join("three"),
+        &["--households", "3000", "--replications", "3"],
+    );
+    let r = &three["pilot_size_range"]["cautious"];
+    assert_eq!(r["basis"], "minimum to maximum across replications");
+    assert!(r["low"].as_u64().unwrap() <= r["point"].as_u64().unwrap());
+    let report = std::fs::read_to_string(tmp.path().join("three/report.md")).unwrap();
+    assert!(
+        report.contains("minimum to maximum across replications"),
+        "{report}"
+    );
+}

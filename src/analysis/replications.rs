@@ -63,6 +63,14 @@ pub fn add_replications(main: &mut Summary, reps: &[Summary]) {
             }
         }
     }
+    // Pilot sizes: the range across the replications (the main run's included).
+    for (arm, range) in main.pilot_size_range.iter_mut() {
+        let values: Vec<Option<u64>> = reps
+            .iter()
+            .map(|r| r.pilot_households_per_arm.get(arm).copied().flatten())
+            .collect();
+        *range = crate::analysis::power::pilot_range_across(range.point, &values).into();
+    }
     // Comparisons are matched by arm, control, metric and population, never by position: a
     // replication in which a comparison is missing or not estimable leaves only that one without
     // a Monte Carlo standard error.

@@ -294,12 +294,41 @@ pub struct Summary {
     /// Pilot size needed per arm to detect the simulated reclaim-share effect (80% power, 5%).
     #[serde(default)]
     pub pilot_households_per_arm: BTreeMap<String, Option<u64>>,
+    /// The pilot size of each arm with its range: over the 95% interval of the effect on the
+    /// reclaim share, or (with replications) from the smallest to the largest across them.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub pilot_size_range: BTreeMap<String, PilotSize>,
     /// Parameter overrides.
     #[serde(default)]
     pub parameter_overrides: Vec<crate::model::parameters::Override>,
     /// Uncertain parameters in force (`group.key`).
     #[serde(default)]
     pub uncertain_parameters: Vec<String>,
+}
+
+/// A pilot size with its uncertainty (households per arm of a two-arm randomized pilot, 80%
+/// power, 5% two-sided; [`crate::analysis::power::pilot_range`]).
+#[derive(Clone, Debug, Serialize, Deserialize, PartialEq)]
+pub struct PilotSize {
+    /// For the simulated effect itself (null: no effect to detect).
+    pub point: Option<u64>,
+    /// The smallest size of the range.
+    pub low: Option<u64>,
+    /// The largest size; null = unbounded (the simulation cannot exclude no effect).
+    pub high: Option<u64>,
+    /// Where the range comes from.
+    pub basis: String,
+}
+
+impl From<crate::analysis::power::PilotRange> for PilotSize {
+    fn from(r: crate::analysis::power::PilotRange) -> PilotSize {
+        PilotSize {
+            point: r.point,
+            low: r.low,
+            high: r.high,
+            basis: r.basis.to_string(),
+        }
+    }
 }
 
 /// Who the shares and means of a summary are among.
@@ -414,6 +443,7 @@ pub fn summarize(sc: &Scenario, r: &RunResult) -> Summary {
         .collect();
     let mut comparisons = Vec::new();
     let mut pilot = BTreeMap::new();
+    let mut pilot_range = BTreeMap::new();
     let mut subgroups = Vec::new();
     for (i, arm) in sc.arms.iter().enumerate().skip(1) {
         let ctx = ArmVsControl {
@@ -432,6 +462,7 @@ pub fn summarize(sc: &Scenario, r: &RunResult) -> Summary {
         took_offer_comparisons(&ctx, &mut comparisons);
         cace_comparisons(&ctx, &mut comparisons);
         pilot.insert(arm.name.clone(), pilot_size(ctx.c, ctx.t));
+        pilot_range.insert(arm.name.clone(), pilot_size_range(&ctx));
         subgroups.extend(subgroup_effects(sc, &r.arms, i, r.paired.get(i - 1)));
     }
     treatment_vs_treatment(sc, r, primary, &mut comparisons);
@@ -466,6 +497,7 @@ pub fn summarize(sc: &Scenario, r: &RunResult) -> Summary {
         comparisons,
         subgroups,
         pilot_households_per_arm: pilot,
+        pilot_size_range: pilot_range,
         parameter_overrides: sc.overrides.clone(),
         uncertain_parameters: sc
             .parameter_set
@@ -880,6 +912,31 @@ pub fn adjust_family(comparisons: &mut [Comparison]) -> usize {
         comparisons[i].p_adjusted = adj.map(|a| (a * 1e8).round() / 1e8);
     }
     family.len()
+}
+
+/// The pilot size with its range over the 95% interval of the reclaim-share effect (the same
+/// interval as the comparison's and the power-curve chart's).
+fn pilot_size_range(x: &ArmVsControl) -> PilotSize {
+    use crate::analysis::power::{pilot_range, PILOT_ALPHA, PILOT_POWER};
+    let (c, t) = (x.c, x.t);
+    let ci = x
+        .share_est(
+            c.n_reclaim,
+            t.n_reclaim,
+            x.p.map(|p| (p.control_only, p.treatment_only)),
+        )
+        .ok()
+        .map(|e| (e.ci_low, e.ci_high));
+    let mut r = pilot_range(
+        c.reclaim_share(),
+        t.reclaim_share(),
+        ci,
+        PILOT_ALPHA,
+        PILOT_POWER,
+    );
+    // The point is the pilot size summary.json has always reported.
+    r.point = pilot_size(c, t);
+    r.into()
 }
 
 /// Pilot households per arm to detect the simulated reclaim-share effect (80% power, 5%).

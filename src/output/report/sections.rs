@@ -530,24 +530,35 @@ fn withheld_text(s: &Summary, arm: &str) -> String {
     }
 }
 
-/// Pilot size per arm.
+/// Pilot size per arm, with its range.
 pub(super) fn pilot(o: &mut String, s: &Summary) {
+    use crate::model::money::group_thousands as n;
     let _ = writeln!(o, "\n## Pilot size\n");
-    let _ = writeln!(o, "Households per arm a randomized pilot would need to detect the simulated change in the reclaim share with 80% power at 5% significance (two-sided, normal approximation):\n");
-    for (arm, n) in &s.pilot_households_per_arm {
+    let _ = writeln!(o, "Households per arm a randomized pilot would need to detect the simulated change in the reclaim share with 80% power at 5% significance (two-sided, normal approximation), with its range: the sizes for the bounds of the effect's 95% interval or, with replications, the smallest and largest across them. The power-curve chart shows the power at every size.\n");
+    for (arm, size) in &s.pilot_households_per_arm {
         let not_estimable = s
             .comparison(arm, Metric::ReclaimShare, "all")
             .filter(|c| c.not_estimable.is_some());
-        let _ = writeln!(
-            o,
-            "- {}: {}",
-            arm,
-            match (n, not_estimable) {
-                (Some(n), _) => crate::model::money::group_thousands(*n),
-                (None, Some(c)) => not_estimable_text(c),
-                (None, None) => "no simulated difference to detect".into(),
+        let range = s.pilot_size_range.get(arm);
+        let text = match (size, not_estimable) {
+            (Some(size), _) => {
+                let basis = range.map(|r| r.basis.as_str()).unwrap_or("");
+                match range.map(|r| (r.low, r.high)) {
+                    Some((Some(lo), Some(hi))) => {
+                        format!("{} (range {} to {}: {basis})", n(*size), n(lo), n(hi))
+                    }
+                    Some((Some(lo), None)) => format!(
+                        "{} (range {} to unbounded: {basis}; the simulation cannot exclude no effect, so no pilot size is sure to be enough)",
+                        n(*size),
+                        n(lo)
+                    ),
+                    _ => n(*size),
+                }
             }
-        );
+            (None, Some(c)) => not_estimable_text(c),
+            (None, None) => "no simulated difference to detect".into(),
+        };
+        let _ = writeln!(o, "- {arm}: {text}");
     }
 }
 
