@@ -1,7 +1,9 @@
 //! `toeslagenlab power`: how many households a real pilot would need to detect the simulated
 //! effect, from a simulated run.
 
+use crate::analysis::accumulators::ratio;
 use crate::analysis::inference::sample_size_two_proportions;
+use crate::analysis::intervals;
 use crate::error::{Error, Result};
 use crate::output::report;
 use crate::scenario::overrides::load_with_overrides;
@@ -35,37 +37,67 @@ pub fn power_command(args: &PowerArgs) -> Result<()> {
         args.alpha
     )?;
     crate::outln!(
-        "{:<14} {:<34} {:>10} {:>10} {:>18}",
+        "{:<14} {:<34} {:>10} {:>10} {:>18}  {}",
         "arm",
         "metric",
         "control",
         "arm",
-        "households per arm"
+        "households per arm",
+        "range over the effect's 95% CI"
     )?;
     let c = &r.arms[0].total;
     let fmt = |n: Option<u64>| {
         n.map(crate::model::money::group_thousands)
             .unwrap_or_else(|| "no effect".into())
     };
+    let range_text = |r: &crate::analysis::power::PilotRange| match (r.low, r.high) {
+        (Some(lo), Some(hi)) => format!(
+            "{} to {}",
+            crate::model::money::group_thousands(lo),
+            crate::model::money::group_thousands(hi)
+        ),
+        (Some(lo), None) => format!(
+            "{} to unbounded (the interval includes no effect)",
+            crate::model::money::group_thousands(lo)
+        ),
+        _ => "—".into(),
+    };
     for (i, arm) in sc.arms.iter().enumerate().skip(1) {
         let t = &r.arms[i].total;
+        let p = r.paired.get(i - 1);
         let rows = [
-            ("share with a reclaim", c.reclaim_share(), t.reclaim_share()),
+            (
+                "share with a reclaim",
+                (c.n_reclaim, t.n_reclaim),
+                p.map(|p| (p.control_only, p.treatment_only)),
+            ),
             (
                 "share with a high reclaim",
-                c.high_share(primary),
-                t.high_share(primary),
+                (c.n_high[primary], t.n_high[primary]),
+                p.and_then(|p| p.high_discordant.get(primary).copied()),
             ),
         ];
-        for (label, pc, pt) in rows {
+        for (label, (xc, xt), disc) in rows {
+            let (pc, pt) = (ratio(xc, c.n), ratio(xt, t.n));
             let n = sample_size_two_proportions(pc, pt, args.alpha, args.power);
+            // The effect's interval as the report computes it (paired: within household).
+            let ci = match (p, disc) {
+                (Some(p), Some((b, cc))) => {
+                    intervals::newcombe_paired(xc.saturating_sub(b), b, cc, p.n)
+                }
+                _ => intervals::newcombe_unpaired(xc, c.n, xt, t.n),
+            }
+            .ok()
+            .map(|i| (i.lo, i.hi));
+            let range = crate::analysis::power::pilot_range(pc, pt, ci, args.alpha, args.power);
             crate::outln!(
-                "{:<14} {:<34} {:>9.1}% {:>9.1}% {:>18}",
+                "{:<14} {:<34} {:>9.1}% {:>9.1}% {:>18}  {}",
                 arm.name,
                 label,
                 pc * 100.0,
                 pt * 100.0,
-                fmt(n)
+                fmt(n),
+                range_text(&range)
             )?;
         }
         let (mc, mt) = (c.reclaim.mean_euros(c.n), t.reclaim.mean_euros(t.n));
@@ -80,6 +112,6 @@ pub fn power_command(args: &PowerArgs) -> Result<()> {
             fmt(n)
         )?;
     }
-    crate::outln!("Randomized two-arm pilot, normal approximation; the simulated effect is taken as the true effect.")?;
+    crate::outln!("Randomized two-arm pilot, normal approximation; the simulated effect is taken as the true effect, and the range shows how far that is from sure: the sizes for the bounds of its 95% interval at this many simulated households.")?;
     Ok(())
 }
