@@ -240,7 +240,7 @@ def share_unpaired(xc, nc, xt, nt):
     table = np.array([[xt, nt - xt], [xc, nc - xc]])
     exact = expected_freq(table).min() < MIN_EXPECTED
     if exact:
-        p, method = stats.fisher_exact(table, alternative="two-sided").pvalue, UNPAIRED_FISHER
+        p, method = stats.fisher_exact(table, alternative="two-sided")[1], UNPAIRED_FISHER
     else:
         # correction=False: the pooled score test (Pearson chi-square), no n/(n-1) factor.
         p = test_proportions_2indep(
@@ -316,6 +316,23 @@ def degenerate_or_none(diff, method):
     return not_estimable("no variation", method)
 
 
+def welch_se_df(yc, yt):
+    """Welch's standard error and Welch-Satterthwaite degrees of freedom."""
+    a, b = np.var(yc, ddof=1) / len(yc), np.var(yt, ddof=1) / len(yt)
+    return math.sqrt(a + b), (a + b) ** 2 / (a * a / (len(yc) - 1) + b * b / (len(yt) - 1))
+
+
+def t_interval(res, diff, se_df):
+    """The 95% interval of a scipy t-test result (scipy >= 1.11); for older scipy the same
+    interval from the standard error and degrees of freedom."""
+    if hasattr(res, "confidence_interval"):
+        ci = res.confidence_interval(0.95)
+        return float(ci.low), float(ci.high)
+    se, df = se_df
+    q = stats.t.ppf(0.975, df)
+    return diff - q * se, diff + q * se
+
+
 def mean_unpaired(yc, yt):
     nc, nt = len(yc), len(yt)
     if min(nc, nt) < 2:
@@ -324,11 +341,11 @@ def mean_unpaired(yc, yt):
     if np.var(yc) == 0 and np.var(yt) == 0:
         return degenerate_or_none(diff, WELCH)
     res = stats.ttest_ind(yt, yc, equal_var=False)
-    ci = res.confidence_interval(0.95)
+    lo, hi = t_interval(res, diff, welch_se_df(yc, yt))
     return {
         "estimate": diff,
-        "ci_low": float(ci.low),
-        "ci_high": float(ci.high),
+        "ci_low": lo,
+        "ci_high": hi,
         "p_value": float(res.pvalue),
         "method": WELCH,
         "wald_var": np.var(yc, ddof=1) / nc + np.var(yt, ddof=1) / nt,
@@ -343,11 +360,11 @@ def mean_paired(yc, yt):
     if np.var(d) == 0:
         return degenerate_or_none(float(np.mean(d)), PAIRED_T)
     res = stats.ttest_rel(yt, yc)
-    ci = res.confidence_interval(0.95)
+    lo, hi = t_interval(res, float(np.mean(d)), (math.sqrt(np.var(d, ddof=1) / n), n - 1))
     return {
         "estimate": float(np.mean(d)),
-        "ci_low": float(ci.low),
-        "ci_high": float(ci.high),
+        "ci_low": lo,
+        "ci_high": hi,
         "p_value": float(res.pvalue),
         "method": PAIRED_T,
         "wald_var": np.var(d, ddof=1) / n,
@@ -384,7 +401,8 @@ def cace_fieller(yc, yt, took):
         p, crit = 1.0, stats.norm.ppf(0.975)
     else:
         res = stats.ttest_ind(yt, yc, equal_var=False)
-        p, crit = float(res.pvalue), float(stats.t.ppf(0.975, res.df))
+        df = getattr(res, "df", None) or welch_se_df(yc, yt)[1]
+        p, crit = float(res.pvalue), float(stats.t.ppf(0.975, df))
     pi = takers / nt
     v_pi = pi * (1 - pi) / nt
     cov = float(np.cov(yt, took.astype(float), ddof=1)[0, 1]) / nt
