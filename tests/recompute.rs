@@ -38,7 +38,10 @@ fn scenario(dir: &Path, name: &str, randomized: bool) -> PathBuf {
         return shipped;
     }
     let text = std::fs::read_to_string(&shipped).unwrap();
-    assert!(text.contains("\ndesign = \"paired\""), "{name}: no design line");
+    assert!(
+        text.contains("\ndesign = \"paired\""),
+        "{name}: no design line"
+    );
     let p = dir.join(name.replace(".toml", "-randomized.toml"));
     std::fs::write(
         &p,
@@ -104,7 +107,12 @@ fn check_all(runs: &[(&str, bool, u64)]) -> BTreeSet<String> {
     for &(name, randomized, n) in runs {
         let design = if randomized { "randomized" } else { "paired" };
         let label = format!("{}-{design}-{n}", name.trim_end_matches(".toml"));
-        let out = run(tmp.path(), &scenario(tmp.path(), name, randomized), n, &label);
+        let out = run(
+            tmp.path(),
+            &scenario(tmp.path(), name, randomized),
+            n,
+            &label,
+        );
         let (code, text) = recompute(&out);
         assert_eq!(code, 0, "{label}: recompute.py disagrees:\n{text}");
         assert!(text.contains("all agree"), "{label}: {text}");
@@ -177,7 +185,10 @@ fn recompute_catches_a_changed_value_and_bad_input() {
     std::fs::write(&path, serde_json::to_string(&v).unwrap()).unwrap();
     let (code, text) = recompute(&out);
     assert_eq!(code, 1, "{text}");
-    assert!(text.contains("ci_low") && text.contains("disagreement"), "{text}");
+    assert!(
+        text.contains("ci_low") && text.contains("disagreement"),
+        "{text}"
+    );
 
     std::fs::remove_file(out.join("households.csv")).unwrap();
     let (code, text) = recompute(&out);
