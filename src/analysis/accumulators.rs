@@ -6,7 +6,10 @@
 //! into shares, means and test statistics.
 
 use crate::model::money::Money;
-use crate::model::scenario::N_TYPES;
+use crate::model::scenario::{EMPLOYMENT_TYPES, N_TYPES};
+
+/// Number of employment types.
+pub const N_EMPLOYMENT: usize = EMPLOYMENT_TYPES.len();
 use crate::sim::engine::{Outcome, Year};
 use std::collections::BTreeMap;
 
@@ -103,6 +106,11 @@ pub struct GroupStats {
     pub in_year_reclaim: MoneySum,
     /// Households that took the offered advance.
     pub n_took: u64,
+    /// Households that took the offer and have a reclaim (the complier effect's take-up
+    /// covariance in the randomized design).
+    pub n_took_reclaim: u64,
+    /// Collected reclaim of the households that took the offer.
+    pub took_reclaim: MoneySum,
     /// Reclaim as a share of monthly income, in basis points, summed over households with a
     /// reclaim and an income (exact integer, so thread-count independent).
     pub reclaim_income_bp: i128,
@@ -171,6 +179,8 @@ impl GroupStats {
         self.in_year_reclaim.add(o.in_year_reclaim);
         if o.took_offer {
             self.n_took += 1;
+            self.n_took_reclaim += u64::from(o.reclaim > Money::ZERO);
+            self.took_reclaim.add(o.reclaim);
         }
     }
 
@@ -198,6 +208,8 @@ impl GroupStats {
         self.n_in_year_reclaim += o.n_in_year_reclaim;
         self.in_year_reclaim.merge(&o.in_year_reclaim);
         self.n_took += o.n_took;
+        self.n_took_reclaim += o.n_took_reclaim;
+        self.took_reclaim.merge(&o.took_reclaim);
         self.reclaim_income_bp += o.reclaim_income_bp;
         self.n_reclaim_income += o.n_reclaim_income;
         self.reclaims.merge(&o.reclaims);
@@ -421,6 +433,33 @@ pub fn ratio(a: u64, b: u64) -> f64 {
     }
 }
 
+/// The few statistics of a subgroup that its effect needs (recipient households only).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct SubgroupStats {
+    /// Recipient households.
+    pub n: u64,
+    /// With a collected reclaim.
+    pub n_reclaim: u64,
+    /// Collected reclaim (zeros included).
+    pub reclaim: MoneySum,
+}
+
+impl SubgroupStats {
+    fn add(&mut self, o: &Outcome) {
+        if o.recipient {
+            self.n += 1;
+            self.n_reclaim += u64::from(o.reclaim > Money::ZERO);
+            self.reclaim.add(o.reclaim);
+        }
+    }
+
+    fn merge(&mut self, o: &SubgroupStats) {
+        self.n += o.n;
+        self.n_reclaim += o.n_reclaim;
+        self.reclaim.merge(&o.reclaim);
+    }
+}
+
 /// Everything accumulated for one arm.
 #[derive(Clone, Debug, PartialEq)]
 pub struct ArmAccumulator {
@@ -428,6 +467,8 @@ pub struct ArmAccumulator {
     pub total: GroupStats,
     /// By household type.
     pub by_type: [GroupStats; N_TYPES],
+    /// By employment type ([`crate::model::scenario::EMPLOYMENT_TYPES`]).
+    pub by_employment: [SubgroupStats; N_EMPLOYMENT],
     /// Households that took the offer, by chosen whole percentage 0–100.
     pub percentages: [u64; 101],
     /// Σ advances paid per month (cents; an i64 holds 9 × 10¹⁶ cents).
@@ -442,6 +483,7 @@ impl ArmAccumulator {
         ArmAccumulator {
             total: GroupStats::new(k),
             by_type: std::array::from_fn(|_| GroupStats::new(k)),
+            by_employment: Default::default(),
             percentages: [0; 101],
             month_paid: [0; 12],
             month_entitled: [0; 12],
@@ -458,6 +500,7 @@ impl ArmAccumulator {
         backpay_threshold: Money,
     ) {
         self.by_type[o.household_type as usize].add(o, thresholds, backpay_threshold);
+        self.by_employment[o.employment as usize].add(o);
         if o.took_offer {
             let p =
                 (o.percentage.0 / (crate::model::money::RATE_SCALE / 100)).clamp(0, 100) as usize;
@@ -484,6 +527,9 @@ impl ArmAccumulator {
         for (a, b) in self.by_type.iter_mut().zip(&o.by_type) {
             a.merge(b);
         }
+        for (a, b) in self.by_employment.iter_mut().zip(&o.by_employment) {
+            a.merge(b);
+        }
         for i in 0..101 {
             self.percentages[i] += o.percentages[i];
         }
@@ -494,8 +540,43 @@ impl ArmAccumulator {
     }
 }
 
+/// A subgroup's within-household comparison (paired design, recipient households).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct PairedSubgroup {
+    /// Recipient households.
+    pub n: u64,
+    /// With a reclaim under both arms.
+    pub both: u64,
+    /// With a reclaim under the reference arm only.
+    pub control_only: u64,
+    /// With a reclaim under the compared arm only.
+    pub treatment_only: u64,
+    /// Compared − reference reclaim.
+    pub reclaim_diff: MoneySum,
+}
+
+impl PairedSubgroup {
+    fn add(&mut self, c: &Outcome, t: &Outcome) {
+        let (cr, tr) = (c.reclaim > Money::ZERO, t.reclaim > Money::ZERO);
+        self.n += 1;
+        self.both += u64::from(cr && tr);
+        self.control_only += u64::from(cr && !tr);
+        self.treatment_only += u64::from(!cr && tr);
+        self.reclaim_diff.add(t.reclaim - c.reclaim);
+    }
+
+    fn merge(&mut self, o: &PairedSubgroup) {
+        self.n += o.n;
+        self.both += o.both;
+        self.control_only += o.control_only;
+        self.treatment_only += o.treatment_only;
+        self.reclaim_diff.merge(&o.reclaim_diff);
+    }
+}
+
 /// Within-household comparison of a treatment arm with control (paired design), over recipient
-/// households (a household is a recipient in every arm or in none).
+/// households (a household is a recipient in every arm or in none). The same accumulator
+/// compares two treatment arms (the first in the place of control).
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct PairedAccumulator {
     /// Recipient households.
@@ -528,6 +609,10 @@ pub struct PairedAccumulator {
     pub took_discordant: (u64, u64),
     /// Among those who took it: households with a reclaim in control / in treatment.
     pub took_reclaims: (u64, u64),
+    /// By household type.
+    pub by_type: [PairedSubgroup; N_TYPES],
+    /// By employment type.
+    pub by_employment: [PairedSubgroup; N_EMPLOYMENT],
 }
 
 impl PairedAccumulator {
@@ -570,6 +655,8 @@ impl PairedAccumulator {
             self.took_reclaims.0 += u64::from(cr);
             self.took_reclaims.1 += u64::from(tr);
         }
+        self.by_type[c.household_type as usize].add(c, t);
+        self.by_employment[c.employment as usize].add(c, t);
     }
 
     /// Merges another accumulator.
@@ -598,6 +685,12 @@ impl PairedAccumulator {
         self.took_discordant.1 += o.took_discordant.1;
         self.took_reclaims.0 += o.took_reclaims.0;
         self.took_reclaims.1 += o.took_reclaims.1;
+        for (a, b) in self.by_type.iter_mut().zip(&o.by_type) {
+            a.merge(b);
+        }
+        for (a, b) in self.by_employment.iter_mut().zip(&o.by_employment) {
+            a.merge(b);
+        }
     }
 }
 

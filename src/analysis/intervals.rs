@@ -817,9 +817,7 @@ fn cace_parts(
     if takers > treatment.n {
         return Err(fail("take-up above n"));
     }
-    if takers == 0 {
-        return Err(fail("no take-up"));
-    }
+    // An arm too small for the ITT test is reported as such (`n = …`) before its take-up.
     let itt = inference::welch(
         control.mean,
         control.var,
@@ -829,6 +827,9 @@ fn cace_parts(
         treatment.n,
     )
     .map_err(|e| fail(&e.reason))?;
+    if takers == 0 {
+        return Err(fail("no take-up"));
+    }
     let (nc, nt) = (control.n as f64, treatment.n as f64);
     let v_itt = control.var / nc + treatment.var / nt;
     let (df, crit) = if v_itt > 0.0 {

@@ -11,5 +11,6 @@ pub mod power;
 pub mod regression;
 pub mod replications;
 pub mod run;
+pub mod subgroups;
 pub mod summary;
 pub mod summary_de;

@@ -333,18 +333,22 @@ pub fn compare(
         }
     }
     for b in &base.comparisons {
-        let Some(c) = cur
-            .comparisons
-            .iter()
-            .find(|c| c.arm == b.arm && c.metric == b.metric && c.population == b.population)
-        else {
+        let Some(c) = cur.comparisons.iter().find(|c| {
+            c.arm == b.arm && c.vs == b.vs && c.metric == b.metric && c.population == b.population
+        }) else {
             continue;
         };
         let (Some(bv), Some(cv)) = (b.difference.and_then(finite), c.difference.and_then(finite))
         else {
             continue;
         };
-        let path = format!("comparisons.{}.{}.{}", b.arm, b.metric, b.population);
+        // Against control the path names the arm; between treatment arms, both.
+        let arm = if base.vs_control(b) {
+            b.arm.clone()
+        } else {
+            format!("{}_vs_{}", b.arm, b.vs)
+        };
+        let path = format!("comparisons.{arm}.{}.{}", b.metric, b.population);
         out.push(match mode {
             Mode::Exact => exact_movement(path, bv, cv),
             Mode::MonteCarlo => movement(

@@ -16,6 +16,10 @@ pub struct RunResult {
     /// Per treatment arm (index 1..), the within-household comparison with control (paired
     /// design only; empty otherwise).
     pub paired: Vec<PairedAccumulator>,
+    /// Per pair of treatment arms `a < b` (in [`pair_index`] order), the within-household
+    /// comparison of `b` with `a` (paired design with two or more treatment arms; empty
+    /// otherwise).
+    pub between: Vec<PairedAccumulator>,
     /// The counts for the comparison with the public figures (`compare_public = true` only),
     /// filled from this run's own outcomes: no second simulation pass.
     pub public: Option<calibration::Tally>,
@@ -30,6 +34,12 @@ impl Tally for RunResult {
             arms: (0..sc.arms.len()).map(|_| ArmAccumulator::new(k)).collect(),
             paired: match sc.design {
                 Design::Paired => (1..sc.arms.len())
+                    .map(|_| PairedAccumulator::default())
+                    .collect(),
+                Design::Randomized => vec![],
+            },
+            between: match sc.design {
+                Design::Paired => (0..treatment_pairs(sc.arms.len()))
                     .map(|_| PairedAccumulator::default())
                     .collect(),
                 Design::Randomized => vec![],
@@ -53,11 +63,19 @@ impl Tally for RunResult {
         }
     }
 
+    fn add_between(&mut self, a: usize, b: usize, oa: &Outcome, ob: &Outcome, th: &[Money]) {
+        let k = self.arms.len();
+        self.between[pair_index(k, a, b)].add(oa, ob, th);
+    }
+
     fn merge(&mut self, other: &RunResult) {
         for (t, a) in self.arms.iter_mut().zip(&other.arms) {
             t.merge(a);
         }
         for (t, p) in self.paired.iter_mut().zip(&other.paired) {
+            t.merge(p);
+        }
+        for (t, p) in self.between.iter_mut().zip(&other.between) {
             t.merge(p);
         }
         if let (Some(t), Some(p)) = (&mut self.public, &other.public) {
@@ -72,6 +90,21 @@ impl Tally for RunResult {
     }
 }
 
+/// The number of pairs of treatment arms among `arms` arms (control is arm 0).
+pub fn treatment_pairs(arms: usize) -> usize {
+    let t = arms.saturating_sub(1);
+    t * t.saturating_sub(1) / 2
+}
+
+/// The index of the pair of treatment arms `a < b` (both in `1..arms`) in
+/// [`RunResult::between`]: pairs in order (1,2), (1,3), …, (2,3), ….
+pub fn pair_index(arms: usize, a: usize, b: usize) -> usize {
+    debug_assert!(1 <= a && a < b && b < arms);
+    // Pairs before row a: Σ_{i=1}^{a-1} (arms − 1 − i).
+    let before: usize = (1..a).map(|i| arms - 1 - i).sum();
+    before + (b - a - 1)
+}
+
 /// Runs the scenario and returns per-arm accumulators. `on_rows` receives per-household
 /// outcomes in household order (when `opts.household_rows`); `on_progress` receives
 /// (households done, total).
@@ -82,4 +115,25 @@ pub fn run(
     on_progress: impl FnMut(u64, u64),
 ) -> Result<RunResult> {
     engine::run_with(sc, opts, on_rows, on_progress)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn pair_indices_are_dense_and_in_order() {
+        for arms in 3..7 {
+            let mut want = 0;
+            for a in 1..arms {
+                for b in a + 1..arms {
+                    assert_eq!(pair_index(arms, a, b), want, "{arms} {a} {b}");
+                    want += 1;
+                }
+            }
+            assert_eq!(treatment_pairs(arms), want);
+        }
+        assert_eq!(treatment_pairs(2), 0);
+        assert_eq!(treatment_pairs(1), 0);
+    }
 }

@@ -6,7 +6,8 @@
 use crate::analysis::accumulators::{GroupStats, MoneySum, PairedAccumulator};
 use crate::analysis::inference::{self, Estimated, NotEstimable};
 use crate::analysis::intervals;
-use crate::analysis::run::RunResult;
+use crate::analysis::run::{pair_index, RunResult};
+use crate::analysis::subgroups::{subgroup_effects, SubgroupEffect};
 use crate::model::metric::Metric;
 use crate::model::money::Money;
 use crate::model::scenario::{Design, Scenario, HOUSEHOLD_TYPES};
@@ -273,9 +274,13 @@ pub struct Summary {
     /// Arm order (control first).
     #[serde(default)]
     pub arm_order: Vec<String>,
-    /// Comparisons of every treatment arm with control.
+    /// Comparisons of every treatment arm with control, then of every pair of treatment arms
+    /// (`vs` the earlier arm).
     #[serde(default)]
     pub comparisons: Vec<Comparison>,
+    /// Subgroup effects of every treatment arm vs control (exploratory: outside the family).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub subgroups: Vec<SubgroupEffect>,
     /// Pilot size needed per arm to detect the simulated reclaim-share effect (80% power, 5%).
     #[serde(default)]
     pub pilot_households_per_arm: BTreeMap<String, Option<u64>>,
@@ -398,6 +403,7 @@ pub fn summarize(sc: &Scenario, r: &RunResult) -> Summary {
         .collect();
     let mut comparisons = Vec::new();
     let mut pilot = BTreeMap::new();
+    let mut subgroups = Vec::new();
     for (i, arm) in sc.arms.iter().enumerate().skip(1) {
         let ctx = ArmVsControl {
             sc,
@@ -407,16 +413,23 @@ pub fn summarize(sc: &Scenario, r: &RunResult) -> Summary {
             t: &r.arms[i].total,
             p: r.paired.get(i - 1),
             paired_design: sc.design == Design::Paired && r.paired.get(i - 1).is_some(),
+            offers: arm.policy.offers(),
         };
         share_comparisons(&ctx, primary, &mut comparisons);
         mean_comparisons(&ctx, &mut comparisons);
         reclaim_size_comparisons(&ctx, i, &mut comparisons);
         took_offer_comparisons(&ctx, &mut comparisons);
+        cace_comparisons(&ctx, &mut comparisons);
         pilot.insert(arm.name.clone(), pilot_size(ctx.c, ctx.t));
+        subgroups.extend(subgroup_effects(sc, &r.arms, i, r.paired.get(i - 1)));
     }
+    treatment_vs_treatment(sc, r, primary, &mut comparisons);
     for c in comparisons.iter_mut() {
         c.difference = c.difference.map(|d| round_like(&c.metric, d));
-        c.primary = c.metric == sc.primary_metric && c.population == "all" && !c.descriptive;
+        c.primary = c.metric == sc.primary_metric
+            && c.population == "all"
+            && !c.descriptive
+            && c.vs == sc.arms[0].name;
     }
     let family_size = adjust_family(&mut comparisons);
     Summary {
@@ -440,6 +453,7 @@ pub fn summarize(sc: &Scenario, r: &RunResult) -> Summary {
         arm_order: sc.arms.iter().map(|a| a.name.clone()).collect(),
         arms,
         comparisons,
+        subgroups,
         pilot_households_per_arm: pilot,
         parameter_overrides: sc.overrides.clone(),
         uncertain_parameters: sc
@@ -497,14 +511,15 @@ fn arm_summary(sc: &Scenario, r: &RunResult, i: usize, primary: usize) -> ArmSum
     }
 }
 
-/// One treatment arm against control: what every comparison of that arm needs.
+/// One treatment arm against its reference (control, or an earlier treatment arm): what every
+/// comparison of that arm needs.
 struct ArmVsControl<'a> {
     sc: &'a Scenario,
     /// Treatment arm name.
     name: &'a str,
-    /// Control arm name.
+    /// Reference arm name (control, or the earlier treatment arm).
     control: &'a str,
-    /// Control totals.
+    /// Reference totals.
     c: &'a GroupStats,
     /// Treatment totals.
     t: &'a GroupStats,
@@ -512,6 +527,8 @@ struct ArmVsControl<'a> {
     p: Option<&'a PairedAccumulator>,
     /// Paired design with a paired accumulator for this arm.
     paired_design: bool,
+    /// The arm offers an advance to take (so take-up, and an effect among takers, exist).
+    offers: bool,
 }
 
 impl ArmVsControl<'_> {
@@ -723,6 +740,112 @@ fn took_offer_comparisons(x: &ArmVsControl, out: &mut Vec<Comparison>) {
     ));
 }
 
+/// The complier average causal effect (randomized design): the effect among households that
+/// take the offer, estimated as the intention-to-treat effect divided by the take-up share of
+/// the treatment arm (one-sided non-compliance: control households cannot take it), with
+/// Fieller's interval ([`intervals::cace_fieller`]). Control value: the compliers' mean under
+/// control implied by the estimate (takers' mean − effect); treatment value: the takers' mean.
+fn cace_comparisons(x: &ArmVsControl, out: &mut Vec<Comparison>) {
+    if x.paired_design || x.sc.design != Design::Randomized || !x.offers {
+        return;
+    }
+    let (c, t) = (x.c, x.t);
+    let others = t.n.saturating_sub(t.n_took);
+    // Reclaim share.
+    let took_share = ratio(t.n_took_reclaim, t.n_took);
+    let cov = intervals::takeup_covariance(
+        took_share,
+        ratio(t.n_reclaim.saturating_sub(t.n_took_reclaim), others),
+        t.n_took,
+        t.n,
+    );
+    let e = intervals::cace_fieller(
+        &intervals::Moments::share(c.n_reclaim, c.n),
+        &intervals::Moments::share(t.n_reclaim, t.n),
+        t.n_took,
+        cov,
+    );
+    out.push(cace_row(
+        x,
+        "reclaim_share",
+        took_share,
+        c.reclaim_share(),
+        e,
+    ));
+    // Mean reclaim per household.
+    let took_mean = t.took_reclaim.mean_euros(t.n_took);
+    let others_mean = if others == 0 {
+        0.0
+    } else {
+        (t.reclaim.sum - t.took_reclaim.sum) as f64 / others as f64 / 100.0
+    };
+    let moments = |m: &MoneySum, n: u64| intervals::Moments {
+        mean: m.mean_euros(n),
+        var: m.var_euros(n),
+        n,
+    };
+    let e = intervals::cace_fieller(
+        &moments(&c.reclaim, c.n),
+        &moments(&t.reclaim, t.n),
+        t.n_took,
+        intervals::takeup_covariance(took_mean, others_mean, t.n_took, t.n),
+    );
+    out.push(cace_row(
+        x,
+        "mean_reclaim_per_household",
+        took_mean,
+        c.reclaim.mean_euros(c.n),
+        e,
+    ));
+}
+
+/// A CACE row: the takers' value as treatment and, when estimable, takers' value − effect as
+/// the compliers' control value (otherwise the control arm's value).
+fn cace_row(
+    x: &ArmVsControl,
+    metric: &str,
+    takers: f64,
+    control_arm: f64,
+    e: Result<intervals::Interval, NotEstimable>,
+) -> Comparison {
+    let round = |v: f64| round_like(metric, v);
+    let control = match &e {
+        Ok(i) => round(takers - i.estimate),
+        Err(_) => round(control_arm),
+    };
+    x.cmp(
+        metric,
+        "took_offer",
+        control,
+        round(takers),
+        Some(e.map(Into::into)),
+        "",
+    )
+}
+
+/// Every pair of treatment arms, the later against the earlier (`vs`): the shares and means of
+/// the headline, in the same family (paired design: within household).
+fn treatment_vs_treatment(sc: &Scenario, r: &RunResult, primary: usize, out: &mut Vec<Comparison>) {
+    let k = sc.arms.len();
+    for a in 1..k {
+        for b in a + 1..k {
+            let p = r.between.get(pair_index(k, a, b));
+            let ctx = ArmVsControl {
+                sc,
+                name: &sc.arms[b].name,
+                control: &sc.arms[a].name,
+                c: &r.arms[a].total,
+                t: &r.arms[b].total,
+                p,
+                paired_design: sc.design == Design::Paired && p.is_some(),
+                offers: sc.arms[b].policy.offers(),
+            };
+            share_comparisons(&ctx, primary, out);
+            mean_comparisons(&ctx, out);
+        }
+    }
+}
+
 /// Holm-adjusts the p-values of the family: every tested, non-descriptive comparison. Returns
 /// the family's size. Holm (1979): sort the m p-values, multiply the k-th smallest by m − k + 1,
 /// keep the running maximum, cap at 1; this controls the chance of any false "significant" in
@@ -809,6 +932,14 @@ impl Summary {
     pub fn comparison(&self, arm: &str, m: Metric, population: &str) -> Option<&Comparison> {
         self.comparisons
             .iter()
-            .find(|c| c.arm == arm && c.is(m) && c.population == population)
+            .find(|c| c.arm == arm && self.vs_control(c) && c.is(m) && c.population == population)
+    }
+
+    /// Whether `c` compares an arm with control (not two treatment arms). A summary without
+    /// `arm_order` (older versions) compared with control only.
+    pub fn vs_control(&self, c: &Comparison) -> bool {
+        self.arm_order
+            .first()
+            .is_none_or(|control| c.vs == *control)
     }
 }

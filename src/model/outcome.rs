@@ -94,6 +94,9 @@ pub struct Outcome {
     pub arm: usize,
     /// Household type index.
     pub household_type: u8,
+    /// Employment type index ([`crate::model::scenario::EMPLOYMENT_TYPES`]; 0 without an
+    /// employment model).
+    pub employment: u8,
     /// Took the offered reduced advance.
     pub took_offer: bool,
     /// Advance percentage applied.

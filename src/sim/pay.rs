@@ -160,6 +160,7 @@ fn simulate_inner(
         household_id: h.id,
         arm,
         household_type: h.household_type,
+        employment: h.employment,
         took_offer: took,
         percentage: pct,
         income: year.actual_income,

@@ -79,6 +79,17 @@ pub trait Tally: Send + Sized {
     /// Paired design: the household's outcome in treatment arm `arm` (1..) next to its control
     /// outcome.
     fn add_pair(&mut self, arm: usize, control: &Outcome, o: &Outcome, thresholds: &[Money]);
+    /// Paired design with two or more treatment arms: the household's outcomes in treatment
+    /// arms `a < b` (both 1..). Nothing by default.
+    fn add_between(
+        &mut self,
+        _a: usize,
+        _b: usize,
+        _oa: &Outcome,
+        _ob: &Outcome,
+        _thresholds: &[Money],
+    ) {
+    }
     /// Adds another tally (exactly).
     fn merge(&mut self, other: &Self);
     /// Called once when every household is in.
@@ -126,6 +137,10 @@ fn simulate_chunk<T: Tally>(
     let mut out_rows = Vec::new();
     let mut control = Outcome::default();
     let mut o = Outcome::default();
+    // Paired design with two or more treatment arms: every treatment outcome of the household,
+    // for the comparisons between treatment arms.
+    let between = sc.design == Design::Paired && sc.arms.len() > 2;
+    let mut treated = vec![Outcome::default(); if between { sc.arms.len() } else { 0 }];
     for id in start..end {
         let h = generate(sc, id);
         let year = Year::compute(sc, &h);
@@ -143,6 +158,17 @@ fn simulate_chunk<T: Tally>(
                     p.tally.add_pair(a, &control, &o, th);
                     if rows {
                         out_rows.push(o);
+                    }
+                    // Empty unless `between`.
+                    if let Some(slot) = treated.get_mut(a) {
+                        *slot = o;
+                    }
+                }
+                if between {
+                    for (a, oa) in treated.iter().enumerate().skip(1) {
+                        for (b, ob) in treated.iter().enumerate().skip(a + 1) {
+                            p.tally.add_between(a, b, oa, ob, th);
+                        }
                     }
                 }
             }

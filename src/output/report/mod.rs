@@ -10,11 +10,12 @@ pub use crate::analysis::summary::{
 };
 use crate::model::metric::{Metric, Unit};
 use crate::model::money::Money;
-use crate::model::scenario::{Scenario, HOUSEHOLD_TYPES};
+use crate::model::scenario::{Scenario, EMPLOYMENT_TYPES, HOUSEHOLD_TYPES};
 use crate::output::format::{euro0, p_text, pct_adaptive as pct, pp_adaptive as pp};
 use crate::sim::engine::Outcome;
 use std::fmt::Write as _;
 
+mod effects;
 mod sections;
 
 /// `summary.json` text (stable key order, trailing newline).
@@ -136,6 +137,8 @@ pub fn report_markdown(sc: &Scenario, s: &Summary) -> String {
     sections::per_arm(&mut o, sc, s);
     sections::by_household_type(&mut o, s);
     sections::took_offer(&mut o, s);
+    effects::between_arms(&mut o, s);
+    effects::subgroups(&mut o, s);
     sections::conclusion(&mut o, s);
     o.push_str(&crate::output::lab::lab_section_md(sc, s));
     sections::pilot(&mut o, s);
@@ -167,7 +170,8 @@ fn is_share(c: &Comparison) -> bool {
 /// The columns of `households.csv`: fixed columns, one reclaim column per benefit, then who is
 /// counted (`recipient`), the back-payment as counted (`backpay_counted`: the benefits'
 /// back-payments above `backpay_threshold`), the net settlement across benefits and one
-/// back-payment column per benefit.
+/// back-payment column per benefit, and the employment type (`employee` without an employment
+/// model).
 pub fn csv_header() -> Vec<String> {
     let mut h: Vec<String> = [
         "household_id",
@@ -203,6 +207,7 @@ pub fn csv_header() -> Vec<String> {
             .iter()
             .map(|b| format!("backpay_{}", b.name())),
     );
+    h.push("employment".to_string());
     h
 }
 
@@ -250,6 +255,7 @@ pub fn write_rows<W: std::io::Write>(
             money_cell(o.net_settlement()),
         ]);
         rec.extend(o.backpay_by_benefit.iter().map(|m| money_cell(*m)));
+        rec.push(EMPLOYMENT_TYPES[o.employment as usize].to_string());
         w.write_record(&rec)?;
     }
     Ok(())

@@ -116,6 +116,7 @@ pub(super) fn headline(o: &mut String, s: &Summary) {
     let _ = writeln!(o, "| arm | metric | control | arm | difference | 95% CI | p-value | adjusted p |\n| --- | --- | ---: | ---: | ---: | --- | ---: | ---: |");
     for c in s.comparisons.iter().filter(|c| {
         c.population == "all"
+            && s.vs_control(c)
             && !c.descriptive
             && (c.p_value.is_some() || c.not_estimable.is_some())
     }) {
@@ -358,7 +359,8 @@ pub(super) fn by_household_type(o: &mut String, s: &Summary) {
     }
 }
 
-/// Among households that took the offer (paired design only).
+/// Among households that took the offer: paired, the same households under control; randomized,
+/// the complier average causal effect.
 pub(super) fn took_offer(o: &mut String, s: &Summary) {
     let took: Vec<&Comparison> = s
         .comparisons
@@ -367,10 +369,17 @@ pub(super) fn took_offer(o: &mut String, s: &Summary) {
         .collect();
     if !took.is_empty() {
         let _ = writeln!(o, "\n## Among households that took the offer\n");
-        let _ = writeln!(
-            o,
-            "The same recipient households under the control arm (paired design). These comparisons are in the Holm-adjusted family.\n"
-        );
+        if s.design == "paired" {
+            let _ = writeln!(
+                o,
+                "The same recipient households under the control arm (paired design). These comparisons are in the Holm-adjusted family.\n"
+            );
+        } else {
+            let _ = writeln!(
+                o,
+                "Complier average causal effect (randomized design): the effect among the recipient households that take the offer, estimated as the intention-to-treat effect divided by the arm's take-up share (Wald/instrumental-variable estimator, Fieller interval). It assumes the offer changes nothing for households that do not take it, and that control households cannot take it. The control column is the takers' value implied without the offer (takers' value − effect). These comparisons are in the Holm-adjusted family.\n"
+            );
+        }
         let _ = writeln!(o, "| arm | metric | control | arm | difference | 95% CI | p-value | adjusted p |\n| --- | --- | ---: | ---: | ---: | --- | ---: | ---: |");
         for c in took {
             let is_share = is_share(c);
@@ -404,7 +413,9 @@ pub(super) fn conclusion(o: &mut String, s: &Summary) {
     let _ = writeln!(o, "\n## Conclusion\n");
     let _ = writeln!(o, "Among recipient households; {} comparisons were tested, and a change is called significant only when its Holm-adjusted p-value is below 0.05.\n", s.family_size);
     for c in s.comparisons.iter().filter(|c| {
-        c.population == "all" && (c.is(Metric::ReclaimShare) || c.is(Metric::HighReclaimShare))
+        c.population == "all"
+            && s.vs_control(c)
+            && (c.is(Metric::ReclaimShare) || c.is(Metric::HighReclaimShare))
     }) {
         conclusion_line(o, s, c);
     }
@@ -454,11 +465,12 @@ fn conclusion_line(o: &mut String, s: &Summary, c: &Comparison) {
 /// "; in exchange households receive on average €X (95% CI …) less during the year", from the
 /// arm's `withheld_during_year` comparison (empty when nothing is withheld).
 fn withheld_text(s: &Summary, arm: &str) -> String {
-    let Some(w) = s
-        .comparisons
-        .iter()
-        .find(|c| c.arm == arm && c.metric == "withheld_during_year" && c.population == "all")
-    else {
+    let Some(w) = s.comparisons.iter().find(|c| {
+        c.arm == arm
+            && s.vs_control(c)
+            && c.metric == "withheld_during_year"
+            && c.population == "all"
+    }) else {
         return String::new();
     };
     match (w.difference, w.ci_low, w.ci_high) {

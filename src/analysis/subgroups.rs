@@ -1,0 +1,308 @@
+//! Subgroup effects: each treatment arm against control within household types and employment
+//! types, with intervals, Holm-adjusted p-values within the groups of one dimension and an
+//! interaction (heterogeneity) test across the groups.
+//!
+//! Subgroup effects are exploratory: they are outside the report's family of comparisons. An
+//! analyst reads the interaction test first: only when it rejects "the same effect in every
+//! group" do the groups' differences say that the effect differs between them.
+//!
+//! Must not: format text, write files.
+
+use crate::analysis::accumulators::{
+    ArmAccumulator, MoneySum, PairedAccumulator, PairedSubgroup, SubgroupStats,
+};
+use crate::analysis::inference::{self, Estimated};
+use crate::analysis::intervals;
+use crate::model::scenario::{Design, Scenario, EMPLOYMENT_TYPES, HOUSEHOLD_TYPES};
+use serde::{Deserialize, Serialize};
+use statrs::distribution::{ChiSquared, ContinuousCDF};
+
+/// The interaction test's name in summary.json and report.md.
+pub const INTERACTION_METHOD: &str = "Cochran's Q test of equal differences across the groups \
+     (inverse-variance weights from each group's Wald variance; chi-square, groups − 1 df)";
+
+/// One group's effect.
+#[derive(Clone, Debug, Serialize, Deserialize, PartialEq)]
+pub struct SubgroupRow {
+    /// Group name (a household type or an employment type).
+    pub group: String,
+    /// Recipient households of the group in the control arm.
+    pub n_control: u64,
+    /// Recipient households of the group in the treatment arm.
+    pub n_treatment: u64,
+    /// Control value.
+    pub control: f64,
+    /// Treatment value.
+    pub treatment: f64,
+    /// Treatment − control (null when not estimable).
+    pub difference: Option<f64>,
+    /// 95% CI lower bound.
+    pub ci_low: Option<f64>,
+    /// 95% CI upper bound.
+    pub ci_high: Option<f64>,
+    /// Two-sided p-value (unadjusted).
+    pub p_value: Option<f64>,
+    /// Holm-adjusted within the groups of this dimension.
+    pub p_adjusted: Option<f64>,
+    /// Method of interval and test.
+    pub method: String,
+    /// Why not estimable (absent when estimable).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub not_estimable: Option<String>,
+}
+
+/// One arm's effect on one metric across the groups of one dimension.
+#[derive(Clone, Debug, Serialize, Deserialize, PartialEq)]
+pub struct SubgroupEffect {
+    /// Treatment arm.
+    pub arm: String,
+    /// Control arm.
+    pub vs: String,
+    /// Metric key (`reclaim_share` or `mean_reclaim_per_household`).
+    pub metric: String,
+    /// `household_type` or `employment`.
+    pub dimension: String,
+    /// p-value of the interaction test (null with fewer than two groups with a variance).
+    pub interaction_p: Option<f64>,
+    /// The interaction test.
+    pub interaction_method: String,
+    /// Groups with recipient households (empty groups are left out).
+    pub groups: Vec<SubgroupRow>,
+}
+
+/// A group's counts in the control and treatment arms and, in the paired design, within
+/// household.
+struct Group<'a> {
+    name: &'a str,
+    c: SubgroupStats,
+    t: SubgroupStats,
+    paired: Option<PairedSubgroup>,
+}
+
+fn round6(x: f64) -> f64 {
+    (x * 1e6).round() / 1e6
+}
+
+fn cents(x: f64) -> f64 {
+    (x * 100.0).round() / 100.0
+}
+
+fn p8(p: f64) -> f64 {
+    (p * 1e8).round() / 1e8
+}
+
+/// The group's estimate and the Wald variance of its difference (for the interaction test).
+fn share_estimate(g: &Group) -> (Estimated, Option<f64>) {
+    match g.paired {
+        Some(p) => {
+            let e = intervals::newcombe_paired(p.both, p.control_only, p.treatment_only, p.n)
+                .map(Into::into);
+            let v = (p.n >= 2).then(|| {
+                let (b, c, n) = (p.control_only as f64, p.treatment_only as f64, p.n as f64);
+                ((b + c) - (b - c).powi(2) / n) / (n * n)
+            });
+            (e, v)
+        }
+        None => {
+            let e = intervals::newcombe_unpaired(g.c.n_reclaim, g.c.n, g.t.n_reclaim, g.t.n)
+                .map(Into::into);
+            let v = (g.c.n.min(g.t.n) >= 2).then(|| {
+                let pc = g.c.n_reclaim as f64 / g.c.n as f64;
+                let pt = g.t.n_reclaim as f64 / g.t.n as f64;
+                pc * (1.0 - pc) / g.c.n as f64 + pt * (1.0 - pt) / g.t.n as f64
+            });
+            (e, v)
+        }
+    }
+}
+
+fn mean_estimate(g: &Group) -> (Estimated, Option<f64>) {
+    match g.paired {
+        Some(p) => {
+            let d: &MoneySum = &p.reclaim_diff;
+            let e = inference::paired_t(d.mean_euros(p.n), d.var_euros(p.n), p.n);
+            let v = (p.n >= 2).then(|| d.var_euros(p.n) / p.n as f64);
+            (e, v)
+        }
+        None => {
+            let (c, t) = (&g.c, &g.t);
+            let e = inference::welch(
+                c.reclaim.mean_euros(c.n),
+                c.reclaim.var_euros(c.n),
+                c.n,
+                t.reclaim.mean_euros(t.n),
+                t.reclaim.var_euros(t.n),
+                t.n,
+            );
+            let v = (c.n.min(t.n) >= 2).then(|| {
+                c.reclaim.var_euros(c.n) / c.n as f64 + t.reclaim.var_euros(t.n) / t.n as f64
+            });
+            (e, v)
+        }
+    }
+}
+
+/// Cochran's Q (Cochran 1954, Biometrics 10:101): `Q = Σ wᵢ(dᵢ − d̄)²`, `wᵢ = 1/vᵢ`,
+/// `d̄ = Σwᵢdᵢ/Σwᵢ`, referred to chi-square with (groups − 1) degrees of freedom. Groups
+/// without a positive variance are left out; `None` with fewer than two left.
+pub fn cochran_q(diffs: &[(f64, f64)]) -> Option<f64> {
+    let used: Vec<(f64, f64)> = diffs
+        .iter()
+        .copied()
+        .filter(|(d, v)| d.is_finite() && v.is_finite() && *v > 0.0)
+        .collect();
+    if used.len() < 2 {
+        return None;
+    }
+    let w: f64 = used.iter().map(|(_, v)| 1.0 / v).sum();
+    let mean = used.iter().map(|(d, v)| d / v).sum::<f64>() / w;
+    let q: f64 = used.iter().map(|(d, v)| (d - mean).powi(2) / v).sum();
+    let chi = ChiSquared::new((used.len() - 1) as f64).ok()?;
+    Some(chi.sf(q).clamp(0.0, 1.0))
+}
+
+fn effect(
+    arm: &str,
+    vs: &str,
+    metric: &'static str,
+    dimension: &str,
+    groups: &[Group],
+) -> SubgroupEffect {
+    let mut rows = Vec::new();
+    let mut diffs = Vec::new();
+    let is_share = metric == "reclaim_share";
+    for g in groups.iter().filter(|g| g.c.n + g.t.n > 0) {
+        let (e, v) = if is_share {
+            share_estimate(g)
+        } else {
+            mean_estimate(g)
+        };
+        let (control, treatment) = if is_share {
+            (
+                round6(crate::analysis::accumulators::ratio(g.c.n_reclaim, g.c.n)),
+                round6(crate::analysis::accumulators::ratio(g.t.n_reclaim, g.t.n)),
+            )
+        } else {
+            (
+                cents(g.c.reclaim.mean_euros(g.c.n)),
+                cents(g.t.reclaim.mean_euros(g.t.n)),
+            )
+        };
+        let round = |x: f64| if is_share { round6(x) } else { cents(x) };
+        let row = match e {
+            Ok(e) => {
+                if let Some(v) = v {
+                    diffs.push((e.difference, v));
+                }
+                SubgroupRow {
+                    group: g.name.to_string(),
+                    n_control: g.c.n,
+                    n_treatment: g.t.n,
+                    control,
+                    treatment,
+                    difference: Some(round(treatment - control)),
+                    ci_low: Some(round(e.ci_low)),
+                    ci_high: Some(round(e.ci_high)),
+                    p_value: Some(p8(e.p_value)),
+                    p_adjusted: None,
+                    method: e.method.to_string(),
+                    not_estimable: None,
+                }
+            }
+            Err(ne) => SubgroupRow {
+                group: g.name.to_string(),
+                n_control: g.c.n,
+                n_treatment: g.t.n,
+                control,
+                treatment,
+                difference: None,
+                ci_low: None,
+                ci_high: None,
+                p_value: None,
+                p_adjusted: None,
+                method: ne.method.to_string(),
+                not_estimable: Some(ne.reason),
+            },
+        };
+        rows.push(row);
+    }
+    let p: Vec<Option<f64>> = rows.iter().map(|r| r.p_value).collect();
+    for (r, a) in rows.iter_mut().zip(intervals::holm(&p)) {
+        r.p_adjusted = a.map(p8);
+    }
+    SubgroupEffect {
+        arm: arm.to_string(),
+        vs: vs.to_string(),
+        metric: metric.to_string(),
+        dimension: dimension.to_string(),
+        interaction_p: cochran_q(&diffs).map(p8),
+        interaction_method: INTERACTION_METHOD.to_string(),
+        groups: rows,
+    }
+}
+
+/// The subgroup effects of treatment arm `i` against control (arm 0): reclaim share and mean
+/// reclaim per household, by household type and (with an employment model) by employment type.
+/// `paired` is the arm's within-household accumulator in the paired design.
+pub fn subgroup_effects(
+    sc: &Scenario,
+    arms: &[ArmAccumulator],
+    i: usize,
+    paired: Option<&PairedAccumulator>,
+) -> Vec<SubgroupEffect> {
+    let (c, t) = (&arms[0], &arms[i]);
+    let paired = paired.filter(|_| sc.design == Design::Paired);
+    let lite = |g: &crate::analysis::accumulators::GroupStats| SubgroupStats {
+        n: g.n,
+        n_reclaim: g.n_reclaim,
+        reclaim: g.reclaim,
+    };
+    let by_type: Vec<Group> = HOUSEHOLD_TYPES
+        .iter()
+        .enumerate()
+        .map(|(k, name)| Group {
+            name,
+            c: lite(&c.by_type[k]),
+            t: lite(&t.by_type[k]),
+            paired: paired.map(|p| p.by_type[k]),
+        })
+        .collect();
+    let mut dims: Vec<(&str, Vec<Group>)> = vec![("household_type", by_type)];
+    if sc.population.employment.is_some() {
+        let by_emp = EMPLOYMENT_TYPES
+            .iter()
+            .enumerate()
+            .map(|(k, name)| Group {
+                name,
+                c: c.by_employment[k],
+                t: t.by_employment[k],
+                paired: paired.map(|p| p.by_employment[k]),
+            })
+            .collect();
+        dims.push(("employment", by_emp));
+    }
+    let (arm, vs) = (&sc.arms[i].name, &sc.arms[0].name);
+    let mut out = Vec::new();
+    for (dim, groups) in &dims {
+        for metric in ["reclaim_share", "mean_reclaim_per_household"] {
+            out.push(effect(arm, vs, metric, dim, groups));
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn cochran_q_matches_a_hand_computation() {
+        // d = (0.1, 0.3), v = (0.01, 0.01): d̄ = 0.2, Q = 2·0.01/0.01 = 2, p = P(χ²₁ > 2).
+        let p = cochran_q(&[(0.1, 0.01), (0.3, 0.01)]).unwrap();
+        assert!((p - 0.157_299_207_050_285).abs() < 1e-9, "{p}");
+        // Equal differences: Q = 0, p = 1.
+        assert_eq!(cochran_q(&[(0.2, 0.01), (0.2, 0.04)]), Some(1.0));
+        // One usable group (the other has no variance): no test.
+        assert_eq!(cochran_q(&[(0.2, 0.01), (0.5, 0.0)]), None);
+    }
+}
