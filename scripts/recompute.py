@@ -458,6 +458,12 @@ class Run:
         return c, t
 
 
+    def groups_present(self, row, dim):
+        """The values of column `dim` among the recipient households of both arms of a row."""
+        c, t = self.arm(row["vs"]), self.arm(row["arm"])
+        return set(c[dim]) | set(t[dim])
+
+
 class Mismatch(Exception):
     """A structural disagreement (a Rust bug, not bad input)."""
 
@@ -537,9 +543,15 @@ def recompute_cace(run, row, kind, f, c, t, out):
         raise Unknown(f"unknown complier average causal effect method {row['method']!r}")
     out.update(r)
     out["n_control"], out["n_treatment"] = len(yc), len(yt)
-    # control / treatment of a CACE row: the arms' outcome means (the ITT components).
-    out["control"] = float(yc.mean()) if len(yc) else 0.0
-    out["treatment"] = float(yt.mean()) if len(yt) else 0.0
+    # A CACE row's treatment value is the takers' mean; its control value the compliers' mean
+    # under control implied by the estimate (takers' mean - effect), or the control arm's mean
+    # when not estimable.
+    takers = float(yt[took].mean()) if took.any() else 0.0
+    out["treatment"] = takers
+    if r.get("not_estimable"):
+        out["control"] = float(yc.mean()) if len(yc) else 0.0
+    else:
+        out["control"] = takers - r["estimate"]
     out["cace"] = True
     return out
 
@@ -602,7 +614,7 @@ def check_row(ck, label, row, r):
     ck.close(label, "difference", row.get("difference"), diff, unit, units=1.5, rel=rel)
     rel_reported = row.get("relative_difference", "absent")
     rc, rt = row.get("control"), row.get("treatment")
-    if rel_reported != "absent" and None not in (rc, rt) and not r.get("cace"):
+    if rel_reported != "absent" and None not in (rc, rt):
         if rc == 0:
             ck.null(label, "relative_difference", rel_reported, "control is 0")
         else:
@@ -706,9 +718,16 @@ def check_subgroups(ck, summary, run):
                 continue
             check_row(ck, lab, row, r)
             n += 1
-            if not r.get("not_estimable") and r.get("wald_var") is not None:
-                qgroups.append((float(r["treatment"] - r["control"]), float(r["wald_var"])))
+            # Cochran's Q: groups with an estimate and a positive Wald variance; a group with
+            # fewer than two households in an arm has no variance.
+            if not r.get("not_estimable") and min(r["n_control"], r["n_treatment"]) >= 2:
+                qgroups.append((float(r["estimate"]), float(r.get("wald_var", 0.0))))
         holm_check(ck, label, [dict(base, **g) for g in entry.get("groups", [])])
+        present = set(run.groups_present(base, dim))
+        reported = {g["group"] for g in entry.get("groups", [])}
+        if present != reported:
+            ck.fail(label + row_label(base), "groups", sorted(reported), sorted(present),
+                    "groups with recipient households")
         q, df, p = cochran_q(qgroups)
         rep = entry.get("interaction_p")
         lab = label + row_label(base)

@@ -87,20 +87,30 @@ fn recompute(dir: &Path) -> (i32, String) {
     (o.status.code().unwrap_or(-1), text)
 }
 
-/// The method strings of a run's comparisons.
-fn methods(out: &Path) -> BTreeSet<String> {
+/// What a run's summary.json holds: every comparison's method string, `tvt` when it compares
+/// two treatment arms, and `subgroups:<dimension>` for each subgroup dimension.
+fn kinds(out: &Path) -> BTreeSet<String> {
     let text = std::fs::read_to_string(out.join("summary.json")).unwrap();
     let v: serde_json::Value = serde_json::from_str(&text).unwrap();
-    v["comparisons"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .filter_map(|c| c["method"].as_str().map(str::to_string))
-        .collect()
+    let control = v["arm_order"][0].as_str().unwrap().to_string();
+    let mut seen = BTreeSet::new();
+    for c in v["comparisons"].as_array().unwrap() {
+        seen.insert(c["method"].as_str().unwrap_or("").to_string());
+        if c["vs"].as_str() != Some(control.as_str()) {
+            seen.insert("tvt".to_string());
+        }
+    }
+    for s in v["subgroups"].as_array().into_iter().flatten() {
+        seen.insert(format!(
+            "subgroups:{}",
+            s["dimension"].as_str().unwrap_or("")
+        ));
+    }
+    seen
 }
 
 /// Runs every (scenario, randomized, households) and checks that all agree; returns the
-/// methods seen.
+/// kinds of rows seen ([`kinds`]).
 fn check_all(runs: &[(&str, bool, u64)]) -> BTreeSet<String> {
     let tmp = tempfile::tempdir().unwrap();
     let mut seen = BTreeSet::new();
@@ -116,14 +126,14 @@ fn check_all(runs: &[(&str, bool, u64)]) -> BTreeSet<String> {
         let (code, text) = recompute(&out);
         assert_eq!(code, 0, "{label}: recompute.py disagrees:\n{text}");
         assert!(text.contains("all agree"), "{label}: {text}");
-        seen.extend(methods(&out));
+        seen.extend(kinds(&out));
     }
     seen
 }
 
 /// The paired design: cautious-vs-standard at 300 (exact McNemar) and 5,000 households,
-/// adjustable, and the scenarios with two or more treatment arms (lab-replication,
-/// interventions).
+/// adjustable, the scenarios with two or more treatment arms (lab-replication, interventions:
+/// treatment-vs-treatment rows) and nl-2026 (an employment model: employment subgroups).
 #[test]
 fn paired_runs_agree_with_scipy() {
     if !python_ready() {
@@ -135,18 +145,22 @@ fn paired_runs_agree_with_scipy() {
         ("adjustable.toml", false, 5_000),
         ("lab-replication.toml", false, 4_000),
         ("interventions.toml", false, 2_000),
+        ("nl-2026.toml", false, 3_000),
     ]);
     for m in [
         "Newcombe paired score interval (method 10), McNemar test",
         "Newcombe paired score interval (method 10), exact McNemar test",
         "paired t-test",
+        "tvt",
+        "subgroups:household_type",
+        "subgroups:employment",
     ] {
         assert!(seen.contains(m), "no row used {m}: {seen:?}");
     }
 }
 
 /// The randomized design (a copy of the shipped scenarios with `design = "randomized"`):
-/// Fisher's exact test and the score test both occur.
+/// Fisher's exact test and the score test both occur, and the complier average causal effect.
 #[test]
 fn randomized_runs_agree_with_scipy() {
     if !python_ready() {
@@ -157,11 +171,16 @@ fn randomized_runs_agree_with_scipy() {
         ("cautious-vs-standard.toml", true, 5_000),
         ("lab-replication.toml", true, 4_000),
         ("interventions.toml", true, 2_000),
+        ("nl-2026.toml", true, 3_000),
     ]);
     for m in [
         "Newcombe hybrid score interval (method 10), pooled score test",
         "Newcombe hybrid score interval (method 10), Fisher exact test",
         "Welch t-test",
+        "complier average causal effect (ITT / take-up), Fieller interval, Welch test of the ITT effect",
+        "tvt",
+        "subgroups:household_type",
+        "subgroups:employment",
     ] {
         assert!(seen.contains(m), "no row used {m}: {seen:?}");
     }
