@@ -432,11 +432,38 @@ def cace_fieller(yc, yt, took):
 # ---------------------------------------------------------------------------------------------
 
 
+def income_deciles(df, control):
+    """The income-decile label of every row: €1,000 bins of the applicant's annual income
+    (the last bin from €250,000 up), each bin in the decile of its middle control-arm recipient
+    household (an empty bin: of the households before it), named by the bounds."""
+    bins = np.minimum(np.floor(np.maximum(df["income"].to_numpy(float), 0.0) / 1000.0), 250).astype(int)
+    ctl = (df["arm"] == control).to_numpy() & df["recipient"].to_numpy(bool)
+    counts = np.bincount(bins[ctl], minlength=251)
+    total = max(int(counts.sum()), 1)
+    before = np.concatenate([[0], np.cumsum(counts)[:-1]])
+    dec = np.minimum((10.0 * (before + counts / 2.0) / total).astype(int), 9)
+    names, start = {}, 0
+    runs = [(d, [b for b in range(251) if dec[b] == d]) for d in sorted(set(dec.tolist()))]
+    for i, (d, bs) in enumerate(runs):
+        last = bs[-1]
+        if i + 1 == len(runs):
+            name = f"decile {d + 1}: €{start * 1000:,} and more"
+        else:
+            name = f"decile {d + 1}: €{start * 1000:,} to €{(last + 1) * 1000:,}"
+        for b in bs:
+            names[b] = name
+        start = last + 1
+    return [names[b] for b in bins]
+
+
 class Run:
     def __init__(self, summary, df):
         self.summary = summary
         self.design = summary["design"]
         self.control = summary["arm_order"][0]
+        if "income" in df.columns:
+            df = df.copy()
+            df["income_decile"] = income_deciles(df, self.control)
         rec = df[df["recipient"]]
         self.by_arm = {a: g.set_index("household_id").sort_index() for a, g in rec.groupby("arm")}
         self.all_by_arm = {a: g for a, g in df.groupby("arm")}

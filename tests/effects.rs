@@ -113,3 +113,25 @@ fn subgroups_add_up_to_the_arm_and_carry_an_interaction_test() {
         );
     }
 }
+
+#[test]
+fn income_deciles_hold_about_a_tenth_of_the_control_households_each() {
+    let (_, s) = lab(scenario::Design::Paired, 20_000);
+    let e = s
+        .subgroups
+        .iter()
+        .find(|e| {
+            e.arm == "cautious" && e.metric == "reclaim_share" && e.dimension == "income_decile"
+        })
+        .expect("income deciles");
+    let n: u64 = e.groups.iter().map(|g| g.n_control).sum();
+    assert_eq!(n, s.arms["control"].metrics.recipients);
+    assert!((8..=10).contains(&e.groups.len()), "{:?}", e.groups.len());
+    for g in &e.groups {
+        // €1,000 bins are never split, so a decile is a tenth give or take a bin.
+        let share = g.n_control as f64 / n as f64;
+        assert!(share > 0.03 && share < 0.2, "{} {share}", g.group);
+        assert!(g.group.starts_with("decile "), "{}", g.group);
+    }
+    assert!(e.groups.last().unwrap().group.ends_with("and more"));
+}

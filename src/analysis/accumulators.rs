@@ -10,6 +10,17 @@ use crate::model::scenario::{EMPLOYMENT_TYPES, N_TYPES};
 
 /// Number of employment types.
 pub const N_EMPLOYMENT: usize = EMPLOYMENT_TYPES.len();
+
+/// Width of an income bin (annual applicant income, cents): €1,000. Income deciles are put
+/// together from these bins when the run is summarized.
+pub const INCOME_BIN_CENTS: i64 = 100_000;
+/// Income bins: €0–€1,000, …; the last one also holds every higher income (≥ €250,000).
+pub const INCOME_BINS: usize = 251;
+
+/// The income bin of an annual income (negative incomes in the first bin).
+pub fn income_bin(income: Money) -> usize {
+    ((income.0.max(0) / INCOME_BIN_CENTS) as usize).min(INCOME_BINS - 1)
+}
 use crate::sim::engine::{Outcome, Year};
 use std::collections::BTreeMap;
 
@@ -453,7 +464,8 @@ impl SubgroupStats {
         }
     }
 
-    fn merge(&mut self, o: &SubgroupStats) {
+    /// Merges another group's statistics.
+    pub fn merge(&mut self, o: &SubgroupStats) {
         self.n += o.n;
         self.n_reclaim += o.n_reclaim;
         self.reclaim.merge(&o.reclaim);
@@ -469,6 +481,8 @@ pub struct ArmAccumulator {
     pub by_type: [GroupStats; N_TYPES],
     /// By employment type ([`crate::model::scenario::EMPLOYMENT_TYPES`]).
     pub by_employment: [SubgroupStats; N_EMPLOYMENT],
+    /// By income bin ([`income_bin`]; [`INCOME_BINS`] entries).
+    pub by_income: Vec<SubgroupStats>,
     /// Households that took the offer, by chosen whole percentage 0–100.
     pub percentages: [u64; 101],
     /// Σ advances paid per month (cents; an i64 holds 9 × 10¹⁶ cents).
@@ -484,6 +498,7 @@ impl ArmAccumulator {
             total: GroupStats::new(k),
             by_type: std::array::from_fn(|_| GroupStats::new(k)),
             by_employment: Default::default(),
+            by_income: vec![SubgroupStats::default(); INCOME_BINS],
             percentages: [0; 101],
             month_paid: [0; 12],
             month_entitled: [0; 12],
@@ -501,6 +516,7 @@ impl ArmAccumulator {
     ) {
         self.by_type[o.household_type as usize].add(o, thresholds, backpay_threshold);
         self.by_employment[o.employment as usize].add(o);
+        self.by_income[income_bin(o.income)].add(o);
         if o.took_offer {
             let p =
                 (o.percentage.0 / (crate::model::money::RATE_SCALE / 100)).clamp(0, 100) as usize;
@@ -528,6 +544,9 @@ impl ArmAccumulator {
             a.merge(b);
         }
         for (a, b) in self.by_employment.iter_mut().zip(&o.by_employment) {
+            a.merge(b);
+        }
+        for (a, b) in self.by_income.iter_mut().zip(&o.by_income) {
             a.merge(b);
         }
         for i in 0..101 {
@@ -565,7 +584,8 @@ impl PairedSubgroup {
         self.reclaim_diff.add(t.reclaim - c.reclaim);
     }
 
-    fn merge(&mut self, o: &PairedSubgroup) {
+    /// Merges another group's comparison.
+    pub fn merge(&mut self, o: &PairedSubgroup) {
         self.n += o.n;
         self.both += o.both;
         self.control_only += o.control_only;
@@ -613,6 +633,8 @@ pub struct PairedAccumulator {
     pub by_type: [PairedSubgroup; N_TYPES],
     /// By employment type.
     pub by_employment: [PairedSubgroup; N_EMPLOYMENT],
+    /// By income bin ([`income_bin`]; empty until the first household).
+    pub by_income: Vec<PairedSubgroup>,
     /// Keep the pairs of reclaims for the paired bootstrap of medians (arm vs control only).
     pub keep_pairs: bool,
     /// The households' pairs of reclaims (with `keep_pairs`), bounded.
@@ -661,6 +683,10 @@ impl PairedAccumulator {
         }
         self.by_type[c.household_type as usize].add(c, t);
         self.by_employment[c.employment as usize].add(c, t);
+        if self.by_income.is_empty() {
+            self.by_income = vec![PairedSubgroup::default(); INCOME_BINS];
+        }
+        self.by_income[income_bin(c.income)].add(c, t);
         if self.keep_pairs {
             self.pairs.add(c, t);
         }
@@ -696,6 +722,13 @@ impl PairedAccumulator {
             a.merge(b);
         }
         for (a, b) in self.by_employment.iter_mut().zip(&o.by_employment) {
+            a.merge(b);
+        }
+        if self.by_income.len() < o.by_income.len() {
+            self.by_income
+                .resize(o.by_income.len(), PairedSubgroup::default());
+        }
+        for (a, b) in self.by_income.iter_mut().zip(&o.by_income) {
             a.merge(b);
         }
         self.pairs.merge(&o.pairs);

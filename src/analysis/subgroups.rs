@@ -60,7 +60,7 @@ pub struct SubgroupEffect {
     pub vs: String,
     /// Metric key (`reclaim_share` or `mean_reclaim_per_household`).
     pub metric: String,
-    /// `household_type` or `employment`.
+    /// `household_type`, `employment` or `income_decile`.
     pub dimension: String,
     /// p-value of the interaction test (null with fewer than two groups with a variance).
     pub interaction_p: Option<f64>,
@@ -72,8 +72,8 @@ pub struct SubgroupEffect {
 
 /// A group's counts in the control and treatment arms and, in the paired design, within
 /// household.
-struct Group<'a> {
-    name: &'a str,
+struct Group {
+    name: String,
     c: SubgroupStats,
     t: SubgroupStats,
     paired: Option<PairedSubgroup>,
@@ -195,7 +195,7 @@ fn effect(
                     diffs.push((e.difference, v));
                 }
                 SubgroupRow {
-                    group: g.name.to_string(),
+                    group: g.name.clone(),
                     n_control: g.c.n,
                     n_treatment: g.t.n,
                     control,
@@ -210,7 +210,7 @@ fn effect(
                 }
             }
             Err(ne) => SubgroupRow {
-                group: g.name.to_string(),
+                group: g.name.clone(),
                 n_control: g.c.n,
                 n_treatment: g.t.n,
                 control,
@@ -241,8 +241,74 @@ fn effect(
     }
 }
 
+/// Income deciles of the applicant's actual annual income, put together from €1,000 bins by
+/// the control arm's recipient households: a bin goes to the decile its middle household falls
+/// in (an empty bin: the decile of the households before it), so a decile holds about a tenth
+/// of them and a bin is never split. Named by their bounds,
+/// `decile 3: €14,000 to €21,000` (the last `… and more`).
+fn income_deciles(
+    c: &ArmAccumulator,
+    t: &ArmAccumulator,
+    paired: Option<&PairedAccumulator>,
+) -> Vec<Group> {
+    use crate::analysis::accumulators::{INCOME_BINS, INCOME_BIN_CENTS};
+    let total: u64 = c.by_income.iter().map(|g| g.n).sum();
+    let mut groups: Vec<(usize, usize, Group)> = Vec::new();
+    let mut before = 0u64;
+    for b in 0..INCOME_BINS.min(c.by_income.len()) {
+        // Every bin belongs to a decile, empty ones too, so the bounds depend on the control arm
+        // only (the same for every treatment arm).
+        let n = c.by_income[b].n;
+        let mid = before as f64 + n as f64 / 2.0;
+        before += n;
+        let decile = ((10.0 * mid / total.max(1) as f64) as usize).min(9);
+        let pb = paired.and_then(|p| p.by_income.get(b).copied());
+        match groups.last_mut() {
+            Some((d, last, g)) if *d == decile => {
+                *last = b;
+                g.c.merge(&c.by_income[b]);
+                g.t.merge(&t.by_income[b]);
+                if let (Some(acc), Some(pb)) = (g.paired.as_mut(), pb) {
+                    acc.merge(&pb);
+                }
+            }
+            _ => groups.push((
+                decile,
+                b,
+                Group {
+                    name: String::new(),
+                    c: c.by_income[b],
+                    t: t.by_income.get(b).copied().unwrap_or_default(),
+                    paired: paired.map(|_| pb.unwrap_or_default()),
+                },
+            )),
+        }
+    }
+    // Bounds: from the end of the previous decile (0 for the first) to the end of its last bin;
+    // the last decile is open.
+    let euros = |bin: usize| {
+        crate::model::money::group_thousands(bin as u64 * (INCOME_BIN_CENTS as u64 / 100))
+    };
+    let k = groups.len();
+    let mut from = 0usize;
+    groups
+        .into_iter()
+        .enumerate()
+        .map(|(i, (d, last, mut g))| {
+            g.name = if i + 1 == k {
+                format!("decile {}: €{} and more", d + 1, euros(from))
+            } else {
+                format!("decile {}: €{} to €{}", d + 1, euros(from), euros(last + 1))
+            };
+            from = last + 1;
+            g
+        })
+        .collect()
+}
+
 /// The subgroup effects of treatment arm `i` against control (arm 0): reclaim share and mean
-/// reclaim per household, by household type and (with an employment model) by employment type.
+/// reclaim per household, by household type, (with an employment model) by employment type and
+/// by income decile.
 /// `paired` is the arm's within-household accumulator in the paired design.
 pub fn subgroup_effects(
     sc: &Scenario,
@@ -261,7 +327,7 @@ pub fn subgroup_effects(
         .iter()
         .enumerate()
         .map(|(k, name)| Group {
-            name,
+            name: name.to_string(),
             c: lite(&c.by_type[k]),
             t: lite(&t.by_type[k]),
             paired: paired.map(|p| p.by_type[k]),
@@ -273,7 +339,7 @@ pub fn subgroup_effects(
             .iter()
             .enumerate()
             .map(|(k, name)| Group {
-                name,
+                name: name.to_string(),
                 c: c.by_employment[k],
                 t: t.by_employment[k],
                 paired: paired.map(|p| p.by_employment[k]),
@@ -281,6 +347,7 @@ pub fn subgroup_effects(
             .collect();
         dims.push(("employment", by_emp));
     }
+    dims.push(("income_decile", income_deciles(c, t, paired)));
     let (arm, vs) = (&sc.arms[i].name, &sc.arms[0].name);
     let mut out = Vec::new();
     for (dim, groups) in &dims {
