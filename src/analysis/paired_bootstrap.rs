@@ -96,6 +96,24 @@ fn lower_median(v: &mut [i64]) -> Option<f64> {
     Some(*m as f64 / 100.0)
 }
 
+/// The lower median (rank ⌈n/2⌉, euros) of a resample: `order` holds (amount, pair index)
+/// sorted by amount, `counts` how often each pair was drawn, `n` the drawn households in
+/// `order`. `None` when none was drawn.
+fn resampled_lower_median(order: &[(i64, u32)], counts: &[u32], n: u64) -> Option<f64> {
+    if n == 0 {
+        return None;
+    }
+    let rank = n.div_ceil(2);
+    let mut seen = 0u64;
+    for &(v, i) in order {
+        seen += u64::from(counts[i as usize]);
+        if seen >= rank {
+            return Some(v as f64 / 100.0);
+        }
+    }
+    None
+}
+
 /// The difference of median reclaims among households with one (treatment − control) of a
 /// sample of pairs.
 fn median_difference(
@@ -164,22 +182,45 @@ pub fn paired_median_difference(
             method,
         });
     };
+    // Each arm's households with a reclaim, sorted by amount: a resample's median is found by
+    // walking this order with the resample's counts (no sorting or selection per resample).
+    let order = |f: fn(&(u64, i64, i64)) -> i64| -> Vec<(i64, u32)> {
+        let mut v: Vec<(i64, u32)> = pairs
+            .iter()
+            .enumerate()
+            .filter(|(_, p)| f(p) > 0)
+            .map(|(i, p)| (f(p), i as u32))
+            .collect();
+        v.sort_unstable();
+        v
+    };
+    let (c_order, t_order) = (order(|p| p.1), order(|p| p.2));
     let mut diffs: Vec<f64> = (0..BOOTSTRAP_RESAMPLES as u64)
         .into_par_iter()
         .map_init(
-            || (Vec::new(), Vec::new(), Vec::new()),
-            |(draw, cs, ts), r| {
+            || vec![0u32; pairs.len()],
+            |counts, r| {
                 use rand::SeedableRng;
                 let mut rng = rand_chacha::ChaCha8Rng::seed_from_u64(crate::sim::random::mix64(
                     seed ^ 0x9A12_B007,
                 ));
                 rng.set_stream(r);
                 let m = either.sample(&mut rng) as usize;
-                draw.clear();
-                draw.extend((0..m).map(|_| pairs[rng.random_range(0..pairs.len())]));
-                median_difference(draw, cs, ts)
-                    .map(|d| observed + scale * (d - observed_s))
-                    .unwrap_or(f64::NAN)
+                counts.fill(0);
+                let (mut nc, mut nt) = (0u64, 0u64);
+                for _ in 0..m {
+                    let i = rng.random_range(0..pairs.len());
+                    counts[i] += 1;
+                    nc += u64::from(pairs[i].1 > 0);
+                    nt += u64::from(pairs[i].2 > 0);
+                }
+                match (
+                    resampled_lower_median(&c_order, counts, nc),
+                    resampled_lower_median(&t_order, counts, nt),
+                ) {
+                    (Some(mc), Some(mt)) => observed + scale * ((mt - mc) - observed_s),
+                    _ => f64::NAN,
+                }
             },
         )
         .collect();
