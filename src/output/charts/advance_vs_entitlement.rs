@@ -2,7 +2,7 @@
 //! household and month, per arm.
 
 use super::{
-    colour, e2s, font, header, Cell, Chart, ChartInfo, ChartKind, DrawResult, Table, GREY,
+    colour, e2s, font, header, legend, Cell, Chart, ChartInfo, ChartKind, DrawResult, Table,
 };
 use crate::analysis::run::RunResult;
 use crate::model::scenario::Scenario;
@@ -133,15 +133,7 @@ impl Chart for AdvanceVsEntitlement {
                     });
             }
         }
-        chart
-            .configure_series_labels()
-            .position(SeriesLabelPosition::LowerRight)
-            .margin(12)
-            .label_font(font(16))
-            .background_style(WHITE.mix(0.9))
-            .border_style(GREY)
-            .draw()
-            .map_err(e2s)?;
+        legend(&mut chart, SeriesLabelPosition::LowerRight, 12, 16)?;
         Ok(())
     }
 }

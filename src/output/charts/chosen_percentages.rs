@@ -2,8 +2,8 @@
 //! choosing each whole percentage (only for runs with an arm that has choice bands).
 
 use super::{
-    colour, e2s, font, header, legend_rect, Cell, Chart, ChartInfo, ChartKind, DrawResult, Table,
-    GREY,
+    colour, e2s, font, header, legend, legend_rect, Cell, Chart, ChartInfo, ChartKind, DrawResult,
+    Table,
 };
 use crate::analysis::run::RunResult;
 use crate::model::scenario::Scenario;
@@ -113,15 +113,7 @@ impl Chart for ChosenPercentages {
                 .label(arm.clone())
                 .legend(legend_rect(c));
         }
-        chart
-            .configure_series_labels()
-            .position(SeriesLabelPosition::UpperLeft)
-            .margin(12)
-            .label_font(font(16))
-            .background_style(WHITE.mix(0.9))
-            .border_style(GREY)
-            .draw()
-            .map_err(e2s)?;
+        legend(&mut chart, SeriesLabelPosition::UpperLeft, 12, 16)?;
         Ok(())
     }
 }

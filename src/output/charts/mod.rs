@@ -684,6 +684,29 @@ fn e2s<E: std::fmt::Display>(e: E) -> String {
     e.to_string()
 }
 
+/// Draws the chart's legend in the house style: at `position`, `margin` pixels in from the plot
+/// area's edge, labels at `size`, on a translucent white box with a grey border.
+fn legend<'a, DB, CT>(
+    chart: &mut ChartContext<'a, DB, CT>,
+    position: SeriesLabelPosition,
+    margin: u32,
+    size: u32,
+) -> DrawResult
+where
+    DB: DrawingBackend + 'a,
+    CT: plotters::coord::CoordTranslate,
+{
+    chart
+        .configure_series_labels()
+        .position(position)
+        .margin(margin)
+        .label_font(font(size))
+        .background_style(WHITE.mix(0.9))
+        .border_style(GREY)
+        .draw()
+        .map_err(e2s)
+}
+
 fn font(size: u32) -> TextStyle<'static> {
     (FONT, size).into_font().color(&BLACK)
 }
@@ -817,15 +840,7 @@ fn grouped_bars<DB: DrawingBackend>(
         ))
         .map_err(e2s)?;
     }
-    chart
-        .configure_series_labels()
-        .position(SeriesLabelPosition::UpperRight)
-        .margin(12)
-        .label_font(font(16))
-        .background_style(WHITE.mix(0.9))
-        .border_style(GREY)
-        .draw()
-        .map_err(e2s)?;
+    legend(&mut chart, SeriesLabelPosition::UpperRight, 12, 16)?;
     Ok(())
 }
 

@@ -4,7 +4,7 @@
 //! (`analysis::power`).
 
 use super::{
-    colour, e2s, font, header, Cell, Chart, ChartInfo, ChartKind, DrawResult, Table, GREY,
+    colour, e2s, font, header, legend, Cell, Chart, ChartInfo, ChartKind, DrawResult, Table, GREY,
 };
 use crate::analysis::accumulators::GroupStats;
 use crate::analysis::intervals;
@@ -184,15 +184,7 @@ impl Chart for PowerCurve {
             let bar_y = PILOT_POWER * 100.0 - BAR_STEP * a as f64;
             draw_arm(&mut chart, &series[a], arm, colour(a + 1), (bar_y, xmax))?;
         }
-        chart
-            .configure_series_labels()
-            .position(SeriesLabelPosition::LowerRight)
-            .margin(12)
-            .label_font(font(16))
-            .background_style(WHITE.mix(0.9))
-            .border_style(GREY)
-            .draw()
-            .map_err(e2s)?;
+        legend(&mut chart, SeriesLabelPosition::LowerRight, 12, 16)?;
         Ok(())
     }
 }

@@ -4,8 +4,8 @@
 //! threshold) right. Each household appears once; the rest are settled within the threshold.
 
 use super::{
-    colour, e2s, font, header, legend_rect, Cell, Chart, ChartInfo, ChartKind, DrawResult, Table,
-    GREY,
+    colour, e2s, font, header, legend, legend_rect, Cell, Chart, ChartInfo, ChartKind, DrawResult,
+    Table, GREY,
 };
 use crate::analysis::run::RunResult;
 use crate::model::scenario::Scenario;
@@ -226,15 +226,7 @@ impl Chart for Settlement {
                 ),
             ])
             .map_err(e2s)?;
-        chart
-            .configure_series_labels()
-            .position(SeriesLabelPosition::UpperRight)
-            .margin(15)
-            .label_font(font(16))
-            .background_style(WHITE.mix(0.9))
-            .border_style(GREY)
-            .draw()
-            .map_err(e2s)?;
+        legend(&mut chart, SeriesLabelPosition::UpperRight, 15, 16)?;
         Ok(())
     }
 }

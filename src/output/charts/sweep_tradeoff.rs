@@ -2,7 +2,7 @@
 //! reclaim (top) and the money withheld during the year (bottom) as the swept value varies.
 //! Its table is built from the grid points by `output::sweep::tradeoff_table`.
 
-use super::{colour, e2s, font, header, Cell, Chart, ChartInfo, DrawResult, Table, GREY};
+use super::{colour, e2s, font, header, legend, Cell, Chart, ChartInfo, DrawResult, Table};
 use crate::output::format::euro_label;
 use plotters::coord::Shift;
 use plotters::prelude::*;
@@ -157,15 +157,7 @@ fn draw_tradeoff_shares<DB: DrawingBackend>(
             )
             .map_err(e2s)?;
     }
-    chart
-        .configure_series_labels()
-        .position(SeriesLabelPosition::UpperLeft)
-        .margin(8)
-        .label_font(font(14))
-        .background_style(WHITE.mix(0.9))
-        .border_style(GREY)
-        .draw()
-        .map_err(e2s)?;
+    legend(&mut chart, SeriesLabelPosition::UpperLeft, 8, 14)?;
     Ok(())
 }
 
@@ -211,15 +203,7 @@ fn draw_tradeoff_withheld<DB: DrawingBackend>(
             .draw_series(withheld[a].iter().map(|p| Circle::new(*p, 4, c.filled())))
             .map_err(e2s)?;
     }
-    chart
-        .configure_series_labels()
-        .position(SeriesLabelPosition::UpperRight)
-        .margin(8)
-        .label_font(font(14))
-        .background_style(WHITE.mix(0.9))
-        .border_style(GREY)
-        .draw()
-        .map_err(e2s)?;
+    legend(&mut chart, SeriesLabelPosition::UpperRight, 8, 14)?;
     Ok(())
 }
 
