@@ -736,6 +736,25 @@ pub fn small_counts_paired(b: u64, c: u64) -> bool {
     b.saturating_add(c) < MIN_EVENTS
 }
 
+/// The interval and test of a difference of shares `x_t/n_t − x_c/n_c` as every report of it
+/// computes it (the comparison rows, the pilot-size range, the power curve, `power`): in the
+/// paired design, `paired = Some((b, c, n))` with `b` households with the event under control
+/// only and `c` under treatment only among the same `n`, Newcombe's paired interval
+/// ([`newcombe_paired`], `x_c − b` with the event under both); otherwise Newcombe's unpaired
+/// interval ([`newcombe_unpaired`]).
+pub fn share_difference(
+    x_c: u64,
+    n_c: u64,
+    x_t: u64,
+    n_t: u64,
+    paired: Option<(u64, u64, u64)>,
+) -> Result<Interval, NotEstimable> {
+    match paired {
+        Some((b, c, n)) => newcombe_paired(x_c.saturating_sub(b), b, c, n),
+        None => newcombe_unpaired(x_c, n_c, x_t, n_t),
+    }
+}
+
 // ---------------------------------------------------------------------------------------
 // Complier average causal effect
 // ---------------------------------------------------------------------------------------

@@ -595,12 +595,11 @@ impl ArmVsControl<'_> {
     /// ([`crate::analysis::intervals`]). `disc` are the discordant pairs (control only,
     /// treatment only) of the paired design.
     fn share_est(&self, xc: u64, xt: u64, disc: Option<(u64, u64)>) -> Estimated {
-        match (self.paired_design, disc, self.p) {
-            (true, Some((b, cc)), Some(p)) => {
-                intervals::newcombe_paired(xc.saturating_sub(b), b, cc, p.n).map(Into::into)
-            }
-            _ => intervals::newcombe_unpaired(xc, self.c.n, xt, self.t.n).map(Into::into),
-        }
+        let paired = match (self.paired_design, disc, self.p) {
+            (true, Some((b, cc)), Some(p)) => Some((b, cc, p.n)),
+            _ => None,
+        };
+        intervals::share_difference(xc, self.c.n, xt, self.t.n, paired).map(Into::into)
     }
 }
 

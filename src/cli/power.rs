@@ -81,14 +81,10 @@ pub fn power_command(args: &PowerArgs) -> Result<()> {
             let (pc, pt) = (ratio(xc, c.n), ratio(xt, t.n));
             let n = sample_size_two_proportions(pc, pt, args.alpha, args.power);
             // The effect's interval as the report computes it (paired: within household).
-            let ci = match (p, disc) {
-                (Some(p), Some((b, cc))) => {
-                    intervals::newcombe_paired(xc.saturating_sub(b), b, cc, p.n)
-                }
-                _ => intervals::newcombe_unpaired(xc, c.n, xt, t.n),
-            }
-            .ok()
-            .map(|i| (i.lo, i.hi));
+            let paired = p.zip(disc).map(|(p, (b, cc))| (b, cc, p.n));
+            let ci = intervals::share_difference(xc, c.n, xt, t.n, paired)
+                .ok()
+                .map(|i| (i.lo, i.hi));
             let range = crate::analysis::power::pilot_range(pc, pt, ci, args.alpha, args.power);
             crate::outln!(
                 "{:<14} {:<34} {:>9.1}% {:>9.1}% {:>18}  {}",

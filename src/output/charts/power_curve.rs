@@ -211,10 +211,7 @@ impl Effect {
         if c.n.min(g.n) < 2 {
             return None;
         }
-        let interval = match paired {
-            Some((b, cc, n)) => intervals::newcombe_paired(c.n_reclaim.saturating_sub(b), b, cc, n),
-            None => intervals::newcombe_unpaired(c.n_reclaim, c.n, g.n_reclaim, g.n),
-        };
+        let interval = intervals::share_difference(c.n_reclaim, c.n, g.n_reclaim, g.n, paired);
         let ci = interval.ok().map(|i| (i.lo, i.hi));
         let (p_control, p_treat) = (c.reclaim_share(), g.reclaim_share());
         let range = pilot_range(p_control, p_treat, ci, PILOT_ALPHA, PILOT_POWER);
