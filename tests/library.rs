@@ -121,7 +121,7 @@ fn a_custom_policy_sees_the_household_and_results_do_not_depend_on_threads() {
     let u = toeslagenlab::behaviour::takeup_draw(sc.seed, 5);
     assert_eq!(
         toeslagenlab::behaviour::arm_percentage(&sc, arm, 5, h.volatile()),
-        toeslagenlab::behaviour::arm_percentage_for(&sc, arm, &h, u)
+        toeslagenlab::behaviour::arm_percentage_for(&sc, arm, &h, u, 0.0)
     );
 }
 

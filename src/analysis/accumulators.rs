@@ -489,6 +489,8 @@ pub struct ArmAccumulator {
     pub month_paid: [i64; 12],
     /// Σ actual entitlement per month (cents).
     pub month_entitled: [i64; 12],
+    /// Take-up of the benefits, benefit households and new entrants.
+    pub take_up: crate::analysis::take_up::TakeUpStats,
 }
 
 impl ArmAccumulator {
@@ -502,6 +504,7 @@ impl ArmAccumulator {
             percentages: [0; 101],
             month_paid: [0; 12],
             month_entitled: [0; 12],
+            take_up: Default::default(),
         }
     }
 
@@ -515,6 +518,7 @@ impl ArmAccumulator {
         backpay_threshold: Money,
     ) {
         self.by_type[o.household_type as usize].add(o, thresholds, backpay_threshold);
+        self.take_up.add(o);
         self.by_employment[o.employment as usize].add(o);
         self.by_income[income_bin(o.income)].add(o);
         if o.took_offer {
@@ -552,6 +556,7 @@ impl ArmAccumulator {
         for i in 0..101 {
             self.percentages[i] += o.percentages[i];
         }
+        self.take_up.merge(&o.take_up);
         for m in 0..12 {
             self.month_paid[m] += o.month_paid[m];
             self.month_entitled[m] += o.month_entitled[m];

@@ -15,3 +15,4 @@ pub mod run;
 pub mod subgroups;
 pub mod summary;
 pub mod summary_de;
+pub mod take_up;

@@ -180,6 +180,44 @@ pub struct ArmSummary {
     /// Mean actual entitlement per month, per household (€), months 1–12.
     #[serde(default)]
     pub monthly_entitlement: Vec<f64>,
+    /// Households that receive each simulated benefit (applied, with advances or a definitive
+    /// award above zero), new entrants included (absent from summaries written before it).
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub benefit_households: BTreeMap<String, u64>,
+    /// Take-up of each simulated benefit (with `[behaviour.non_take_up]`).
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub benefit_take_up: BTreeMap<String, BenefitTakeUp>,
+    /// Households the arm draws in that would not apply under control (an arm with
+    /// `non_take_up_factor` below 1).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub new_entrants: Option<NewEntrants>,
+}
+
+/// Take-up of one benefit in one arm (docs/behaviour.md "Non-take-up").
+#[derive(Clone, Debug, Serialize, Deserialize)]
+pub struct BenefitTakeUp {
+    /// Households entitled (a definitive award above zero on what really happened).
+    pub entitled: u64,
+    /// Share of them that applied (1 − non-take-up).
+    pub take_up: f64,
+    /// Share of the entitled money that reaches households (Σ award of the entitled that
+    /// applied / Σ award of all entitled).
+    pub money_reaching_entitled: f64,
+    /// Entitled money that does not reach households (€).
+    pub money_not_reaching: f64,
+}
+
+/// New entrants of one arm: households that apply only because of the arm.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+pub struct NewEntrants {
+    /// New entrant households.
+    pub households: u64,
+    /// Share of them with a collected reclaim.
+    pub reclaim_share: f64,
+    /// Their mean collected reclaim among those with one (€).
+    pub mean_reclaim: f64,
+    /// Their mean definitive award (€).
+    pub mean_definitive_award: f64,
 }
 
 /// A treatment arm vs control on one metric.
@@ -552,7 +590,57 @@ fn arm_summary(sc: &Scenario, r: &RunResult, i: usize, primary: usize) -> ArmSum
             .iter()
             .map(|x| eur(*x as f64 / 100.0 / n))
             .collect(),
+        benefit_households: crate::rules::Benefit::ALL
+            .iter()
+            .filter(|b| sc.population.benefits[b.index()])
+            .map(|b| (b.name().to_string(), acc.take_up.receiving[b.index()]))
+            .collect(),
+        benefit_take_up: if sc.behaviour.non_take_up.is_some() {
+            benefit_take_up(sc, &acc.take_up)
+        } else {
+            BTreeMap::new()
+        },
+        new_entrants: (arm.non_take_up_factor != 1.0).then(|| {
+            let t = &acc.take_up;
+            NewEntrants {
+                households: t.new_entrants,
+                reclaim_share: share(ratio(t.new_entrant_reclaims, t.new_entrants)),
+                mean_reclaim: eur(if t.new_entrant_reclaims == 0 {
+                    0.0
+                } else {
+                    t.new_entrant_reclaim as f64 / 100.0 / t.new_entrant_reclaims as f64
+                }),
+                mean_definitive_award: eur(if t.new_entrants == 0 {
+                    0.0
+                } else {
+                    t.new_entrant_definitive as f64 / 100.0 / t.new_entrants as f64
+                }),
+            }
+        }),
     }
+}
+
+/// Take-up of each simulated benefit with anyone entitled.
+fn benefit_take_up(
+    sc: &Scenario,
+    t: &crate::analysis::take_up::TakeUpStats,
+) -> BTreeMap<String, BenefitTakeUp> {
+    crate::rules::Benefit::ALL
+        .iter()
+        .filter(|b| sc.population.benefits[b.index()])
+        .filter_map(|b| {
+            let i = b.index();
+            Some((
+                b.name().to_string(),
+                BenefitTakeUp {
+                    entitled: t.entitled[i],
+                    take_up: share(t.take_up(i)?),
+                    money_reaching_entitled: share(t.money_reaching(i)?),
+                    money_not_reaching: eur((t.entitlement[i] - t.reached[i]) as f64 / 100.0),
+                },
+            ))
+        })
+        .collect()
 }
 
 /// One treatment arm against its reference (control, or an earlier treatment arm): what every

@@ -134,6 +134,31 @@ pub struct Outcome {
     pub reclaim_by_benefit: PerBenefit,
     /// What the arm's interventions did to the household (all zero without interventions).
     pub interventions: InterventionTrace,
+    /// Benefits the household applied for in this arm, one bit per benefit index (every
+    /// simulated benefit without a non-take-up model).
+    pub applied: u8,
+    /// Benefits the household receives in this arm (applied, with advances or a definitive
+    /// award above zero), one bit per benefit index.
+    pub receives: u8,
+    /// Per benefit the definitive award the household is entitled to, whether or not it
+    /// applied (zero: not entitled).
+    pub entitlement_by_benefit: PerBenefit,
+    /// Not a recipient under the control arm's applications, but one in this arm: a new
+    /// entrant drawn in by the arm (its `non_take_up_factor`), counted apart from the
+    /// recipients.
+    pub new_entrant: bool,
+}
+
+impl Outcome {
+    /// Did the household apply for benefit index `b`?
+    pub fn applied_for(&self, b: usize) -> bool {
+        self.applied & (1 << b) != 0
+    }
+
+    /// Does the household receive benefit index `b` in this arm?
+    pub fn receives_benefit(&self, b: usize) -> bool {
+        self.receives & (1 << b) != 0
+    }
 }
 
 impl Outcome {

@@ -245,6 +245,10 @@ pub struct Arm {
     /// The arm's `allow_below_legal_floor = true`: advances below the legal floor of 0.70 are
     /// modelled (and a sweep may go below it).
     pub allow_below_legal_floor: bool,
+    /// Factor on every household's probability of not applying for a benefit in this arm
+    /// (`non_take_up_factor`, default 1: no change; below 1 the arm's advance policy draws
+    /// households in that would not apply under control: new entrants).
+    pub non_take_up_factor: f64,
 }
 
 impl Arm {
@@ -260,6 +264,7 @@ impl Arm {
             takeup_volatile: None,
             choice_volatile: None,
             allow_below_legal_floor: false,
+            non_take_up_factor: 1.0,
         }
     }
 
@@ -520,6 +525,80 @@ pub struct Behaviour {
     /// Share of households that do not know they must report income changes themselves
     /// (docs/rules.md §6 survey: 50% do not know); they never report an income change.
     pub unaware_income_share: f64,
+    /// Non-take-up of the benefits (`[behaviour.non_take_up]`); `None`: every entitled
+    /// household applies.
+    pub non_take_up: Option<NonTakeUp>,
+    /// Selection into an offered reduced advance (`[behaviour.selection]`).
+    pub selection: Selection,
+}
+
+/// Non-take-up of the benefits: an entitled household does not apply for a benefit with
+/// probability `base[b]` × the factors that apply to it (capped at 1), decided once at the year
+/// start on what it expects (docs/behaviour.md "Non-take-up"). A household that does not apply
+/// gets neither advances nor a definitive award for that benefit.
+#[derive(Clone, Debug, PartialEq)]
+pub struct NonTakeUp {
+    /// Probability of not applying per benefit (by [`crate::model::benefit::Benefit`] index) for an
+    /// employee who expects at least `small_amount` a month.
+    pub base: [f64; crate::model::benefit::N_BENEFITS],
+    /// Expected monthly amounts below this are small (CPB 2025: non-take-up is highest for
+    /// amounts up to €50 a month).
+    pub small_amount: Money,
+    /// Factor on the probability for a small expected amount.
+    pub small_amount_factor: f64,
+    /// Factor for flex workers (irregular income: fear of a reclaim).
+    pub flex_factor: f64,
+    /// Factor for the self-employed (CPB 2025: huurtoeslag > 25%, zorgtoeslag 20%).
+    pub self_employed_factor: f64,
+}
+
+/// How households select themselves into an offered reduced advance (docs/behaviour.md
+/// "Selection into the offer"). Strength 0 is random selection (the take-up and choice draws
+/// are independent of the household); positive strengths make households with higher risk
+/// signals take the offer more and choose lower percentages, keeping the arm's overall take-up.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Selection {
+    /// Correlation, −1 to 1, of the take-up latent with the household's risk score (0: random;
+    /// 1: the riskiest households take the offer first; −1: the safest).
+    pub strength: f64,
+    /// The same for the chosen percentage of an adjustable advance (positive: riskier
+    /// households choose lower percentages).
+    pub choice_strength: f64,
+    /// Weight in the risk score of a volatile income (flex or self-employed).
+    pub w_volatile: f64,
+    /// Weight of a reclaim last year.
+    pub w_prior_reclaim: f64,
+    /// Weight per unit of ln(1 + the year's 100% advances in thousands of euros).
+    pub w_benefit_size: f64,
+    /// Weight of children in the household.
+    pub w_children: f64,
+    /// Probability of a reclaim last year for a household that would have a reclaim this year
+    /// under the standard advance (persistence; assumption).
+    pub prior_reclaim_if_reclaim: f64,
+    /// Probability of a reclaim last year for the other households (assumption).
+    pub prior_reclaim_otherwise: f64,
+}
+
+impl Default for Selection {
+    fn default() -> Self {
+        Selection {
+            strength: 0.0,
+            choice_strength: 0.0,
+            w_volatile: 1.0,
+            w_prior_reclaim: 1.0,
+            w_benefit_size: 0.5,
+            w_children: 0.25,
+            prior_reclaim_if_reclaim: 0.6,
+            prior_reclaim_otherwise: 0.2,
+        }
+    }
+}
+
+impl Selection {
+    /// Random selection (both strengths 0).
+    pub fn is_random(&self) -> bool {
+        self.strength == 0.0 && self.choice_strength == 0.0
+    }
 }
 
 impl Behaviour {
@@ -701,6 +780,10 @@ pub struct Scenario {
     /// The file's `[sweep]` table as written (the default grid of `toeslagenlab sweep`, which
     /// checks it when it sweeps; `run` and `validate` ignore it).
     pub sweep_table: Option<toml::Value>,
+    /// The reference sample of risk scores that selection into the offer ranks a household
+    /// in (sorted; built by `sim::selection::prepared` before a run; `None` until then or with
+    /// random selection).
+    pub selection_reference: Option<std::sync::Arc<[f64]>>,
 }
 
 /// Most grid points a sweep accepts (a larger grid is almost surely a typo in STEP).

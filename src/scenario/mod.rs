@@ -216,6 +216,14 @@ struct RawArm {
     #[serde(default)]
     #[schemars(length(min = 1, max = 20))]
     choice_volatile: Option<Vec<RawBand>>,
+    /// Factor, 0 to 1, on every household's probability of not applying for a benefit in this
+    /// arm (needs `[behaviour.non_take_up]`; default 1: no change). Assumption without a
+    /// measured size: the agency hopes a cautious advance takes away fear of reclaims, so
+    /// that people who now do not apply will (docs/behaviour.md "Non-take-up"). Households
+    /// that apply in this arm but not under control are new entrants, reported separately.
+    #[schemars(range(min = 0.0, max = 1.0), extend("default" = 1.0))]
+    #[serde(default)]
+    non_take_up_factor: Option<f64>,
 }
 
 /// The arm's advance policy.
@@ -637,6 +645,111 @@ struct RawBehaviour {
     #[schemars(range(min = 0.0, max = 1.0), extend("default" = 0.0))]
     #[serde(default)]
     unaware_income_share: Option<f64>,
+    /// Non-take-up of the benefits: entitled households that never apply (default: absent,
+    /// everyone entitled applies).
+    #[serde(default)]
+    non_take_up: Option<RawNonTakeUp>,
+    /// Selection into an offered reduced advance by the household's risk signals (default:
+    /// strength 0, random selection).
+    #[serde(default)]
+    selection: Option<RawSelection>,
+}
+
+/// `[behaviour.non_take_up]`: the probability that an entitled household does not apply for a
+/// benefit, decided once at the year start on what it expects to get. The base probability is
+/// for an employee expecting at least `small_amount` a month; factors multiply it (capped at 1).
+/// Public figures: non-take-up in 2021 was 12% (zorgtoeslag), 11% (huurtoeslag), 8%
+/// (kindgebonden budget) and 3% (kinderopvangtoeslag) (Rijksoverheid, 2 July 2025); higher for
+/// the self-employed and for small amounts (CPB 2025). scenarios/nl-2026.toml is calibrated to
+/// them (`toeslagenlab calibrate` shows the rows `non-take-up of <benefit>`).
+#[derive(Deserialize, schemars::JsonSchema)]
+#[serde(deny_unknown_fields)]
+struct RawNonTakeUp {
+    /// Base probability of not applying for zorgtoeslag, 0 to 1 (default: 0).
+    #[schemars(range(min = 0.0, max = 1.0), extend("default" = 0.0))]
+    #[serde(default)]
+    zorgtoeslag: Option<f64>,
+    /// Base probability of not applying for huurtoeslag, 0 to 1 (default: 0).
+    #[schemars(range(min = 0.0, max = 1.0), extend("default" = 0.0))]
+    #[serde(default)]
+    huurtoeslag: Option<f64>,
+    /// Base probability of not applying for kinderopvangtoeslag, 0 to 1 (default: 0).
+    #[schemars(range(min = 0.0, max = 1.0), extend("default" = 0.0))]
+    #[serde(default)]
+    kinderopvangtoeslag: Option<f64>,
+    /// Base probability of not applying for kindgebonden budget, 0 to 1 (default: 0).
+    #[schemars(range(min = 0.0, max = 1.0), extend("default" = 0.0))]
+    #[serde(default)]
+    kindgebonden_budget: Option<f64>,
+    /// An expected amount below this many euros a month is small, 0 to 10,000 (default: 50;
+    /// CPB 2025: non-take-up is highest for amounts up to €50 a month).
+    #[schemars(range(min = 0.0, max = 10000.0), extend("default" = 50.0))]
+    #[serde(default)]
+    small_amount: Option<f64>,
+    /// Factor on the probability for a small expected amount, 1 to 20 (default: 2; assumption).
+    #[schemars(range(min = 1.0, max = 20.0), extend("default" = 2.0))]
+    #[serde(default)]
+    small_amount_factor: Option<f64>,
+    /// Factor for flex workers, 0 to 20 (default: 1.3; assumption: fear of a reclaim with an
+    /// irregular income).
+    #[schemars(range(min = 0.0, max = 20.0), extend("default" = 1.3))]
+    #[serde(default)]
+    flex_factor: Option<f64>,
+    /// Factor for the self-employed, 0 to 20 (default: 2; CPB 2025 found roughly twice the
+    /// non-take-up among the self-employed: huurtoeslag over 25%, zorgtoeslag 20%).
+    #[schemars(range(min = 0.0, max = 20.0), extend("default" = 2.0))]
+    #[serde(default)]
+    self_employed_factor: Option<f64>,
+}
+
+/// `[behaviour.selection]`: who takes an offered reduced advance and which percentage they
+/// choose. A household's risk score is a weighted sum of its risk signals; its normal score
+/// (rank in a fixed reference sample of the scenario's own recipients) is correlated with the
+/// take-up and choice draws with the given strengths (a Gaussian copula), so the arm's overall
+/// take-up and choice bands stay as given. report.md shows the headline effect under this
+/// selection and under random selection side by side (docs/behaviour.md).
+#[derive(Deserialize, schemars::JsonSchema)]
+#[serde(deny_unknown_fields)]
+struct RawSelection {
+    /// Correlation of taking the offer with the risk score, −1 to 1 (default: 0, random
+    /// selection; 1: the riskiest households take the offer; −1: the safest). Assumption [U]:
+    /// the lab (seed 004) reports who took the offer only overall.
+    #[schemars(range(min = -1.0, max = 1.0), extend("default" = 0.0))]
+    #[serde(default)]
+    strength: Option<f64>,
+    /// Correlation of a lower chosen percentage (adjustable advance) with the risk score, −1 to
+    /// 1 (default: `strength`).
+    #[schemars(range(min = -1.0, max = 1.0))]
+    #[serde(default)]
+    choice_strength: Option<f64>,
+    /// Weight of a volatile income (flex or self-employed) in the risk score, 0 to 10
+    /// (default: 1).
+    #[schemars(range(min = 0.0, max = 10.0), extend("default" = 1.0))]
+    #[serde(default)]
+    volatile_weight: Option<f64>,
+    /// Weight of a reclaim last year, 0 to 10 (default: 1).
+    #[schemars(range(min = 0.0, max = 10.0), extend("default" = 1.0))]
+    #[serde(default)]
+    prior_reclaim_weight: Option<f64>,
+    /// Weight per unit of ln(1 + the year's 100% advances in thousands of euros), 0 to 10
+    /// (default: 0.5).
+    #[schemars(range(min = 0.0, max = 10.0), extend("default" = 0.5))]
+    #[serde(default)]
+    benefit_size_weight: Option<f64>,
+    /// Weight of children in the household, 0 to 10 (default: 0.25).
+    #[schemars(range(min = 0.0, max = 10.0), extend("default" = 0.25))]
+    #[serde(default)]
+    children_weight: Option<f64>,
+    /// Probability that a household that would have a reclaim this year under the standard
+    /// advance also had one last year, 0 to 1 (default: 0.6; assumption: reclaims persist).
+    #[schemars(range(min = 0.0, max = 1.0), extend("default" = 0.6))]
+    #[serde(default)]
+    prior_reclaim_if_reclaim: Option<f64>,
+    /// Probability of a reclaim last year for the other households, 0 to 1 (default: 0.2;
+    /// assumption, so that about 3 in 10 had one: CPB).
+    #[schemars(range(min = 0.0, max = 1.0), extend("default" = 0.2))]
+    #[serde(default)]
+    prior_reclaim_otherwise: Option<f64>,
 }
 
 /// Probability that a change is ever reported, per kind of change (each 0 to 1).
@@ -1319,6 +1432,8 @@ pub fn default_behaviour() -> Behaviour {
         report,
         delay: [(0, 3); N_CHANGE_TYPES],
         unaware_income_share: 0.0,
+        non_take_up: None,
+        selection: crate::model::scenario::Selection::default(),
     }
 }
 

@@ -12,5 +12,7 @@ pub mod population;
 pub mod random;
 pub mod reporting;
 pub mod runner;
+pub mod selection;
+pub mod take_up;
 pub mod trace;
 pub mod year;

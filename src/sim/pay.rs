@@ -15,6 +15,7 @@ use crate::model::outcome::{KnowledgeState, Ledger, Outcome, Year};
 use crate::model::scenario::{Recalculation, Scenario};
 use crate::rules::{awir, Benefit, N_BENEFITS};
 use crate::sim::population::Household;
+use crate::sim::take_up;
 
 /// The advance schedule of one benefit for a household under percentage `pct`.
 pub fn pay_year(
@@ -102,15 +103,23 @@ pub fn arm_outcome_into(
 ) -> Result<()> {
     match crate::sim::interventions::household_and_trace(sc, &sc.arms[arm], h) {
         Some((hi, trace)) => {
-            // Whether the household receives a toeslag is decided on the household as drawn,
-            // so every arm counts the same households.
-            let recipient = year.is_recipient(&sc.population.benefits);
-            simulate_inner(sc, &hi, &Year::compute(sc, &hi), arm, u, recipient, o)?;
+            // Whether the household receives a toeslag (and applies, and how risky it looks)
+            // is decided on the household as drawn, so every arm counts the same households.
+            let drawn = Drawn { h, year };
+            simulate_inner(sc, &hi, &Year::compute(sc, &hi), arm, u, drawn, o)?;
             o.interventions = trace;
             Ok(())
         }
         None => simulate_arm_into(sc, h, year, arm, u, o),
     }
+}
+
+/// The household as drawn and its year, before any intervention: what decides who is a
+/// recipient, who applies and who selects into the offer.
+#[derive(Clone, Copy)]
+struct Drawn<'a> {
+    h: &'a Household,
+    year: &'a Year,
 }
 
 /// As [`simulate_arm`], with the household's take-up draw `u` already made.
@@ -136,26 +145,49 @@ pub fn simulate_arm_into(
     u: f64,
     o: &mut Outcome,
 ) -> Result<()> {
-    let recipient = year.is_recipient(&sc.population.benefits);
-    simulate_inner(sc, h, year, arm, u, recipient, o)
+    simulate_inner(sc, h, year, arm, u, Drawn { h, year }, o)
 }
 
-/// As [`simulate_arm_into`], with the household's recipient status given. A household without
-/// any toeslag is offered nothing: it never takes the offer (its advances are zero anyway).
+/// As [`simulate_arm_into`] for household `h` (with its year) as the agency knows it in the
+/// arm, `drawn` the household as drawn. The household applies for the benefits
+/// [`take_up::applied_mask`] gives; it is a recipient when it is one with the applications it
+/// makes under control (the same households in every arm), a new entrant when only the arm's
+/// own applications make it one. A household without any toeslag is offered nothing: it never
+/// takes the offer (its advances are zero anyway).
 fn simulate_inner(
     sc: &Scenario,
     h: &Household,
     year: &Year,
     arm: usize,
     u: f64,
-    recipient: bool,
+    drawn: Drawn<'_>,
     o: &mut Outcome,
 ) -> Result<()> {
-    let (pct, took) = if recipient {
-        crate::sim::behaviour::arm_percentage_for(sc, &sc.arms[arm], h, u)
+    let the_arm = &sc.arms[arm];
+    let control_mask = take_up::applied_mask(sc, drawn.h, drawn.year, 1.0);
+    let mask = if the_arm.non_take_up_factor == 1.0 {
+        control_mask
+    } else {
+        take_up::applied_mask(sc, drawn.h, drawn.year, the_arm.non_take_up_factor)
+    };
+    let recipient = take_up::is_recipient(sc, drawn.year, control_mask);
+    let in_arm = recipient || take_up::is_recipient(sc, drawn.year, mask);
+    let (pct, took) = if in_arm {
+        let z = if the_arm.policy.offers() {
+            crate::sim::selection::risk_z(sc, drawn.h, drawn.year)
+        } else {
+            0.0
+        };
+        crate::sim::behaviour::arm_percentage_for(sc, the_arm, h, u, z)
     } else {
         (Rate::ONE, false)
     };
+    let mut enabled = 0u8;
+    for b in 0..N_BENEFITS {
+        if sc.population.benefits[b] {
+            enabled |= 1 << b;
+        }
+    }
     *o = Outcome {
         household_id: h.id,
         arm,
@@ -165,6 +197,8 @@ fn simulate_inner(
         percentage: pct,
         income: year.actual_income,
         recipient,
+        applied: mask & enabled,
+        new_entrant: in_arm && !recipient,
         ..Outcome::default()
     };
     let states = year.states();
@@ -172,6 +206,11 @@ fn simulate_inner(
     #[allow(clippy::needless_range_loop)]
     for b in 0..N_BENEFITS {
         if !sc.population.benefits[b] {
+            continue;
+        }
+        o.entitlement_by_benefit[b] = year.definitive[b];
+        if mask & (1 << b) == 0 {
+            // Not applied for: no advances and no definitive award.
             continue;
         }
         let full = &year.full[b];
@@ -196,6 +235,9 @@ fn simulate_inner(
                 "accounting invariant broken for household {} in arm `{}` (scenario `{}`, seed {}): benefit {}, advances {}, award {}, reclaim {}, back-payment {}",
                 h.id, sc.arms[arm].name, sc.name, sc.seed, Benefit::ALL[b].name(), ledger.net, d, reclaim_raw, backpay
             )));
+        }
+        if ledger.net > Money::ZERO || d > Money::ZERO {
+            o.receives |= 1 << b;
         }
         o.advances += ledger.net;
         o.definitive += d;

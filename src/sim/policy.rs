@@ -17,7 +17,8 @@ impl AdvancePolicy {
     /// The advance percentage of a household that took the offer in `arm` (whose policy is
     /// `self`). `volatile`: the household has a volatile income, which selects the arm's
     /// `choice_volatile` bands when given. `h`: the household itself when at hand (a custom
-    /// policy is a function of it; without it the household is regenerated from `id`).
+    /// policy is a function of it; without it the household is regenerated from `id`). `z`:
+    /// the household's normal risk score ([`crate::sim::selection`]; 0 with random selection).
     pub fn taken_percentage(
         &self,
         sc: &Scenario,
@@ -25,6 +26,7 @@ impl AdvancePolicy {
         id: u64,
         volatile: bool,
         h: Option<&Household>,
+        z: f64,
     ) -> Rate {
         match self {
             AdvancePolicy::Standard => Rate::ONE,
@@ -34,7 +36,8 @@ impl AdvancePolicy {
                     (true, Some(v)) => v.as_slice(),
                     _ => choice.as_slice(),
                 };
-                Rate::percent(chosen_percent(sc.seed, id, bands) as i64)
+                let rho = sc.behaviour.selection.choice_strength;
+                Rate::percent(chosen_percent_selected(sc.seed, id, bands, z, rho) as i64)
             }
             AdvancePolicy::Custom(p) => match h {
                 Some(h) => p.percentage(h, arm),
@@ -66,7 +69,10 @@ fn arm_takeup(arm: &Arm, volatile: bool) -> f64 {
     }
 }
 
-/// First take-up (offered and `u` below the arm's take-up), then the policy's percentage.
+/// First take-up (offered and `u` below the arm's take-up; with selection into the offer `u`
+/// tied to the household's normal risk score `z`, [`crate::sim::selection::shifted`]), then
+/// the policy's percentage.
+#[allow(clippy::too_many_arguments)]
 fn decide(
     sc: &Scenario,
     arm: &Arm,
@@ -74,9 +80,14 @@ fn decide(
     u: f64,
     volatile: bool,
     h: Option<&Household>,
+    z: f64,
 ) -> (Rate, bool) {
+    let u = crate::sim::selection::shifted(u, z, sc.behaviour.selection.strength);
     if arm.policy.offers() && u < arm_takeup(arm, volatile) {
-        (arm.policy.taken_percentage(sc, arm, id, volatile, h), true)
+        (
+            arm.policy.taken_percentage(sc, arm, id, volatile, h, z),
+            true,
+        )
     } else {
         (Rate::ONE, false)
     }
@@ -91,20 +102,37 @@ pub fn arm_percentage_given(
     u: f64,
     volatile: bool,
 ) -> (Rate, bool) {
-    decide(sc, arm, id, u, volatile, None)
+    decide(sc, arm, id, u, volatile, None, 0.0)
 }
 
-/// As [`arm_percentage_given`] for household `h` itself: the engine's entry point, which
-/// spares a custom policy from regenerating the household.
-pub fn arm_percentage_for(sc: &Scenario, arm: &Arm, h: &Household, u: f64) -> (Rate, bool) {
-    decide(sc, arm, h.id, u, h.volatile(), Some(h))
+/// As [`arm_percentage_given`] for household `h` itself, with its normal risk score `z`
+/// ([`crate::sim::selection::risk_z`]; 0 with random selection): the engine's entry point,
+/// which spares a custom policy from regenerating the household.
+pub fn arm_percentage_for(sc: &Scenario, arm: &Arm, h: &Household, u: f64, z: f64) -> (Rate, bool) {
+    decide(sc, arm, h.id, u, h.volatile(), Some(h), z)
 }
 
 /// A whole percentage drawn from the choice bands.
 pub fn chosen_percent(seed: u64, id: u64, bands: &[ChoiceBand]) -> u32 {
+    chosen_percent_selected(seed, id, bands, 0.0, 0.0)
+}
+
+/// As [`chosen_percent`], with the band draw tied to the household's normal risk score `z`
+/// with correlation `rho` ([`crate::sim::selection::shifted`]): the bands are then taken in
+/// ascending order, so a riskier household tends to a lower band. `rho` 0 is
+/// [`chosen_percent`] exactly.
+pub fn chosen_percent_selected(seed: u64, id: u64, bands: &[ChoiceBand], z: f64, rho: f64) -> u32 {
     let mut rng = stream(seed, id, Purpose::Choice);
+    let mut sorted;
+    let bands = if rho == 0.0 {
+        bands
+    } else {
+        sorted = bands.to_vec();
+        sorted.sort_by_key(|b| (b.lo, b.hi));
+        sorted.as_slice()
+    };
     let total: f64 = bands.iter().map(|b| b.weight).sum();
-    let mut u = rng.random::<f64>() * total;
+    let mut u = crate::sim::selection::shifted(rng.random::<f64>(), z, rho) * total;
     let mut pick = bands.iter().rposition(|b| b.weight > 0.0).unwrap_or(0);
     for (i, b) in bands.iter().enumerate() {
         if u < b.weight {

@@ -42,6 +42,10 @@ pub enum Purpose {
     Employment = 9,
     /// Agency interventions: response to letters, objections, selection for guidance.
     Interventions = 10,
+    /// Whether an entitled household applies for each benefit (non-take-up).
+    NonTakeUp = 12,
+    /// Selection into an offered advance: the household's reclaim last year.
+    Selection = 13,
 }
 
 /// SplitMix64 finaliser: a fixed, documented mixing function.

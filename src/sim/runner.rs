@@ -200,6 +200,9 @@ pub fn run_with<T: Tally>(
     mut on_rows: impl FnMut(&[Outcome]) -> Result<()>,
     mut on_progress: impl FnMut(u64, u64),
 ) -> Result<T> {
+    // Selection into the offer ranks households in a reference sample: built once here.
+    let prepared = crate::sim::selection::prepared(sc);
+    let sc: &Scenario = &prepared;
     let pool = worker_pool(opts.threads)?;
     let threads = install(&pool, rayon::current_num_threads) as u64;
     let n = sc.households;

@@ -157,6 +157,10 @@ impl Validator {
             takeup_volatile,
             choice_volatile,
             allow_below_legal_floor: allow_low,
+            non_take_up_factor: a
+                .non_take_up_factor
+                .map(|x| self.probability(&format!("{k}.non_take_up_factor"), x))
+                .unwrap_or(1.0),
         }
     }
 

@@ -94,6 +94,12 @@ impl Validator {
         if let Some(x) = b.unaware_income_share {
             out.unaware_income_share = self.probability("behaviour.unaware_income_share", x);
         }
+        if let Some(n) = &b.non_take_up {
+            out.non_take_up = Some(self.non_take_up(n));
+        }
+        if let Some(sel) = &b.selection {
+            out.selection = self.selection(sel);
+        }
         out
     }
 

@@ -178,6 +178,7 @@ impl Validator {
             params: params?,
             overrides,
             sweep_table: raw.sweep.clone(),
+            selection_reference: None,
         })
     }
 

@@ -5,4 +5,5 @@ mod arms;
 mod behaviour;
 mod experiment;
 mod population;
+mod selection;
 mod shocks;
