@@ -3,8 +3,12 @@
 //! choose, by their own risk signals.
 //!
 //! The model. A household's *risk score* is
-//! `w_volatile·[flex or self-employed] + w_prior_reclaim·[reclaim last year]
-//!  + w_benefit_size·ln(1 + the year's 100% advances / €1,000) + w_children·[children]`.
+//!
+//! ```text
+//! w_volatile·(flex or self-employed) + w_prior_reclaim·(reclaim last year)
+//!   + w_benefit_size·ln(1 + the year's 100% advances / €1,000) + w_children·(children)
+//! ```
+//!
 //! "A reclaim last year" is drawn from the household's own `Selection` stream: with probability
 //! `prior_reclaim_if_reclaim` when the household would have a reclaim this year under the
 //! standard advance (reclaims persist), else `prior_reclaim_otherwise`. The score's *normal
