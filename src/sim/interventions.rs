@@ -731,6 +731,17 @@ interventions = ["personal_guidance"]
             };
             let new_backpay = om.backpay_by_benefit[kot] > ctl.backpay_by_benefit[kot]
                 && om.backpay_by_benefit[kot] > sc.backpay_threshold;
+            // "Clean": no change after the first run month that affects childcare or income
+            // (the agency's clean population: no other change after the mutation).
+            let clean = !h.events().iter().any(|e| {
+                e.month >= 4 && !matches!(e.kind, EventKind::RentFactor(_)) && !e.is_data()
+            });
+            if t.mutations > 0 && clean {
+                c[15] += 1;
+                c[16] += i64::from(better(&om));
+                c[17] += i64::from(new_backpay);
+                c[18] += i64::from(ctl.reclaim_by_benefit[kot] > Money::ZERO);
+            }
             if t.mutations > 0 {
                 c[0] += 1;
                 c[1] += i64::from(better(&om));
@@ -776,6 +787,7 @@ interventions = ["personal_guidance"]
         let care = care as i64;
         println!("mutation: households with a letter {} ({:.2}%), letters {}, mutated {} ({:.2}%), self-reports {} ({:.2}%), to attention {}", c[9], pc(c[9], care), c[7], c[0], pc(c[0], care), c[4], pc(c[4], care), c[8]);
         println!("  mutated: childcare reclaim reduced or prevented {:.1}% (of those with a control childcare reclaim: {:.1}%), new childcare back-payment {}", pc(c[1], c[0]), pc(c[1], c[3]), c[2]);
+        println!("  clean mutated (no change from month 4 on but rent): {}, reclaim reduced or prevented {:.1}% (of those with one: {:.1}%), new childcare back-payment {}", c[15], pc(c[16], c[15]), pc(c[16], c[18]), c[17]);
         println!("  self-reported: childcare reclaim reduced or prevented {:.1}% (of those with one: {:.1}%)", pc(c[5], c[4]), pc(c[5], c[6]));
         println!("  households with any reclaim among childcare households: control {:.2}%, mutation {:.2}%", pc(c[13], care), pc(c[14], care));
         println!(
