@@ -344,7 +344,7 @@ struct RawInterventions {
     #[serde(default)]
     provider_quality_share: Option<f64>,
     /// Attention letter: households with childcare whose reliable provider data differ from
-    /// the hours paid on get a letter; some report their actual childcare (seed 000).
+    /// the hours paid on get a letter; some report their actual childcare (docs/rules.md §7).
     #[serde(default)]
     attention_letter: Option<RawAttention>,
     /// Year-start notice: a notice asking households to report changes; every reporting
