@@ -21,8 +21,56 @@ pub const INCOME_BINS: usize = 251;
 pub fn income_bin(income: Money) -> usize {
     ((income.0.max(0) / INCOME_BIN_CENTS) as usize).min(INCOME_BINS - 1)
 }
+use crate::model::outcome::InterventionTrace;
 use crate::sim::engine::{Outcome, Year};
 use std::collections::BTreeMap;
+
+/// What an arm's interventions did, counted over its households (summary.json
+/// `arms.<arm>.interventions`, written only for arms with interventions). Households unless
+/// the name says letters. Exact integer counts: merging is exact and order-free.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+pub struct InterventionCounts {
+    /// Households with childcare (the base of every reach).
+    pub childcare_households: u64,
+    /// Attention letters sent (one per household at most).
+    pub attention_letters: u64,
+    /// Mutation letters sent (one per child whose data change, one for income data).
+    pub mutation_letters: u64,
+    /// Households whose advance the agency mutated at least once.
+    pub mutations: u64,
+    /// Households that reported their actual situation themselves after a mutation letter.
+    pub self_reports: u64,
+    /// Households that got personal guidance.
+    pub guided: u64,
+    /// Households with more children to change than letters at a time, sent from mutation to
+    /// the attention process.
+    pub excluded_to_attention: u64,
+}
+
+impl InterventionCounts {
+    /// Adds one household's trace.
+    pub fn add(&mut self, t: &InterventionTrace) {
+        self.childcare_households += u64::from(t.childcare);
+        self.attention_letters += u64::from(t.letter_sent);
+        self.mutation_letters += u64::from(t.mutation_letters);
+        self.mutations += u64::from(t.mutations > 0);
+        self.self_reports += u64::from(t.self_reports > 0);
+        self.guided += u64::from(t.guided);
+        self.excluded_to_attention += u64::from(t.to_attention);
+    }
+
+    /// Adds another count (exact; order does not matter).
+    pub fn merge(&mut self, o: &InterventionCounts) {
+        self.childcare_households += o.childcare_households;
+        self.attention_letters += o.attention_letters;
+        self.mutation_letters += o.mutation_letters;
+        self.mutations += o.mutations;
+        self.self_reports += o.self_reports;
+        self.guided += o.guided;
+        self.excluded_to_attention += o.excluded_to_attention;
+    }
+}
 
 /// Exact sums of one money quantity over households.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
@@ -491,6 +539,8 @@ pub struct ArmAccumulator {
     pub month_entitled: [i64; 12],
     /// Take-up of the benefits, benefit households and new entrants.
     pub take_up: crate::analysis::take_up::TakeUpStats,
+    /// What the arm's interventions did (all zero in an arm without interventions).
+    pub interventions: InterventionCounts,
 }
 
 impl ArmAccumulator {
@@ -505,6 +555,7 @@ impl ArmAccumulator {
             month_paid: [0; 12],
             month_entitled: [0; 12],
             take_up: Default::default(),
+            interventions: InterventionCounts::default(),
         }
     }
 
@@ -530,6 +581,7 @@ impl ArmAccumulator {
             self.month_paid[m] += o.paid_by_month[m].0;
             self.month_entitled[m] += year.monthly_entitlement[m].0;
         }
+        self.interventions.add(&o.interventions);
     }
 
     /// Sets `total` to the merge of the household-type groups. Call once, after the last
@@ -561,6 +613,7 @@ impl ArmAccumulator {
             self.month_paid[m] += o.month_paid[m];
             self.month_entitled[m] += o.month_entitled[m];
         }
+        self.interventions.merge(&o.interventions);
     }
 }
 

@@ -58,6 +58,9 @@ pub struct Tally {
     pub letter_decrease: Vec<i64>,
     /// Per arm: mutation letters, mutations carried out, households guided.
     pub mutations: Vec<[u64; 3]>,
+    /// Per arm: guided households whose childcare advance was lowered, Σ decrease (cents),
+    /// guided households whose advance was raised, Σ increase (cents).
+    pub guidance: Vec<[i64; 4]>,
     /// The benefits the scenario simulates.
     pub enabled: [bool; N_BENEFITS],
     /// Back-payments of one benefit up to this amount are not counted (the scenario's
@@ -79,6 +82,7 @@ impl Tally {
             letters: vec![[0; 3]; arms],
             letter_decrease: vec![0; arms],
             mutations: vec![[0; 3]; arms],
+            guidance: vec![[0; 4]; arms],
             ..Tally::default()
         }
     }
@@ -102,6 +106,9 @@ impl Tally {
             self.took[a] += o.took[a];
             self.arm_reclaims[a] += o.arm_reclaims[a];
             self.letter_decrease[a] += o.letter_decrease[a];
+            for i in 0..4 {
+                self.guidance[a][i] += o.guidance[a][i];
+            }
             for i in 0..4 {
                 self.bands[a][i] += o.bands[a][i];
             }
@@ -173,6 +180,14 @@ impl Tally {
         self.mutations[a][0] += trace.mutation_letters as u64;
         self.mutations[a][1] += trace.mutations as u64;
         self.mutations[a][2] += u64::from(trace.guided);
+        let d = trace.guidance_childcare_change.0;
+        if d < 0 {
+            self.guidance[a][0] += 1;
+            self.guidance[a][1] -= d;
+        } else if d > 0 {
+            self.guidance[a][2] += 1;
+            self.guidance[a][3] += d;
+        }
     }
 
     /// Paired design: a taker's reclaim in arm `a` next to its reclaim under control (the

@@ -3,7 +3,7 @@
 //!
 //! Must not: format text (that is the output layer's job) or run the simulation.
 
-use crate::analysis::accumulators::{GroupStats, MoneySum, PairedAccumulator};
+use crate::analysis::accumulators::{GroupStats, InterventionCounts, MoneySum, PairedAccumulator};
 use crate::analysis::inference::{self, Estimated, NotEstimable};
 use crate::analysis::intervals;
 use crate::analysis::run::{pair_index, RunResult};
@@ -180,6 +180,9 @@ pub struct ArmSummary {
     /// Mean actual entitlement per month, per household (€), months 1–12.
     #[serde(default)]
     pub monthly_entitlement: Vec<f64>,
+    /// What the arm's interventions did (present only for an arm with interventions).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub interventions: Option<InterventionCounts>,
     /// Households that receive each simulated benefit (applied, with advances or a definitive
     /// award above zero), new entrants included (absent from summaries written before it).
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
@@ -617,6 +620,7 @@ fn arm_summary(sc: &Scenario, r: &RunResult, i: usize, primary: usize) -> ArmSum
                 }),
             }
         }),
+        interventions: (!arm.interventions.is_empty()).then_some(acc.interventions),
     }
 }
 
@@ -1106,5 +1110,113 @@ impl Summary {
         self.arm_order
             .first()
             .is_none_or(|control| c.vs == *control)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::outcome::InterventionTrace;
+    use crate::sim::runner::RunOptions;
+
+    #[test]
+    fn intervention_counts_add_households_and_letters_and_merge_exactly() {
+        // Household 1: childcare, 2 mutation letters in one run and 1 in another, mutated
+        // twice (one household), reported itself once. Household 2: childcare, attention
+        // letter, guided, sent to the attention process. Household 3: no childcare, nothing.
+        let a = InterventionTrace {
+            childcare: true,
+            mutation_letters: 3,
+            mutations: 2,
+            self_reports: 1,
+            ..Default::default()
+        };
+        let b = InterventionTrace {
+            childcare: true,
+            letter_sent: true,
+            guided: true,
+            to_attention: true,
+            ..Default::default()
+        };
+        let (mut x, mut y, mut all) = (
+            InterventionCounts::default(),
+            InterventionCounts::default(),
+            InterventionCounts::default(),
+        );
+        x.add(&a);
+        y.add(&b);
+        y.add(&InterventionTrace::default());
+        for t in [&b, &InterventionTrace::default(), &a] {
+            all.add(t);
+        }
+        x.merge(&y);
+        assert_eq!(x, all);
+        assert_eq!(
+            x,
+            InterventionCounts {
+                childcare_households: 2,
+                attention_letters: 1,
+                mutation_letters: 3,
+                mutations: 1,
+                self_reports: 1,
+                guided: 1,
+                excluded_to_attention: 1,
+            }
+        );
+    }
+
+    #[test]
+    fn summary_has_intervention_counts_only_for_arms_with_interventions() {
+        let text = r#"
+[experiment]
+name = "t"
+year = 2026
+households = 400
+seed = 5
+
+[[arms]]
+name = "control"
+advance = { policy = "standard" }
+
+[[arms]]
+name = "cautious"
+advance = { policy = "cautious", fraction = 0.8 }
+
+[[arms]]
+name = "mutation"
+advance = { policy = "standard" }
+interventions = ["mutation", "attention_letter"]
+
+[population]
+household_types = { single = 0.0, couple = 0.0, single_parent = 0.5, couple_with_children = 0.5 }
+childcare = { share_using = 1.0 }
+
+[interventions]
+provider_quality_share = 1.0
+"#;
+        let sc = crate::scenario::parse_str(std::path::Path::new("t.toml"), text, String::new())
+            .unwrap();
+        let opts = RunOptions {
+            threads: 2,
+            ..RunOptions::default()
+        };
+        let r = crate::analysis::run::run(&sc, &opts, |_| Ok(()), |_, _| {}).unwrap();
+        let s = summarize(&sc, &r);
+        let json = serde_json::to_value(&s).unwrap();
+        assert!(json["arms"]["control"].get("interventions").is_none());
+        assert!(json["arms"]["cautious"].get("interventions").is_none());
+        let c = &json["arms"]["mutation"]["interventions"];
+        // The same counts as adding up each household's trace one by one.
+        let mut want = InterventionCounts::default();
+        for id in 0..sc.households {
+            let h = crate::sim::population::generate(&sc, id);
+            let (_, t) = crate::sim::interventions::apply(&sc, &sc.arms[2], &h);
+            want.add(&t);
+        }
+        assert_eq!(c, &serde_json::to_value(want).unwrap());
+        assert!(
+            want.childcare_households > 300 && want.mutations > 0 && want.attention_letters > 0,
+            "{want:?}"
+        );
     }
 }

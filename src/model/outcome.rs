@@ -70,7 +70,9 @@ pub struct Ledger {
 /// What the interventions did to one household in one arm.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub struct InterventionTrace {
-    /// An attention letter was sent (the estimate differed from provider data).
+    /// The household uses childcare (provider data exist); set in every intervention arm.
+    pub childcare: bool,
+    /// An attention letter was sent (reliable provider data differ from the hours paid on).
     pub letter_sent: bool,
     /// The household answered the letter by reporting its actual childcare.
     pub letter_answered: bool,
@@ -79,10 +81,19 @@ pub struct InterventionTrace {
     pub letter_childcare_change: Money,
     /// The household got personal guidance.
     pub guided: bool,
-    /// Mutation letters sent.
+    /// Change of the annual childcare award the agency pays on after guidance (negative: a
+    /// lower advance); zero without guidance.
+    pub guidance_childcare_change: Money,
+    /// Mutation letters sent (one per child whose data change, one for income data).
     pub mutation_letters: u8,
-    /// Mutations carried out (letters not objected to).
+    /// Mutation runs carried out (letters neither objected to nor answered by a report).
     pub mutations: u8,
+    /// Mutation runs in which the household reported its actual situation itself after the
+    /// letter (the agency's mutation then not carried out).
+    pub self_reports: u8,
+    /// More children's data to change than letters at a time: excluded from mutation and sent
+    /// to the attention process.
+    pub to_attention: bool,
 }
 
 /// One household's result in one arm.

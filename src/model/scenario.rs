@@ -666,32 +666,57 @@ impl InterventionKind {
 
 /// Parameters of the interventions (`[interventions.*]`), shared by every arm that uses them.
 /// Facts marked `[U]` in the domain notes are parameters here and listed as assumptions.
+/// The process rules are those of docs/rules.md §7.
 #[derive(Clone, Debug, PartialEq)]
 pub struct InterventionParams {
-    /// Attention letter: month the letter is sent (provider data of the months before).
+    /// Share of households with childcare whose provider's data are in the agency's two
+    /// highest reliability categories (one draw per household; assumption `[U]`). Attention
+    /// letters and childcare mutation use only such data.
+    pub provider_quality_share: f64,
+    /// Attention letter: month the letter is sent (provider data of that month).
     pub letter_month: u8,
     /// Attention letter: share of households with a letter that report their actual childcare
-    /// (seed 000: over 2,600 of 12,000 ≈ 22% adjusted).
+    /// (docs/rules.md §7: over 2,600 of 12,000 ≈ 22% adjusted).
     pub letter_response_share: f64,
-    /// Attention letter: relative gap between estimated and actual childcare hours above which
-    /// a letter is sent (assumption).
+    /// Attention letter: relative gap between the hours the agency pays on and the provider's
+    /// hours above which a letter is sent (assumption `[U]`, set for a realistic reach).
     pub letter_gap_threshold: f64,
-    /// Year-start notice: reporting probabilities are multiplied by this, capped at 1 (seed 000:
-    /// notified parents reported a change 3× as often as the control group).
+    /// Year-start notice: reporting probabilities are multiplied by this, capped at 1
+    /// (docs/rules.md §7: notified parents reported a change 3× as often as the control group;
+    /// a calibrated factor).
     pub notice_multiplier: f64,
-    /// Mutation: months in which the agency checks its data (a letter goes out when the
-    /// data lower the household's total advance).
+    /// Mutation: months in which the agency runs its check (a letter goes out when the data
+    /// lower the household's total advance).
     pub mutation_months: Vec<u8>,
-    /// Mutation: most letters per household per year (seed 004: at most 3).
+    /// Mutation: most letters sent at a time (one per child whose data change); a household
+    /// with more children to change is sent to the attention process instead (docs/rules.md
+    /// §7: at most 3).
     pub mutation_max_letters: u8,
-    /// Mutation: share of households that object within the 3 weeks (assumption `[U]`).
+    /// Mutation: share of households (among those that do not report themselves) that object
+    /// within the 3 weeks (assumption `[U]`).
     pub mutation_objection_share: f64,
+    /// Mutation: share of households with a letter that report their actual situation
+    /// themselves, so the agency's mutation is not carried out (assumption `[U]`).
+    pub mutation_self_report_share: f64,
+    /// Mutation: a household that reported a change (to the advance from) in the last this
+    /// many months before a run is skipped in that run (docs/rules.md §7: 1 in 2026, 3 in 2025).
+    pub mutation_exclusion_months: u8,
+    /// Mutation: the gap must be confirmed in this many consecutive monthly provider
+    /// deliveries up to the run month (docs/rules.md §7: 2 in 2026, 3 in 2025).
+    pub mutation_confirm_deliveries: u8,
+    /// Mutation: relative gap between the hours the agency pays on and the provider's hours
+    /// above which a child's data are changed (assumption `[U]`, set for a realistic reach).
+    pub mutation_gap_threshold: f64,
     /// Mutation: on childcare provider data.
     pub mutation_childcare: bool,
     /// Mutation: on income data (payroll data: employees and flex workers, not self-employed).
     pub mutation_income: bool,
-    /// Personal guidance: share of households with childcare that get guidance (assumption `[U]`).
+    /// Personal guidance: share of the eligible households (childcare gap above
+    /// `guidance_gap_threshold`) that get and accept guidance (assumption `[U]`).
     pub guidance_share: f64,
+    /// Personal guidance: only households whose childcare gap exceeds this relative gap are
+    /// eligible (the largest gaps; assumption `[U]`).
+    pub guidance_gap_threshold: f64,
     /// Personal guidance: month in which the household's data are brought up to date.
     pub guidance_month: u8,
 }
@@ -699,16 +724,22 @@ pub struct InterventionParams {
 impl Default for InterventionParams {
     fn default() -> Self {
         InterventionParams {
+            provider_quality_share: 0.5,
             letter_month: 3,
             letter_response_share: 0.22,
-            letter_gap_threshold: 0.10,
+            letter_gap_threshold: 0.17,
             notice_multiplier: 3.0,
-            mutation_months: vec![3, 6, 9],
+            mutation_months: vec![4, 6, 8, 10],
             mutation_max_letters: 3,
             mutation_objection_share: 0.05,
+            mutation_self_report_share: 0.2,
+            mutation_exclusion_months: 1,
+            mutation_confirm_deliveries: 2,
+            mutation_gap_threshold: 0.22,
             mutation_childcare: true,
             mutation_income: false,
             guidance_share: 0.05,
+            guidance_gap_threshold: 0.3,
             guidance_month: 3,
         }
     }

@@ -344,8 +344,15 @@ struct RawAgency {
 #[derive(Deserialize, Default, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 struct RawInterventions {
-    /// Attention letter: households with childcare whose estimated hours differ from provider
-    /// data get a letter; some report their actual childcare (seed 000).
+    /// Share of households with childcare whose provider's data fall in the agency's two
+    /// highest reliability categories, 0 to 1 (default: 0.5; assumption [U]; docs/rules.md
+    /// §7: since 2026 the two highest categories of the agency's quality model are used). One
+    /// draw per household; attention letters and childcare mutation use only such data.
+    #[schemars(range(min = 0.0, max = 1.0), extend("default" = 0.5))]
+    #[serde(default)]
+    provider_quality_share: Option<f64>,
+    /// Attention letter: households with childcare whose reliable provider data differ from
+    /// the hours paid on get a letter; some report their actual childcare (docs/rules.md §7).
     #[serde(default)]
     attention_letter: Option<RawAttention>,
     /// Year-start notice: a notice asking households to report changes; every reporting
@@ -362,8 +369,9 @@ struct RawInterventions {
     personal_guidance: Option<RawGuidance>,
 }
 
-/// `[interventions.attention_letter]`: letters to households whose estimated childcare hours
-/// differ from provider data (seed 000: letters January–May 2021, ≈22% of 12,000 acted).
+/// `[interventions.attention_letter]`: letters to households whose reliable provider data
+/// differ from the childcare hours the agency pays on (docs/rules.md §7: letters
+/// January–May 2021 to ≈12,000 parents, ≈2% of households with childcare; ≈22% acted).
 #[derive(Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 struct RawAttention {
@@ -377,9 +385,11 @@ struct RawAttention {
     #[schemars(range(min = 0.0, max = 1.0), extend("default" = 0.22))]
     #[serde(default)]
     response_share: Option<f64>,
-    /// A letter goes out when the estimated childcare hours differ from provider data by more
-    /// than this relative gap, 0 to 10 (default: 0.10; assumption [U]).
-    #[schemars(range(min = 0.0, max = 10.0), extend("default" = 0.1))]
+    /// A letter goes out when, for some child, the hours the agency pays on in the letter
+    /// month differ from the provider's hours by more than this relative gap, 0 to 10
+    /// (default: 0.17; assumption [U], set so that ≈2% of the households with childcare in
+    /// scenarios/nl-2026.toml get a letter, as in docs/rules.md §7).
+    #[schemars(range(min = 0.0, max = 10.0), extend("default" = 0.17))]
     #[serde(default)]
     gap_threshold: Option<f64>,
 }
@@ -389,54 +399,94 @@ struct RawAttention {
 #[derive(Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 struct RawNotice {
-    /// Every reporting probability × this, capped at 1; from 1 to 100 (default: 3.0; seed
-    /// 000). Households unaware they must report income changes stay unaware.
+    /// Every reporting probability × this, capped at 1; from 1 to 100 (default: 3.0). A
+    /// calibrated factor: docs/rules.md §7 reports that notified parents reported a change 3×
+    /// as often as the control group. Households unaware they must report income changes stay
+    /// unaware.
     #[schemars(range(min = 1.0, max = 100.0), extend("default" = 3.0))]
     #[serde(default)]
     report_multiplier: Option<f64>,
 }
 
-/// `[interventions.mutation]`: in given months the agency computes the total advance on its
-/// own data; if that is lower, a letter goes out and, unless the household objects, the data
-/// are used from the second payment month after (3 weeks to object; seed 004).
+/// `[interventions.mutation]`: in given months the agency compares the hours it pays on with
+/// the provider's reliable data; when a child's gap is confirmed and changing the data lowers
+/// the household's total advance, a letter per child goes out and, unless the household objects
+/// or reports itself, the data are used from the second payment month after (3 weeks to object;
+/// docs/rules.md §7).
 #[derive(Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 struct RawMutation {
-    /// Months (1–12) in which the agency checks its data; at least one, duplicates are
-    /// dropped (default: [3, 6, 9]; assumption [U]).
+    /// Months (1–12) in which the agency runs its check; at least one, duplicates are dropped;
+    /// a run after month 10 has no effect in the year (default: [4, 6, 8, 10]; assumption [U]:
+    /// several runs a year from the April start, docs/rules.md §7).
     #[schemars(length(min = 1))]
-    #[schemars(extend("default" = [3, 6, 9], "items" = { "type": "integer", "minimum": 1, "maximum": 12, "description": "A month, 1–12, in which the agency checks its data." }))]
+    #[schemars(extend("default" = [4, 6, 8, 10], "items" = { "type": "integer", "minimum": 1, "maximum": 12, "description": "A month, 1–12, in which the agency runs its check." }))]
     #[serde(default)]
     months: Option<Vec<i64>>,
-    /// Most mutation letters per household in the year, 1 to 4 (default: 3; seed 004: at most
-    /// 3 letters a year).
+    /// Most letters at a time, one per child whose data change, 1 to 4 (default: 3;
+    /// docs/rules.md §7). A household with more children to change is excluded from mutation
+    /// and sent to the attention process (it answers like an attention letter).
     #[schemars(range(min = 1, max = 4), extend("default" = 3))]
     #[serde(default)]
     max_letters: Option<i64>,
-    /// Share of households that object and stop the mutation, 0 to 1 (default: 0.05;
-    /// assumption [U]).
+    /// Share of households that object and stop the mutation, 0 to 1, among those that do not
+    /// report themselves (default: 0.05; assumption [U]).
     #[schemars(range(min = 0.0, max = 1.0), extend("default" = 0.05))]
     #[serde(default)]
     objection_share: Option<f64>,
-    /// The agency's data sources: "childcare" (provider data, seed 004) and/or "income"
-    /// (payroll data of employees and flex workers up to the month before; not the
-    /// self-employed; seed 004 mentions it) (default: ["childcare"]).
+    /// Share of households with a letter that report their actual situation themselves, 0 to 1;
+    /// their report is used from the next payment month and the agency's mutation is not
+    /// carried out (default: 0.2; assumption [U]; docs/rules.md §7: of these, 96% reduced or
+    /// prevented a reclaim).
+    #[schemars(range(min = 0.0, max = 1.0), extend("default" = 0.2))]
+    #[serde(default)]
+    self_report_share: Option<f64>,
+    /// A household that reported a change in the last this many months before a run (its
+    /// report used for the advance from one of those months up to the run month) is skipped
+    /// in that run, 0 to 12 (default: 1; docs/rules.md §7: one month in 2026, three in 2025).
+    #[schemars(range(min = 0, max = 12), extend("default" = 1))]
+    #[serde(default)]
+    exclusion_months: Option<i64>,
+    /// The gap must show in this many consecutive monthly provider deliveries, ending with the
+    /// run month, 1 to 12 (default: 2; docs/rules.md §7: two in 2026, three in 2025).
+    #[schemars(range(min = 1, max = 12), extend("default" = 2))]
+    #[serde(default)]
+    confirm_deliveries: Option<i64>,
+    /// A child's data are changed when the hours the agency pays on differ from the provider's
+    /// by more than this relative gap in every confirming delivery, 0 to 10 (default: 0.22;
+    /// assumption [U], set so that ≈1% of the households with childcare in
+    /// scenarios/nl-2026.toml are mutated, within the agency's 0.9–1.4% for 2026).
+    #[schemars(range(min = 0.0, max = 10.0), extend("default" = 0.22))]
+    #[serde(default)]
+    gap_threshold: Option<f64>,
+    /// The agency's data sources: "childcare" (provider data, docs/rules.md §7) and/or
+    /// "income" (payroll data of employees and flex workers up to the month before; not the
+    /// self-employed; also only when it lowers the total on its own; the public evidence covers
+    /// childcare data only) (default: ["childcare"]).
     #[schemars(extend("default" = ["childcare"], "items" = { "type": "string", "enum": ["childcare", "income"], "description": "A data source: \"childcare\" (provider data) or \"income\" (payroll data)." }))]
     #[serde(default)]
     sources: Option<Vec<String>>,
 }
 
-/// `[interventions.personal_guidance]`: personal guidance that brings a household's childcare
-/// and income data up to date, up or down (seed 000: 285 parents guided; 79 down €4,960, 44 up
-/// €2,517).
+/// `[interventions.personal_guidance]`: personal guidance for a small group with the largest
+/// childcare gaps, which brings their childcare and income data up to date, up or down
+/// (docs/rules.md §7: 285 parents guided; 79 down €4,960 a year on average, 44 up €2,517).
 #[derive(Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 struct RawGuidance {
-    /// Share of households with childcare that get guidance, 0 to 1 (default: 0.05;
-    /// assumption [U]).
+    /// Share of the eligible households (childcare gap above `gap_threshold`) that get and
+    /// accept guidance, 0 to 1 (default: 0.05; assumption [U]).
     #[schemars(range(min = 0.0, max = 1.0), extend("default" = 0.05))]
     #[serde(default)]
     share: Option<f64>,
+    /// Households are eligible when, for some child, the hours the agency pays on in the
+    /// guidance month differ from the provider's by more than this relative gap, 0 to 10
+    /// (default: 0.3, about the largest 1% of gaps in scenarios/nl-2026.toml; assumption [U]:
+    /// the providers propose the parents with the largest gaps). With `share` 0.05 about 0.04%
+    /// of the households with childcare are guided (docs/rules.md §7: 285 of ≈640,000).
+    #[schemars(range(min = 0.0, max = 10.0), extend("default" = 0.3))]
+    #[serde(default)]
+    gap_threshold: Option<f64>,
     /// Month, 1–12, in which their childcare and income are brought up to date (default: 3).
     #[schemars(range(min = 1, max = 12), extend("default" = 3))]
     #[serde(default)]

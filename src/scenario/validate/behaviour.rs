@@ -125,8 +125,24 @@ impl Validator {
         }
     }
 
+    /// A relative gap threshold, 0 to 10.
+    fn relative_gap(&mut self, key: &str, x: f64) -> f64 {
+        if (0.0..=10.0).contains(&x) {
+            x
+        } else {
+            self.err(
+                key,
+                format!("found {x}; a relative gap between 0 and 10, e.g. 0.25"),
+            );
+            0.0
+        }
+    }
+
     pub(in crate::scenario) fn interventions(&mut self, r: RawInterventions) -> InterventionParams {
         let mut p = InterventionParams::default();
+        if let Some(x) = r.provider_quality_share {
+            p.provider_quality_share = self.probability("interventions.provider_quality_share", x);
+        }
         if let Some(a) = &r.attention_letter {
             let k = "interventions.attention_letter";
             if let Some(m) = a.month {
@@ -136,14 +152,7 @@ impl Validator {
                 p.letter_response_share = self.probability(&format!("{k}.response_share"), x);
             }
             if let Some(x) = a.gap_threshold {
-                if (0.0..=10.0).contains(&x) {
-                    p.letter_gap_threshold = x;
-                } else {
-                    self.err(
-                        format!("{k}.gap_threshold"),
-                        format!("found {x}; a relative gap between 0 and 10, e.g. 0.10"),
-                    );
-                }
+                p.letter_gap_threshold = self.relative_gap(&format!("{k}.gap_threshold"), x);
             }
         }
         if let Some(n) = &r.year_start_notice {
@@ -182,12 +191,39 @@ impl Validator {
                 } else {
                     self.err(
                         format!("{k}.max_letters"),
-                        format!("found {x}; allowed 1 to 4 (the agency sends at most 3)"),
+                        format!("found {x}; allowed 1 to 4 (the agency sends at most 3 at a time)"),
                     );
                 }
             }
             if let Some(x) = m.objection_share {
                 p.mutation_objection_share = self.probability(&format!("{k}.objection_share"), x);
+            }
+            if let Some(x) = m.self_report_share {
+                p.mutation_self_report_share =
+                    self.probability(&format!("{k}.self_report_share"), x);
+            }
+            if let Some(x) = m.exclusion_months {
+                if (0..=12).contains(&x) {
+                    p.mutation_exclusion_months = x as u8;
+                } else {
+                    self.err(
+                        format!("{k}.exclusion_months"),
+                        format!("found {x}; whole months from 0 (no exclusion) to 12, e.g. 1"),
+                    );
+                }
+            }
+            if let Some(x) = m.confirm_deliveries {
+                if (1..=12).contains(&x) {
+                    p.mutation_confirm_deliveries = x as u8;
+                } else {
+                    self.err(
+                        format!("{k}.confirm_deliveries"),
+                        format!("found {x}; monthly deliveries from 1 to 12, e.g. 2"),
+                    );
+                }
+            }
+            if let Some(x) = m.gap_threshold {
+                p.mutation_gap_threshold = self.relative_gap(&format!("{k}.gap_threshold"), x);
             }
             if let Some(src) = &m.sources {
                 p.mutation_childcare = false;
@@ -208,6 +244,9 @@ impl Validator {
             let k = "interventions.personal_guidance";
             if let Some(x) = g.share {
                 p.guidance_share = self.probability(&format!("{k}.share"), x);
+            }
+            if let Some(x) = g.gap_threshold {
+                p.guidance_gap_threshold = self.relative_gap(&format!("{k}.gap_threshold"), x);
             }
             if let Some(m) = g.month {
                 p.guidance_month = self.month(&format!("{k}.month"), m);
