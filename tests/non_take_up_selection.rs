@@ -186,3 +186,210 @@ small_amount = 10000
     let share = out as f64 / n as f64;
     assert!((share - 0.6).abs() < 0.08, "{share}");
 }
+
+#[test]
+fn report_shows_the_headline_under_random_and_risk_based_selection() {
+    let dir = tempfile::tempdir().unwrap();
+    let s = scenario(
+        dir.path(),
+        "sel",
+        &with("\n[behaviour.selection]\nstrength = 0.3\n"),
+    );
+    let out = dir.path().join("o");
+    let v = run_to(&s, &out, &["--households", "6000"]);
+    let sens = &v["selection_sensitivity"];
+    assert_eq!(sens["metric"], "reclaim_share");
+    let rows = sens["rows"].as_array().unwrap();
+    // The scenario's own (0.3) first, then the default alternatives 0, 0.5, −0.5.
+    let strengths: Vec<f64> = rows
+        .iter()
+        .map(|r| r["strength"].as_f64().unwrap())
+        .collect();
+    assert_eq!(strengths, [0.3, 0.0, 0.5, -0.5]);
+    assert_eq!(rows[0]["scenario"], true);
+    assert!(rows[1]["label"].as_str().unwrap().starts_with("random"));
+    // The scenario's row is the report's primary comparison, exactly.
+    let primary = v["comparisons"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["primary"] == true)
+        .unwrap();
+    assert_eq!(
+        rows[0]["arms"]["cautious"]["difference"],
+        primary["difference"]
+    );
+    assert_eq!(rows[0]["arms"]["cautious"]["ci_low"], primary["ci_low"]);
+    // Same overall take-up in every row; the riskier the takers the larger the fall.
+    let d = |i: usize| rows[i]["arms"]["cautious"]["difference"].as_f64().unwrap();
+    for r in rows {
+        let t = r["arms"]["cautious"]["takeup_share"].as_f64().unwrap();
+        assert!((t - 0.68).abs() < 0.025, "take-up {t}");
+    }
+    assert!(
+        d(2) < d(0) && d(0) < d(1) && d(1) < d(3),
+        "{:?}",
+        (0..4).map(d).collect::<Vec<_>>()
+    );
+    // Control is the same households in every row.
+    assert!(rows
+        .iter()
+        .all(|r| r["arms"]["cautious"]["control"] == rows[0]["arms"]["cautious"]["control"]));
+    let md = std::fs::read_to_string(out.join("report.md")).unwrap();
+    assert!(md.contains("## Who takes the offer: the headline under other selection assumptions"));
+    assert!(md.contains("(this scenario)"));
+    assert!(md.contains("Who takes the offer alone moves the primary effect between"));
+}
+
+#[test]
+fn an_empty_sensitivity_list_or_no_offer_means_no_extra_runs() {
+    let dir = tempfile::tempdir().unwrap();
+    let off = scenario(
+        dir.path(),
+        "off",
+        &with("\n[behaviour.selection]\nsensitivity = []\n"),
+    );
+    let v = run_to(&off, &dir.path().join("a"), &["--households", "2000"]);
+    assert!(v.get("selection_sensitivity").is_none());
+    let md = std::fs::read_to_string(dir.path().join("a/report.md")).unwrap();
+    assert!(!md.contains("## Who takes the offer"));
+    // Everyone takes the cautious offer: who takes it cannot matter.
+    let all = scenario(
+        dir.path(),
+        "all",
+        &BASE.replace("takeup = 0.68", "takeup = 1.0"),
+    );
+    let v = run_to(&all, &dir.path().join("b"), &["--households", "2000"]);
+    assert!(v.get("selection_sensitivity").is_none());
+}
+
+#[test]
+fn a_sensitivity_strength_out_of_range_is_a_located_error() {
+    let dir = tempfile::tempdir().unwrap();
+    let bad = scenario(
+        dir.path(),
+        "bad",
+        &with("\n[behaviour.selection]\nsensitivity = [0.0, 1.5]\n"),
+    );
+    let o = common::bin()
+        .args(["validate", bad.to_str().unwrap()])
+        .output()
+        .unwrap();
+    assert_eq!(o.status.code(), Some(2));
+    let e = String::from_utf8_lossy(&o.stderr);
+    assert!(e.contains("behaviour.selection.sensitivity"), "{e}");
+    assert!(e.contains("found 1.5"), "{e}");
+    assert!(e.contains("bad:19:"), "{e}");
+}
+
+/// The simulated value (a percentage) of a `calibrate` table row.
+fn calibrate_row(table: &str, figure: &str) -> f64 {
+    let line = table
+        .lines()
+        .find(|l| l.starts_with(&format!("| {figure} |")))
+        .unwrap_or_else(|| panic!("no row {figure:?} in\n{table}"));
+    line.split('|')
+        .nth(2)
+        .unwrap()
+        .trim()
+        .trim_end_matches('%')
+        .parse()
+        .unwrap()
+}
+
+#[test]
+fn nl_2026_calibrates_non_take_up_and_the_huurtoeslag_split() {
+    let out = common::bin()
+        .args([
+            "calibrate",
+            "scenarios/nl-2026.toml",
+            "--households",
+            "40000",
+        ])
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    let t = String::from_utf8(out.stdout).unwrap();
+    // Public 2021 non-take-up (docs/rules.md §8), within ±4 pp.
+    for (benefit, public) in [
+        ("zorgtoeslag", 12.0),
+        ("huurtoeslag", 11.0),
+        ("kinderopvangtoeslag", 3.0),
+        ("kindgebonden budget", 8.0),
+    ] {
+        let sim = calibrate_row(&t, &format!("non-take-up of {benefit}"));
+        assert!(
+            (sim - public).abs() <= 4.0,
+            "{benefit}: {sim}% vs {public}%"
+        );
+    }
+    // CPB's 2016 huurtoeslag split: more back-payments than reclaims.
+    let reclaim = calibrate_row(&t, "huurtoeslagen with a reclaim");
+    let backpay = calibrate_row(&t, "huurtoeslagen with a back-payment");
+    assert!(
+        backpay > reclaim,
+        "back-payments {backpay}% vs reclaims {reclaim}%"
+    );
+}
+
+#[test]
+fn nl_2026_interventions_reach_national_shares_of_childcare_households() {
+    let dir = tempfile::tempdir().unwrap();
+    let v = run_to(
+        Path::new("scenarios/nl-2026-interventions.toml"),
+        &dir.path().join("o"),
+        &["--households", "30000"],
+    );
+    let iv = &v["arms"]["mutation"]["interventions"];
+    let base = iv["childcare_households"].as_f64().unwrap();
+    assert!(base > 1000.0, "{iv}");
+    // Public: 5,500–9,000 households mutated in 2026 of ≈640,000 with childcare (0.5–1.4%);
+    // the band is 0.3–3%.
+    let reach = iv["mutations"].as_f64().unwrap() / base;
+    assert!((0.003..=0.03).contains(&reach), "mutation reach {reach}");
+    // Attention letters: ≈12,000 in 2021, ≈2% of households with childcare.
+    let letters = v["arms"]["letters"]["interventions"]["attention_letters"]
+        .as_f64()
+        .unwrap()
+        / base;
+    assert!((0.005..=0.05).contains(&letters), "letter reach {letters}");
+    // Guidance is for a small selected group.
+    let guided = v["arms"]["guidance"]["interventions"]["guided"]
+        .as_f64()
+        .unwrap()
+        / base;
+    assert!(guided < 0.01, "guided {guided}");
+}
+
+#[test]
+fn explain_shows_the_draw_that_selection_ties_to_the_risk_score() {
+    let dir = tempfile::tempdir().unwrap();
+    let s = scenario(
+        dir.path(),
+        "sel",
+        &with("\n[behaviour.selection]\nstrength = 0.7\n"),
+    );
+    // Every household's explanation agrees with the simulation (explain checks the take-up
+    // decision against the engine's and fails with an internal error otherwise).
+    let mut tied = 0;
+    for id in 0..12 {
+        let o = common::bin()
+            .args([
+                "explain",
+                s.to_str().unwrap(),
+                "--household",
+                &id.to_string(),
+                "--arm",
+                "cautious",
+            ])
+            .output()
+            .unwrap();
+        assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+        let t = String::from_utf8(o.stdout).unwrap();
+        if t.contains("tied to its risk score (normal score") {
+            tied += 1;
+            assert!(t.contains("selection strength 0.7"), "{t}");
+        }
+    }
+    assert!(tied > 0);
+}

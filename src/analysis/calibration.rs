@@ -44,6 +44,12 @@ pub struct Tally {
     pub backpaid: [i64; N_BENEFITS],
     /// Definitive awards, cents, per benefit (over toeslagen).
     pub awarded: [i64; N_BENEFITS],
+    /// 100% advances, cents, per benefit (over toeslagen).
+    pub advanced: [i64; N_BENEFITS],
+    /// Households entitled to each benefit (an award above zero had they applied).
+    pub entitled: [u64; N_BENEFITS],
+    /// Entitled households that did not apply (`[behaviour.non_take_up]`), per benefit.
+    pub not_applied: [u64; N_BENEFITS],
     /// Per arm: households that took the offer.
     pub took: Vec<u64>,
     /// Per arm: takers by chosen percentage band: <75, 75–84, 85–94, ≥95.
@@ -101,6 +107,9 @@ impl Tally {
             self.backpays[b] += o.backpays[b];
             self.backpaid[b] += o.backpaid[b];
             self.awarded[b] += o.awarded[b];
+            self.advanced[b] += o.advanced[b];
+            self.entitled[b] += o.entitled[b];
+            self.not_applied[b] += o.not_applied[b];
         }
         for a in 0..self.took.len() {
             self.took[a] += o.took[a];
@@ -123,12 +132,23 @@ impl Tally {
     }
 
     /// The control arm's counts for one household: per benefit from its year (the 100%
-    /// advances and the definitive award) and its control outcome (the collected reclaims).
+    /// advances and the definitive award) and its control outcome (the collected reclaims, and
+    /// which benefits it applied for: one it did not apply for is no toeslag, and counts as
+    /// non-take-up when it was entitled).
     pub fn add_control(&mut self, control: &Outcome, year: &Year) {
         self.households += 1;
         let mut any = false;
         for b in 0..N_BENEFITS {
             if !self.enabled[b] {
+                continue;
+            }
+            if control.entitlement_by_benefit[b] > Money::ZERO {
+                self.entitled[b] += 1;
+                if !control.applied_for(b) {
+                    self.not_applied[b] += 1;
+                }
+            }
+            if !control.applied_for(b) {
                 continue;
             }
             let net = year.full[b].net;
@@ -139,6 +159,7 @@ impl Tally {
             any = true;
             self.toeslagen[b] += 1;
             self.awarded[b] += d.0;
+            self.advanced[b] += net.0;
             let raw = (net - d).max_zero();
             if raw > Money::ZERO {
                 self.reclaims_raw += 1;

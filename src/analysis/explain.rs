@@ -84,6 +84,13 @@ pub struct Explanation {
     pub assigned_arm: Option<usize>,
     /// The household's take-up draw (shared by every offered arm).
     pub takeup_draw: f64,
+    /// The draw compared with the take-up: the take-up draw itself, or with selection into
+    /// the offer the draw tied to the household's normal risk score.
+    pub selected_draw: f64,
+    /// The household's normal risk score (selection into the offer in an offering arm).
+    pub risk_z: Option<f64>,
+    /// The take-up the draw is compared with (the arm's, or its `takeup_volatile`).
+    pub takeup_threshold: f64,
     /// The arm-independent year.
     pub year: Year,
     /// The month-by-month trace of every view.
@@ -245,6 +252,12 @@ pub fn explain(sc: &Scenario, id: u64, arm: Option<usize>) -> Result<Explanation
     // In an arm with agency interventions the household is the one the agency then knows
     // (with its data events), exactly as `engine::arm_outcome` simulates it.
     let drawn = generate(sc, id);
+    let the_arm = &sc.arms[arm];
+    // Selection into the offer ranks the household as drawn (before any intervention), as
+    // `pay::simulate_inner` does.
+    let risk_z = (the_arm.policy.offers() && !sc.behaviour.selection.is_random())
+        .then(|| crate::sim::selection::risk_z(sc, &drawn, &Year::compute(sc, &drawn)));
+    let takeup_threshold = crate::sim::policy::arm_takeup(the_arm, drawn.volatile());
     let h =
         crate::sim::interventions::household_for_arm(sc, &sc.arms[arm], &drawn).unwrap_or(drawn);
     let year = Year::compute(sc, &h);
@@ -258,7 +271,7 @@ pub fn explain(sc: &Scenario, id: u64, arm: Option<usize>) -> Result<Explanation
         ))
     };
 
-    let benefits = benefit_stories(sc, &year, outcome.percentage)
+    let benefits = benefit_stories(sc, &year, &outcome)
         .ok_or_else(|| internal("the rebuilt advance payments"))?;
     let sum = |f: fn(&BenefitStory) -> Money| benefits.iter().map(f).sum::<Money>();
     if sum(|b| b.ledger.net) != outcome.advances
@@ -267,6 +280,13 @@ pub fn explain(sc: &Scenario, id: u64, arm: Option<usize>) -> Result<Explanation
         || sum(|b| b.definitive) != outcome.definitive
     {
         return Err(internal("the per-benefit totals"));
+    }
+    let selected_draw = risk_z.map_or(u, |z| {
+        crate::sim::selection::shifted(u, z, sc.behaviour.selection.strength)
+    });
+    let offered = the_arm.policy.offers() && (outcome.recipient || outcome.new_entrant);
+    if offered && (selected_draw < takeup_threshold) != outcome.took_offer {
+        return Err(internal("the take-up decision"));
     }
     let (situations, known_ids, actual_ids) = distinct_situations(sc, &trace);
     let applicable = applicable(&h, &year, &situations, &benefits);
@@ -278,6 +298,9 @@ pub fn explain(sc: &Scenario, id: u64, arm: Option<usize>) -> Result<Explanation
         arm,
         assigned_arm,
         takeup_draw: u,
+        selected_draw,
+        risk_z,
+        takeup_threshold,
         year,
         trace,
         outcome,
@@ -290,12 +313,14 @@ pub fn explain(sc: &Scenario, id: u64, arm: Option<usize>) -> Result<Explanation
 
 /// Each simulated benefit's story at advance percentage `pct`; `None` when the rebuilt steps
 /// do not pay what [`engine::pay_year`] paid.
-fn benefit_stories(sc: &Scenario, year: &Year, pct: Rate) -> Option<Vec<BenefitStory>> {
+fn benefit_stories(sc: &Scenario, year: &Year, o: &Outcome) -> Option<Vec<BenefitStory>> {
+    let pct = o.percentage;
     let states = year.states();
     let mut benefits = Vec::new();
     for b in Benefit::ALL {
         let i = b.index();
-        if !sc.population.benefits[i] {
+        // A benefit the household did not apply for has no advances and no award.
+        if !sc.population.benefits[i] || !o.applied_for(i) {
             continue;
         }
         let full = year.full[i];

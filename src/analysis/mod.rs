@@ -12,6 +12,7 @@ pub mod power;
 pub mod regression;
 pub mod replications;
 pub mod run;
+pub mod selection_sensitivity;
 pub mod subgroups;
 pub mod summary;
 pub mod summary_de;

@@ -345,6 +345,11 @@ pub struct Summary {
     /// Uncertain parameters in force (`group.key`).
     #[serde(default)]
     pub uncertain_parameters: Vec<String>,
+    /// The primary comparison under the scenario's selection into the offer and under other
+    /// selection strengths (written by `run` when selection matters; see
+    /// [`crate::analysis::selection_sensitivity`]).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub selection_sensitivity: Option<crate::analysis::selection_sensitivity::SelectionSensitivity>,
 }
 
 /// A pilot size with its uncertainty (households per arm of a two-arm randomized pilot, 80%
@@ -546,6 +551,7 @@ pub fn summarize(sc: &Scenario, r: &RunResult) -> Summary {
             .into_iter()
             .map(|(k, _)| k)
             .collect(),
+        selection_sensitivity: None,
     }
 }
 

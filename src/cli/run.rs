@@ -6,6 +6,7 @@
 
 use crate::analysis::replications::run_replications;
 use crate::analysis::run::RunResult;
+use crate::analysis::selection_sensitivity::{self, SelectionSensitivity};
 use crate::cli::dispatch::on_threads;
 use crate::cli::term;
 use crate::cli::RunArgs;
@@ -56,17 +57,33 @@ fn run_in_pool(args: &RunArgs) -> Result<PathBuf> {
     let csv_writer = open_households_csv(&staging, args.households_csv)?;
     let replications = args.replications.unwrap_or(sc.replications).max(1);
     let show_progress = !quiet && std::io::stderr().is_terminal();
-    let bar = show_progress.then(|| progress_bar(&sc, sc.households * replications as u64));
+    let sensitivity = if selection_sensitivity::matters(&sc) {
+        selection_sensitivity::alternatives(&sc)
+    } else {
+        vec![]
+    };
+    let work = sc.households * (replications as u64 + sensitivity.len() as u64);
+    let bar = show_progress.then(|| progress_bar(&sc, work));
     let opts = RunOptions {
         threads: args.threads.threads,
         household_rows: args.households_csv,
         ..RunOptions::default()
     };
-    let (result, summary) = simulate(
+    let (result, mut summary) = simulate(
         &sc,
         &opts,
         replications,
         csv_writer,
+        bar.as_ref(),
+        started,
+        quiet,
+    )?;
+    summary.selection_sensitivity = selection_passes(
+        &sc,
+        &summary,
+        &opts,
+        &sensitivity,
+        replications,
         bar.as_ref(),
         started,
         quiet,
@@ -223,6 +240,51 @@ fn simulate(
     )?);
     report::add_replications(&mut summary, &reps);
     Ok((result, summary))
+}
+
+/// The scenario again under each other selection strength (`[behaviour.selection]
+/// sensitivity`), for report.md's "Who takes the offer" table; `None` without alternatives.
+#[allow(clippy::too_many_arguments)]
+fn selection_passes(
+    sc: &Scenario,
+    summary: &Summary,
+    opts: &RunOptions,
+    strengths: &[f64],
+    replications: u32,
+    bar: Option<&indicatif::ProgressBar>,
+    started: Instant,
+    quiet: bool,
+) -> Result<Option<SelectionSensitivity>> {
+    if strengths.is_empty() {
+        return Ok(None);
+    }
+    let mut rows = vec![selection_sensitivity::row(sc, summary, true)];
+    for (i, &strength) in strengths.iter().enumerate() {
+        let before = sc.households * (replications as u64 + i as u64);
+        rows.push(selection_sensitivity::run_alternative(
+            sc,
+            strength,
+            opts,
+            |done| {
+                if let Some(b) = bar {
+                    b.set_position(before + done);
+                }
+            },
+        )?);
+        detail(
+            quiet,
+            format!(
+                "selection strength {strength} ({}/{}) done at {:.2} s",
+                i + 1,
+                strengths.len(),
+                started.elapsed().as_secs_f64()
+            ),
+        );
+    }
+    Ok(Some(SelectionSensitivity {
+        metric: sc.primary_metric.clone(),
+        rows,
+    }))
 }
 
 /// Writes the charts (csv, svg, png) of the run into the staging directory.

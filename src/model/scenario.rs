@@ -577,7 +577,14 @@ pub struct Selection {
     pub prior_reclaim_if_reclaim: f64,
     /// Probability of a reclaim last year for the other households (assumption).
     pub prior_reclaim_otherwise: f64,
+    /// The other selection strengths `run` also simulates, to show the headline effect under
+    /// each beside the scenario's own (both strengths set to the value; empty: none).
+    pub sensitivity: Vec<f64>,
 }
+
+/// The selection strengths `run` compares the scenario's own with by default: random, the
+/// riskier households opting in more, the safer ones opting in more.
+pub const DEFAULT_SELECTION_SENSITIVITY: [f64; 3] = [0.0, 0.5, -0.5];
 
 impl Default for Selection {
     fn default() -> Self {
@@ -590,6 +597,7 @@ impl Default for Selection {
             w_children: 0.25,
             prior_reclaim_if_reclaim: 0.6,
             prior_reclaim_otherwise: 0.2,
+            sensitivity: DEFAULT_SELECTION_SENSITIVITY.to_vec(),
         }
     }
 }

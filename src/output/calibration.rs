@@ -1,4 +1,4 @@
-//! The calibration tables as Markdown: the control arm next to the public figures of RULES.md
+//! The calibration tables as Markdown: the control arm next to the public figures of docs/rules.md
 //! §8, the lab replication (seed 004) and the interventions (seeds 000 and 004), one function
 //! per section; the report.md section and the terminal line built from them.
 //!
@@ -61,6 +61,10 @@ fn intro(o: &mut String, sc: &Scenario, t: &Tally) {
     }
 }
 
+/// Where the non-take-up figures come from.
+const NON_TAKE_UP_SOURCE: &str =
+    "Rijksoverheid, 2 July 2025, on the agency's study of 2021 (docs/rules.md §8)";
+
 /// The rows of the comparison with the public figures.
 fn public_rows(t: &Tally) -> Vec<Row> {
     let total_toeslagen: u64 = t.toeslagen.iter().sum();
@@ -70,8 +74,11 @@ fn public_rows(t: &Tally) -> Vec<Row> {
     let backpaid: i64 = t.backpaid.iter().sum();
     let hb = |b: Benefit| share(t.toeslagen[b.index()], t.recipients);
     let kot = Benefit::Kinderopvangtoeslag.index();
+    let ht = Benefit::Huurtoeslag.index();
+    let ntu = |b: Benefit| share(t.not_applied[b.index()], t.entitled[b.index()]);
+    let ratio_cents = |a: i64, b: i64| if b > 0 { a as f64 / b as f64 } else { 0.0 };
     // (figure, kind, simulated, public value, public text, source); kind: r ratio, p share,
-    // e euros. Public values are those of RULES.md §8 (derived ratios computed from them).
+    // e euros. Public values are those of docs/rules.md §8 (derived ratios computed from them).
     let rows: Vec<Row> = vec![
         (
             "toeslagen per recipient household",
@@ -79,7 +86,7 @@ fn public_rows(t: &Tally) -> Vec<Row> {
             share(total_toeslagen, t.recipients),
             Some(7.4 / 5.4),
             "1.37 (7.4 M toeslagen / 5.4 M households, 2021)",
-            "seed 002 via RULES.md §8",
+            "letter to parliament on the benefits system (docs/rules.md §8)",
         ),
         (
             "households with huurtoeslag",
@@ -87,7 +94,7 @@ fn public_rows(t: &Tally) -> Vec<Row> {
             hb(Benefit::Huurtoeslag),
             Some(1.5 / 5.4),
             "27.8% (~1.5 M of 5.4 M)",
-            "Rijksoverheid 2024 [S], seed 002",
+            "Rijksoverheid 2024 [S] (docs/rules.md §8)",
         ),
         (
             "households with kinderopvangtoeslag",
@@ -95,14 +102,14 @@ fn public_rows(t: &Tally) -> Vec<Row> {
             hb(Benefit::Kinderopvangtoeslag),
             Some(0.583 / 5.4),
             "10.8% (~583,000 of 5.4 M)",
-            "CBS 2017 [S], seed 002",
+            "CBS 2017 [S] (docs/rules.md §8)",
         ),
         (
             "households with zorgtoeslag",
             'p',
             hb(Benefit::Zorgtoeslag),
             None,
-            "— (not in RULES.md §8)",
+            "— (no public figure in docs/rules.md §8)",
             "",
         ),
         (
@@ -110,7 +117,7 @@ fn public_rows(t: &Tally) -> Vec<Row> {
             'p',
             hb(Benefit::KindgebondenBudget),
             None,
-            "— (not in RULES.md §8)",
+            "— (no public figure in docs/rules.md §8)",
             "",
         ),
         (
@@ -168,6 +175,70 @@ fn public_rows(t: &Tally) -> Vec<Row> {
             Some(0.30),
             "30% (3 in 10, 2011–2016)",
             "CPB 2019 [S]",
+        ),
+        (
+            "huurtoeslagen with a reclaim",
+            'p',
+            share(t.reclaims[ht], t.toeslagen[ht]),
+            Some(0.30),
+            "~30% (2016)",
+            "CPB on CBS microdata, ESB 8 January 2020 [S]",
+        ),
+        (
+            "huurtoeslagen with a back-payment",
+            'p',
+            share(t.backpays[ht], t.toeslagen[ht]),
+            Some(0.40),
+            "~40% (2016): more than with a reclaim",
+            "CPB on CBS microdata, ESB 8 January 2020 [S]",
+        ),
+        (
+            "huurtoeslag reclaimed, share of advances",
+            'p',
+            ratio_cents(t.reclaimed[ht], t.advanced[ht]),
+            Some(0.083),
+            "8.3% (€285 M, 2016)",
+            "CPB on CBS microdata, ESB 8 January 2020 [S]",
+        ),
+        (
+            "huurtoeslag paid back, share of advances",
+            'p',
+            ratio_cents(t.backpaid[ht], t.advanced[ht]),
+            Some(0.031),
+            "3.1% (€110 M, 2016)",
+            "CPB on CBS microdata, ESB 8 January 2020 [S]",
+        ),
+        (
+            "non-take-up of zorgtoeslag",
+            'p',
+            ntu(Benefit::Zorgtoeslag),
+            Some(0.12),
+            "~12% of entitled households (2021)",
+            NON_TAKE_UP_SOURCE,
+        ),
+        (
+            "non-take-up of huurtoeslag",
+            'p',
+            ntu(Benefit::Huurtoeslag),
+            Some(0.11),
+            "~11% (2021)",
+            NON_TAKE_UP_SOURCE,
+        ),
+        (
+            "non-take-up of kinderopvangtoeslag",
+            'p',
+            ntu(Benefit::Kinderopvangtoeslag),
+            Some(0.03),
+            "~3% (2021)",
+            NON_TAKE_UP_SOURCE,
+        ),
+        (
+            "non-take-up of kindgebonden budget",
+            'p',
+            ntu(Benefit::KindgebondenBudget),
+            Some(0.08),
+            "~8% (2021)",
+            NON_TAKE_UP_SOURCE,
         ),
         (
             "mean kinderopvangtoeslag per household",
@@ -247,46 +318,46 @@ fn per_benefit(o: &mut String, t: &Tally) {
 /// Lab replication (seed 004), for a scenario with a `[lab]` block.
 fn lab_replication(o: &mut String, sc: &Scenario, t: &Tally) {
     if let Some(lab) = &sc.lab {
-        let _ = writeln!(o, "\n## Lab replication (seed 004)\n\n| figure | simulated | lab | source |\n| --- | --- | --- | --- |");
+        let _ = writeln!(o, "\n## Lab replication (seed 004)\n\nThe take-up and the chosen bands are *inputs* (the arms' `takeup` and choice bands are set to the lab's figures), so their rows only check that the simulation reproduces what it was given; the reclaim rows are *outcomes* of the model.\n\n| figure | simulated | lab | input or outcome | source |\n| --- | --- | --- | --- | --- |");
         let idx = |n: &Option<String>| {
             n.as_ref()
                 .and_then(|n| sc.arms.iter().position(|a| &a.name == n))
         };
         if let Some(a) = idx(&lab.cautious_arm) {
-            let _ = writeln!(o, "| cautious 80%: take-up | {} | somewhat over two thirds (> 66.7%) | seed 004, lab 1 |", pct(share(t.took[a], t.households)));
-            let _ = writeln!(o, "| cautious 80%: households with a reclaim, control → arm | {} → {} | (not reported) | |", pct(share(t.households_reclaim, t.households)), pct(share(t.arm_reclaims[a], t.households)));
+            let _ = writeln!(o, "| cautious 80%: take-up | {} | somewhat over two thirds (> 66.7%) | input (`takeup`) | seed 004, lab 1 |", pct(share(t.took[a], t.households)));
+            let _ = writeln!(o, "| cautious 80%: households with a reclaim, control → arm | {} → {} | (not reported) | outcome | |", pct(share(t.households_reclaim, t.households)), pct(share(t.arm_reclaims[a], t.households)));
         }
         if let Some(a) = idx(&lab.adjustable_arm) {
             let took = t.took[a];
             let b = t.bands[a];
             let _ = writeln!(
                 o,
-                "| adjustable: take-up | {} | over two thirds (> 66.7%) | seed 004, lab 2 |",
+                "| adjustable: take-up | {} | over two thirds (> 66.7%) | input (`takeup`) | seed 004, lab 2 |",
                 pct(share(took, t.households))
             );
             let _ = writeln!(
                 o,
-                "| adjustable: chose 75–85% | {} | the most chosen range | seed 004, lab 2 |",
+                "| adjustable: chose 75–85% | {} | the most chosen range | input (bands) | seed 004, lab 2 |",
                 pct(share(b[1], took))
             );
             let _ = writeln!(
                 o,
-                "| adjustable: chose 85–95% | {} | a sizeable group | seed 004, lab 2 |",
+                "| adjustable: chose 85–95% | {} | a sizeable group | input (bands) | seed 004, lab 2 |",
                 pct(share(b[2], took))
             );
             let _ = writeln!(
                 o,
-                "| adjustable: chose below 75% | {} | a smaller group, spread | seed 004, lab 2 |",
+                "| adjustable: chose below 75% | {} | a smaller group, spread | input (bands) | seed 004, lab 2 |",
                 pct(share(b[0], took))
             );
             let _ = writeln!(
                 o,
-                "| adjustable: chose 95–100% | {} | (not reported) | |",
+                "| adjustable: chose 95–100% | {} | (not reported) | input (bands) | |",
                 pct(share(b[3], took))
             );
             for (g, label) in [(0, "≤ 80%"), (1, "> 80%")] {
                 let [n, c, r] = t.by_pct[a][g];
-                let _ = writeln!(o, "| takers choosing {label}: reclaim share control → arm | {} → {} ({:+.1} pp) | above 80% less effective | seed 004, lab 2 |", pct(share(c, n)), pct(share(r, n)), (share(r, n) - share(c, n)) * 100.0);
+                let _ = writeln!(o, "| takers choosing {label}: reclaim share control → arm | {} → {} ({:+.1} pp) | above 80% less effective | outcome | seed 004, lab 2 |", pct(share(c, n)), pct(share(r, n)), (share(r, n) - share(c, n)) * 100.0);
             }
         }
     }

@@ -288,16 +288,17 @@ fn header_text(x: &Explanation) -> String {
     if !arm.policy.offers() {
         let _ = writeln!(o, "  advances at 100%");
     } else {
+        let draw = match x.risk_z {
+            None => format!("take-up draw {:.4}", x.takeup_draw),
+            Some(z) => format!(
+                "take-up draw {:.4}, tied to its risk score (normal score {z:.3}, selection strength {}) as {:.4}",
+                x.takeup_draw, sc.behaviour.selection.strength, x.selected_draw
+            ),
+        };
         let took = if o_.took_offer {
-            format!(
-                "took the offer (take-up draw {:.4} < {})",
-                x.takeup_draw, arm.takeup
-            )
+            format!("took the offer ({draw} < {})", x.takeup_threshold)
         } else {
-            format!(
-                "declined the offer (take-up draw {:.4} ≥ {})",
-                x.takeup_draw, arm.takeup
-            )
+            format!("declined the offer ({draw} ≥ {})", x.takeup_threshold)
         };
         let chose = if o_.took_offer && arm.policy.has_choice_bands() {
             format!(" and chose {}", o_.percentage)
@@ -308,6 +309,32 @@ fn header_text(x: &Explanation) -> String {
             &mut o,
             "  ",
             &format!("household {took}{chose} → advances at {}", o_.percentage),
+            4,
+        );
+    }
+    let missed: Vec<String> = Benefit::ALL
+        .iter()
+        .filter(|b| {
+            sc.population.benefits[b.index()]
+                && !o_.applied_for(b.index())
+                && o_.entitlement_by_benefit[b.index()] > Money::ZERO
+        })
+        .map(|b| {
+            format!(
+                "{} (entitled to {})",
+                b.name(),
+                o_.entitlement_by_benefit[b.index()]
+            )
+        })
+        .collect();
+    if !missed.is_empty() {
+        wrap(
+            &mut o,
+            "  ",
+            &format!(
+                "did not apply for {} ([behaviour.non_take_up]): no advances and no award",
+                missed.join(", ")
+            ),
             4,
         );
     }
@@ -938,6 +965,14 @@ fn arm_json(x: &Explanation) -> serde_json::Value {
         "offered": arm.policy.offers(),
         "takeup": arm.takeup,
         "takeup_draw": x.takeup_draw,
+        "selected_draw": x.selected_draw,
+        "risk_z": x.risk_z,
+        "takeup_threshold": x.takeup_threshold,
+        "did_not_apply": Benefit::ALL
+            .iter()
+            .filter(|b| sc.population.benefits[b.index()] && !r.applied_for(b.index()))
+            .map(|b| b.name())
+            .collect::<Vec<_>>(),
         "took_offer": r.took_offer,
         "percentage": rate_json_normalized(r.percentage),
         "assigned_arm": x.assigned_arm.map(|a| sc.arms[a].name.clone()),

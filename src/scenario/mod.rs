@@ -800,7 +800,19 @@ struct RawSelection {
     #[schemars(range(min = 0.0, max = 1.0), extend("default" = 0.2))]
     #[serde(default)]
     prior_reclaim_otherwise: Option<f64>,
+    /// Other selection strengths (each −1 to 1, at most 6) that `run` also simulates with the
+    /// same households and seed, to show the headline effect under each beside this scenario's
+    /// (both `strength` and `choice_strength` set to the value). Default: [0, 0.5, -0.5]
+    /// (random, riskier households opt in more, safer ones opt in more); [] switches it off.
+    #[schemars(length(max = 6))]
+    #[serde(default)]
+    sensitivity: Option<Vec<RawStrength>>,
 }
+
+/// A selection strength, −1 to 1 (0: random selection).
+#[derive(Clone, Copy, Deserialize, schemars::JsonSchema)]
+#[serde(transparent)]
+struct RawStrength(#[schemars(range(min = -1.0, max = 1.0))] f64);
 
 /// Probability that a change is ever reported, per kind of change (each 0 to 1).
 #[derive(Deserialize, schemars::JsonSchema)]

@@ -62,7 +62,8 @@ pub fn takeup_draw(seed: u64, id: u64) -> f64 {
 }
 
 /// The take-up probability of the arm's offer for a household (volatile or not).
-fn arm_takeup(arm: &Arm, volatile: bool) -> f64 {
+/// The take-up of the arm for a household with (`volatile`) or without a volatile income.
+pub fn arm_takeup(arm: &Arm, volatile: bool) -> f64 {
     match (volatile, arm.takeup_volatile) {
         (true, Some(t)) => t,
         _ => arm.takeup,

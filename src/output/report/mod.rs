@@ -124,7 +124,26 @@ pub fn headline(s: &Summary) -> String {
             ),
         };
     }
+    if let Some(sens) = &s.selection_sensitivity {
+        for arm in sens.arms() {
+            if let Some((lo, hi, n)) = sens.range(arm) {
+                let _ = writeln!(
+                    o,
+                    "{arm} vs {}: {} under {n} assumptions of who takes the offer {} to {} (report.md, \"Who takes the offer\")",
+                    s.arm_order[0],
+                    metric_label(&sens.metric),
+                    if is_share_key(&sens.metric) { pp(lo) } else { euro0(lo) },
+                    if is_share_key(&sens.metric) { pp(hi) } else { euro0(hi) },
+                );
+            }
+        }
+    }
     o
+}
+
+/// Whether a metric key is a share.
+fn is_share_key(m: &str) -> bool {
+    Metric::parse(m).is_some_and(|m| m.unit() == Unit::Share)
 }
 
 /// `report.md`: the research note.
@@ -133,6 +152,7 @@ pub fn report_markdown(sc: &Scenario, s: &Summary) -> String {
     sections::scenario(&mut o, sc, s);
     sections::arms(&mut o, sc, s);
     sections::headline(&mut o, s);
+    sections::selection(&mut o, s);
     sections::monte_carlo(&mut o, s);
     sections::per_arm(&mut o, sc, s);
     sections::by_household_type(&mut o, s);

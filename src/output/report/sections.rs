@@ -4,7 +4,7 @@
 //! Must not: compute statistics (they come ready in the [`Summary`]) or run the simulation.
 
 use super::{estimate_cells, is_share, metric_label, not_estimable_text};
-use crate::model::metric::Metric;
+use crate::model::metric::{Metric, Unit};
 use crate::model::scenario::{AdvancePolicy, Design, Scenario, HOUSEHOLD_TYPES};
 use crate::output::format::{euro0, p_text, pct_adaptive as pct, pp_adaptive as pp, signed_euro};
 use crate::output::report::{Comparison, Metrics, Summary};
@@ -466,6 +466,15 @@ pub(super) fn conclusion(o: &mut String, s: &Summary) {
         conclusion_line(o, s, c);
     }
     let _ = writeln!(o, "\nThese are simulated households, not observed ones: the effects follow from the scenario's assumptions about shocks, reporting and take-up listed below. The intervals show simulation and sampling noise only, not the uncertainty of those assumptions.");
+    if let Some((lo, hi, n)) = s
+        .selection_sensitivity
+        .as_ref()
+        .and_then(|sens| sens.range_over_rows())
+    {
+        let share = Metric::parse(&s.primary_metric).is_some_and(|m| m.unit() == Unit::Share);
+        let d = |x: f64| if share { pp(x) } else { signed_euro(x) };
+        let _ = writeln!(o, "Who takes the offer alone moves the primary effect between {} and {} across the {n} selection assumptions of \"Who takes the offer\" above.", d(lo), d(hi));
+    }
 }
 
 /// One arm's sentence on a share comparison.
@@ -601,4 +610,53 @@ pub(super) fn assumptions(o: &mut String, sc: &Scenario, s: &Summary) {
     let _ = writeln!(o, "- The household's own income estimate at the start of the year is drawn around its actual income (assumption); after reporting an income change it estimates correctly from then on.");
     let _ = writeln!(o, "- Rounding: annual awards half-up to whole euros, nothing below €24 (Awir art. 14); monthly advance floor(annual/12); a reduced advance is floor(award × percentage) a year. The rounding remainder of up to €11 per benefit is paid as a small back-payment at the definitive award.");
     let _ = writeln!(o, "- Reclaims up to the small-reclaim threshold per benefit are not collected and do not count as a reclaim here; the repayment burden is the standard plan's monthly instalment.");
+}
+
+/// Who takes the offer: the primary comparison under the scenario's selection into the offer
+/// and under the other selection strengths (`summary.selection_sensitivity`).
+pub(super) fn selection(o: &mut String, s: &Summary) {
+    let Some(sens) = &s.selection_sensitivity else {
+        return;
+    };
+    let share = Metric::parse(&sens.metric).is_some_and(|m| m.unit() == Unit::Share);
+    let f = |x: f64| if share { pct(x) } else { euro0(x) };
+    let d = |x: f64| if share { pp(x) } else { signed_euro(x) };
+    let _ = writeln!(
+        o,
+        "\n## Who takes the offer: the headline under other selection assumptions\n"
+    );
+    let _ = writeln!(o, "Who takes an offered reduced advance is an assumption: the lab reports how many households took the offer, not which. Each row simulates the same households with the same seed and draws, and changes only which households take the offer and which percentage they choose (`[behaviour.selection]`, docs/behaviour.md \"Selection into the offer\"); the arm's overall take-up is the same in every row. The intervals are each run's sampling noise only; the spread between the rows is how far this assumption moves the answer. Intention to treat, among recipient households: {}.\n", metric_label(&sens.metric));
+    let _ = writeln!(o, "| selection | arm | took the offer | control | arm | difference | 95% CI |\n| --- | --- | ---: | ---: | ---: | ---: | --- |");
+    for r in &sens.rows {
+        for (arm, e) in &r.arms {
+            let (diff, ci) = match (e.difference, e.ci_low, e.ci_high) {
+                (Some(x), Some(lo), Some(hi)) => (d(x), format!("{} to {}", d(lo), d(hi))),
+                _ => ("not estimable".into(), "—".into()),
+            };
+            let _ = writeln!(
+                o,
+                "| {}{} | {} | {} | {} | {} | {} | {} |",
+                r.label,
+                if r.scenario { " (this scenario)" } else { "" },
+                arm,
+                pct(e.takeup_share),
+                f(e.control),
+                f(e.treatment),
+                diff,
+                ci
+            );
+        }
+    }
+    let _ = writeln!(o);
+    for arm in sens.arms() {
+        if let Some((lo, hi, n)) = sens.range(arm) {
+            let _ = writeln!(
+                o,
+                "Across these {n} selection assumptions the effect of {arm} runs from {} to {}.",
+                d(lo),
+                d(hi)
+            );
+        }
+    }
+    let _ = writeln!(o);
 }

@@ -102,6 +102,26 @@ impl Validator {
                 .prior_reclaim_otherwise
                 .map(|x| self.probability(&format!("{k}.prior_reclaim_otherwise"), x))
                 .unwrap_or(d.prior_reclaim_otherwise),
+            sensitivity: match &r.sensitivity {
+                None => d.sensitivity,
+                Some(xs) => {
+                    if xs.len() > 6 {
+                        self.err(
+                            format!("{k}.sensitivity"),
+                            format!(
+                                "found {} strengths; at most 6, e.g. [0, 0.5, -0.5]",
+                                xs.len()
+                            ),
+                        );
+                    }
+                    xs.iter()
+                        .take(6)
+                        .map(|&RawStrength(x)| {
+                            self.in_range(&format!("{k}.sensitivity"), x, -1.0, 1.0, "0.5")
+                        })
+                        .collect()
+                }
+            },
         }
     }
 }
