@@ -21,9 +21,11 @@ pub use crate::output::calc::{notes, to_json, to_text};
 pub use crate::rules::blocks::{building_blocks, BuildingBlocks};
 /// The calculator's household under its public path (`toeslagenlab::calc::Household`).
 pub use crate::rules::calc::CalcHousehold as Household;
+pub use crate::rules::calc::{check_expected, CaseCheck};
 pub use crate::rules::calc::{compute, BenefitResult, CalcHousehold, CalcResult};
 pub use crate::scenario::household::{
-    line_col, parse_household, resolve_file, HouseholdFile, DEFAULT_YEAR, MAX_PERSONS,
+    is_case_file, line_col, parse_case, parse_household, resolve_file, CaseExpected, CaseFile,
+    HouseholdFile, DEFAULT_YEAR, MAX_PERSONS,
 };
 
 fn flag_money(flag: &str, s: &str) -> Result<Money> {
@@ -123,26 +125,72 @@ pub fn household_from_flags(a: &CalcArgs) -> Result<CalcHousehold> {
     complete(h, a.persons).map_err(|m| Error::Usage(format!("--persons: {m}")))
 }
 
-/// Runs `toeslagenlab calc`.
+/// Runs `toeslagenlab calc`. A reference case file (tests/cases/*.toml) is computed like a
+/// household file and its expected amounts are compared with the result (shown, not an error).
 pub fn run(a: &CalcArgs) -> Result<String> {
-    let h = match &a.household {
+    let (h, case) = match &a.household {
         Some(path) => {
             let text = crate::scenario::read_input_text(
                 path,
                 crate::scenario::MAX_INPUT_BYTES,
                 "household files",
             )?;
-            parse_household(path, &text, a.year)?
+            if is_case_file(&text) {
+                let case = parse_case(path, &text)?;
+                (
+                    resolve_file(path, &text, &case.household, a.year)?,
+                    Some(case),
+                )
+            } else {
+                (parse_household(path, &text, a.year)?, None)
+            }
         }
-        None => household_from_flags(a)?,
+        None => (household_from_flags(a)?, None),
     };
     let r = compute(&h)?;
+    let checks = case.as_ref().map(|c| check_expected(&r, &c.expected));
     Ok(if a.json {
-        let mut s = serde_json::to_string_pretty(&to_json(&r)).unwrap_or_default();
+        let mut v = to_json(&r);
+        if let (Some(c), Some(checks)) = (&case, &checks) {
+            v["case"] = serde_json::json!({
+                "description": c.description,
+                "source": c.source,
+                "source_kind": c.source_kind,
+                "checks": checks.iter().map(|k| serde_json::json!({
+                    "benefit": k.benefit,
+                    "what": k.what,
+                    "expected": k.expected,
+                    "tolerance": k.tolerance,
+                    "actual": k.actual,
+                    "holds": k.holds(),
+                })).collect::<Vec<_>>(),
+                "holds": checks.iter().all(CaseCheck::holds),
+            });
+        }
+        let mut s = serde_json::to_string_pretty(&v).unwrap_or_default();
         s.push('\n');
         s
     } else {
-        to_text(&r)
+        let mut s = to_text(&r);
+        if let (Some(c), Some(checks)) = (&case, &checks) {
+            use std::fmt::Write as _;
+            let _ = writeln!(s, "\nReference case: {}", c.description);
+            let _ = writeln!(s, "  source ({}): {}", c.source_kind, c.source);
+            for k in checks {
+                let _ = writeln!(
+                    s,
+                    "  {} {}: expected {} (± {}), computed {}: {}",
+                    k.benefit,
+                    k.what,
+                    k.expected,
+                    k.tolerance,
+                    k.actual
+                        .map_or_else(|| "— (unknown benefit)".to_string(), |x| x.to_string()),
+                    if k.holds() { "holds" } else { "DIFFERS" }
+                );
+            }
+        }
+        s
     })
 }
 
@@ -260,6 +308,31 @@ mod tests {
         let s = e.to_string();
         assert!(s.starts_with("h.toml:6:"), "{s}");
         assert!(s.contains("children[0].price"), "{s}");
+    }
+
+    #[test]
+    fn reference_case_files_are_read_and_checked() {
+        let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/cases");
+        let case = dir.join("zorgtoeslag_2026_single_30000.toml");
+        let a = CalcArgs {
+            household: Some(case),
+            json: true,
+            ..CalcArgs::default()
+        };
+        let v: serde_json::Value = serde_json::from_str(&run(&a).unwrap()).unwrap();
+        assert_eq!(v["benefits"]["zorgtoeslag"]["annual"], 1514);
+        assert_eq!(v["case"]["holds"], true, "{v}");
+        // totals, and rates as numbers
+        assert_eq!(v["total"]["annual"], 1514);
+        assert_eq!(v["total"]["monthly"], 126);
+        assert!(
+            v["benefits"]["zorgtoeslag"]["building_blocks"]
+                .as_object()
+                .unwrap()
+                .values()
+                .all(|x| x.is_number()),
+            "{v}"
+        );
     }
 
     #[test]

@@ -156,3 +156,52 @@ pub fn compute(h: &CalcHousehold) -> Result<CalcResult> {
         parameter_set: set,
     })
 }
+
+/// One expected amount of a reference case against the computed one.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct CaseCheck {
+    /// The benefit's name as the case gives it.
+    pub benefit: String,
+    /// `annual` or `monthly`.
+    pub what: &'static str,
+    /// Expected euros.
+    pub expected: i64,
+    /// Allowed difference either way, euros.
+    pub tolerance: i64,
+    /// Computed euros (`None`: the benefit name is unknown).
+    pub actual: Option<i64>,
+}
+
+impl CaseCheck {
+    /// Does the computed amount match within the tolerance?
+    pub fn holds(&self) -> bool {
+        self.actual
+            .is_some_and(|a| (a - self.expected).abs() <= self.tolerance)
+    }
+}
+
+/// Compares a reference case's expected amounts (`[expected.<benefit>]`) with a result.
+pub fn check_expected(
+    r: &CalcResult,
+    expected: &std::collections::BTreeMap<String, crate::scenario::household::CaseExpected>,
+) -> Vec<CaseCheck> {
+    let mut out = Vec::new();
+    for (name, exp) in expected {
+        let got = Benefit::parse(name).ok().map(|b| r.get(b));
+        for (what, want, actual) in [
+            ("annual", exp.annual, got.map(|g| g.annual.whole_euros())),
+            ("monthly", exp.monthly, got.map(|g| g.monthly.whole_euros())),
+        ] {
+            if let Some(expected) = want {
+                out.push(CaseCheck {
+                    benefit: name.clone(),
+                    what,
+                    expected,
+                    tolerance: exp.tolerance,
+                    actual,
+                });
+            }
+        }
+    }
+    out
+}

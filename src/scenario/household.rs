@@ -146,19 +146,82 @@ impl Problems<'_> {
     }
 }
 
+/// A reference case (`tests/cases/*.toml`): a household file under `[household]` with what
+/// is expected of it and where that expectation comes from (tests/cases/README.md).
+///
+/// ```toml
+/// description = "what the case checks"
+/// source = "where the expected value comes from"
+/// source_kind = "hand"          # or "published"
+/// [household]                   # the household file format above
+/// year = 2026
+/// income = 30000
+/// [expected.zorgtoeslag]        # any benefit: annual, monthly (euros), tolerance
+/// annual = 1514
+/// ```
+#[derive(Deserialize, Debug, Clone)]
+#[serde(deny_unknown_fields)]
+pub struct CaseFile {
+    /// What the case checks.
+    pub description: String,
+    /// Where the expected values come from.
+    pub source: String,
+    /// `published` or `hand`.
+    pub source_kind: String,
+    /// The household.
+    pub household: HouseholdFile,
+    /// Expected amounts per benefit name.
+    #[serde(default)]
+    pub expected: std::collections::BTreeMap<String, CaseExpected>,
+}
+
+/// One benefit's expected amounts in a reference case.
+#[derive(Deserialize, Debug, Clone, Copy, PartialEq, Eq)]
+#[serde(deny_unknown_fields)]
+pub struct CaseExpected {
+    /// Euros a year (the award after Awir rounding).
+    pub annual: Option<i64>,
+    /// Euros a month (floor of annual / 12).
+    pub monthly: Option<i64>,
+    /// Euros either way.
+    #[serde(default)]
+    pub tolerance: i64,
+}
+
+fn toml_error(path: &Path, text: &str, e: toml::de::Error) -> Error {
+    let (line, col) = e.span().map(|s| line_col(text, s.start)).unzip();
+    Error::Input(vec![Diagnostic {
+        file: path.to_path_buf(),
+        line,
+        col,
+        key: None,
+        message: e.message().trim().to_string(),
+    }])
+}
+
+/// Is this text a reference case (a top-level `[household]` table) rather than a household
+/// file? Decided on the top-level keys only; a text that is not TOML is a household file (whose
+/// parse then reports the syntax error).
+pub fn is_case_file(text: &str) -> bool {
+    text.parse::<toml::Table>()
+        .is_ok_and(|t| matches!(t.get("household"), Some(toml::Value::Table(_))))
+}
+
+/// Parses a reference case's text (its household is resolved by [`resolve_file`]).
+pub fn parse_case(path: &Path, text: &str) -> Result<CaseFile> {
+    toml::from_str(text).map_err(|e| toml_error(path, text, e))
+}
+
 /// Parses a household file's text into a validated [`CalcHousehold`]; `year` (from `--year`)
-/// wins over the file's `year`. Every problem names the file, line and key.
+/// wins over the file's `year`. Every problem names the file, line and key. A reference case
+/// (`tests/cases/*.toml`, the household under `[household]`) is read too: its household is
+/// used and the rest (description, source, expected amounts) is checked for form only.
 pub fn parse_household(path: &Path, text: &str, year: Option<u16>) -> Result<CalcHousehold> {
-    let raw: HouseholdFile = toml::from_str(text).map_err(|e| {
-        let (line, col) = e.span().map(|s| line_col(text, s.start)).unzip();
-        Error::Input(vec![Diagnostic {
-            file: path.to_path_buf(),
-            line,
-            col,
-            key: None,
-            message: e.message().trim().to_string(),
-        }])
-    })?;
+    if is_case_file(text) {
+        let case = parse_case(path, text)?;
+        return resolve_file(path, text, &case.household, year);
+    }
+    let raw: HouseholdFile = toml::from_str(text).map_err(|e| toml_error(path, text, e))?;
     resolve_file(path, text, &raw, year)
 }
 
