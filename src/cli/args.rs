@@ -372,7 +372,8 @@ Household file (--household FILE), TOML, amounts in euros, unknown keys are erro
   income = 8000
   age = 20                    # optional (default: an adult past every exemption age)
   [[children]]                # repeatable
-  age = 2
+  age = 2                     # on 1 January
+  birthday = 6                # optional: birthday month; a year older from the month after
   care = \"dagopvang\"          # optional: dagopvang, bso or gastouder, then also:
   hours = 120                 # hours of care per month
   price = 10.50               # hourly price

@@ -119,6 +119,7 @@ pub fn household_from_flags(a: &CalcArgs) -> Result<CalcHousehold> {
             .map(|s| flag_money("rent", s))
             .transpose()?
             .unwrap_or(Money::ZERO),
+        birthdays: vec![None; children.len()],
         children,
         co_residents,
     };

@@ -97,7 +97,8 @@ impl Event {
 pub struct Child {
     /// Age on 1 January.
     pub age: u8,
-    /// Month of the birthday (1–12); from that month the child is a year older.
+    /// Month of the birthday (1–12); the rules take the child a year older from the month
+    /// after (its age on the first of the month; docs/rules.md §4).
     pub birthday: u8,
 }
 

@@ -35,13 +35,32 @@ pub struct CalcHousehold {
     pub children: Vec<(u8, Option<Care>)>,
     /// Co-residents.
     pub co_residents: Vec<CoResident>,
+    /// Birthday month (1–12) of each child, aligned with `children`; `None` (or a missing
+    /// entry): the child keeps its age all year. With a birthday the child's age is its age on
+    /// the first of each month (docs/rules.md §4) and the award is the mean of the twelve
+    /// monthly amounts, as the simulation computes it.
+    pub birthdays: Vec<Option<u8>>,
 }
 
 impl CalcHousehold {
-    /// The month's situation the rules take (it holds all year).
+    /// The situation the rules take in January (all year when no child has a birthday).
     pub fn situation(&self) -> Situation {
+        self.situation_in(1)
+    }
+
+    /// Does the situation change during the year (a child with a birthday before December)?
+    pub fn changes_in_year(&self) -> bool {
+        self.birthdays.iter().flatten().any(|&m| m < 12)
+    }
+
+    /// The situation in `month` (1–12): each child at its age on the first of the month.
+    pub fn situation_in(&self, month: u8) -> Situation {
         let mut children = Children::NONE;
-        for &(age, care) in &self.children {
+        for (i, &(age, care)) in self.children.iter().enumerate() {
+            let age = match self.birthdays.get(i).copied().flatten() {
+                Some(b) => super::kindgebonden_budget::age_in_month(age, b, month),
+                None => age,
+            };
             children.push_with_care(age, care);
         }
         let mut co_residents = CoResidents::NONE;
@@ -134,8 +153,24 @@ pub fn compute(h: &CalcHousehold) -> Result<CalcResult> {
             });
             continue;
         }
-        let bl = building_blocks(b, &p, &s);
-        let exact = rules::annual_exact(b, &p, &s);
+        let mut bl = building_blocks(b, &p, &s);
+        let exact = if h.changes_in_year() {
+            // Σ over months of the month's exact annual amount, / 12 (as the engine).
+            let mut sum = Fine::ZERO;
+            let mut by_month = Vec::with_capacity(12);
+            for m in 1..=12u8 {
+                let x = rules::annual_exact(b, &p, &h.situation_in(m));
+                sum.0 += x.0;
+                by_month.push(super::blocks::fine_text(x));
+            }
+            bl.lines.push((
+                "year of changing ages (age on the 1st of each month)".into(),
+                format!("mean of the monthly annual amounts {}", by_month.join(", ")),
+            ));
+            sum.div_trunc(12)
+        } else {
+            rules::annual_exact(b, &p, &s)
+        };
         let annual = awir::annual_award(&p.awir, exact);
         let monthly = awir::monthly(annual);
         benefits.push(BenefitResult {

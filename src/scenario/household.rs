@@ -40,7 +40,8 @@ pub const MAX_PERSONS: i64 = 2 + MAX_CHILDREN as i64 + MAX_CO_RESIDENTS as i64;
 /// income = 8000
 /// age = 20                    # optional
 /// [[children]]
-/// age = 2
+/// age = 2                     # on 1 January
+/// birthday = 6                # optional: birthday month, a year older from the month after
 /// care = "dagopvang"          # optional: dagopvang, bso, gastouder
 /// hours = 120                 # per month, with care
 /// price = 10.50               # per hour, with care
@@ -79,6 +80,8 @@ struct RawCoResident {
 #[serde(deny_unknown_fields)]
 struct RawChild {
     age: Spanned<i64>,
+    #[serde(default)]
+    birthday: Option<Spanned<i64>>,
     #[serde(default)]
     care: Option<Spanned<String>>,
     #[serde(default)]
@@ -274,9 +277,15 @@ pub fn resolve_file(
         });
     }
     let mut children = Vec::new();
+    let mut birthdays = Vec::new();
     for (i, c) in raw.children.iter().enumerate() {
         let k = format!("children[{i}]");
         let age = p.int(&c.age, &format!("{k}.age"), 0, MAX_AGE) as u8;
+        birthdays.push(
+            c.birthday
+                .as_ref()
+                .map(|b| p.int(b, &format!("{k}.birthday"), 1, 12) as u8),
+        );
         let care = match &c.care {
             None => {
                 for (name, present) in [("hours", c.hours.is_some()), ("price", c.price.is_some())]
@@ -337,6 +346,7 @@ pub fn resolve_file(
         rent,
         children,
         co_residents,
+        birthdays,
     };
     let h = match complete(h, persons.as_ref().map(|(n, _)| *n)) {
         Ok(h) => Some(h),
