@@ -412,6 +412,36 @@ benefits = ["{benefit}"]
     }
 
     #[test]
+    fn partner_months_follow_the_awir() {
+        // Partners from the first of the month after the partnership starts, and no longer
+        // from the first of the month after it ends (docs/rules.md §5): the month of moving out
+        // is still a partner month. Child aged 5 all year (December birthday), applicant
+        // €18,000, partner without income, so only the alo-kop changes:
+        // couple 2580 a year, single parent 2580 + 3416 = 5996.
+        use crate::model::household::Event;
+        let sc = scenario("kindgebonden_budget");
+        // Separation in April: partner January–April, single May–December.
+        // (4 × 2580 + 8 × 5996) / 12 = 58288 / 12 = 4857.33 → €4,857 (if April were already
+        // single: (3 × 2580 + 9 × 5996) / 12 = €5,142).
+        let mut h = household(&sc, true, &[(5, 12)]);
+        h.push_event(Event {
+            month: 4,
+            kind: EventKind::PartnerOut,
+            known_from: 13,
+        });
+        assert_eq!(kgb(&sc, &h), Money::euros(4857));
+        // A partner moving in in September counts from October: single January–September,
+        // partner October–December. (9 × 5996 + 3 × 2580) / 12 = 61704 / 12 = €5,142.
+        let mut h = household(&sc, false, &[(5, 12)]);
+        h.push_event(Event {
+            month: 9,
+            kind: EventKind::PartnerIn(Money::ZERO),
+            known_from: 13,
+        });
+        assert_eq!(kgb(&sc, &h), Money::euros(5142));
+    }
+
+    #[test]
     fn age_in_month_is_the_age_on_the_first() {
         let c = Child {
             age: 17,
