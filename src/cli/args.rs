@@ -368,9 +368,13 @@ Household file (--household FILE), TOML, amounts in euros, unknown keys are erro
   assets = 0                  # joint assets on 1 January
   rent = 650                  # monthly kale huur (needed for huurtoeslag)
   persons = 3                 # optional: persons beyond those listed are co-residents
+  age = 19                    # optional: the applicant's age (default: an adult)
+  partner_age = 20            # optional
   [[co_residents]]            # repeatable
   income = 8000
-  age = 20                    # optional (default: an adult past every exemption age)
+  age = 20                    # optional, on 1 January (default: an adult)
+  child = true                # optional: a child living at home (income exemption under 23)
+  assets = 0                  # optional: own assets on 1 January
   [[children]]                # repeatable
   age = 2                     # on 1 January
   birthday = 6                # optional: birthday month; a year older from the month after
@@ -389,6 +393,7 @@ Examples:
   toeslagenlab calc --year 2026 --income 30000
   toeslagenlab calc --income 30000 --json
   toeslagenlab calc --income 24000 --partner-income 12000 --rent 750 --child 3:dagopvang:120:10.50 --child 8:bso:40:9.50
+  toeslagenlab calc --income 15000 --rent 700 --age 19
   toeslagenlab calc --household my-household.toml
   toeslagenlab calc --household tests/cases/zorgtoeslag_2026_single_30000.toml";
 
@@ -417,10 +422,18 @@ pub struct CalcArgs {
     /// co-residents given count as co-residents without income.
     #[arg(long, value_name = "N", value_parser = parse_persons)]
     pub persons: Option<i64>,
-    /// A co-resident's annual income (repeatable); `:AGE` for a co-resident under 23, whose
-    /// income counts only above the exempt amount.
-    #[arg(long = "co-resident-income", value_name = "EUR[:AGE]")]
+    /// A co-resident's annual income (repeatable), optionally `:AGE` (on 1 January) and
+    /// `:child` for a child living at home: a child under 23 on 1 January has its income
+    /// counted only above the exempt amount, e.g. `8000:20:child`.
+    #[arg(long = "co-resident-income", value_name = "EUR[:AGE[:child]]")]
     pub co_resident_income: Vec<String>,
+    /// The applicant's age (huurtoeslag: everyone under 21 and no child caps the rent counted
+    /// at the kwaliteitskortingsgrens) [default: an adult past every age limit].
+    #[arg(long, value_name = "N")]
+    pub age: Option<String>,
+    /// The partner's age [default: an adult past every age limit].
+    #[arg(long, value_name = "N")]
+    pub partner_age: Option<String>,
     /// A child (repeatable): its age, and optionally its childcare: type (dagopvang, bso,
     /// gastouder), hours per month and hourly price, e.g. `--child 2:dagopvang:120:10.50`.
     #[arg(long = "child", value_name = "AGE[:TYPE:HOURS:PRICE]")]
@@ -430,7 +443,7 @@ pub struct CalcArgs {
     #[arg(
         long,
         value_name = "FILE",
-        conflicts_with_all = ["income", "partner", "partner_income", "assets", "rent", "persons", "co_resident_income", "child"]
+        conflicts_with_all = ["income", "partner", "partner_income", "assets", "rent", "persons", "co_resident_income", "child", "age", "partner_age"]
     )]
     pub household: Option<PathBuf>,
     /// Print JSON: `{"year":…,"benefits":{"zorgtoeslag":{"annual":…,"monthly":…},…},

@@ -85,16 +85,31 @@ pub fn household_from_flags(a: &CalcArgs) -> Result<CalcHousehold> {
         .transpose()?;
     let mut co_residents = Vec::new();
     for c in &a.co_resident_income {
-        let (inc, age) = match c.split_once(':') {
-            Some((i, age)) => (
-                i,
-                flag_int("co-resident-income", "age", age, 0, MAX_AGE)? as u8,
-            ),
-            None => (c.as_str(), ADULT_CO_RESIDENT_AGE),
+        let parts: Vec<&str> = c.split(':').collect();
+        let age = match parts.get(1) {
+            Some(age) => flag_int("co-resident-income", "age", age, 0, MAX_AGE)? as u8,
+            None => ADULT_CO_RESIDENT_AGE,
         };
+        let child = match parts.get(2).map(|k| k.trim()) {
+            None => false,
+            Some("child") => true,
+            Some("other") => false,
+            Some(k) => {
+                return Err(Error::Usage(format!(
+                    "--co-resident-income {c}: `{k}`: give `child` (a child living at home) or `other`, e.g. 8000:20:child"
+                )))
+            }
+        };
+        if parts.len() > 3 {
+            return Err(Error::Usage(format!(
+                "--co-resident-income {c}: give EUR, EUR:AGE or EUR:AGE:child"
+            )));
+        }
         co_residents.push(CoResident {
             age,
-            income: flag_money("co-resident-income", inc)?,
+            income: flag_money("co-resident-income", parts[0])?,
+            child,
+            assets: Money::ZERO,
         });
     }
     let children = a
@@ -122,6 +137,18 @@ pub fn household_from_flags(a: &CalcArgs) -> Result<CalcHousehold> {
         birthdays: vec![None; children.len()],
         children,
         co_residents,
+        age: a
+            .age
+            .as_deref()
+            .map(|s| flag_int("age", "age", s, 0, MAX_AGE))
+            .transpose()?
+            .map(|x| x as u8),
+        partner_age: a
+            .partner_age
+            .as_deref()
+            .map(|s| flag_int("partner-age", "age", s, 0, MAX_AGE))
+            .transpose()?
+            .map(|x| x as u8),
     };
     complete(h, a.persons).map_err(|m| Error::Usage(format!("--persons: {m}")))
 }
@@ -334,6 +361,37 @@ mod tests {
                 .all(|x| x.is_number()),
             "{v}"
         );
+    }
+
+    #[test]
+    fn youth_limit_single_19_rent_700() {
+        // rekenhuur min(700, 498.20): A = 295.68 a month → 12 × 295.68 = 3548.16 → €3,548
+        let out = run(&flags(&[
+            "--income", "15000", "--rent", "700", "--age", "19", "--json",
+        ]))
+        .unwrap();
+        let v: serde_json::Value = serde_json::from_str(&out).unwrap();
+        assert_eq!(v["benefits"]["huurtoeslag"]["annual"], 3548, "{v}");
+        assert_eq!(
+            v["benefits"]["huurtoeslag"]["building_blocks"]["youth_limit"],
+            true
+        );
+        let h = household_from_flags(&flags(&[
+            "--income",
+            "1",
+            "--co-resident-income",
+            "8000:20:child",
+        ]))
+        .unwrap();
+        assert!(h.co_residents[0].child && h.co_residents[0].age == 20);
+        let e = household_from_flags(&flags(&[
+            "--income",
+            "1",
+            "--co-resident-income",
+            "8000:20:kid",
+        ]))
+        .unwrap_err();
+        assert!(e.to_string().contains("child"), "{e}");
     }
 
     #[test]

@@ -40,6 +40,10 @@ pub struct CalcHousehold {
     /// the first of each month (docs/rules.md §4) and the award is the mean of the twelve
     /// monthly amounts, as the simulation computes it.
     pub birthdays: Vec<Option<u8>>,
+    /// The applicant's age (`None`: an adult past every age limit).
+    pub age: Option<u8>,
+    /// The partner's age (`None`: an adult past every age limit).
+    pub partner_age: Option<u8>,
 }
 
 impl CalcHousehold {
@@ -78,6 +82,8 @@ impl CalcHousehold {
             },
             rent: self.rent,
             co_residents,
+            applicant_age: self.age,
+            partner_age: self.partner_age,
         }
     }
 }

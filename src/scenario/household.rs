@@ -36,9 +36,13 @@ pub const MAX_PERSONS: i64 = 2 + MAX_CHILDREN as i64 + MAX_CO_RESIDENTS as i64;
 /// assets = 0
 /// rent = 650                  # monthly kale huur
 /// persons = 3                 # optional, see --persons
+/// age = 30                    # optional: the applicant's age (huurtoeslag youth limit)
+/// partner_age = 31            # optional
 /// [[co_residents]]
 /// income = 8000
-/// age = 20                    # optional
+/// age = 20                    # optional, on 1 January
+/// child = true                # optional: a child living at home (income exemption under 23)
+/// assets = 0                  # optional: own assets on 1 January
 /// [[children]]
 /// age = 2                     # on 1 January
 /// birthday = 6                # optional: birthday month, a year older from the month after
@@ -63,6 +67,10 @@ pub struct HouseholdFile {
     #[serde(default)]
     persons: Option<Spanned<i64>>,
     #[serde(default)]
+    age: Option<Spanned<i64>>,
+    #[serde(default)]
+    partner_age: Option<Spanned<i64>>,
+    #[serde(default)]
     co_residents: Vec<RawCoResident>,
     #[serde(default)]
     children: Vec<RawChild>,
@@ -74,6 +82,10 @@ struct RawCoResident {
     income: Spanned<toml::Value>,
     #[serde(default)]
     age: Option<Spanned<i64>>,
+    #[serde(default)]
+    child: Option<bool>,
+    #[serde(default)]
+    assets: Option<Spanned<toml::Value>>,
 }
 
 #[derive(Deserialize, Debug, Clone)]
@@ -274,6 +286,11 @@ pub fn resolve_file(
             age: c.age.as_ref().map_or(ADULT_CO_RESIDENT_AGE, |a| {
                 p.int(a, &format!("{k}.age"), 0, MAX_AGE) as u8
             }),
+            child: c.child.unwrap_or(false),
+            assets: c
+                .assets
+                .as_ref()
+                .map_or(Money::ZERO, |v| p.money(v, &format!("{k}.assets"))),
         });
     }
     let mut children = Vec::new();
@@ -347,6 +364,11 @@ pub fn resolve_file(
         children,
         co_residents,
         birthdays,
+        age: raw.age.as_ref().map(|a| p.int(a, "age", 0, MAX_AGE) as u8),
+        partner_age: raw
+            .partner_age
+            .as_ref()
+            .map(|a| p.int(a, "partner_age", 0, MAX_AGE) as u8),
     };
     let h = match complete(h, persons.as_ref().map(|(n, _)| *n)) {
         Ok(h) => Some(h),
@@ -400,6 +422,8 @@ pub fn complete(
             h.co_residents.push(CoResident {
                 age: ADULT_CO_RESIDENT_AGE,
                 income: Money::ZERO,
+                child: false,
+                assets: Money::ZERO,
             });
         }
     }

@@ -115,6 +115,8 @@ pub(crate) fn situation(h: &Household, view: View, month: u8, applicant: Money) 
         income: applicant,
         rent: h.rent,
         co_residents: h.co_residents,
+        applicant_age: None,
+        partner_age: None,
     };
     let mut partner_income = match view {
         View::Actual => h.partner_income,
