@@ -21,11 +21,11 @@ pub use crate::output::calc::{notes, to_json, to_text};
 pub use crate::rules::blocks::{building_blocks, BuildingBlocks};
 /// The calculator's household under its public path (`toeslagenlab::calc::Household`).
 pub use crate::rules::calc::CalcHousehold as Household;
-pub use crate::rules::calc::{check_expected, CaseCheck};
+pub use crate::rules::calc::{check_expected, CaseCheck, CaseExpected};
 pub use crate::rules::calc::{compute, BenefitResult, CalcHousehold, CalcResult};
 pub use crate::scenario::household::{
-    is_case_file, line_col, parse_case, parse_household, resolve_file, CaseExpected, CaseFile,
-    HouseholdFile, DEFAULT_YEAR, MAX_PERSONS,
+    is_case_file, line_col, parse_case, parse_household, resolve_file, CaseFile, HouseholdFile,
+    DEFAULT_YEAR, MAX_PERSONS,
 };
 
 fn flag_money(flag: &str, s: &str) -> Result<Money> {

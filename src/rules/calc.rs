@@ -198,6 +198,20 @@ pub fn compute(h: &CalcHousehold) -> Result<CalcResult> {
     })
 }
 
+/// One benefit's expected amounts in a reference case (`[expected.<benefit>]` of
+/// `tests/cases/*.toml`; the file is read by `scenario::household`).
+#[derive(serde::Deserialize, Debug, Clone, Copy, PartialEq, Eq)]
+#[serde(deny_unknown_fields)]
+pub struct CaseExpected {
+    /// Euros a year (the award after Awir rounding).
+    pub annual: Option<i64>,
+    /// Euros a month (floor of annual / 12).
+    pub monthly: Option<i64>,
+    /// Euros either way.
+    #[serde(default)]
+    pub tolerance: i64,
+}
+
 /// One expected amount of a reference case against the computed one.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct CaseCheck {
@@ -224,7 +238,7 @@ impl CaseCheck {
 /// Compares a reference case's expected amounts (`[expected.<benefit>]`) with a result.
 pub fn check_expected(
     r: &CalcResult,
-    expected: &std::collections::BTreeMap<String, crate::scenario::household::CaseExpected>,
+    expected: &std::collections::BTreeMap<String, CaseExpected>,
 ) -> Vec<CaseCheck> {
     let mut out = Vec::new();
     for (name, exp) in expected {

@@ -9,7 +9,7 @@
 use crate::error::{Diagnostic, Error, Result};
 use crate::model::money::Money;
 use crate::model::parameters::decimal_from_toml;
-use crate::rules::calc::CalcHousehold;
+use crate::rules::calc::{CalcHousehold, CaseExpected};
 use crate::rules::{Care, CareType, CoResident, MAX_CHILDREN, MAX_CO_RESIDENTS};
 use serde::Deserialize;
 use std::path::Path;
@@ -188,19 +188,6 @@ pub struct CaseFile {
     /// Expected amounts per benefit name.
     #[serde(default)]
     pub expected: std::collections::BTreeMap<String, CaseExpected>,
-}
-
-/// One benefit's expected amounts in a reference case.
-#[derive(Deserialize, Debug, Clone, Copy, PartialEq, Eq)]
-#[serde(deny_unknown_fields)]
-pub struct CaseExpected {
-    /// Euros a year (the award after Awir rounding).
-    pub annual: Option<i64>,
-    /// Euros a month (floor of annual / 12).
-    pub monthly: Option<i64>,
-    /// Euros either way.
-    #[serde(default)]
-    pub tolerance: i64,
 }
 
 fn toml_error(path: &Path, text: &str, e: toml::de::Error) -> Error {
