@@ -1,35 +1,13 @@
 //! Runs every reference case in `tests/cases/*.toml` through the household calculator and
 //! reports each failing case by file name with expected vs actual (see tests/cases/README.md).
 
-use serde::Deserialize;
-use std::collections::BTreeMap;
 use std::path::Path;
-use toeslagenlab::calc::{compute, resolve_file, HouseholdFile};
-use toeslagenlab::rules::Benefit;
-
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-struct Case {
-    #[allow(dead_code)]
-    description: String,
-    source: String,
-    source_kind: String,
-    household: HouseholdFile,
-    expected: BTreeMap<String, Expected>,
-}
-
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-struct Expected {
-    annual: Option<i64>,
-    monthly: Option<i64>,
-    #[serde(default)]
-    tolerance: i64,
-}
+use toeslagenlab::calc::{check_expected, compute, parse_case, resolve_file};
 
 fn check(path: &Path) -> Result<usize, String> {
     let text = std::fs::read_to_string(path).map_err(|e| e.to_string())?;
-    let case: Case = toml::from_str(&text).map_err(|e| e.to_string())?;
+    // The same reader as `calc --household CASE`.
+    let case = parse_case(path, &text).map_err(|e| e.to_string())?;
     if !["published", "hand"].contains(&case.source_kind.as_str()) {
         return Err(format!(
             "source_kind `{}`: use published or hand",
@@ -44,28 +22,20 @@ fn check(path: &Path) -> Result<usize, String> {
     }
     let h = resolve_file(path, &text, &case.household, None).map_err(|e| e.to_string())?;
     let r = compute(&h).map_err(|e| e.to_string())?;
-    let mut problems = Vec::new();
-    let mut checked = 0;
-    for (name, exp) in &case.expected {
-        let b = Benefit::parse(name)?;
-        let got = r.get(b);
-        for (what, want, actual) in [
-            ("annual", exp.annual, got.annual.whole_euros()),
-            ("monthly", exp.monthly, got.monthly.whole_euros()),
-        ] {
-            if let Some(want) = want {
-                checked += 1;
-                if (actual - want).abs() > exp.tolerance {
-                    problems.push(format!(
-                        "{name} {what}: expected {want} (± {}), actual {actual}",
-                        exp.tolerance
-                    ));
-                }
-            }
-        }
-    }
+    let checks = check_expected(&r, &case.expected);
+    let problems: Vec<String> = checks
+        .iter()
+        .filter(|k| !k.holds())
+        .map(|k| match k.actual {
+            Some(a) => format!(
+                "{} {}: expected {} (± {}), actual {a}",
+                k.benefit, k.what, k.expected, k.tolerance
+            ),
+            None => format!("unknown benefit `{}`", k.benefit),
+        })
+        .collect();
     if problems.is_empty() {
-        Ok(checked)
+        Ok(checks.len())
     } else {
         Err(problems.join("; "))
     }

@@ -42,7 +42,7 @@ prop_compose! {
         }
         let mut co_residents = CoResidents::NONE;
         if let Some((age, inc)) = co {
-            co_residents.push(CoResident { age, income: Money::euros(inc) });
+            co_residents.push(CoResident { age, income: Money::euros(inc), child: age < 23, assets: Money::ZERO });
         }
         Situation {
             partner,
@@ -51,6 +51,7 @@ prop_compose! {
             income: Money::euros(income),
             rent: Money::cents(rent),
             co_residents,
+            ..Situation::default()
         }
     }
 }

@@ -117,7 +117,7 @@ pub enum Command {
     },
     /// Compute one household's benefits for a year, with the building blocks and sources.
     #[command(
-        after_help = "Examples:\n  toeslagenlab calc --year 2026 --income 30000\n  toeslagenlab calc --income 30000 --json\n  toeslagenlab calc --income 24000 --partner-income 12000 --rent 750 --child 3:dagopvang:120:10.50 --child 8:bso:40:9.50\n  toeslagenlab calc --household my-household.toml"
+        after_help = CALC_HELP
     )]
     Calc(CalcArgs),
     /// Compare a scenario's control arm with the public figures (and a `[lab]` block with the
@@ -359,6 +359,44 @@ fn parse_persons(s: &str) -> std::result::Result<i64, String> {
     }
 }
 
+/// The `calc --help` epilogue: the household file format and examples.
+const CALC_HELP: &str = "\
+Household file (--household FILE), TOML, amounts in euros, unknown keys are errors:
+  year = 2026                 # optional; --year wins
+  income = 30000              # the applicant's assessed annual income (required)
+  partner_income = 12000      # optional; or `partner = true` with no income
+  assets = 0                  # joint assets on 1 January
+  rent = 650                  # monthly kale huur (needed for huurtoeslag)
+  persons = 3                 # optional: persons beyond those listed are co-residents
+  age = 19                    # optional: the applicant's age (default: an adult)
+  partner_age = 20            # optional
+  [[co_residents]]            # repeatable
+  income = 8000
+  age = 20                    # optional, on 1 January (default: an adult)
+  child = true                # optional: a child living at home (income exemption under 23)
+  assets = 0                  # optional: own assets on 1 January
+  [[children]]                # repeatable
+  age = 2                     # on 1 January
+  birthday = 6                # optional: birthday month; a year older from the month after
+  care = \"dagopvang\"          # optional: dagopvang, bso or gastouder, then also:
+  hours = 120                 # hours of care per month
+  price = 10.50               # hourly price
+A reference case (tests/cases/*.toml: description, source, source_kind, the household under
+[household] with [[household.children]] etc., and [expected.<benefit>] annual/monthly/tolerance)
+is read as well: its household is computed and each expected amount is compared with the result.
+
+--json prints {\"year\", \"benefits\": {name: {\"annual\", \"monthly\", \"available\",
+\"exact_annual\", \"building_blocks\"}}, \"total\": {\"annual\", \"monthly\"}, \"notes\"}: amounts
+in euros, rates and percentages as numbers (0.96 for 96%).
+
+Examples:
+  toeslagenlab calc --year 2026 --income 30000
+  toeslagenlab calc --income 30000 --json
+  toeslagenlab calc --income 24000 --partner-income 12000 --rent 750 --child 3:dagopvang:120:10.50 --child 8:bso:40:9.50
+  toeslagenlab calc --income 15000 --rent 700 --age 19
+  toeslagenlab calc --household my-household.toml
+  toeslagenlab calc --household tests/cases/zorgtoeslag_2026_single_30000.toml";
+
 /// Options of `toeslagenlab calc`.
 #[derive(Args, Debug, Clone, Default)]
 pub struct CalcArgs {
@@ -384,22 +422,32 @@ pub struct CalcArgs {
     /// co-residents given count as co-residents without income.
     #[arg(long, value_name = "N", value_parser = parse_persons)]
     pub persons: Option<i64>,
-    /// A co-resident's annual income (repeatable); `:AGE` for a co-resident under 23, whose
-    /// income counts only above the exempt amount.
-    #[arg(long = "co-resident-income", value_name = "EUR[:AGE]")]
+    /// A co-resident's annual income (repeatable), optionally `:AGE` (on 1 January) and
+    /// `:child` for a child living at home: a child under 23 on 1 January has its income
+    /// counted only above the exempt amount, e.g. `8000:20:child`.
+    #[arg(long = "co-resident-income", value_name = "EUR[:AGE[:child]]")]
     pub co_resident_income: Vec<String>,
+    /// The applicant's age (huurtoeslag: everyone under 21 and no child caps the rent counted
+    /// at the kwaliteitskortingsgrens) [default: an adult past every age limit].
+    #[arg(long, value_name = "N")]
+    pub age: Option<String>,
+    /// The partner's age [default: an adult past every age limit].
+    #[arg(long, value_name = "N")]
+    pub partner_age: Option<String>,
     /// A child (repeatable): its age, and optionally its childcare: type (dagopvang, bso,
     /// gastouder), hours per month and hourly price, e.g. `--child 2:dagopvang:120:10.50`.
     #[arg(long = "child", value_name = "AGE[:TYPE:HOURS:PRICE]")]
     pub child: Vec<String>,
-    /// Read the household from a TOML file instead of the flags above.
+    /// Read the household from a TOML file instead of the flags above (the format is below; a
+    /// reference case from tests/cases/ is read too).
     #[arg(
         long,
         value_name = "FILE",
-        conflicts_with_all = ["income", "partner", "partner_income", "assets", "rent", "persons", "co_resident_income", "child"]
+        conflicts_with_all = ["income", "partner", "partner_income", "assets", "rent", "persons", "co_resident_income", "child", "age", "partner_age"]
     )]
     pub household: Option<PathBuf>,
-    /// Print JSON: `{"year":…,"benefits":{"zorgtoeslag":{"annual":…,"monthly":…},…}}`.
+    /// Print JSON: `{"year":…,"benefits":{"zorgtoeslag":{"annual":…,"monthly":…},…},
+    /// "total":{"annual":…,"monthly":…}}` (rates as numbers).
     #[arg(long)]
     pub json: bool,
 }

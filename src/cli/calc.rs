@@ -21,9 +21,11 @@ pub use crate::output::calc::{notes, to_json, to_text};
 pub use crate::rules::blocks::{building_blocks, BuildingBlocks};
 /// The calculator's household under its public path (`toeslagenlab::calc::Household`).
 pub use crate::rules::calc::CalcHousehold as Household;
+pub use crate::rules::calc::{check_expected, CaseCheck, CaseExpected};
 pub use crate::rules::calc::{compute, BenefitResult, CalcHousehold, CalcResult};
 pub use crate::scenario::household::{
-    line_col, parse_household, resolve_file, HouseholdFile, DEFAULT_YEAR, MAX_PERSONS,
+    is_case_file, line_col, parse_case, parse_household, resolve_file, CaseFile, HouseholdFile,
+    DEFAULT_YEAR, MAX_PERSONS,
 };
 
 fn flag_money(flag: &str, s: &str) -> Result<Money> {
@@ -83,16 +85,31 @@ pub fn household_from_flags(a: &CalcArgs) -> Result<CalcHousehold> {
         .transpose()?;
     let mut co_residents = Vec::new();
     for c in &a.co_resident_income {
-        let (inc, age) = match c.split_once(':') {
-            Some((i, age)) => (
-                i,
-                flag_int("co-resident-income", "age", age, 0, MAX_AGE)? as u8,
-            ),
-            None => (c.as_str(), ADULT_CO_RESIDENT_AGE),
+        let parts: Vec<&str> = c.split(':').collect();
+        let age = match parts.get(1) {
+            Some(age) => flag_int("co-resident-income", "age", age, 0, MAX_AGE)? as u8,
+            None => ADULT_CO_RESIDENT_AGE,
         };
+        let child = match parts.get(2).map(|k| k.trim()) {
+            None => false,
+            Some("child") => true,
+            Some("other") => false,
+            Some(k) => {
+                return Err(Error::Usage(format!(
+                    "--co-resident-income {c}: `{k}`: give `child` (a child living at home) or `other`, e.g. 8000:20:child"
+                )))
+            }
+        };
+        if parts.len() > 3 {
+            return Err(Error::Usage(format!(
+                "--co-resident-income {c}: give EUR, EUR:AGE or EUR:AGE:child"
+            )));
+        }
         co_residents.push(CoResident {
             age,
-            income: flag_money("co-resident-income", inc)?,
+            income: flag_money("co-resident-income", parts[0])?,
+            child,
+            assets: Money::ZERO,
         });
     }
     let children = a
@@ -117,32 +134,91 @@ pub fn household_from_flags(a: &CalcArgs) -> Result<CalcHousehold> {
             .map(|s| flag_money("rent", s))
             .transpose()?
             .unwrap_or(Money::ZERO),
+        birthdays: vec![None; children.len()],
         children,
         co_residents,
+        age: a
+            .age
+            .as_deref()
+            .map(|s| flag_int("age", "age", s, 0, MAX_AGE))
+            .transpose()?
+            .map(|x| x as u8),
+        partner_age: a
+            .partner_age
+            .as_deref()
+            .map(|s| flag_int("partner-age", "age", s, 0, MAX_AGE))
+            .transpose()?
+            .map(|x| x as u8),
     };
     complete(h, a.persons).map_err(|m| Error::Usage(format!("--persons: {m}")))
 }
 
-/// Runs `toeslagenlab calc`.
+/// Runs `toeslagenlab calc`. A reference case file (tests/cases/*.toml) is computed like a
+/// household file and its expected amounts are compared with the result (shown, not an error).
 pub fn run(a: &CalcArgs) -> Result<String> {
-    let h = match &a.household {
+    let (h, case) = match &a.household {
         Some(path) => {
             let text = crate::scenario::read_input_text(
                 path,
                 crate::scenario::MAX_INPUT_BYTES,
                 "household files",
             )?;
-            parse_household(path, &text, a.year)?
+            if is_case_file(&text) {
+                let case = parse_case(path, &text)?;
+                (
+                    resolve_file(path, &text, &case.household, a.year)?,
+                    Some(case),
+                )
+            } else {
+                (parse_household(path, &text, a.year)?, None)
+            }
         }
-        None => household_from_flags(a)?,
+        None => (household_from_flags(a)?, None),
     };
     let r = compute(&h)?;
+    let checks = case.as_ref().map(|c| check_expected(&r, &c.expected));
     Ok(if a.json {
-        let mut s = serde_json::to_string_pretty(&to_json(&r)).unwrap_or_default();
+        let mut v = to_json(&r);
+        if let (Some(c), Some(checks)) = (&case, &checks) {
+            v["case"] = serde_json::json!({
+                "description": c.description,
+                "source": c.source,
+                "source_kind": c.source_kind,
+                "checks": checks.iter().map(|k| serde_json::json!({
+                    "benefit": k.benefit,
+                    "what": k.what,
+                    "expected": k.expected,
+                    "tolerance": k.tolerance,
+                    "actual": k.actual,
+                    "holds": k.holds(),
+                })).collect::<Vec<_>>(),
+                "holds": checks.iter().all(CaseCheck::holds),
+            });
+        }
+        let mut s = serde_json::to_string_pretty(&v).unwrap_or_default();
         s.push('\n');
         s
     } else {
-        to_text(&r)
+        let mut s = to_text(&r);
+        if let (Some(c), Some(checks)) = (&case, &checks) {
+            use std::fmt::Write as _;
+            let _ = writeln!(s, "\nReference case: {}", c.description);
+            let _ = writeln!(s, "  source ({}): {}", c.source_kind, c.source);
+            for k in checks {
+                let _ = writeln!(
+                    s,
+                    "  {} {}: expected {} (± {}), computed {}: {}",
+                    k.benefit,
+                    k.what,
+                    k.expected,
+                    k.tolerance,
+                    k.actual
+                        .map_or_else(|| "— (unknown benefit)".to_string(), |x| x.to_string()),
+                    if k.holds() { "holds" } else { "DIFFERS" }
+                );
+            }
+        }
+        s
     })
 }
 
@@ -260,6 +336,62 @@ mod tests {
         let s = e.to_string();
         assert!(s.starts_with("h.toml:6:"), "{s}");
         assert!(s.contains("children[0].price"), "{s}");
+    }
+
+    #[test]
+    fn reference_case_files_are_read_and_checked() {
+        let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/cases");
+        let case = dir.join("zorgtoeslag_2026_single_30000.toml");
+        let a = CalcArgs {
+            household: Some(case),
+            json: true,
+            ..CalcArgs::default()
+        };
+        let v: serde_json::Value = serde_json::from_str(&run(&a).unwrap()).unwrap();
+        assert_eq!(v["benefits"]["zorgtoeslag"]["annual"], 1514);
+        assert_eq!(v["case"]["holds"], true, "{v}");
+        // totals, and rates as numbers
+        assert_eq!(v["total"]["annual"], 1514);
+        assert_eq!(v["total"]["monthly"], 126);
+        assert!(
+            v["benefits"]["zorgtoeslag"]["building_blocks"]
+                .as_object()
+                .unwrap()
+                .values()
+                .all(|x| x.is_number()),
+            "{v}"
+        );
+    }
+
+    #[test]
+    fn youth_limit_single_19_rent_700() {
+        // rekenhuur min(700, 498.20): A = 295.68 a month → 12 × 295.68 = 3548.16 → €3,548
+        let out = run(&flags(&[
+            "--income", "15000", "--rent", "700", "--age", "19", "--json",
+        ]))
+        .unwrap();
+        let v: serde_json::Value = serde_json::from_str(&out).unwrap();
+        assert_eq!(v["benefits"]["huurtoeslag"]["annual"], 3548, "{v}");
+        assert_eq!(
+            v["benefits"]["huurtoeslag"]["building_blocks"]["youth_limit"],
+            true
+        );
+        let h = household_from_flags(&flags(&[
+            "--income",
+            "1",
+            "--co-resident-income",
+            "8000:20:child",
+        ]))
+        .unwrap();
+        assert!(h.co_residents[0].child && h.co_residents[0].age == 20);
+        let e = household_from_flags(&flags(&[
+            "--income",
+            "1",
+            "--co-resident-income",
+            "8000:20:kid",
+        ]))
+        .unwrap_err();
+        assert!(e.to_string().contains("child"), "{e}");
     }
 
     #[test]

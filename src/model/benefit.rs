@@ -196,10 +196,17 @@ impl Children {
 /// neither the applicant, the partner nor one of the [`Children`].
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
 pub struct CoResident {
-    /// Age (a co-resident child under the exempt age has part of the income exempt).
+    /// Age on 1 January (a child living at home below the exempt age on 1 January has part of
+    /// its income exempt for the whole year, the year it turns 23 included).
     pub age: u8,
     /// Annual income (toetsingsinkomen).
     pub income: Money,
+    /// A child living at home (of the applicant, the partner or another co-resident): only a
+    /// child has the income exemption; a lodger or an adult friend never has it.
+    pub child: bool,
+    /// Own assets on 1 January: above the per-person limit nobody at the address gets
+    /// huurtoeslag.
+    pub assets: Money,
 }
 
 /// The co-residents of one month, in fixed-size storage.
@@ -215,6 +222,8 @@ impl CoResidents {
         list: [CoResident {
             age: 0,
             income: Money::ZERO,
+            child: false,
+            assets: Money::ZERO,
         }; MAX_CO_RESIDENTS],
         len: 0,
     };
@@ -259,6 +268,11 @@ pub struct Situation {
     pub rent: Money,
     /// Co-residents (their income counts for the rent benefit only).
     pub co_residents: CoResidents,
+    /// The applicant's age; `None`: an adult past every age limit (the simulation draws no
+    /// adult ages). Read by the huurtoeslag youth limit only.
+    pub applicant_age: Option<u8>,
+    /// The partner's age (in partner months); `None` as for the applicant.
+    pub partner_age: Option<u8>,
 }
 
 impl Situation {

@@ -19,9 +19,11 @@ pub const MAX_SHOCKS: usize = 12;
 pub enum EventKind {
     /// The applicant's monthly income is multiplied by this factor from the event month on.
     IncomeFactor(Rate),
-    /// A partner with this annual income moves in; partner months start the month after.
+    /// A partner with this annual income moves in; partner months start the month after
+    /// (partners from the first of the month after the partnership starts; docs/rules.md §5).
     PartnerIn(Money),
-    /// The partner moves out; the last partner month is the event month.
+    /// The partner moves out; the last partner month is the event month (no longer partners
+    /// from the first of the month after moving out; docs/rules.md §5).
     PartnerOut,
     /// A child is born; it counts from the month after.
     ChildBorn,
@@ -97,7 +99,8 @@ impl Event {
 pub struct Child {
     /// Age on 1 January.
     pub age: u8,
-    /// Month of the birthday (1–12); from that month the child is a year older.
+    /// Month of the birthday (1–12); the rules take the child a year older from the month
+    /// after (its age on the first of the month; docs/rules.md §4).
     pub birthday: u8,
 }
 

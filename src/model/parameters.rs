@@ -494,6 +494,8 @@ impl ParameterSet {
                     co_resident_exempt_income: self.money(g, "co_resident_exempt_income")?,
                     co_resident_exempt_below_age: self.count(g, "co_resident_exempt_below_age")?,
                     months_per_year: self.count(g, "months_per_year")?,
+                    youth_age_below: self.count(g, "youth_age_below")?,
+                    asset_limit_co_resident: self.money(g, "asset_limit_co_resident")?,
                 })
             })?,
             kinderopvangtoeslag: self.optional("kinderopvangtoeslag", || {
@@ -619,6 +621,12 @@ pub struct HuurtoeslagParams {
     pub co_resident_exempt_below_age: i64,
     /// Months in the year: annual = this × monthly (then Awir rounding).
     pub months_per_year: i64,
+    /// Youth limit: when the applicant, the partner and every co-resident are younger than
+    /// this and no child lives in the household, the rent counts only up to the
+    /// kwaliteitskortingsgrens.
+    pub youth_age_below: i64,
+    /// Assets on 1 January above which a co-resident's own assets remove the rent benefit.
+    pub asset_limit_co_resident: Money,
 }
 
 /// One income band of the childcare percentage table, in typed form.

@@ -9,8 +9,18 @@ use crate::rules::blocks::{fine_json, fine_text};
 use crate::rules::calc::CalcResult;
 use std::fmt::Write as _;
 
-/// The JSON document: `{"year":…,"benefits":{name:{"annual":…,"monthly":…,…}},"notes":[…]}`,
-/// amounts in euros; every benefit is present (0 when there is no entitlement).
+/// The sum of the awards and of the monthly advances over the benefits.
+pub fn totals(r: &CalcResult) -> (Money, Money) {
+    r.benefits
+        .iter()
+        .fold((Money::ZERO, Money::ZERO), |(a, m), b| {
+            (a + b.annual, m + b.monthly)
+        })
+}
+
+/// The JSON document: `{"year":…,"benefits":{name:{"annual":…,"monthly":…,…}},
+/// "total":{"annual":…,"monthly":…},"notes":[…]}`, amounts in euros, rates and percentages as
+/// numbers (fractions, 0.96 for 96%); every benefit is present (0 when there is no entitlement).
 pub fn to_json(r: &CalcResult) -> serde_json::Value {
     let mut benefits = serde_json::Map::new();
     for b in &r.benefits {
@@ -29,9 +39,11 @@ pub fn to_json(r: &CalcResult) -> serde_json::Value {
         }
         benefits.insert(b.benefit.name().into(), serde_json::Value::Object(o));
     }
+    let (annual, monthly) = totals(r);
     serde_json::json!({
         "year": r.year,
         "benefits": benefits,
+        "total": {"annual": annual.whole_euros(), "monthly": monthly.whole_euros()},
         "notes": notes(r),
     })
 }
@@ -134,7 +146,8 @@ pub fn to_text(r: &CalcResult) -> String {
             }
         }
     }
-    let _ = writeln!(o, "\nTotal: {} a year", total);
+    let (_, monthly) = totals(r);
+    let _ = writeln!(o, "\nTotal: {} a year, {} a month", total, monthly);
     let n = notes(r);
     if !n.is_empty() {
         let _ = writeln!(o, "\nApproximations in this result:");

@@ -18,7 +18,7 @@ use std::fmt::Write as _;
 pub const WIDTH: usize = 100;
 
 /// A rate as a JSON decimal string without trailing zeros (`"0.8"`), as `explain` writes
-/// percentages and factors (unlike the building blocks'
+/// percentages and factors (the building blocks write numbers:
 /// [`crate::rules::blocks::rate_json_scaled`]).
 fn rate_json_normalized(r: Rate) -> serde_json::Value {
     serde_json::Value::String(r.to_decimal().normalize().to_string())

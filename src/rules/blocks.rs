@@ -28,10 +28,13 @@ pub fn fine_json(f: Fine) -> serde_json::Value {
     fine_cents(f).to_json()
 }
 
-/// A rate as a JSON decimal string with all its stored digits (`"0.0400"`), as `calc` writes
-/// the building blocks (unlike `explain`'s own normalized rates).
+/// A rate as a JSON number (`0.04`, `0.965`), as the building blocks (`calc --json`) write
+/// fractions: the shortest decimal of the stored rate, so it reads back exactly.
 pub fn rate_json_scaled(r: Rate) -> serde_json::Value {
-    serde_json::Value::String(r.to_decimal().to_string())
+    let text = r.to_decimal().normalize().to_string();
+    serde_json::from_str::<serde_json::Number>(&text)
+        .map(serde_json::Value::Number)
+        .unwrap_or_else(|_| serde_json::Value::String(text))
 }
 
 /// The building blocks of one benefit for one situation, as the calculator presents them.

@@ -35,13 +35,36 @@ pub struct CalcHousehold {
     pub children: Vec<(u8, Option<Care>)>,
     /// Co-residents.
     pub co_residents: Vec<CoResident>,
+    /// Birthday month (1–12) of each child, aligned with `children`; `None` (or a missing
+    /// entry): the child keeps its age all year. With a birthday the child's age is its age on
+    /// the first of each month (docs/rules.md §4) and the award is the mean of the twelve
+    /// monthly amounts, as the simulation computes it.
+    pub birthdays: Vec<Option<u8>>,
+    /// The applicant's age (`None`: an adult past every age limit).
+    pub age: Option<u8>,
+    /// The partner's age (`None`: an adult past every age limit).
+    pub partner_age: Option<u8>,
 }
 
 impl CalcHousehold {
-    /// The month's situation the rules take (it holds all year).
+    /// The situation the rules take in January (all year when no child has a birthday).
     pub fn situation(&self) -> Situation {
+        self.situation_in(1)
+    }
+
+    /// Does the situation change during the year (a child with a birthday before December)?
+    pub fn changes_in_year(&self) -> bool {
+        self.birthdays.iter().flatten().any(|&m| m < 12)
+    }
+
+    /// The situation in `month` (1–12): each child at its age on the first of the month.
+    pub fn situation_in(&self, month: u8) -> Situation {
         let mut children = Children::NONE;
-        for &(age, care) in &self.children {
+        for (i, &(age, care)) in self.children.iter().enumerate() {
+            let age = match self.birthdays.get(i).copied().flatten() {
+                Some(b) => super::kindgebonden_budget::age_in_month(age, b, month),
+                None => age,
+            };
             children.push_with_care(age, care);
         }
         let mut co_residents = CoResidents::NONE;
@@ -59,6 +82,8 @@ impl CalcHousehold {
             },
             rent: self.rent,
             co_residents,
+            applicant_age: self.age,
+            partner_age: self.partner_age,
         }
     }
 }
@@ -134,8 +159,24 @@ pub fn compute(h: &CalcHousehold) -> Result<CalcResult> {
             });
             continue;
         }
-        let bl = building_blocks(b, &p, &s);
-        let exact = rules::annual_exact(b, &p, &s);
+        let mut bl = building_blocks(b, &p, &s);
+        let exact = if h.changes_in_year() {
+            // Σ over months of the month's exact annual amount, / 12 (as the engine).
+            let mut sum = Fine::ZERO;
+            let mut by_month = Vec::with_capacity(12);
+            for m in 1..=12u8 {
+                let x = rules::annual_exact(b, &p, &h.situation_in(m));
+                sum.0 += x.0;
+                by_month.push(super::blocks::fine_text(x));
+            }
+            bl.lines.push((
+                "year of changing ages (age on the 1st of each month)".into(),
+                format!("mean of the monthly annual amounts {}", by_month.join(", ")),
+            ));
+            sum.div_trunc(12)
+        } else {
+            rules::annual_exact(b, &p, &s)
+        };
         let annual = awir::annual_award(&p.awir, exact);
         let monthly = awir::monthly(annual);
         benefits.push(BenefitResult {
@@ -155,4 +196,67 @@ pub fn compute(h: &CalcHousehold) -> Result<CalcResult> {
         benefits,
         parameter_set: set,
     })
+}
+
+/// One benefit's expected amounts in a reference case (`[expected.<benefit>]` of
+/// `tests/cases/*.toml`; the file is read by `scenario::household`).
+#[derive(serde::Deserialize, Debug, Clone, Copy, PartialEq, Eq)]
+#[serde(deny_unknown_fields)]
+pub struct CaseExpected {
+    /// Euros a year (the award after Awir rounding).
+    pub annual: Option<i64>,
+    /// Euros a month (floor of annual / 12).
+    pub monthly: Option<i64>,
+    /// Euros either way.
+    #[serde(default)]
+    pub tolerance: i64,
+}
+
+/// One expected amount of a reference case against the computed one.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct CaseCheck {
+    /// The benefit's name as the case gives it.
+    pub benefit: String,
+    /// `annual` or `monthly`.
+    pub what: &'static str,
+    /// Expected euros.
+    pub expected: i64,
+    /// Allowed difference either way, euros.
+    pub tolerance: i64,
+    /// Computed euros (`None`: the benefit name is unknown).
+    pub actual: Option<i64>,
+}
+
+impl CaseCheck {
+    /// Does the computed amount match within the tolerance?
+    pub fn holds(&self) -> bool {
+        self.actual
+            .is_some_and(|a| (a - self.expected).abs() <= self.tolerance)
+    }
+}
+
+/// Compares a reference case's expected amounts (`[expected.<benefit>]`) with a result.
+pub fn check_expected(
+    r: &CalcResult,
+    expected: &std::collections::BTreeMap<String, CaseExpected>,
+) -> Vec<CaseCheck> {
+    let mut out = Vec::new();
+    for (name, exp) in expected {
+        let got = Benefit::parse(name).ok().map(|b| r.get(b));
+        for (what, want, actual) in [
+            ("annual", exp.annual, got.map(|g| g.annual.whole_euros())),
+            ("monthly", exp.monthly, got.map(|g| g.monthly.whole_euros())),
+        ] {
+            if let Some(expected) = want {
+                out.push(CaseCheck {
+                    benefit: name.clone(),
+                    what,
+                    expected,
+                    tolerance: exp.tolerance,
+                    actual,
+                });
+            }
+        }
+    }
+    out
 }

@@ -9,9 +9,14 @@
 //! ```
 //! One-person households use the `_single` basishuur, ijkpunt and phase rate; larger ones the
 //! `_multi` values; the higher aftoppingsgrens applies from `aftoppingsgrens_high_from_persons`
-//! persons. Y is the joint assessed income plus the co-residents' income (a co-resident under
-//! the exempt age counts only above the exempt amount). Nothing above the asset limit, and
+//! persons. Y is the joint assessed income plus the co-residents' income (a child living at
+//! home under the exempt age on 1 January counts only above the exempt amount). Nothing above
+//! the asset limit (the applicant's, with the partner's, or any co-resident's own), and
 //! nothing without rent.
+//!
+//! Youth limit (docs/rules.md §2): when the applicant, the partner and every co-resident are
+//! younger than `youth_age_below` (21 in 2026) and no child lives in the household, the
+//! rekenhuur is capped at the kwaliteitskortingsgrens instead of the rekengrens.
 //!
 //! Rounding order `[U]` (docs/rules.md §2): the exact annual amount is `months_per_year × monthly`,
 //! i.e. `12 × (A + B + C) − phase × max(0, Y − ijkpunt)`, kept exact; Awir art. 14 rounding
@@ -19,8 +24,8 @@
 //! [`super::awir::annual_award`]. Whether the agency rounds monthly amounts first is not known;
 //! the parameter `huurtoeslag.months_per_year` is flagged uncertain so reports say so.
 //!
-//! Not modelled: the young-person rent cap, co-residents' own assets, service costs (gone in
-//! 2026).
+//! Not modelled: the youth limit's exception for a dwelling adapted for a disability, the
+//! assets of a child under 18 (they count with the parent's), service costs (gone in 2026).
 
 use super::blocks::{fine_text, BuildingBlocks};
 use super::Situation;
@@ -54,16 +59,32 @@ pub struct Breakdown {
     pub income_reduction: Fine,
     /// True when assets exceed the limit (no entitlement).
     pub above_asset_limit: bool,
+    /// True when a co-resident's own assets exceed the per-person limit (no entitlement).
+    pub co_resident_above_asset_limit: bool,
+    /// True when the youth limit applies (rent counted up to the kwaliteitskortingsgrens).
+    pub youth_limit: bool,
     /// Exact annual amount before Awir rounding.
     pub annual: Fine,
 }
 
+/// Does the youth limit apply: the applicant, the partner (in partner months) and every
+/// co-resident younger than `youth_age_below`, and no child in the household? An unknown age
+/// (`None`) is an adult's.
+pub fn youth_limit_applies(p: &HuurtoeslagParams, s: &Situation) -> bool {
+    let young = |age: Option<u8>| age.is_some_and(|a| i64::from(a) < p.youth_age_below);
+    s.children.is_empty()
+        && young(s.applicant_age)
+        && (!s.partner || young(s.partner_age))
+        && s.co_residents.as_slice().iter().all(|c| young(Some(c.age)))
+}
+
 /// The income that counts: the joint assessed income plus each co-resident's income, minus the
-/// exempt amount for co-residents under the exempt age (never below zero per person).
+/// exempt amount for a child living at home younger than the exempt age on 1 January (so for
+/// the whole year in which it turns 23), never below zero per person.
 pub fn counted_income(p: &HuurtoeslagParams, s: &Situation) -> Money {
     let mut y = s.income;
     for c in s.co_residents.as_slice() {
-        y += if i64::from(c.age) < p.co_resident_exempt_below_age {
+        y += if c.child && i64::from(c.age) < p.co_resident_exempt_below_age {
             (c.income - p.co_resident_exempt_income).max_zero()
         } else {
             c.income.max_zero()
@@ -92,7 +113,18 @@ pub fn breakdown(p: &HuurtoeslagParams, s: &Situation) -> Breakdown {
         p.asset_limit_single
     };
     let above_asset_limit = s.assets > limit;
-    let rekenhuur = s.rent.max_zero().min(p.rekengrens);
+    let co_resident_above_asset_limit = s
+        .co_residents
+        .as_slice()
+        .iter()
+        .any(|c| c.assets > p.asset_limit_co_resident);
+    let youth_limit = youth_limit_applies(p, s);
+    let cap = if youth_limit {
+        p.kwaliteitskortingsgrens.min(p.rekengrens)
+    } else {
+        p.rekengrens
+    };
+    let rekenhuur = s.rent.max_zero().min(cap);
     let kkg = p.kwaliteitskortingsgrens;
     let part_a = (rekenhuur.min(kkg) - basishuur)
         .max_zero()
@@ -104,7 +136,7 @@ pub fn breakdown(p: &HuurtoeslagParams, s: &Situation) -> Breakdown {
     let income = counted_income(p, s);
     let income_reduction = (income - ijkpunt).max_zero().mul_rate(phase_rate);
     let monthly_parts = part_a + part_b + part_c;
-    let annual = if above_asset_limit || s.rent <= Money::ZERO {
+    let annual = if above_asset_limit || co_resident_above_asset_limit || s.rent <= Money::ZERO {
         Fine::ZERO
     } else {
         // months × (A + B + C) − phase × (Y − ijkpunt): the monthly formula times 12, exact.
@@ -123,6 +155,8 @@ pub fn breakdown(p: &HuurtoeslagParams, s: &Situation) -> Breakdown {
         phase_rate,
         income_reduction,
         above_asset_limit,
+        co_resident_above_asset_limit,
+        youth_limit,
         annual,
     }
 }
@@ -142,10 +176,28 @@ pub fn building_blocks(hp: &HuurtoeslagParams, s: &Situation, bl: &mut BuildingB
     if x.above_asset_limit {
         bl.line("assets above the limit", "no entitlement");
     }
+    if x.co_resident_above_asset_limit {
+        bl.line(
+            "a co-resident's assets above the per-person limit",
+            "no entitlement",
+        );
+    }
+    if x.youth_limit {
+        bl.line(
+            "youth limit (everyone under the age limit, no child)",
+            "rent counted up to the kwaliteitskortingsgrens",
+        );
+    }
+    bl.details
+        .insert("youth_limit".into(), serde_json::Value::from(x.youth_limit));
     bl.money("rent", "kale huur per month", s.rent);
     bl.money(
         "rekenhuur",
-        "rekenhuur (capped at the rekengrens)",
+        if x.youth_limit {
+            "rekenhuur (capped at the kwaliteitskortingsgrens: youth limit)"
+        } else {
+            "rekenhuur (capped at the rekengrens)"
+        },
         x.rekenhuur,
     );
     bl.money("basishuur", "basishuur", x.basishuur);
@@ -213,8 +265,11 @@ pub fn building_blocks(hp: &HuurtoeslagParams, s: &Situation, bl: &mut BuildingB
             "phase_rate_single",
             "phase_rate_multi",
             "co_resident_exempt_income",
+            "co_resident_exempt_below_age",
+            "youth_age_below",
             "asset_limit_single",
             "asset_limit_partners",
+            "asset_limit_co_resident",
             "months_per_year",
         ],
     );
@@ -289,27 +344,102 @@ mod tests {
         // single + co-resident aged 20 earning 10,000: counts 10000 − 6218 = 3782.
         // 2 persons: multi values. rent 650: A = 297.49, B = 98.67 → 396.16 × 12 = 4753.92
         // Y = 30000 + 3782 = 33782; reduction 0.22 × 2282 = 502.04 → 4251.88 → €4,252
-        let mut co = CoResidents::NONE;
-        co.push(CoResident {
-            age: 20,
-            income: Money::euros(10_000),
-        });
-        let s = Situation {
-            co_residents: co,
-            ..single(65_000, 30_000)
+        let with = |age: u8, child: bool| {
+            let mut co = CoResidents::NONE;
+            co.push(CoResident {
+                age,
+                income: Money::euros(10_000),
+                child,
+                assets: Money::ZERO,
+            });
+            Situation {
+                co_residents: co,
+                ..single(65_000, 30_000)
+            }
         };
-        assert_eq!(award(s), Money::euros(4252));
+        assert_eq!(award(with(20, true)), Money::euros(4252));
+        // 22 on 1 January (turns 23 this year): still exempt all year
+        assert_eq!(award(with(22, true)), Money::euros(4252));
         // aged 30: all 10,000 counts: Y = 40000; 0.22 × 8500 = 1870 → 2883.92 → €2,884
+        assert_eq!(award(with(30, true)), Money::euros(2884));
+        // 23 on 1 January: no exemption
+        assert_eq!(award(with(23, true)), Money::euros(2884));
+        // a co-resident of 20 who is not a child living at home: no exemption
+        assert_eq!(award(with(20, false)), Money::euros(2884));
+    }
+
+    #[test]
+    fn youth_limit_counts_rent_up_to_the_kwaliteitskortingsgrens() {
+        // Single aged 19, rent €700, income €15,000 (below the ijkpunt):
+        // rekenhuur = min(700, 498.20) = 498.20; A = 498.20 − 202.52 = 295.68; B = C = 0
+        // → €295.68 a month, 12 × 295.68 = 3548.16 → €3,548 (not 426.85 a month:
+        // A 295.68 + B 0.65 × (700 − 498.20) = 131.17 → 12 × 426.85 = €5,122).
+        let young = Situation {
+            applicant_age: Some(19),
+            ..single(70_000, 15_000)
+        };
+        assert_eq!(award(young), Money::euros(3548));
+        let (h, _) = params();
+        assert!(breakdown(&h, &young).youth_limit);
+        // 21 or unknown age: the ordinary rekengrens
+        for age in [Some(21), None] {
+            let s = Situation {
+                applicant_age: age,
+                ..single(70_000, 15_000)
+            };
+            assert_eq!(award(s), Money::euros(5122), "{age:?}");
+        }
+        // with a child, or a partner of 25, or a co-resident of 30: no youth limit
+        let with_child = Situation {
+            children: Children::from_ages(&[1]),
+            ..young
+        };
+        assert!(!breakdown(&h, &with_child).youth_limit);
+        let with_partner = Situation {
+            partner: true,
+            partner_age: Some(25),
+            ..young
+        };
+        assert!(!breakdown(&h, &with_partner).youth_limit);
+        let young_partner = Situation {
+            partner_age: Some(20),
+            ..with_partner
+        };
+        assert!(breakdown(&h, &young_partner).youth_limit);
         let mut co = CoResidents::NONE;
         co.push(CoResident {
             age: 30,
-            income: Money::euros(10_000),
+            income: Money::ZERO,
+            child: false,
+            assets: Money::ZERO,
         });
-        let s = Situation {
+        let with_older = Situation {
             co_residents: co,
-            ..single(65_000, 30_000)
+            ..young
         };
-        assert_eq!(award(s), Money::euros(2884));
+        assert!(!breakdown(&h, &with_older).youth_limit);
+    }
+
+    #[test]
+    fn a_co_residents_assets_above_the_limit_remove_the_benefit() {
+        // single, rent €650, income €20,000 (€4,732 alone) with a co-resident without income:
+        // 2 persons: A = 498.20 − 200.71 = 297.49, B = 98.67 → 396.16 × 12 = €4,754 when the
+        // co-resident has €38,479; one euro more and nothing.
+        let with_assets = |eur: i64| {
+            let mut co = CoResidents::NONE;
+            co.push(CoResident {
+                age: 30,
+                income: Money::ZERO,
+                child: false,
+                assets: Money::euros(eur),
+            });
+            Situation {
+                co_residents: co,
+                ..single(65_000, 20_000)
+            }
+        };
+        assert_eq!(award(with_assets(38_479)), Money::euros(4754));
+        assert_eq!(award(with_assets(38_480)), Money::ZERO);
     }
 
     #[test]

@@ -2,8 +2,10 @@
 //! docs/rules.md §3.
 //!
 //! Per child per month: `pct(Y, rank) × min(hourly_price, max_price[type]) × min(hours, cap)`.
-//! The first child is the one with the most hours (the earliest listed on a tie); every other
-//! child with childcare uses the "next children" percentage. Y is the joint assessed income;
+//! The first child is the one with the most hours of care; among children with equally many
+//! hours, the one with the lowest costs (hours × the provider's hourly price) [U]; only a
+//! complete tie goes to the earliest listed ([`first_child`]). Every other child with childcare
+//! uses the "next children" percentage. Y is the joint assessed income;
 //! the percentage comes from the income band of the year's table (which for 2025 and 2026 is a
 //! *reconstruction*, flagged uncertain in the parameter file so every report says so). No asset
 //! test. The annual amount of a situation that held all year is 12 × the monthly amount, kept
@@ -13,7 +15,7 @@
 //! situation says which care a child uses).
 
 use super::blocks::{fine_json, fine_text, rate_json_scaled, BuildingBlocks};
-use super::{Situation, MAX_CHILDREN, MONTHS};
+use super::{Care, Situation, MAX_CHILDREN, MONTHS};
 use crate::model::money::{Fine, Money, Rate};
 use crate::model::parameters::KOT_TABLE;
 use crate::model::parameters::{KinderopvangtoeslagParams, KotRow};
@@ -23,7 +25,7 @@ use crate::model::parameters::{KinderopvangtoeslagParams, KotRow};
 pub struct ChildPart {
     /// Index of the child in the situation's children.
     pub child: usize,
-    /// True for the first child (most hours).
+    /// True for the first child (most hours; on equal hours the lowest costs).
     pub first: bool,
     /// Percentage applied.
     pub rate: Rate,
@@ -55,23 +57,33 @@ impl Breakdown {
     }
 }
 
+/// The "first child" (docs/rules.md §3): the child with the most hours of childcare; among
+/// equal hours the one with the lowest costs (hours × hourly price, the provider's own price)
+/// [U: the tie rule follows the reading of the Besluit kinderopvangtoeslag, the article
+/// text was not retrieved]; a complete tie goes to the earliest listed. `None` without care.
+pub fn first_child(care: &[Option<Care>]) -> Option<usize> {
+    let mut first: Option<(usize, Care)> = None;
+    for (i, c) in care.iter().enumerate() {
+        let Some(c) = *c else { continue };
+        let better = match first {
+            None => true,
+            Some((_, f)) => {
+                let cost = |x: &Care| i128::from(x.hours) * i128::from(x.price.0);
+                c.hours > f.hours || (c.hours == f.hours && cost(&c) < cost(&f))
+            }
+        };
+        if better {
+            first = Some((i, c));
+        }
+    }
+    first.map(|(i, _)| i)
+}
+
 /// The full computation with its building blocks.
 pub fn breakdown(p: &KinderopvangtoeslagParams, s: &Situation) -> Breakdown {
     let row = p.row(s.income);
     let care = s.children.care();
-    // The first child is the one with the most hours; ties go to the earliest listed.
-    let mut first: Option<usize> = None;
-    for (i, c) in care.iter().enumerate() {
-        if let Some(c) = c {
-            let better = match first {
-                None => true,
-                Some(f) => care[f].is_some_and(|fc| c.hours > fc.hours),
-            };
-            if better {
-                first = Some(i);
-            }
-        }
-    }
+    let first = first_child(care);
     let mut parts = [ChildPart::default(); MAX_CHILDREN];
     let mut n_parts = 0;
     let mut monthly_total = Fine::ZERO;
@@ -241,6 +253,32 @@ mod tests {
             ),
             Money::euros(20_354)
         );
+    }
+
+    #[test]
+    fn on_equal_hours_the_child_with_the_lowest_costs_is_first() {
+        // Y = 80,000 (first 85.9%, next 93.9%); two day-care children of 100 h each, at
+        // €11.00 and €10.00 an hour. First child: the €10.00 child (lowest costs):
+        // 100 × 10.00 × 0.859 = 859.00; next: 100 × 11.00 × 0.939 = 1032.90;
+        // monthly 1891.90 × 12 = 22702.80 → €22,703, whatever the order they are listed in
+        // (input order would give 944.90 + 939.00 = 1883.90 → €22,607).
+        let a = (1, CareType::Dagopvang, 100, 1100);
+        let b = (2, CareType::Dagopvang, 100, 1000);
+        assert_eq!(award(2026, true, 80_000, &[a, b]), Money::euros(22_703));
+        assert_eq!(award(2026, true, 80_000, &[b, a]), Money::euros(22_703));
+        let c = |hours, cents| {
+            Some(Care {
+                kind: CareType::Dagopvang,
+                hours,
+                price: Money::cents(cents),
+            })
+        };
+        assert_eq!(first_child(&[c(100, 1100), c(100, 1000)]), Some(1));
+        // most hours first, whatever the costs
+        assert_eq!(first_child(&[c(90, 500), c(100, 1100)]), Some(1));
+        // a complete tie: the earliest listed
+        assert_eq!(first_child(&[None, c(100, 1000), c(100, 1000)]), Some(1));
+        assert_eq!(first_child(&[None, None]), None);
     }
 
     #[test]

@@ -12,6 +12,15 @@ use crate::model::parameters::KindgebondenBudgetParams;
 /// Age from which kinderbijslag (and so the child budget) stops.
 pub const ADULT_AGE: u8 = 18;
 
+/// A child's age as the rules take it in `month` (1–12), from its age on 1 January and its
+/// birthday month: its age on the first of the month, so a birthday counts from the month
+/// after it. The Wet op het kindgebonden budget (art. 2) pays for a child up to and including
+/// the month it turns 18, and the 12+ / 16+ supplements from the month after the 12th / 16th
+/// birthday (docs/rules.md §4). The child budget is the only rule that reads children's ages.
+pub fn age_in_month(age_on_1_january: u8, birthday: u8, month: u8) -> u8 {
+    age_on_1_january.saturating_add(u8::from(month > birthday))
+}
+
 /// The maximum amount before the income taper: per-child amounts, age supplements, alo-kop.
 pub fn maximum(p: &KindgebondenBudgetParams, s: &Situation) -> Money {
     let mut total = Money::ZERO;

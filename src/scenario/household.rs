@@ -9,7 +9,7 @@
 use crate::error::{Diagnostic, Error, Result};
 use crate::model::money::Money;
 use crate::model::parameters::decimal_from_toml;
-use crate::rules::calc::CalcHousehold;
+use crate::rules::calc::{CalcHousehold, CaseExpected};
 use crate::rules::{Care, CareType, CoResident, MAX_CHILDREN, MAX_CO_RESIDENTS};
 use serde::Deserialize;
 use std::path::Path;
@@ -36,11 +36,16 @@ pub const MAX_PERSONS: i64 = 2 + MAX_CHILDREN as i64 + MAX_CO_RESIDENTS as i64;
 /// assets = 0
 /// rent = 650                  # monthly kale huur
 /// persons = 3                 # optional, see --persons
+/// age = 30                    # optional: the applicant's age (huurtoeslag youth limit)
+/// partner_age = 31            # optional
 /// [[co_residents]]
 /// income = 8000
-/// age = 20                    # optional
+/// age = 20                    # optional, on 1 January
+/// child = true                # optional: a child living at home (income exemption under 23)
+/// assets = 0                  # optional: own assets on 1 January
 /// [[children]]
-/// age = 2
+/// age = 2                     # on 1 January
+/// birthday = 6                # optional: birthday month, a year older from the month after
 /// care = "dagopvang"          # optional: dagopvang, bso, gastouder
 /// hours = 120                 # per month, with care
 /// price = 10.50               # per hour, with care
@@ -62,6 +67,10 @@ pub struct HouseholdFile {
     #[serde(default)]
     persons: Option<Spanned<i64>>,
     #[serde(default)]
+    age: Option<Spanned<i64>>,
+    #[serde(default)]
+    partner_age: Option<Spanned<i64>>,
+    #[serde(default)]
     co_residents: Vec<RawCoResident>,
     #[serde(default)]
     children: Vec<RawChild>,
@@ -73,12 +82,18 @@ struct RawCoResident {
     income: Spanned<toml::Value>,
     #[serde(default)]
     age: Option<Spanned<i64>>,
+    #[serde(default)]
+    child: Option<bool>,
+    #[serde(default)]
+    assets: Option<Spanned<toml::Value>>,
 }
 
 #[derive(Deserialize, Debug, Clone)]
 #[serde(deny_unknown_fields)]
 struct RawChild {
     age: Spanned<i64>,
+    #[serde(default)]
+    birthday: Option<Spanned<i64>>,
     #[serde(default)]
     care: Option<Spanned<String>>,
     #[serde(default)]
@@ -146,19 +161,69 @@ impl Problems<'_> {
     }
 }
 
+/// A reference case (`tests/cases/*.toml`): a household file under `[household]` with what
+/// is expected of it and where that expectation comes from (tests/cases/README.md).
+///
+/// ```toml
+/// description = "what the case checks"
+/// source = "where the expected value comes from"
+/// source_kind = "hand"          # or "published"
+/// [household]                   # the household file format above
+/// year = 2026
+/// income = 30000
+/// [expected.zorgtoeslag]        # any benefit: annual, monthly (euros), tolerance
+/// annual = 1514
+/// ```
+#[derive(Deserialize, Debug, Clone)]
+#[serde(deny_unknown_fields)]
+pub struct CaseFile {
+    /// What the case checks.
+    pub description: String,
+    /// Where the expected values come from.
+    pub source: String,
+    /// `published` or `hand`.
+    pub source_kind: String,
+    /// The household.
+    pub household: HouseholdFile,
+    /// Expected amounts per benefit name.
+    #[serde(default)]
+    pub expected: std::collections::BTreeMap<String, CaseExpected>,
+}
+
+fn toml_error(path: &Path, text: &str, e: toml::de::Error) -> Error {
+    let (line, col) = e.span().map(|s| line_col(text, s.start)).unzip();
+    Error::Input(vec![Diagnostic {
+        file: path.to_path_buf(),
+        line,
+        col,
+        key: None,
+        message: e.message().trim().to_string(),
+    }])
+}
+
+/// Is this text a reference case (a top-level `[household]` table) rather than a household
+/// file? Decided on the top-level keys only; a text that is not TOML is a household file (whose
+/// parse then reports the syntax error).
+pub fn is_case_file(text: &str) -> bool {
+    text.parse::<toml::Table>()
+        .is_ok_and(|t| matches!(t.get("household"), Some(toml::Value::Table(_))))
+}
+
+/// Parses a reference case's text (its household is resolved by [`resolve_file`]).
+pub fn parse_case(path: &Path, text: &str) -> Result<CaseFile> {
+    toml::from_str(text).map_err(|e| toml_error(path, text, e))
+}
+
 /// Parses a household file's text into a validated [`CalcHousehold`]; `year` (from `--year`)
-/// wins over the file's `year`. Every problem names the file, line and key.
+/// wins over the file's `year`. Every problem names the file, line and key. A reference case
+/// (`tests/cases/*.toml`, the household under `[household]`) is read too: its household is
+/// used and the rest (description, source, expected amounts) is checked for form only.
 pub fn parse_household(path: &Path, text: &str, year: Option<u16>) -> Result<CalcHousehold> {
-    let raw: HouseholdFile = toml::from_str(text).map_err(|e| {
-        let (line, col) = e.span().map(|s| line_col(text, s.start)).unzip();
-        Error::Input(vec![Diagnostic {
-            file: path.to_path_buf(),
-            line,
-            col,
-            key: None,
-            message: e.message().trim().to_string(),
-        }])
-    })?;
+    if is_case_file(text) {
+        let case = parse_case(path, text)?;
+        return resolve_file(path, text, &case.household, year);
+    }
+    let raw: HouseholdFile = toml::from_str(text).map_err(|e| toml_error(path, text, e))?;
     resolve_file(path, text, &raw, year)
 }
 
@@ -208,12 +273,23 @@ pub fn resolve_file(
             age: c.age.as_ref().map_or(ADULT_CO_RESIDENT_AGE, |a| {
                 p.int(a, &format!("{k}.age"), 0, MAX_AGE) as u8
             }),
+            child: c.child.unwrap_or(false),
+            assets: c
+                .assets
+                .as_ref()
+                .map_or(Money::ZERO, |v| p.money(v, &format!("{k}.assets"))),
         });
     }
     let mut children = Vec::new();
+    let mut birthdays = Vec::new();
     for (i, c) in raw.children.iter().enumerate() {
         let k = format!("children[{i}]");
         let age = p.int(&c.age, &format!("{k}.age"), 0, MAX_AGE) as u8;
+        birthdays.push(
+            c.birthday
+                .as_ref()
+                .map(|b| p.int(b, &format!("{k}.birthday"), 1, 12) as u8),
+        );
         let care = match &c.care {
             None => {
                 for (name, present) in [("hours", c.hours.is_some()), ("price", c.price.is_some())]
@@ -274,6 +350,12 @@ pub fn resolve_file(
         rent,
         children,
         co_residents,
+        birthdays,
+        age: raw.age.as_ref().map(|a| p.int(a, "age", 0, MAX_AGE) as u8),
+        partner_age: raw
+            .partner_age
+            .as_ref()
+            .map(|a| p.int(a, "partner_age", 0, MAX_AGE) as u8),
     };
     let h = match complete(h, persons.as_ref().map(|(n, _)| *n)) {
         Ok(h) => Some(h),
@@ -327,6 +409,8 @@ pub fn complete(
             h.co_residents.push(CoResident {
                 age: ADULT_CO_RESIDENT_AGE,
                 income: Money::ZERO,
+                child: false,
+                assets: Money::ZERO,
             });
         }
     }

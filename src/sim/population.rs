@@ -180,10 +180,14 @@ fn housing_and_care(
     let young = rng.random::<f64>() < pop.co_resident_under_23_share;
     let co_income = euros(sample(&pop.co_resident_income, &mut rng));
     if has_co {
-        // Ages only matter for the exemption below 23: a representative age on each side.
+        // Ages only matter for the exemption below 23: a representative age on each side. A
+        // young co-resident is taken to be a child living at home (the exemption's condition);
+        // co-residents' own assets are not drawn (zero).
         co_residents.push(CoResident {
             age: if young { 19 } else { 30 },
             income: co_income,
+            child: young,
+            assets: Money::ZERO,
         });
     }
     let mut actual = [None; MAX_CHILDREN];

@@ -6,6 +6,7 @@
 //!
 //! Must not: do I/O, format output or compute statistics.
 
+use crate::model::household::Child;
 use crate::model::money::{Fine, Money, Rate};
 use crate::model::outcome::{KnowledgeState, Ledger, PerBenefit, Year, MAX_STATES};
 use crate::model::scenario::Scenario;
@@ -97,6 +98,12 @@ fn visible(view: View, known_from: u8) -> bool {
     }
 }
 
+/// A child's age as the rules take it in `month`: its age on the first of the month
+/// ([`crate::rules::kindgebonden_budget::age_in_month`]).
+pub(crate) fn age_in_month(c: &Child, month: u8) -> u8 {
+    crate::rules::kindgebonden_budget::age_in_month(c.age, c.birthday, month)
+}
+
 /// The situation in `month` under `view`, with `applicant` the applicant's annual income.
 pub(crate) fn situation(h: &Household, view: View, month: u8, applicant: Money) -> Situation {
     // Built in place (the return slot), not assembled from parts: a moved `Children` is a
@@ -108,6 +115,8 @@ pub(crate) fn situation(h: &Household, view: View, month: u8, applicant: Money) 
         income: applicant,
         rent: h.rent,
         co_residents: h.co_residents,
+        applicant_age: None,
+        partner_age: None,
     };
     let mut partner_income = match view {
         View::Actual => h.partner_income,
@@ -155,8 +164,7 @@ pub(crate) fn situation(h: &Household, view: View, month: u8, applicant: Money) 
         }
     }
     for (i, c) in h.children().iter().enumerate() {
-        s.children
-            .push_with_care(c.age + u8::from(month >= c.birthday), care[i]);
+        s.children.push_with_care(age_in_month(c, month), care[i]);
     }
     // Newborns after the children of 1 January, as they were born.
     for _ in 0..births {
@@ -178,11 +186,14 @@ fn award_for(
 ) -> PerBenefit {
     let applicant = applicant_income(h, view);
     let want_monthly = monthly_out.is_some();
-    // The situation can only change in month 1, in a child's birthday month, and in the month
-    // after a household change visible in this view: elsewhere last month's amounts hold.
+    // The situation can only change in month 1, in the month after a child's birthday, and in
+    // the month after a household change visible in this view: elsewhere last month's amounts
+    // hold.
     let mut change_months: u16 = 1 << 1;
     for c in h.children() {
-        change_months |= 1 << c.birthday.clamp(1, 12);
+        if c.birthday < 12 {
+            change_months |= 1 << (c.birthday.max(1) + 1);
+        }
     }
     // Every non-income change month is marked, seen or not (a data event can reveal an
     // unreported change); an unchanged situation is detected below and costs no computation.
@@ -298,5 +309,147 @@ impl Year {
             }
         }
         y
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::benefit::MAX_CHILDREN;
+    use crate::scenario::parse_str;
+    use std::path::Path;
+
+    /// A 2026 scenario computing only `benefit`.
+    fn scenario(benefit: &str) -> Scenario {
+        let text = format!(
+            r#"
+[experiment]
+name = "t"
+year = 2026
+households = 10
+seed = 5
+
+[[arms]]
+name = "control"
+advance = {{ policy = "standard" }}
+
+[[arms]]
+name = "cautious"
+advance = {{ policy = "cautious", fraction = 0.8 }}
+
+[population]
+benefits = ["{benefit}"]
+"#
+        );
+        parse_str(Path::new("t.toml"), &text, String::new()).unwrap()
+    }
+
+    /// A hand-made household: applicant earning €1,500 a month (€18,000 a year, below every
+    /// drempel), no rent, no assets, no events, the children `(age on 1 January, birthday
+    /// month)` without childcare.
+    fn household(sc: &Scenario, partner: bool, children: &[(u8, u8)]) -> Household {
+        let mut h = crate::sim::population::generate(sc, 0);
+        h.partner = partner;
+        h.monthly_income = Money::euros(1_500);
+        h.estimated_income = Money::euros(18_000);
+        h.partner_income = Money::ZERO;
+        h.estimated_partner_income = Money::ZERO;
+        h.rent = Money::ZERO;
+        h.assets = Money::ZERO;
+        h.co_residents = crate::model::benefit::CoResidents::NONE;
+        h.employment = 0;
+        h.n_events = 0;
+        h.care_actual = [None; MAX_CHILDREN];
+        h.care_estimate = [None; MAX_CHILDREN];
+        h.n_children = children.len() as u8;
+        for (i, &(age, birthday)) in children.iter().enumerate() {
+            h.children[i] = Child { age, birthday };
+        }
+        h
+    }
+
+    fn kgb(sc: &Scenario, h: &Household) -> Money {
+        Year::compute(sc, h).definitive[Benefit::KindgebondenBudget.index()]
+    }
+
+    #[test]
+    fn kgb_counts_a_child_through_the_month_it_turns_18() {
+        // Single parent, child 17 on 1 January, 18th birthday in June, income below the drempel.
+        // January–June (6 months, June included): 2580 + 964 (16–17) + alo-kop 3416 = 6960 a
+        // year; July–December nothing. 6 × 6960 / 12 = 3480 → €3,480 (dropping the child in
+        // June itself would give 5 × 6960 / 12 = €2,900: €580 less).
+        let sc = scenario("kindgebonden_budget");
+        assert_eq!(
+            kgb(&sc, &household(&sc, false, &[(17, 6)])),
+            Money::euros(3480)
+        );
+        // A couple: 6 × (2580 + 964) / 12 = 1772 (not 5 × 3544 / 12 = 1476.67 → €1,477).
+        assert_eq!(
+            kgb(&sc, &household(&sc, true, &[(17, 6)])),
+            Money::euros(1772)
+        );
+    }
+
+    #[test]
+    fn kgb_age_supplements_start_the_month_after_the_birthday() {
+        // Couple, child 11 on 1 January turning 12 in April: January–April 2580 a year,
+        // May–December 2580 + 724 = 3304. (4 × 2580 + 8 × 3304) / 12 = 36752 / 12 = 3062.67
+        // → €3,063 (from April itself: (3 × 2580 + 9 × 3304) / 12 = €3,123).
+        let sc = scenario("kindgebonden_budget");
+        assert_eq!(
+            kgb(&sc, &household(&sc, true, &[(11, 4)])),
+            Money::euros(3063)
+        );
+        // Turning 16 in October: 10 months at 3304 and 2 at 2580 + 964 = 3544:
+        // (10 × 3304 + 2 × 3544) / 12 = 40128 / 12 = 3344 → €3,344.
+        assert_eq!(
+            kgb(&sc, &household(&sc, true, &[(15, 10)])),
+            Money::euros(3344)
+        );
+        // A December birthday changes nothing within the year: 12 × 2580 / 12 = €2,580.
+        assert_eq!(
+            kgb(&sc, &household(&sc, true, &[(11, 12)])),
+            Money::euros(2580)
+        );
+    }
+
+    #[test]
+    fn partner_months_follow_the_awir() {
+        // Partners from the first of the month after the partnership starts, and no longer
+        // from the first of the month after it ends (docs/rules.md §5): the month of moving out
+        // is still a partner month. Child aged 5 all year (December birthday), applicant
+        // €18,000, partner without income, so only the alo-kop changes:
+        // couple 2580 a year, single parent 2580 + 3416 = 5996.
+        use crate::model::household::Event;
+        let sc = scenario("kindgebonden_budget");
+        // Separation in April: partner January–April, single May–December.
+        // (4 × 2580 + 8 × 5996) / 12 = 58288 / 12 = 4857.33 → €4,857 (if April were already
+        // single: (3 × 2580 + 9 × 5996) / 12 = €5,142).
+        let mut h = household(&sc, true, &[(5, 12)]);
+        h.push_event(Event {
+            month: 4,
+            kind: EventKind::PartnerOut,
+            known_from: 13,
+        });
+        assert_eq!(kgb(&sc, &h), Money::euros(4857));
+        // A partner moving in in September counts from October: single January–September,
+        // partner October–December. (9 × 5996 + 3 × 2580) / 12 = 61704 / 12 = €5,142.
+        let mut h = household(&sc, false, &[(5, 12)]);
+        h.push_event(Event {
+            month: 9,
+            kind: EventKind::PartnerIn(Money::ZERO),
+            known_from: 13,
+        });
+        assert_eq!(kgb(&sc, &h), Money::euros(5142));
+    }
+
+    #[test]
+    fn age_in_month_is_the_age_on_the_first() {
+        let c = Child {
+            age: 17,
+            birthday: 6,
+        };
+        let ages: Vec<u8> = (1..=12).map(|m| age_in_month(&c, m)).collect();
+        assert_eq!(ages, [17, 17, 17, 17, 17, 17, 18, 18, 18, 18, 18, 18]);
     }
 }
