@@ -10,9 +10,9 @@ use crate::model::scenario::ChangeType;
 /// Most events a household can have in a year (fixed-size storage): up to [`MAX_SHOCKS`]
 /// shocks, one income-volatility event, and the agency's data events (at most 11: a letter
 /// answer, two for guidance, two per mutation letter for at most 4 letters).
-pub const MAX_EVENTS: usize = 24;
+pub const MAX_EVENTS: usize = 30;
 /// Most `[[shocks]]` a scenario may list.
-pub const MAX_SHOCKS: usize = 12;
+pub const MAX_SHOCKS: usize = 18;
 
 /// What changed.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

@@ -153,7 +153,7 @@ pub(crate) fn situation(h: &Household, view: View, month: u8, applicant: Money) 
         // Year-level facts: assets on 1 January (the asset test, whole year); a partner found
         // afterwards counts from the event month itself.
         match e.kind {
-            EventKind::AssetsExtra(x) if seen => s.assets = s.assets + x,
+            EventKind::AssetsExtra(x) if seen => s.assets += x,
             EventKind::PartnerFound(y) if seen && e.month <= month => {
                 s.partner = true;
                 partner_income = y;
