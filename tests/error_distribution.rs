@@ -474,3 +474,44 @@ probability = 0.1
     );
     assert!(wiped >= 3, "years wiped out by the asset test: {wiped}");
 }
+
+#[test]
+fn misplaced_keys_of_the_new_shocks_are_located_errors() {
+    let text = scenario(
+        r#""zorgtoeslag""#,
+        SINGLE,
+        24_000,
+        0,
+        r#"
+[[shocks]]
+kind = "childcare_stops"
+probability = 0.1
+factor = { distribution = "fixed", value = 0.5 }
+
+[[shocks]]
+kind = "partner_income_change"
+probability = 0.1
+amount = { distribution = "fixed", value = 1000 }
+
+[[shocks]]
+kind = "self_employed_income"
+probability = 0.1
+income = { distribution = "fixed", value = 1000 }
+
+[behaviour]
+report_probability = { childcare_stops = 1.5 }
+"#,
+    );
+    let e = format!(
+        "{:?}",
+        parse_str(Path::new("t.toml"), &text, String::new()).unwrap_err()
+    );
+    for key in [
+        "shocks[0].factor",
+        "shocks[1].amount",
+        "shocks[2].income",
+        "behaviour.report_probability.childcare_stops",
+    ] {
+        assert!(e.contains(key), "{key} in {e}");
+    }
+}
