@@ -10,9 +10,9 @@ use crate::model::scenario::ChangeType;
 /// Most events a household can have in a year (fixed-size storage): up to [`MAX_SHOCKS`]
 /// shocks, one income-volatility event, and the agency's data events (at most 11: a letter
 /// answer, two for guidance, two per mutation letter for at most 4 letters).
-pub const MAX_EVENTS: usize = 24;
+pub const MAX_EVENTS: usize = 30;
 /// Most `[[shocks]]` a scenario may list.
-pub const MAX_SHOCKS: usize = 12;
+pub const MAX_SHOCKS: usize = 18;
 
 /// What changed.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -33,6 +33,23 @@ pub enum EventKind {
     CareHours(Rate),
     /// The rent × this factor from the month after.
     RentFactor(Rate),
+    /// The household's 1 January assets are this much higher than it estimated (only the
+    /// definitive award sees them; a year-level fact, placed in January).
+    AssetsExtra(Money),
+    /// The partner's annual income × this factor from the event month on (the year's partner
+    /// income is the month-weighted mix; a year-level change like the applicant's income).
+    PartnerIncomeFactor(Rate),
+    /// A co-resident with this annual income moves in or starts earning; counts from the month
+    /// after.
+    CoResidentIn(Money),
+    /// A partner with this annual income, never reported, counts from the event month itself
+    /// (found after the year: `known_from` stays 13).
+    PartnerFound(Money),
+    /// The applicant's income of the whole year × this factor (a self-employed's profit known
+    /// after the year); the event month is when the household learns it.
+    YearIncomeFactor(Rate),
+    /// Childcare of every child ends: hours 0 from the month after.
+    CareStops,
     /// Knowledge only (nothing changes): from `known_from` the agency uses the childcare the
     /// provider reports (the actual hours, with changes up to the event month) — an attention
     /// letter answered, a mutation, or guidance.
@@ -64,7 +81,9 @@ impl Event {
         }
     }
 
-    /// The kind of change for reporting; `None` for the agency's own data events.
+    /// The kind of change for reporting; `None` for the agency's own data events and for facts
+    /// the household never reports (found only at the definitive award: assets above the
+    /// estimate, a partner found afterwards), which draw nothing from the reporting stream.
     pub fn change_type(&self) -> Option<ChangeType> {
         Some(match self.kind {
             EventKind::IncomeFactor(_) | EventKind::Bonus(_) => {
@@ -79,13 +98,32 @@ impl Event {
             EventKind::ChildBorn => ChangeType::ChildBorn,
             EventKind::CareHours(_) => ChangeType::ChildcareHours,
             EventKind::RentFactor(_) => ChangeType::Rent,
-            EventKind::CareData | EventKind::IncomeData => return None,
+            EventKind::PartnerIncomeFactor(_) => ChangeType::PartnerIncome,
+            EventKind::CoResidentIn(_) => ChangeType::CoResident,
+            EventKind::YearIncomeFactor(_) => ChangeType::SelfEmployedIncome,
+            EventKind::CareStops => ChangeType::ChildcareStops,
+            EventKind::AssetsExtra(_)
+            | EventKind::PartnerFound(_)
+            | EventKind::CareData
+            | EventKind::IncomeData => return None,
         })
     }
 
     /// Does the event change the applicant's income (a factor or a bonus)?
     pub fn is_income(&self) -> bool {
         matches!(self.kind, EventKind::IncomeFactor(_) | EventKind::Bonus(_))
+    }
+
+    /// Does the event change the year as a whole rather than the months after it (assets on
+    /// 1 January, the partner's or a self-employed applicant's year income)? Such events start
+    /// no new segment of months.
+    pub fn is_year_level(&self) -> bool {
+        matches!(
+            self.kind,
+            EventKind::AssetsExtra(_)
+                | EventKind::PartnerIncomeFactor(_)
+                | EventKind::YearIncomeFactor(_)
+        )
     }
 
     /// Is this an agency data event (knowledge only, no change in the actual situation)?

@@ -117,6 +117,16 @@ impl Money {
         Money::saturating_cents(div_floor_i128(self.mul_rate(rate).0 + scale / 2, scale))
     }
 
+    /// A year income that is `self` a year in months 1..m−1 and `after` a year from month `m`
+    /// (1–12) on: `(self × (m − 1) + after × (13 − m)) / 12`, rounded half-up to the cent (an
+    /// input quantity: the partner's year income after a change in month m). Saturates at
+    /// ±[`Money::MAX_INCOME`].
+    pub fn part_year_half_up(self, after: Money, m: u8) -> Money {
+        let m = i128::from(m.clamp(1, 12));
+        let total = i128::from(self.0) * (m - 1) + i128::from(after.0) * (13 - m);
+        Money::saturating_cents(div_floor_i128(2 * total + 12, 24))
+    }
+
     /// `self × rate`, rounded down to the cent (synthetic input quantities such as a drawn
     /// hourly price; not used for awards). Saturates at ±[`Money::MAX_INCOME`].
     pub fn mul_rate_floor_cents(self, rate: Rate) -> Money {

@@ -365,10 +365,47 @@ pub enum ShockKind {
         /// Distribution of the factor.
         factor: Dist,
     },
+    /// The household's assets on 1 January turn out higher than it estimated by this amount
+    /// (€): the advances use the estimate, the definitive award the true assets (the asset
+    /// test looks at 1 January, so a whole year's entitlement goes when they pass the limit).
+    /// Never reported during the year: found at the definitive award. The month is drawn but
+    /// not used (the event is placed in January).
+    AssetsAboveEstimate {
+        /// Distribution of the extra assets, euros.
+        amount: Dist,
+    },
+    /// The partner's annual income × factor from the shock month on (households with a
+    /// partner only): the year's partner income is `(m − 1 + (13 − m) × factor) / 12` of it.
+    PartnerIncomeChange {
+        /// Distribution of the factor.
+        factor: Dist,
+    },
+    /// A co-resident (medebewoner) with this annual income moves in or starts earning; counts
+    /// for huurtoeslag from the month after.
+    CoResidentIncome {
+        /// The co-resident's annual income.
+        income: Dist,
+    },
+    /// A benefit partner the household never reported (it applied as single) is counted at the
+    /// definitive award from the shock month on (month 1: the whole year); households without a
+    /// partner only. Never reported during the year.
+    PartnerFoundAfterwards {
+        /// The partner's annual income.
+        income: Dist,
+    },
+    /// The applicant's income of the whole year × factor, known only after the year (the
+    /// self-employed's profit); the household learns it in the shock month and reports it with
+    /// the `self_employed_income` probability (default 0: not until the assessment).
+    SelfEmployedIncome {
+        /// Distribution of the factor.
+        factor: Dist,
+    },
+    /// Childcare of every child in care ends: hours 0 from the month after.
+    ChildcareStops,
 }
 
 /// Names of the shock kinds, in the order the validator lists them.
-pub const SHOCK_KINDS: [&str; 10] = [
+pub const SHOCK_KINDS: [&str; 16] = [
     "income_change",
     "partner_moves_in",
     "partner_moves_out",
@@ -379,6 +416,12 @@ pub const SHOCK_KINDS: [&str; 10] = [
     "bonus",
     "childcare_hours_change",
     "rent_change",
+    "assets_above_estimate",
+    "partner_income_change",
+    "co_resident_income",
+    "partner_found_afterwards",
+    "self_employed_income",
+    "childcare_stops",
 ];
 
 impl ShockKind {
@@ -395,6 +438,24 @@ impl ShockKind {
             ShockKind::Bonus { .. } => "bonus",
             ShockKind::ChildcareHoursChange { .. } => "childcare_hours_change",
             ShockKind::RentChange { .. } => "rent_change",
+            ShockKind::AssetsAboveEstimate { .. } => "assets_above_estimate",
+            ShockKind::PartnerIncomeChange { .. } => "partner_income_change",
+            ShockKind::CoResidentIncome { .. } => "co_resident_income",
+            ShockKind::PartnerFoundAfterwards { .. } => "partner_found_afterwards",
+            ShockKind::SelfEmployedIncome { .. } => "self_employed_income",
+            ShockKind::ChildcareStops => "childcare_stops",
+        }
+    }
+
+    /// The change type of the error-distribution kinds that have their own (issue 18):
+    /// `None` for the older kinds and for those never reported.
+    pub fn own_change_type(&self) -> Option<ChangeType> {
+        match self {
+            ShockKind::PartnerIncomeChange { .. } => Some(ChangeType::PartnerIncome),
+            ShockKind::CoResidentIncome { .. } => Some(ChangeType::CoResident),
+            ShockKind::SelfEmployedIncome { .. } => Some(ChangeType::SelfEmployedIncome),
+            ShockKind::ChildcareStops => Some(ChangeType::ChildcareStops),
+            _ => None,
         }
     }
 }
@@ -479,10 +540,23 @@ pub enum ChangeType {
     ChildcareHours = 5,
     /// The rent changes.
     Rent = 6,
+    /// The partner's income changes (`partner_income_change`).
+    PartnerIncome = 7,
+    /// A co-resident with income moves in or starts earning (`co_resident_income`).
+    CoResident = 8,
+    /// A self-employed applicant's year income differs from the estimate
+    /// (`self_employed_income`).
+    SelfEmployedIncome = 9,
+    /// Childcare ends (`childcare_stops`).
+    ChildcareStops = 10,
 }
 
 /// Number of change types.
-pub const N_CHANGE_TYPES: usize = 7;
+pub const N_CHANGE_TYPES: usize = 11;
+
+/// The change types before issue 18: the report lists these always, the later ones only when
+/// a shock of their kind is in the scenario (so older reports keep their text).
+pub const N_CLASSIC_CHANGE_TYPES: usize = 7;
 
 impl ChangeType {
     /// Every change type, in index order.
@@ -494,6 +568,10 @@ impl ChangeType {
         ChangeType::ChildBorn,
         ChangeType::ChildcareHours,
         ChangeType::Rent,
+        ChangeType::PartnerIncome,
+        ChangeType::CoResident,
+        ChangeType::SelfEmployedIncome,
+        ChangeType::ChildcareStops,
     ];
 
     /// The scenario name (key in `report_delay_by_change`).
@@ -506,12 +584,23 @@ impl ChangeType {
             ChangeType::ChildBorn => "child_born",
             ChangeType::ChildcareHours => "childcare_hours",
             ChangeType::Rent => "rent",
+            ChangeType::PartnerIncome => "partner_income",
+            ChangeType::CoResident => "co_resident",
+            ChangeType::SelfEmployedIncome => "self_employed_income",
+            ChangeType::ChildcareStops => "childcare_stops",
         }
     }
 
-    /// Is this an income change (never reported by households unaware they must)?
+    /// Is this an income change (never reported by households unaware they must)? The
+    /// partner's income and a self-employed year income count as income changes too.
     pub fn is_income(self) -> bool {
-        matches!(self, ChangeType::IncomeUp | ChangeType::IncomeDown)
+        matches!(
+            self,
+            ChangeType::IncomeUp
+                | ChangeType::IncomeDown
+                | ChangeType::PartnerIncome
+                | ChangeType::SelfEmployedIncome
+        )
     }
 }
 

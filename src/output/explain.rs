@@ -108,6 +108,20 @@ fn event_text(kind: EventKind) -> String {
         EventKind::Bonus(f) => format!("a one-off bonus of {f} of this month's income"),
         EventKind::CareHours(f) => format!("childcare hours × {f} from the next month"),
         EventKind::RentFactor(f) => format!("rent × {f} from the next month"),
+        EventKind::AssetsExtra(x) => {
+            format!("assets on 1 January turn out {x} higher than estimated (whole year)")
+        }
+        EventKind::PartnerIncomeFactor(f) => format!("partner's income × {f} from this month"),
+        EventKind::CoResidentIn(y) => {
+            format!("a co-resident with income {y} a year, from the next month")
+        }
+        EventKind::PartnerFound(y) => {
+            format!("a partner (income {y} a year) found after the year counts from this month")
+        }
+        EventKind::YearIncomeFactor(f) => {
+            format!("the year's income turns out × {f} (self-employed, whole year)")
+        }
+        EventKind::CareStops => "childcare ends from the next month".to_string(),
         EventKind::CareData => {
             "the agency starts using the provider's childcare data (intervention)".to_string()
         }
@@ -126,6 +140,12 @@ fn event_kind_name(kind: EventKind) -> &'static str {
         EventKind::Bonus(_) => "bonus",
         EventKind::CareHours(_) => "childcare_hours_change",
         EventKind::RentFactor(_) => "rent_change",
+        EventKind::AssetsExtra(_) => "assets_above_estimate",
+        EventKind::PartnerIncomeFactor(_) => "partner_income_change",
+        EventKind::CoResidentIn(_) => "co_resident_income",
+        EventKind::PartnerFound(_) => "partner_found_afterwards",
+        EventKind::YearIncomeFactor(_) => "self_employed_income",
+        EventKind::CareStops => "childcare_stops",
         EventKind::CareData => "care_data",
         EventKind::IncomeData => "income_data",
     }
@@ -1012,8 +1032,8 @@ fn events_json(x: &Explanation) -> serde_json::Value {
     serde_json::json!(h.events().iter().map(|e| serde_json::json!({
         "month": e.month,
         "kind": event_kind_name(e.kind),
-        "factor": match e.kind { EventKind::IncomeFactor(f) => Some(rate_json_normalized(f)), _ => None },
-        "partner_income": match e.kind { EventKind::PartnerIn(y) => Some(y.to_json()), _ => None },
+        "factor": match e.kind { EventKind::IncomeFactor(f) | EventKind::PartnerIncomeFactor(f) | EventKind::YearIncomeFactor(f) => Some(rate_json_normalized(f)), _ => None },
+        "partner_income": match e.kind { EventKind::PartnerIn(y) | EventKind::PartnerFound(y) => Some(y.to_json()), _ => None },
         "known_from": (e.known_from <= 12).then_some(e.known_from),
     })).collect::<Vec<_>>())
 }

@@ -635,8 +635,19 @@ struct RawShock {
     /// (default lognormal median 1.04, sigma 0.02), bonus (a one-off multiple of that month's
     /// income, default fixed 1.0), childcare_hours_change (every child's hours × factor,
     /// default lognormal median 1.0, sigma 0.3), rent_change (rent × factor, default normal
-    /// mean 1.04, sd 0.02). Defaults of the newer kinds are assumptions.
-    #[schemars(extend("enum" = ["income_change", "partner_moves_in", "partner_moves_out", "child_born", "job_loss", "job_gain", "raise", "bonus", "childcare_hours_change", "rent_change"]))]
+    /// mean 1.04, sd 0.02). The error-distribution kinds (docs/behaviour.md "Heavy-tailed
+    /// errors"): assets_above_estimate (1 January assets higher than estimated by `amount`
+    /// euros, default lognormal median 25,000, sigma 1.0; never reported), partner_income_change
+    /// (the partner's income × factor from that month, households with a partner; default
+    /// lognormal median 1.0, sigma 0.3), co_resident_income (a co-resident with `income` moves in
+    /// or starts earning; default lognormal median 15,000, sigma 0.6), partner_found_afterwards
+    /// (a partner with `income` counted at the definitive award from that month, households
+    /// without partner; default lognormal median 25,000, sigma 0.6; never reported),
+    /// self_employed_income (the year's income × factor, default lognormal median 1.0, sigma
+    /// 0.35; default employment self_employed when the population has an employment model),
+    /// childcare_stops (all childcare ends: hours 0 from the month after). Defaults of the newer
+    /// kinds are assumptions.
+    #[schemars(extend("enum" = ["income_change", "partner_moves_in", "partner_moves_out", "child_born", "job_loss", "job_gain", "raise", "bonus", "childcare_hours_change", "rent_change", "assets_above_estimate", "partner_income_change", "co_resident_income", "partner_found_afterwards", "self_employed_income", "childcare_stops"]))]
     kind: String,
     /// Probability that it happens to an eligible household in the year.
     #[schemars(range(min = 0.0, max = 1.0))]
@@ -648,14 +659,23 @@ struct RawShock {
     /// income_change (required), job_loss, job_gain, raise: the factor on the applicant's
     /// monthly income from that month; bonus: the bonus as a multiple of that month's income;
     /// childcare_hours_change: the factor on every child's childcare hours; rent_change: the
-    /// factor on the rent. Not for partner and child shocks.
+    /// factor on the rent; partner_income_change: the factor on the partner's income;
+    /// self_employed_income: the factor on the year's income. Not for partner, child, asset,
+    /// co-resident and childcare-stop shocks.
     #[serde(default)]
     factor: Option<RawDist>,
-    /// partner_moves_in only: the partner's annual income, euros (default: lognormal, median
-    /// 18,000, sigma 0.8).
+    /// partner_moves_in: the partner's annual income, euros (default: lognormal, median
+    /// 18,000, sigma 0.8); partner_found_afterwards: the same for the partner found afterwards
+    /// (default lognormal median 25,000, sigma 0.6); co_resident_income: the co-resident's
+    /// annual income (default lognormal median 15,000, sigma 0.6).
     #[serde(default)]
     income: Option<RawDist>,
-    /// Restrict the shock to these employment types (default: all); types as in
+    /// assets_above_estimate only: how much higher the 1 January assets are than estimated,
+    /// euros (default: lognormal, median 25,000, sigma 1.0; assumption).
+    #[serde(default)]
+    amount: Option<RawDist>,
+    /// Restrict the shock to these employment types (default: all, but self_employed for
+    /// self_employed_income when the population has an employment model); types as in
     /// `[population.employment]`. Without an employment model everybody is an employee.
     #[schemars(extend("items" = { "type": "string", "enum": ["employee", "flex", "self_employed"], "description": "An employment type: employee, flex or self_employed." }))]
     #[serde(default)]
@@ -667,7 +687,8 @@ struct RawShock {
 #[serde(deny_unknown_fields)]
 struct RawBehaviour {
     /// Probability that a change is ever reported, per change type (default: income_up 0.5,
-    /// income_down 0.8, partner 0.7, child 0.9, childcare_hours 0.4, rent 0.7).
+    /// income_down 0.8, partner 0.7, child 0.9, childcare_hours 0.4, rent 0.7, partner_income
+    /// 0.5, co_resident 0.5, self_employed_income 0, childcare_stops 0.5).
     #[serde(default)]
     report_probability: Option<RawReportProbability>,
     /// Whole months between a change and its report: `{ distribution = "uniform", min, max }`
@@ -675,10 +696,11 @@ struct RawBehaviour {
     #[serde(default)]
     report_delay_months: Option<RawDist>,
     /// `[min, max]` whole months of reporting delay per change type (income_up, income_down,
-    /// partner_in, partner_out, child_born, childcare_hours, rent), overriding
-    /// `report_delay_months` for that type (default: none), e.g. `{ child_born = [0, 1] }`.
+    /// partner_in, partner_out, child_born, childcare_hours, rent, partner_income, co_resident,
+    /// self_employed_income, childcare_stops), overriding `report_delay_months` for that type
+    /// (default: none), e.g. `{ child_born = [0, 1] }`.
     #[schemars(extend(
-        "propertyNames" = { "enum": ["income_up", "income_down", "partner_in", "partner_out", "child_born", "childcare_hours", "rent"] },
+        "propertyNames" = { "enum": ["income_up", "income_down", "partner_in", "partner_out", "child_born", "childcare_hours", "rent", "partner_income", "co_resident", "self_employed_income", "childcare_stops"] },
         "additionalProperties" = {
             "description": "[min, max] whole months between this change and its report, 0 ≤ min ≤ max ≤ 12; the delay is uniform between.",
             "type": "array",
@@ -857,6 +879,30 @@ struct RawReportProbability {
     #[schemars(extend("default" = 0.7))]
     #[serde(default)]
     rent: Option<f64>,
+    /// A change of the partner's income (partner_income_change; assumption: as an applicant's
+    /// income rise).
+    #[schemars(range(min = 0.0, max = 1.0))]
+    #[schemars(extend("default" = 0.5))]
+    #[serde(default)]
+    partner_income: Option<f64>,
+    /// A co-resident with income moving in or starting to earn (co_resident_income;
+    /// assumption).
+    #[schemars(range(min = 0.0, max = 1.0))]
+    #[schemars(extend("default" = 0.5))]
+    #[serde(default)]
+    co_resident: Option<f64>,
+    /// A self-employed's year income differing from the estimate (self_employed_income;
+    /// default 0: not reported until the income tax assessment; assumption).
+    #[schemars(range(min = 0.0, max = 1.0))]
+    #[schemars(extend("default" = 0.0))]
+    #[serde(default)]
+    self_employed_income: Option<f64>,
+    /// Childcare ending (childcare_stops; assumption: a cancelled contract is more noticeable
+    /// than changed hours, but parents forget to stop the benefit).
+    #[schemars(range(min = 0.0, max = 1.0))]
+    #[schemars(extend("default" = 0.5))]
+    #[serde(default)]
+    childcare_stops: Option<f64>,
 }
 
 // ------------------------------------------------------------------------------------------
@@ -1490,6 +1536,12 @@ pub fn default_behaviour() -> Behaviour {
     report[ChangeType::ChildBorn as usize] = 0.9;
     report[ChangeType::ChildcareHours as usize] = 0.4;
     report[ChangeType::Rent as usize] = 0.7;
+    // Issue 18's change types (assumptions; docs/behaviour.md "Heavy-tailed errors"): only the
+    // shocks of their own kind produce them.
+    report[ChangeType::PartnerIncome as usize] = 0.5;
+    report[ChangeType::CoResident as usize] = 0.5;
+    report[ChangeType::SelfEmployedIncome as usize] = 0.0;
+    report[ChangeType::ChildcareStops as usize] = 0.5;
     Behaviour {
         report,
         delay: [(0, 3); N_CHANGE_TYPES],

@@ -10,7 +10,7 @@ use crate::model::household::Child;
 use crate::model::money::{Fine, Money, Rate};
 use crate::model::outcome::{KnowledgeState, Ledger, PerBenefit, Year, MAX_STATES};
 use crate::model::scenario::Scenario;
-use crate::rules::{annual_exact, awir, Benefit, Children, Situation, N_BENEFITS};
+use crate::rules::{annual_exact, awir, Benefit, Children, CoResident, Situation, N_BENEFITS};
 use crate::sim::events::{EventKind, MAX_EVENTS};
 use crate::sim::pay::pay_year;
 use crate::sim::population::Household;
@@ -67,7 +67,23 @@ fn scale_income(m: Money, f: Rate) -> Money {
     m.mul_rate_half_up_cents(f)
 }
 
+/// The applicant's annual income in `view`: the monthly projection ([`applicant_monthly_income`])
+/// × every year-income factor (a self-employed's year, [`EventKind::YearIncomeFactor`]) the view
+/// sees, each half-up to the cent in event order.
 pub(crate) fn applicant_income(h: &Household, view: View) -> Money {
+    let mut y = applicant_monthly_income(h, view);
+    for e in h.events() {
+        if let EventKind::YearIncomeFactor(f) = e.kind {
+            if visible(view, e.known_from) {
+                y = scale_income(y, f);
+            }
+        }
+    }
+    y
+}
+
+/// The applicant's annual income from the monthly incomes in `view` (the income events it sees).
+fn applicant_monthly_income(h: &Household, view: View) -> Money {
     match view {
         View::Actual => projected_income(h, 12),
         View::Known(k) => {
@@ -142,10 +158,20 @@ pub(crate) fn situation(h: &Household, view: View, month: u8, applicant: Money) 
     let mut births = 0;
     // A change counts from the month after it happens (Awir art. 5).
     for e in h.events() {
+        let seen = visible(view, e.known_from);
+        // Year-level facts: assets on 1 January (the asset test, whole year); a partner found
+        // afterwards counts from the event month itself.
+        match e.kind {
+            EventKind::AssetsExtra(x) if seen => s.assets += x,
+            EventKind::PartnerFound(y) if seen && e.month <= month => {
+                s.partner = true;
+                partner_income = y;
+            }
+            _ => {}
+        }
         if e.month >= month {
             continue;
         }
-        let seen = visible(view, e.known_from);
         match e.kind {
             EventKind::PartnerIn(y) if seen => {
                 s.partner = true;
@@ -160,7 +186,32 @@ pub(crate) fn situation(h: &Household, view: View, month: u8, applicant: Money) 
             }
             // Rent × factor, half-up to the cent.
             EventKind::RentFactor(f) if seen => s.rent = scale_income(s.rent, f),
+            EventKind::CareStops if seen || care_data.is_some_and(|d| e.month < d) => {
+                for c in care.iter_mut().flatten() {
+                    c.hours = 0;
+                }
+            }
+            // A representative adult age (no exemption below 23).
+            EventKind::CoResidentIn(y) if seen => {
+                s.co_residents.push(CoResident { age: 30, income: y })
+            }
             _ => {}
+        }
+    }
+    // The partner's year income after the changes this view sees (a year-level income, like
+    // the applicant's). A reported change gives the agency the household's new projection: the
+    // actual income with the change, as a reported applicant income change does.
+    let mut partner_changed = false;
+    for e in h.events() {
+        if let EventKind::PartnerIncomeFactor(f) = e.kind {
+            if visible(view, e.known_from) {
+                if !partner_changed && matches!(view, View::Known(_)) && h.partner {
+                    partner_income = h.partner_income;
+                }
+                partner_changed = true;
+                let after = scale_income(partner_income, f);
+                partner_income = partner_income.part_year_half_up(after, e.month);
+            }
         }
     }
     for (i, c) in h.children().iter().enumerate() {
@@ -198,7 +249,9 @@ fn award_for(
     // Every non-income change month is marked, seen or not (a data event can reveal an
     // unreported change); an unchanged situation is detected below and costs no computation.
     for e in h.events() {
-        if !e.is_income() && !e.is_data() && e.month < 12 {
+        if matches!(e.kind, EventKind::PartnerFound(_)) {
+            change_months |= 1 << e.month;
+        } else if !e.is_income() && !e.is_data() && !e.is_year_level() && e.month < 12 {
             change_months |= 1 << (e.month + 1);
         }
     }
@@ -275,7 +328,7 @@ impl Year {
             n_states: 1,
             definitive: [Money::ZERO; N_BENEFITS],
             monthly_entitlement: [Money::ZERO; 12],
-            actual_income: projected_income(h, 12),
+            actual_income: applicant_income(h, View::Actual),
             full: [Ledger::default(); N_BENEFITS],
         };
         y.states[0] = KnowledgeState {

@@ -593,11 +593,12 @@ pub(super) fn assumptions(o: &mut String, sc: &Scenario, s: &Summary) {
         );
     }
     let b = &sc.behaviour;
-    let _ = writeln!(o, "- Reporting (assumption): {}. A change counts from the month after it happens (Awir art. 5) and is used for the advance from the month after the report.", crate::model::scenario::ChangeType::ALL.iter().map(|t| { let (lo, hi) = b.delay[*t as usize]; format!("{} reported with probability {}, delay {}–{} months", t.name(), b.p(*t), lo, hi) }).collect::<Vec<_>>().join("; "));
+    let _ = writeln!(o, "- Reporting (assumption): {}. A change counts from the month after it happens (Awir art. 5) and is used for the advance from the month after the report.", crate::model::scenario::ChangeType::ALL.iter().filter(|t| (**t as usize) < crate::model::scenario::N_CLASSIC_CHANGE_TYPES || sc.shocks.iter().any(|sh| sh.kind.own_change_type() == Some(**t))).map(|t| { let (lo, hi) = b.delay[*t as usize]; format!("{} reported with probability {}, delay {}–{} months", t.name(), b.p(*t), lo, hi) }).collect::<Vec<_>>().join("; "));
     if b.unaware_income_share > 0.0 {
         let _ = writeln!(o, "- A share of {} of households does not know it must report income changes and never reports them (docs/rules.md §6 survey: 50%).", b.unaware_income_share);
     }
     o.push_str(&crate::sim::interventions::assumptions_md(sc));
+    o.push_str(&crate::sim::events::assumptions_md(sc));
     let _ = writeln!(
         o,
         "- Shocks (assumption): {}.",

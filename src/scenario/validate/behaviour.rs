@@ -28,6 +28,22 @@ impl Validator {
                     vec![ChangeType::ChildcareHours],
                 ),
                 (r.rent, "rent", vec![ChangeType::Rent]),
+                (
+                    r.partner_income,
+                    "partner_income",
+                    vec![ChangeType::PartnerIncome],
+                ),
+                (r.co_resident, "co_resident", vec![ChangeType::CoResident]),
+                (
+                    r.self_employed_income,
+                    "self_employed_income",
+                    vec![ChangeType::SelfEmployedIncome],
+                ),
+                (
+                    r.childcare_stops,
+                    "childcare_stops",
+                    vec![ChangeType::ChildcareStops],
+                ),
             ];
             for (x, name, types) in given {
                 if let Some(x) = x {

@@ -74,7 +74,7 @@ impl Validator {
         let explicit_benefits = raw.population.as_ref().and_then(|p| p.benefits.clone());
         let mut pop = self.population(raw.population.unwrap_or_default());
         let shocks = match &raw.shocks {
-            Some(s) => self.shocks(s),
+            Some(s) => self.shocks(s, pop.employment.is_some()),
             None => default_shocks(),
         };
         let behaviour = self.behaviour(raw.behaviour.unwrap_or_default());

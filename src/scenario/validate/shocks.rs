@@ -6,7 +6,13 @@
 use super::super::*;
 
 impl Validator {
-    pub(in crate::scenario) fn shocks(&mut self, raw: &[RawShock]) -> Vec<Shock> {
+    /// `has_employment`: the population has an employment model (then a self_employed_income
+    /// shock applies to the self-employed only unless `employment` says otherwise).
+    pub(in crate::scenario) fn shocks(
+        &mut self,
+        raw: &[RawShock],
+        has_employment: bool,
+    ) -> Vec<Shock> {
         let mut out = Vec::new();
         if raw.len() > crate::model::household::MAX_SHOCKS {
             self.err(
@@ -24,6 +30,12 @@ impl Validator {
             let month = self.shock_month(&k, &s.month);
             let kind = self.shock_kind(&k, s);
             let mut employment = [true; 3];
+            if has_employment
+                && s.employment.is_none()
+                && matches!(kind, ShockKind::SelfEmployedIncome { .. })
+            {
+                employment = [false, false, true];
+            }
             if let Some(list) = &s.employment {
                 employment = [false; 3];
                 for (j, n) in list.iter().enumerate() {
@@ -44,17 +56,33 @@ impl Validator {
                 ShockKind::PartnerMovesIn { .. }
                     | ShockKind::PartnerMovesOut
                     | ShockKind::ChildBorn
+                    | ShockKind::AssetsAboveEstimate { .. }
+                    | ShockKind::CoResidentIncome { .. }
+                    | ShockKind::PartnerFoundAfterwards { .. }
+                    | ShockKind::ChildcareStops
             ) && s.factor.is_some()
             {
                 self.err(
                     format!("{k}.factor"),
-                    "`factor` belongs to income, job, raise, bonus, childcare-hours and rent shocks",
+                    "`factor` belongs to income, job, raise, bonus, childcare-hours, rent, partner-income and self-employed-income shocks",
                 );
             }
-            if !matches!(kind, ShockKind::PartnerMovesIn { .. }) && s.income.is_some() {
+            if !matches!(
+                kind,
+                ShockKind::PartnerMovesIn { .. }
+                    | ShockKind::PartnerFoundAfterwards { .. }
+                    | ShockKind::CoResidentIncome { .. }
+            ) && s.income.is_some()
+            {
                 self.err(
                     format!("{k}.income"),
-                    "`income` belongs to partner_moves_in shocks",
+                    "`income` belongs to partner_moves_in, partner_found_afterwards and co_resident_income shocks",
+                );
+            }
+            if !matches!(kind, ShockKind::AssetsAboveEstimate { .. }) && s.amount.is_some() {
+                self.err(
+                    format!("{k}.amount"),
+                    "`amount` belongs to assets_above_estimate shocks",
                 );
             }
             out.push(Shock {
@@ -104,6 +132,10 @@ impl Validator {
     fn shock_kind(&mut self, k: &str, s: &RawShock) -> ShockKind {
         let factor = |v: &mut Self, dflt: Dist| match &s.factor {
             Some(d) => v.dist(&format!("{k}.factor"), d, true),
+            None => dflt,
+        };
+        let income = |v: &mut Self, dflt: Dist| match &s.income {
+            Some(d) => v.dist(&format!("{k}.income"), d, true),
             None => dflt,
         };
         match s.kind.as_str() {
@@ -172,6 +204,54 @@ impl Validator {
                     },
                 ),
             },
+            // The error-distribution kinds (issue 18; defaults are assumptions, see
+            // docs/behaviour.md "Heavy-tailed errors").
+            "assets_above_estimate" => ShockKind::AssetsAboveEstimate {
+                amount: match &s.amount {
+                    Some(d) => self.dist(&format!("{k}.amount"), d, true),
+                    None => Dist::LogNormal {
+                        median: 25_000.0,
+                        sigma: 1.0,
+                    },
+                },
+            },
+            "partner_income_change" => ShockKind::PartnerIncomeChange {
+                factor: factor(
+                    self,
+                    Dist::LogNormal {
+                        median: 1.0,
+                        sigma: 0.3,
+                    },
+                ),
+            },
+            "co_resident_income" => ShockKind::CoResidentIncome {
+                income: income(
+                    self,
+                    Dist::LogNormal {
+                        median: 15_000.0,
+                        sigma: 0.6,
+                    },
+                ),
+            },
+            "partner_found_afterwards" => ShockKind::PartnerFoundAfterwards {
+                income: income(
+                    self,
+                    Dist::LogNormal {
+                        median: 25_000.0,
+                        sigma: 0.6,
+                    },
+                ),
+            },
+            "self_employed_income" => ShockKind::SelfEmployedIncome {
+                factor: factor(
+                    self,
+                    Dist::LogNormal {
+                        median: 1.0,
+                        sigma: 0.35,
+                    },
+                ),
+            },
+            "childcare_stops" => ShockKind::ChildcareStops,
             other => {
                 let cands: Vec<String> = SHOCK_KINDS.iter().map(|s| s.to_string()).collect();
                 let hint = did_you_mean(other, &cands)
