@@ -222,6 +222,8 @@ report_probability = { co_resident = 0.0 }
     with.co_residents.push(CoResident {
         age: 30,
         income: Money::euros(20_000),
+        child: false,
+        assets: Money::ZERO,
     });
     let a = annual_exact(Benefit::Huurtoeslag, &sc.params, &alone);
     let b = annual_exact(Benefit::Huurtoeslag, &sc.params, &with);

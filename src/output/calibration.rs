@@ -55,7 +55,10 @@ fn intro(o: &mut String, sc: &Scenario, t: &Tally) {
         pct(share(t.recipients, t.households)),
         crate::output::format::euro0(t.backpay_threshold.to_f64_euros())
     );
-    let special = sc.lab.is_some() || sc.arms.iter().any(|a| !a.interventions.is_empty());
+    // A national scenario (`compare_public = true`) with intervention arms keeps the national
+    // population in its control arm.
+    let special = sc.lab.is_some()
+        || (!sc.compare_public && sc.arms.iter().any(|a| !a.interventions.is_empty()));
     if special {
         let _ = writeln!(o, "This scenario's population is not the national one (it has a `[lab]` block or intervention arms): the national figures below are for orientation only; calibrate against `scenarios/nl-2026.toml`.\n");
     }

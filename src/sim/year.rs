@@ -193,7 +193,14 @@ pub(crate) fn situation(h: &Household, view: View, month: u8, applicant: Money) 
             }
             // A representative adult age (no exemption below 23).
             EventKind::CoResidentIn(y) if seen => {
-                s.co_residents.push(CoResident { age: 30, income: y })
+                s.co_residents.push(CoResident {
+                    age: 30,
+                    income: y,
+                    // An adult who starts earning or moves in with an income: not a child at
+                    // home (no income exemption), assets below the per-person limit.
+                    child: false,
+                    assets: Money::ZERO,
+                })
             }
             _ => {}
         }

@@ -129,7 +129,7 @@ pub fn headline(s: &Summary) -> String {
             if let Some((lo, hi, n)) = sens.range(arm) {
                 let _ = writeln!(
                     o,
-                    "{arm} vs {}: {} under {n} assumptions of who takes the offer {} to {} (report.md, \"Who takes the offer\")",
+                    "{arm} vs {}: {} {} to {} across {n} assumptions of who takes the offer (report.md, \"Who takes the offer\")",
                     s.arm_order[0],
                     metric_label(&sens.metric),
                     if is_share_key(&sens.metric) { pp(lo) } else { euro0(lo) },
