@@ -629,3 +629,32 @@ fn edge_values_the_loader_accepts_validate_against_the_schema() {
         );
     }
 }
+
+#[test]
+fn a_negative_seed_is_an_invalid_value_and_threads_show_one_default() {
+    let o = bin()
+        .args(["run", "scenarios/cautious-vs-standard.toml", "--seed", "-1"])
+        .output()
+        .unwrap();
+    assert_eq!(o.status.code(), Some(2));
+    let e = String::from_utf8_lossy(&o.stderr);
+    assert!(e.contains("invalid value '-1' for '--seed <N>'"), "{e}");
+    for cmd in ["run", "check", "power", "bench", "calibrate"] {
+        let h = bin().args([cmd, "--help"]).output().unwrap();
+        let h = String::from_utf8_lossy(&h.stdout);
+        assert!(h.contains("[default: all cores]"), "{cmd}: {h}");
+        assert!(!h.contains("[default: 0]"), "{cmd} shows two defaults: {h}");
+    }
+}
+
+#[test]
+fn calc_refuses_an_adult_as_a_child_and_says_what_to_give() {
+    let o = bin()
+        .args(["calc", "--income", "24000", "--child", "30"])
+        .output()
+        .unwrap();
+    assert_eq!(o.status.code(), Some(2));
+    let e = String::from_utf8_lossy(&o.stderr);
+    assert!(e.contains("a child is 0 to 17"), "{e}");
+    assert!(e.contains("--co-resident-income EUR:30:child"), "{e}");
+}

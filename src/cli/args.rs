@@ -228,7 +228,7 @@ pub struct SweepArgs {
 #[derive(Args, Debug, Clone, Copy, Default)]
 pub struct SeedArg {
     /// Seed of all random draws (overrides the scenario).
-    #[arg(long, value_name = "N")]
+    #[arg(long, value_name = "N", allow_hyphen_values = true)]
     pub seed: Option<u64>,
 }
 
@@ -236,7 +236,7 @@ pub struct SeedArg {
 #[derive(Args, Debug, Clone, Copy, Default)]
 pub struct ThreadsArg {
     /// Worker threads [default: all cores]. Results do not depend on it.
-    #[arg(long, value_name = "N", default_value_t = 0, value_parser = parse_threads)]
+    #[arg(long, value_name = "N", default_value_t = 0, hide_default_value = true, value_parser = parse_threads)]
     pub threads: usize,
 }
 
@@ -244,7 +244,7 @@ pub struct ThreadsArg {
 #[derive(Args, Debug, Clone, Copy, Default)]
 pub struct WorkerThreadsArg {
     /// Worker threads [default: all cores].
-    #[arg(long, default_value_t = 0, value_parser = parse_threads)]
+    #[arg(long, value_name = "N", default_value_t = 0, hide_default_value = true, value_parser = parse_threads)]
     pub threads: usize,
 }
 
@@ -465,7 +465,7 @@ pub struct CalibrateArgs {
     #[arg(long, value_name = "N")]
     pub seed: Option<u64>,
     /// Worker threads [default: all cores]. Results do not depend on it.
-    #[arg(long, value_name = "N", default_value_t = 0, value_parser = parse_threads)]
+    #[arg(long, value_name = "N", default_value_t = 0, hide_default_value = true, value_parser = parse_threads)]
     pub threads: usize,
     /// Write the tables to this Markdown file instead of printing them.
     #[arg(long, value_name = "FILE")]

@@ -52,7 +52,19 @@ fn flag_int(flag: &str, what: &str, s: &str, lo: i64, hi: i64) -> Result<i64> {
 /// Parses `AGE[:TYPE:HOURS:PRICE]`.
 pub fn parse_child(s: &str) -> Result<(u8, Option<Care>)> {
     let parts: Vec<&str> = s.split(':').collect();
-    let age = flag_int("child", "age", parts[0], 0, MAX_AGE)? as u8;
+    // A child counts for the kindgebonden budget and childcare below 18; an older son or
+    // daughter at home is a co-resident (huurtoeslag).
+    if parts[0]
+        .trim()
+        .parse::<i64>()
+        .is_ok_and(|a| (18..=MAX_AGE).contains(&a))
+    {
+        return Err(Error::Usage(format!(
+            "--child {s}: a child is 0 to 17 on 1 January; give an adult child living at home as --co-resident-income EUR:{}:child",
+            parts[0].trim()
+        )));
+    }
+    let age = flag_int("child", "age", parts[0], 0, 17)? as u8;
     match parts.len() {
         1 => Ok((age, None)),
         4 => {

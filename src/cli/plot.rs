@@ -9,8 +9,8 @@ use std::path::Path;
 pub fn plot_command(dir: &Path) -> Result<()> {
     let charts = crate::output::charts::plot_dir(dir)?;
     crate::outln!(
-        "redrew {} charts in {}/charts/ ({})",
-        charts.len(),
+        "redrew {} in {}/charts/ ({})",
+        crate::output::format::count(charts.len() as u64, "chart", "charts"),
         dir.display(),
         charts
             .iter()

@@ -100,11 +100,11 @@ pub fn power_command(args: &PowerArgs) -> Result<()> {
         let sd = ((c.reclaim.var_euros(c.n) + t.reclaim.var_euros(t.n)) / 2.0).sqrt();
         let n = sample_size_means(mt - mc, sd, args.alpha, args.power);
         crate::outln!(
-            "{:<14} {:<34} {:>9.0}€ {:>9.0}€ {:>18}",
+            "{:<14} {:<34} {:>10} {:>10} {:>18}",
             arm.name,
             "reclaim per household (€)",
-            mc,
-            mt,
+            crate::output::format::euro0(mc),
+            crate::output::format::euro0(mt),
             fmt(n)
         )?;
     }

@@ -16,12 +16,12 @@ pub fn validate_command(paths: &[PathBuf]) -> Result<()> {
     for f in &files {
         match scenario::load(f) {
             Ok(sc) => crate::outln!(
-                "{}  {} ({}, {} arms, {} households)",
+                "{}  {} ({}, {} arms, {})",
                 term::paint("ok", term::Style::Ok, term::stdout_color()),
                 f.display(),
                 sc.name,
                 sc.arms.len(),
-                sc.households
+                crate::output::format::count(sc.households, "household", "households")
             )?,
             Err(Error::Input(d)) => problems.extend(d),
             Err(e) => return Err(e),

@@ -272,7 +272,7 @@ fn public_table(o: &mut String, rows: Vec<Row>) {
                     "€{}",
                     crate::model::money::group_thousands(sim.round().max(0.0) as u64)
                 ),
-                public.map(|x| format!("{:+.0} €", sim - x)),
+                public.map(|x| crate::output::format::signed_euro(sim - x)),
             ),
             _ => (
                 format!("{sim:.2}"),

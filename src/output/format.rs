@@ -73,3 +73,12 @@ pub fn pct4_of(a: u64, n: u64) -> String {
     }
     format!("{:.4}", a as f64 * 100.0 / n as f64)
 }
+
+/// `n` with its noun, singular for one: "1 household", "3 households" (thousands grouped).
+pub fn count(n: u64, one: &str, many: &str) -> String {
+    format!(
+        "{} {}",
+        crate::model::money::group_thousands(n),
+        if n == 1 { one } else { many }
+    )
+}
