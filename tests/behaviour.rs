@@ -406,7 +406,10 @@ fn shipped_behaviour_scenarios_validate_and_calibrate() {
     assert!(out.status.success());
     let s = String::from_utf8(out.stdout).unwrap();
     assert!(s.contains("| toeslagen with a reclaim |"), "{s}");
-    assert!(s.contains("## Lab replication (seed 004)"), "{s}");
+    assert!(
+        s.contains("## Lab replication (the 2026 progress letter)"),
+        "{s}"
+    );
     assert!(s.contains("takers choosing > 80%"), "{s}");
 }
 
@@ -529,7 +532,10 @@ fn a_lab_block_adds_the_lab_section_to_the_report() {
     let took = s["arms"]["adjustable"]["takeup_share"].as_f64().unwrap();
     assert!(took > 0.6 && took < 0.8, "{took}");
     let report = std::fs::read_to_string(out.join("report.md")).unwrap();
-    assert!(report.contains("## Lab replication (seed 004)"), "{report}");
+    assert!(
+        report.contains("## Lab replication (the 2026 progress letter)"),
+        "{report}"
+    );
     assert!(report.contains("| adjustable: chose 75–85% |"));
     // Without a [lab] block there is no such section.
     let out2 = dir.path().join("int");

@@ -1,8 +1,8 @@
 //! `toeslagenlab calibrate`: the scenario's control arm next to the public figures of
 //! docs/rules.md §8 (benefit mix, share of toeslagen with a reclaim or back-payment, mean amounts),
-//! and — when the scenario has a `[lab]` block — the lab findings of seed 004 next to the
+//! and — when the scenario has a `[lab]` block — the lab findings of the 2026 progress letter next to the
 //! simulated take-up, chosen percentages and effectiveness, and the interventions' figures next
-//! to seed 000. Writes the tables as Markdown (stdout, or `--write FILE`, atomically).
+//! to the 2021 childcare letter. Writes the tables as Markdown (stdout, or `--write FILE`, atomically).
 //!
 //! Counting: a *toeslag* is one benefit of one household with a definitive award or advances
 //! above zero; a *recipient household* has at least one. A reclaim is the amount collected (above

@@ -10,7 +10,7 @@ use crate::model::parameters::{Override, ParameterSet, Params};
 use crate::model::policy::CustomPolicy;
 use std::path::PathBuf;
 
-/// The legal floor of a reduced advance (seed 004: agreed room down to 70%).
+/// The legal floor of a reduced advance (the 2026 progress letter: agreed room down to 70%).
 pub const LEGAL_FLOOR: Rate = Rate::percent(70);
 /// Household types, in report order.
 pub const HOUSEHOLD_TYPES: [&str; 4] =
@@ -198,7 +198,7 @@ pub struct ChoiceBand {
     pub weight: f64,
 }
 
-/// The lab's chosen-percentage distribution (seed 004, docs/rules.md §6): most chose 75–85%, a
+/// The lab's chosen-percentage distribution (the 2026 progress letter, docs/rules.md §6): most chose 75–85%, a
 /// sizeable group 85–95%, a smaller group below 75%. The weights are an assumption.
 pub fn default_choice() -> Vec<ChoiceBand> {
     vec![
@@ -842,7 +842,7 @@ impl Default for InterventionParams {
     }
 }
 
-/// A `[lab]` reference block: which arms replicate the lab experiments of seed 004.
+/// A `[lab]` reference block: which arms replicate the lab experiments of the 2026 progress letter.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Lab {
     /// The arm replicating lab 1 (cautious 80%).
@@ -886,7 +886,7 @@ pub struct Scenario {
     pub agency: Agency,
     /// Parameters of the interventions arms may use.
     pub interventions: InterventionParams,
-    /// Lab reference block (replication of seed 004's lab experiments).
+    /// Lab reference block (replication of the 2026 progress letter's lab experiments).
     pub lab: Option<Lab>,
     /// Parameters in force (after overrides).
     pub parameter_set: ParameterSet,

@@ -1,5 +1,5 @@
 //! The calibration tables as Markdown: the control arm next to the public figures of docs/rules.md
-//! §8, the lab replication (seed 004) and the interventions (seeds 000 and 004), one function
+//! §8, the lab replication (the 2026 progress letter) and the interventions (the 2021 childcare letter and the 2026 progress letter), one function
 //! per section; the report.md section and the terminal line built from them.
 //!
 //! Must not: simulate or count (the [`Tally`] comes ready from `crate::analysis::calibration`).
@@ -318,16 +318,16 @@ fn per_benefit(o: &mut String, t: &Tally) {
         crate::model::money::group_thousands((backpaid as f64 * scale / 1e8).round() as u64));
 }
 
-/// Lab replication (seed 004), for a scenario with a `[lab]` block.
+/// Lab replication (the 2026 progress letter), for a scenario with a `[lab]` block.
 fn lab_replication(o: &mut String, sc: &Scenario, t: &Tally) {
     if let Some(lab) = &sc.lab {
-        let _ = writeln!(o, "\n## Lab replication (seed 004)\n\nThe take-up and the chosen bands are *inputs* (the arms' `takeup` and choice bands are set to the lab's figures), so their rows only check that the simulation reproduces what it was given; the reclaim rows are *outcomes* of the model.\n\n| figure | simulated | lab | input or outcome | source |\n| --- | --- | --- | --- | --- |");
+        let _ = writeln!(o, "\n## Lab replication (the 2026 progress letter)\n\nThe take-up and the chosen bands are *inputs* (the arms' `takeup` and choice bands are set to the lab's figures), so their rows only check that the simulation reproduces what it was given; the reclaim rows are *outcomes* of the model.\n\n| figure | simulated | lab | input or outcome | source |\n| --- | --- | --- | --- | --- |");
         let idx = |n: &Option<String>| {
             n.as_ref()
                 .and_then(|n| sc.arms.iter().position(|a| &a.name == n))
         };
         if let Some(a) = idx(&lab.cautious_arm) {
-            let _ = writeln!(o, "| cautious 80%: take-up | {} | somewhat over two thirds (> 66.7%) | input (`takeup`) | seed 004, lab 1 |", pct(share(t.took[a], t.households)));
+            let _ = writeln!(o, "| cautious 80%: take-up | {} | somewhat over two thirds (> 66.7%) | input (`takeup`) | the 2026 progress letter, lab 1 |", pct(share(t.took[a], t.households)));
             let _ = writeln!(o, "| cautious 80%: households with a reclaim, control → arm | {} → {} | (not reported) | outcome | |", pct(share(t.households_reclaim, t.households)), pct(share(t.arm_reclaims[a], t.households)));
         }
         if let Some(a) = idx(&lab.adjustable_arm) {
@@ -335,22 +335,22 @@ fn lab_replication(o: &mut String, sc: &Scenario, t: &Tally) {
             let b = t.bands[a];
             let _ = writeln!(
                 o,
-                "| adjustable: take-up | {} | over two thirds (> 66.7%) | input (`takeup`) | seed 004, lab 2 |",
+                "| adjustable: take-up | {} | over two thirds (> 66.7%) | input (`takeup`) | the 2026 progress letter, lab 2 |",
                 pct(share(took, t.households))
             );
             let _ = writeln!(
                 o,
-                "| adjustable: chose 75–85% | {} | the most chosen range | input (bands) | seed 004, lab 2 |",
+                "| adjustable: chose 75–85% | {} | the most chosen range | input (bands) | the 2026 progress letter, lab 2 |",
                 pct(share(b[1], took))
             );
             let _ = writeln!(
                 o,
-                "| adjustable: chose 85–95% | {} | a sizeable group | input (bands) | seed 004, lab 2 |",
+                "| adjustable: chose 85–95% | {} | a sizeable group | input (bands) | the 2026 progress letter, lab 2 |",
                 pct(share(b[2], took))
             );
             let _ = writeln!(
                 o,
-                "| adjustable: chose below 75% | {} | a smaller group, spread | input (bands) | seed 004, lab 2 |",
+                "| adjustable: chose below 75% | {} | a smaller group, spread | input (bands) | the 2026 progress letter, lab 2 |",
                 pct(share(b[0], took))
             );
             let _ = writeln!(
@@ -360,19 +360,19 @@ fn lab_replication(o: &mut String, sc: &Scenario, t: &Tally) {
             );
             for (g, label) in [(0, "≤ 80%"), (1, "> 80%")] {
                 let [n, c, r] = t.by_pct[a][g];
-                let _ = writeln!(o, "| takers choosing {label}: reclaim share control → arm | {} → {} ({:+.1} pp) | above 80% less effective | outcome | seed 004, lab 2 |", pct(share(c, n)), pct(share(r, n)), (share(r, n) - share(c, n)) * 100.0);
+                let _ = writeln!(o, "| takers choosing {label}: reclaim share control → arm | {} → {} ({:+.1} pp) | above 80% less effective | outcome | the 2026 progress letter, lab 2 |", pct(share(c, n)), pct(share(r, n)), (share(r, n) - share(c, n)) * 100.0);
             }
         }
     }
 }
 
-/// Interventions (seeds 000 and 004), for intervention arms.
+/// Interventions (the 2021 childcare letter and the 2026 progress letter), for intervention arms.
 fn interventions(o: &mut String, sc: &Scenario, t: &Tally) {
     let arms: Vec<usize> = (1..sc.arms.len())
         .filter(|a| !sc.arms[*a].interventions.is_empty())
         .collect();
     if !arms.is_empty() {
-        let _ = writeln!(o, "\n## Interventions (seeds 000 and 004)\n\n| arm | households with a reclaim (control → arm) | attention letters: sent, answered (share) | answers lowering the childcare advance: share of letters, mean decrease | mutation letters, mutations | guided: all; lowered, mean decrease; raised, mean increase |\n| --- | --- | --- | --- | --- | --- |");
+        let _ = writeln!(o, "\n## Interventions (the 2021 childcare letter and the 2026 progress letter)\n\n| arm | households with a reclaim (control → arm) | attention letters: sent, answered (share) | answers lowering the childcare advance: share of letters, mean decrease | mutation letters, mutations | guided: all; lowered, mean decrease; raised, mean increase |\n| --- | --- | --- | --- | --- | --- |");
         for a in arms {
             let l = t.letters[a];
             let m = t.mutations[a];

@@ -1,5 +1,5 @@
 //! The report.md section of a scenario with a `[lab]` block: the simulated lab figures next to
-//! seed 004's findings.
+//! the 2026 progress letter's findings.
 
 use crate::model::scenario::Scenario;
 use crate::output::format::pct1 as pct;
@@ -9,14 +9,14 @@ use std::fmt::Write as _;
 use crate::analysis::accumulators::ratio as share;
 
 /// The report.md section of a scenario with a `[lab]` block: simulated take-up and chosen
-/// percentages next to the lab findings of seed 004 (the effectiveness split by chosen
+/// percentages next to the lab findings of the 2026 progress letter (the effectiveness split by chosen
 /// percentage needs the paired per-household view: `toeslagenlab calibrate`).
 pub fn lab_section_md(sc: &Scenario, s: &Summary) -> String {
     let Some(lab) = &sc.lab else {
         return String::new();
     };
     let mut o = String::from(
-        "\n## Lab replication (seed 004)\n\n| figure | simulated | lab |\n| --- | --- | --- |\n",
+        "\n## Lab replication (the 2026 progress letter)\n\n| figure | simulated | lab |\n| --- | --- | --- |\n",
     );
     if let Some(a) = lab.cautious_arm.as_ref().and_then(|n| s.arms.get(n)) {
         let _ = writeln!(

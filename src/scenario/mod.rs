@@ -76,12 +76,12 @@ struct RawScenario {
     agency: Option<RawAgency>,
     /// Parameters of the agency interventions (attention_letter, year_start_notice, mutation,
     /// personal_guidance), shared by every arm; an arm switches them on with
-    /// `interventions = [...]`. Every table and key is optional (defaults: seeds 000/004 or
+    /// `interventions = [...]`. Every table and key is optional (defaults: the 2021 childcare letter and the 2026 progress letter or
     /// assumptions, see scenarios/reference.toml).
     #[serde(default)]
     interventions: Option<RawInterventions>,
     /// Lab replication (default: absent): names the arms that replicate the lab experiments of
-    /// seed 004; report.md and `toeslagenlab calibrate` then show simulated vs lab figures.
+    /// the 2026 progress letter; report.md and `toeslagenlab calibrate` then show simulated vs lab figures.
     #[serde(default)]
     lab: Option<RawLab>,
     /// Reforms: override any parameter of the year, per group, e.g.
@@ -186,7 +186,7 @@ struct RawArm {
     takeup: Option<f64>,
     /// Adjustable arms only: the chosen percentage as a mixture of uniform bands; a band is
     /// drawn by weight, then a whole percentage uniformly in [low, high) (default: 70–75%
-    /// 0.10, 75–85% 0.50, 85–95% 0.30, 95–100% 0.10; seed 004, weights assumed).
+    /// 0.10, 75–85% 0.50, 85–95% 0.30, 95–100% 0.10; the 2026 progress letter, weights assumed).
     #[serde(default)]
     #[schemars(length(min = 1, max = 20))]
     choice: Option<Vec<RawBand>>,
@@ -212,7 +212,7 @@ struct RawArm {
     takeup_volatile: Option<f64>,
     /// Adjustable arms only: the chosen-percentage bands of households with a volatile income
     /// (flex, self-employed), same form as `choice` (default: `choice`). Assumption: lower
-    /// bands for volatile incomes; seed 004 reports the lab's choices only overall.
+    /// bands for volatile incomes; the 2026 progress letter reports the lab's choices only overall.
     #[serde(default)]
     #[schemars(length(min = 1, max = 20))]
     choice_volatile: Option<Vec<RawBand>>,
@@ -356,15 +356,15 @@ struct RawInterventions {
     #[serde(default)]
     attention_letter: Option<RawAttention>,
     /// Year-start notice: a notice asking households to report changes; every reporting
-    /// probability is multiplied (seed 000).
+    /// probability is multiplied (the 2021 childcare letter).
     #[serde(default)]
     year_start_notice: Option<RawNotice>,
     /// Mutation: the agency changes the advance itself on its data, after a letter, only when
-    /// that lowers the total advance (seed 004).
+    /// that lowers the total advance (the 2026 progress letter).
     #[serde(default)]
     mutation: Option<RawMutation>,
     /// Personal guidance: a share of households with childcare has its childcare and income
-    /// brought up to date (seed 000).
+    /// brought up to date (the 2021 childcare letter).
     #[serde(default)]
     personal_guidance: Option<RawGuidance>,
 }
@@ -375,13 +375,13 @@ struct RawInterventions {
 #[derive(Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 struct RawAttention {
-    /// Month the letters go out, 1–12 (default: 3; seed 000: letters January–May); responses
+    /// Month the letters go out, 1–12 (default: 3; the 2021 childcare letter: letters January–May); responses
     /// are used from the next payment month.
     #[schemars(range(min = 1, max = 12), extend("default" = 3))]
     #[serde(default)]
     month: Option<i64>,
     /// Share of letter recipients that report their actual childcare, 0 to 1 (default: 0.22;
-    /// seed 000: over 2,600 of ≈12,000 parents adjusted).
+    /// the 2021 childcare letter: over 2,600 of ≈12,000 parents adjusted).
     #[schemars(range(min = 0.0, max = 1.0), extend("default" = 0.22))]
     #[serde(default)]
     response_share: Option<f64>,
@@ -395,7 +395,7 @@ struct RawAttention {
 }
 
 /// `[interventions.year_start_notice]`: a notice at the year start asking households to report
-/// changes (seed 000: notified parents reported 3× as often as the control group).
+/// changes (the 2021 childcare letter: notified parents reported 3× as often as the control group).
 #[derive(Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 struct RawNotice {
@@ -493,8 +493,8 @@ struct RawGuidance {
     month: Option<i64>,
 }
 
-/// `[lab]`: the arms that replicate the lab experiments of seed 004 (lab 1: cautious 80%, lab
-/// 2: adjustable advance). Name at least one; report.md gets a "Lab replication (seed 004)"
+/// `[lab]`: the arms that replicate the lab experiments of the 2026 progress letter (lab 1: cautious 80%, lab
+/// 2: adjustable advance). Name at least one; report.md gets a "Lab replication (the 2026 progress letter)"
 /// section and `toeslagenlab calibrate` prints simulated vs lab figures.
 #[derive(Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
@@ -785,7 +785,7 @@ struct RawNonTakeUp {
 struct RawSelection {
     /// Correlation of taking the offer with the risk score, −1 to 1 (default: 0, random
     /// selection; 1: the riskiest households take the offer; −1: the safest). Assumption [U]:
-    /// the lab (seed 004) reports who took the offer only overall.
+    /// the lab (the 2026 progress letter) reports who took the offer only overall.
     #[schemars(range(min = -1.0, max = 1.0), extend("default" = 0.0))]
     #[serde(default)]
     strength: Option<f64>,
@@ -868,7 +868,7 @@ struct RawReportProbability {
     #[schemars(range(min = 0.0, max = 1.0))]
     #[serde(default)]
     partner_out: Option<f64>,
-    /// A change in the hours of childcare used (assumption; seed 000: high childcare reclaims
+    /// A change in the hours of childcare used (assumption; the 2021 childcare letter: high childcare reclaims
     /// come mostly from unreported hours).
     #[schemars(range(min = 0.0, max = 1.0))]
     #[schemars(extend("default" = 0.4))]
@@ -1525,7 +1525,7 @@ pub fn default_shocks() -> Vec<Shock> {
 
 /// The default reporting behaviour (assumptions; docs/rules.md §6: only half know they must report
 /// income changes, which the income-rise default of 0.5 reflects). Childcare hours and rent
-/// changes: assumptions (seed 000: a large share of high childcare reclaims comes from a gap
+/// changes: assumptions (the 2021 childcare letter: a large share of high childcare reclaims comes from a gap
 /// between estimated and actual hours, so parents often fail to report hours).
 pub fn default_behaviour() -> Behaviour {
     let mut report = [0.0; N_CHANGE_TYPES];
