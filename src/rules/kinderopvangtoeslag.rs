@@ -3,7 +3,7 @@
 //!
 //! Per child per month: `pct(Y, rank) × min(hourly_price, max_price[type]) × min(hours, cap)`.
 //! The first child is the one with the most hours of care; among children with equally many
-//! hours, the one with the lowest costs (hours × the provider's hourly price) [U]; only a
+//! hours, the one with the lowest costs (hours × the provider's hourly price) \[U\]; only a
 //! complete tie goes to the earliest listed ([`first_child`]). Every other child with childcare
 //! uses the "next children" percentage. Y is the joint assessed income;
 //! the percentage comes from the income band of the year's table (which for 2025 and 2026 is a
