@@ -141,7 +141,7 @@ pub fn headline(s: &Summary) -> String {
     o
 }
 
-/// Whether a metric key is a share.
+/// Whether a metric key is a share (shown as a percentage, differences in points).
 fn is_share_key(m: &str) -> bool {
     Metric::parse(m).is_some_and(|m| m.unit() == Unit::Share)
 }

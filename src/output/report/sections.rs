@@ -3,8 +3,8 @@
 //!
 //! Must not: compute statistics (they come ready in the [`Summary`]) or run the simulation.
 
-use super::{estimate_cells, is_share, metric_label, not_estimable_text};
-use crate::model::metric::{Metric, Unit};
+use super::{estimate_cells, is_share, is_share_key, metric_label, not_estimable_text};
+use crate::model::metric::Metric;
 use crate::model::scenario::{AdvancePolicy, Design, Scenario, HOUSEHOLD_TYPES};
 use crate::output::format::{euro0, p_text, pct_adaptive as pct, pp_adaptive as pp, signed_euro};
 use crate::output::report::{Comparison, Metrics, Summary};
@@ -471,7 +471,7 @@ pub(super) fn conclusion(o: &mut String, s: &Summary) {
         .as_ref()
         .and_then(|sens| sens.range_over_rows())
     {
-        let share = Metric::parse(&s.primary_metric).is_some_and(|m| m.unit() == Unit::Share);
+        let share = is_share_key(&s.primary_metric);
         let d = |x: f64| if share { pp(x) } else { signed_euro(x) };
         let _ = writeln!(o, "Who takes the offer alone moves the primary effect between {} and {} across the {n} selection assumptions of \"Who takes the offer\" above.", d(lo), d(hi));
     }
@@ -619,7 +619,7 @@ pub(super) fn selection(o: &mut String, s: &Summary) {
     let Some(sens) = &s.selection_sensitivity else {
         return;
     };
-    let share = Metric::parse(&sens.metric).is_some_and(|m| m.unit() == Unit::Share);
+    let share = is_share_key(&sens.metric);
     let f = |x: f64| if share { pct(x) } else { euro0(x) };
     let d = |x: f64| if share { pp(x) } else { signed_euro(x) };
     let _ = writeln!(
