@@ -97,9 +97,15 @@ pub enum Command {
     Power(PowerArgs),
     /// Run a scenario over a grid of values of one key and write the trade-off (sweep.csv, chart).
     #[command(
-        after_help = "Examples:\n  toeslagenlab sweep scenarios/sweep-cautious-fraction.toml\n  toeslagenlab sweep scenarios/cautious-vs-standard.toml --param arms.cautious.fraction=0.70:1.00:0.05\n  toeslagenlab sweep scenarios/cautious-vs-standard.toml --param arms.cautious.takeup=0.2:1.0:0.2 --households 20000\n  toeslagenlab sweep scenarios/cautious-vs-standard.toml --param parameters.zorgtoeslag.normpremie_rate_above=0.12:0.14:0.005 --out /tmp/sw\n\nSweepable keys: arms.<name>.fraction (cautious arms), arms.<name>.takeup (treatment arms), experiment.households, parameters.<group>.<key> (see `toeslagenlab params`)."
+        after_help = "Examples:\n  toeslagenlab sweep scenarios/sweep-cautious-fraction.toml\n  toeslagenlab sweep scenarios/cautious-vs-standard.toml --param arms.cautious.fraction=0.70:1.00:0.05\n  toeslagenlab sweep scenarios/cautious-vs-standard.toml --param arms.cautious.takeup=0.2:1.0:0.2 --households 20000\n  toeslagenlab sweep scenarios/cautious-vs-standard.toml --param parameters.zorgtoeslag.normpremie_rate_above=0.12:0.14:0.005 --out /tmp/sw\n  toeslagenlab sweep scenarios/cautious-vs-standard.toml --param arms.cautious.takeup=0.5:0.9:0.1 --by behaviour.selection.strength=-0.5:0.5:0.25 --households 20000\n\nSweepable keys: arms.<name>.fraction (cautious arms), arms.<name>.takeup (treatment arms), experiment.households, parameters.<group>.<key> (see `toeslagenlab params`), and any numeric key of the scenario file (behaviour.selection.strength, shocks.income_change.probability, population.income.sigma, …; a list of tables by `name` or `kind`, or by index: shocks[0].probability)."
     )]
     Sweep(SweepArgs),
+    /// How sure are we: every comparison under the uncertainty of the scenario's assumptions
+    /// (`[uncertainty]`), with total intervals, sensitivity indices and tornado charts.
+    #[command(
+        after_help = "Examples:\n  toeslagenlab uncertainty scenarios/cautious-vs-standard.toml --draws 200\n  toeslagenlab uncertainty scenarios/adjustable.toml --draws 64 --households 20000 --out /tmp/unc\n\nEvery run uses the scenario's seed (the same households and draws); runs differ by the\nassumptions of [uncertainty] alone. Writes uncertainty.json, report.md, manifest.json and\ncharts/sensitivity_<arm>.{csv,svg,png}. See docs/uncertainty.md."
+    )]
+    Uncertainty(UncertaintyArgs),
     /// Redraw the charts of a finished run or sweep from its charts/*.csv files.
     #[command(
         after_help = "Examples:\n  toeslagenlab plot output/cautious-vs-standard\n  toeslagenlab plot output/sweep-cautious-fraction-sweep"
@@ -203,6 +209,10 @@ pub struct SweepArgs {
     /// What to sweep, KEY=FROM:TO:STEP [default: the scenario's `[sweep]` table].
     #[arg(long, value_name = "KEY=FROM:TO:STEP")]
     pub param: Option<String>,
+    /// A second key: a two-way grid of both keys, with a heat map per treatment arm
+    /// (`charts/sweep_heatmap_<arm>.*`).
+    #[arg(long, value_name = "KEY=FROM:TO:STEP")]
+    pub by: Option<String>,
     /// Directory for the sweep's files (default: `output/<scenario name>-sweep`).
     #[arg(long, value_name = "DIR")]
     pub out: Option<PathBuf>,
@@ -210,6 +220,31 @@ pub struct SweepArgs {
     #[command(flatten)]
     pub seed: SeedArg,
     /// Number of households per grid point (overrides the scenario).
+    #[arg(long, value_name = "N")]
+    pub households: Option<i64>,
+    /// Worker threads (`--threads`).
+    #[command(flatten)]
+    pub threads: ThreadsArg,
+    /// Print nothing but errors (`--quiet`).
+    #[command(flatten)]
+    pub quiet: QuietArg,
+}
+
+/// Options of `uncertainty`.
+#[derive(Args, Debug, Clone)]
+pub struct UncertaintyArgs {
+    /// The scenario file (TOML) with an `[uncertainty]` table.
+    pub scenario: PathBuf,
+    /// Draws of the assumptions [default: the scenario's `[uncertainty] draws`, else 64].
+    #[arg(long, value_name = "N")]
+    pub draws: Option<usize>,
+    /// Directory for the analysis's files (default: `output/<scenario name>-uncertainty`).
+    #[arg(long, value_name = "DIR")]
+    pub out: Option<PathBuf>,
+    /// Seed of all random draws (`--seed`).
+    #[command(flatten)]
+    pub seed: SeedArg,
+    /// Number of households per run (overrides the scenario).
     #[arg(long, value_name = "N")]
     pub households: Option<i64>,
     /// Worker threads (`--threads`).

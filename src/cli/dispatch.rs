@@ -72,6 +72,10 @@ fn dispatch(cli: Cli) -> Result<()> {
             crate::cli::sweep::sweep_command(&args)
         })
         .map(|_| ()),
+        Command::Uncertainty(args) => on_threads(args.threads.threads, || {
+            crate::cli::uncertainty::uncertainty_command(&args)
+        })
+        .map(|_| ()),
         Command::Plot { run_dir } => plot_command(&run_dir),
         Command::New(args) => new_command(&args).map(|_| ()),
         Command::Schema => term::out(crate::scenario::schema::scenario_schema_json()),

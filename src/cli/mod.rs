@@ -17,6 +17,7 @@ pub mod power;
 pub mod run;
 pub mod sweep;
 pub mod term;
+pub mod uncertainty;
 pub mod validate;
 
 pub use args::*;

@@ -16,7 +16,10 @@ use crate::error::{Error, Result};
 use crate::model::parameters::decimal_from_toml;
 use crate::output::charts;
 use crate::output::report;
-use crate::output::sweep::{sweep_csv, sweep_markdown, terminal_table, tradeoff_table, Point};
+use crate::output::sweep::{
+    heatmap_tables, sweep2_markdown, sweep_csv, sweep_markdown, terminal_matrix, terminal_table,
+    tradeoff_table, Point,
+};
 use crate::output::{safe_dir_name, Staging};
 use crate::scenario::Scenario;
 use crate::sim::engine::RunOptions;
@@ -131,10 +134,45 @@ pub fn sweep_command(args: &SweepArgs) -> Result<PathBuf> {
     let grid = spec
         .grid()
         .map_err(|m| Error::Usage(format!("sweep `{}`: {m}", spec.key)))?;
-    // Check every grid point before simulating any.
-    let scenarios: Vec<Scenario> = grid
+    let by = args.by.as_deref().map(parse_param_arg).transpose()?;
+    let grid2 = match &by {
+        Some(b) if b.key == spec.key => {
+            return Err(Error::Usage(format!(
+                "--by `{}` is the key of --param; a two-way sweep needs two different keys",
+                b.key
+            )))
+        }
+        Some(b) => Some(
+            b.grid()
+                .map_err(|m| Error::Usage(format!("sweep `{}`: {m}", b.key)))?,
+        ),
+        None => None,
+    };
+    let combos: Vec<(Decimal, Option<Decimal>)> = grid
         .iter()
-        .map(|v| apply(&base, &spec.key, *v))
+        .flat_map(|v| match &grid2 {
+            Some(g) => g.iter().map(|w| (*v, Some(*w))).collect::<Vec<_>>(),
+            None => vec![(*v, None)],
+        })
+        .collect();
+    if combos.len() > MAX_POINTS {
+        return Err(Error::Usage(format!(
+            "a two-way sweep of {} × {} = {} grid points; at most {MAX_POINTS}: use larger steps",
+            grid.len(),
+            grid2.as_ref().map_or(1, |g| g.len()),
+            combos.len()
+        )));
+    }
+    // Check every grid point before simulating any.
+    let scenarios: Vec<Scenario> = combos
+        .iter()
+        .map(|(v, w)| {
+            let mut vals = vec![(spec.key.clone(), *v)];
+            if let (Some(b), Some(w)) = (&by, w) {
+                vals.push((b.key.clone(), *w));
+            }
+            crate::scenario::overrides::apply_all(&base, &vals)
+        })
         .collect::<Result<_>>()?;
     let target = args.out.clone().unwrap_or_else(|| {
         Path::new("output").join(format!("{}-sweep", safe_dir_name(&base.name)))
@@ -142,7 +180,7 @@ pub fn sweep_command(args: &SweepArgs) -> Result<PathBuf> {
     crate::output::interrupt::install();
     let staging = Staging::new(&target, &[args.scenario.as_path()])?;
     let bar = (!args.quiet.quiet && std::io::stderr().is_terminal()).then(|| {
-        let b = indicatif::ProgressBar::new(grid.len() as u64);
+        let b = indicatif::ProgressBar::new(combos.len() as u64);
         b.set_style(
             indicatif::ProgressStyle::with_template(
                 "{spinner} {msg} [{bar:40}] {pos}/{len} grid points (eta {eta})",
@@ -151,6 +189,9 @@ pub fn sweep_command(args: &SweepArgs) -> Result<PathBuf> {
             .progress_chars("=> "),
         );
         b.set_message(format!("sweep {}", spec.key));
+        if let Some(by) = &by {
+            b.set_message(format!("sweep {} × {}", spec.key, by.key));
+        }
         b
     });
     let opts = RunOptions {
@@ -158,21 +199,25 @@ pub fn sweep_command(args: &SweepArgs) -> Result<PathBuf> {
         ..RunOptions::default()
     };
     let mut points = Vec::new();
-    for (v, sc) in grid.iter().zip(&scenarios) {
+    for ((v, w), sc) in combos.iter().zip(&scenarios) {
+        let at = match (&by, w) {
+            (Some(b), Some(w)) => format!("{} = {v}, {} = {w}", spec.key, b.key),
+            _ => format!("{} = {v}", spec.key),
+        };
         if let Some(b) = &bar {
-            b.set_message(format!("sweep {} = {v}", spec.key));
+            b.set_message(format!("sweep {at}"));
         }
         let result = crate::analysis::run::run(sc, &opts, |_| Ok(()), |_, _| {})?;
         if !args.quiet.quiet {
             crate::cli::term::detail(format!(
-                "sweep {} = {v}: {} households simulated at {:.2} s",
-                spec.key,
+                "sweep {at}: {} households simulated at {:.2} s",
                 sc.households,
                 started.elapsed().as_secs_f64()
             ));
         }
         points.push(Point {
             value: *v,
+            value2: *w,
             households: sc.households,
             summary: report::summarize(sc, &result),
         });
@@ -184,12 +229,35 @@ pub fn sweep_command(args: &SweepArgs) -> Result<PathBuf> {
         b.finish_and_clear();
     }
     let arms: Vec<String> = base.arms.iter().map(|a| a.name.clone()).collect();
-    staging.write("sweep.csv", &sweep_csv(&spec.key, &base, &arms, &points))?;
-    let table = tradeoff_table(&spec.key, &arms, &points);
-    let infos = charts::write_all(&[(charts::ChartKind::SweepTradeoff, table)], |n, b| {
-        staging.write(n, b)
-    })?;
-    let md = sweep_markdown(&spec, &base, &arms, &points) + &charts::markdown_section(&infos);
+    let key2 = by.as_ref().map(|b| b.key.as_str());
+    staging.write(
+        "sweep.csv",
+        &sweep_csv(&spec.key, key2, &base, &arms, &points),
+    )?;
+    let md = match &by {
+        None => {
+            let table = tradeoff_table(&spec.key, &arms, &points);
+            let infos = charts::write_all(&[(charts::ChartKind::SweepTradeoff, table)], |n, b| {
+                staging.write(n, b)
+            })?;
+            sweep_markdown(&spec, &base, &arms, &points) + &charts::markdown_section(&infos)
+        }
+        Some(b) => {
+            let tables: Vec<(charts::ChartKind, String, charts::Table)> =
+                heatmap_tables(&spec.key, &b.key, &base, &arms, &points)
+                    .into_iter()
+                    .map(|(arm, t)| {
+                        (
+                            charts::ChartKind::SweepHeatmap,
+                            format!("sweep_heatmap_{}", safe_dir_name(&arm)),
+                            t,
+                        )
+                    })
+                    .collect();
+            let infos = charts::write_named(&tables, |n, b| staging.write(n, b))?;
+            sweep2_markdown(&spec, b, &base, &arms, &points) + &charts::markdown_section(&infos)
+        }
+    };
     staging.write("report.md", md.as_bytes())?;
     let manifest = serde_json::json!({
         "program": "toeslagenlab",
@@ -204,17 +272,39 @@ pub fn sweep_command(args: &SweepArgs) -> Result<PathBuf> {
         "values": grid.iter().map(|v| v.to_string()).collect::<Vec<_>>(),
         "run_seconds": (started.elapsed().as_secs_f64() * 1000.0).round() / 1000.0,
     });
+    let mut manifest = manifest;
+    if let (Some(b), Some(g2)) = (&by, &grid2) {
+        manifest["by"] = serde_json::json!(b.key);
+        manifest["by_values"] =
+            serde_json::json!(g2.iter().map(|v| v.to_string()).collect::<Vec<_>>());
+    }
     let mut m = serde_json::to_string_pretty(&manifest).unwrap_or_default();
     m.push('\n');
     staging.write("manifest.json", m.as_bytes())?;
     let dir = staging.commit()?;
     if !args.quiet.quiet {
         let mut out = std::io::stdout().lock();
-        let _ = write!(out, "{}", terminal_table(&spec.key, &arms, &points));
+        match &by {
+            None => {
+                let _ = write!(out, "{}", terminal_table(&spec.key, &arms, &points));
+            }
+            Some(b) => {
+                let _ = write!(
+                    out,
+                    "{}",
+                    terminal_matrix(&spec.key, &b.key, &base, &arms, &points)
+                );
+            }
+        }
         let _ = writeln!(
             out,
-            "wrote {}/ (sweep.csv, report.md, charts/sweep_tradeoff.*) in {:.1} s",
+            "wrote {}/ (sweep.csv, report.md, charts/{}) in {:.1} s",
             dir.display(),
+            if by.is_some() {
+                "sweep_heatmap_*.*"
+            } else {
+                "sweep_tradeoff.*"
+            },
             started.elapsed().as_secs_f64()
         );
     }

@@ -1,7 +1,8 @@
 //! `toeslagenlab validate`: load scenario files without running them and report every problem
 //! in every file (exit 2 if any).
 //!
-//! Must not: simulate, or check anything the loader does not.
+//! Must not: simulate, or check anything the loader (and, for `[uncertainty]`,
+//! `scenario::overrides::check_uncertainty`) does not.
 
 use crate::cli::term;
 use crate::error::{Error, Result};
@@ -14,7 +15,10 @@ pub fn validate_command(paths: &[PathBuf]) -> Result<()> {
     let mut problems = Vec::new();
     let files = scenario_files(paths)?;
     for f in &files {
-        match scenario::load(f) {
+        match scenario::load(f).and_then(|mut sc| {
+            scenario::overrides::check_uncertainty(&mut sc)?;
+            Ok(sc)
+        }) {
             Ok(sc) => crate::outln!(
                 "{}  {} ({}, {} arms, {})",
                 term::paint("ok", term::Style::Ok, term::stdout_color()),

@@ -11,3 +11,4 @@ pub mod outcome;
 pub mod parameters;
 pub mod policy;
 pub mod scenario;
+pub mod uncertainty;

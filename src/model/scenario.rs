@@ -908,6 +908,11 @@ pub struct Scenario {
     /// The file's `[sweep]` table as written (the default grid of `toeslagenlab sweep`, which
     /// checks it when it sweeps; `run` and `validate` ignore it).
     pub sweep_table: Option<toml::Value>,
+    /// The file's `[uncertainty]` table: the assumptions `toeslagenlab uncertainty` draws
+    /// (`run` ignores it; `scenario::overrides::check_uncertainty` checks every key applies).
+    pub uncertainty: Option<crate::model::uncertainty::UncertaintySpec>,
+    /// The scenario file's text (what `scenario::overrides` edits to set any key of the file).
+    pub text: std::sync::Arc<str>,
     /// The reference sample of risk scores that selection into the offer ranks a household
     /// in (sorted; built by `sim::selection::prepared` before a run; `None` until then or with
     /// random selection).

@@ -14,6 +14,8 @@ use std::fmt::Write as _;
 pub struct Point {
     /// The swept key's value.
     pub value: Decimal,
+    /// The second key's value in a two-way sweep (`--by`).
+    pub value2: Option<Decimal>,
     /// Households simulated.
     pub households: u64,
     /// The point's summary.
@@ -34,13 +36,21 @@ fn opt(x: Option<f64>) -> String {
 
 /// sweep.csv: one row per grid point × treatment arm, with the control arm's metrics and
 /// the differences with their confidence intervals.
-pub fn sweep_csv(key: &str, base: &Scenario, arms: &[String], points: &[Point]) -> Vec<u8> {
-    let mut header = vec![
-        "param".to_string(),
-        "value".into(),
-        "households".into(),
-        "seed".into(),
-    ];
+/// A two-way sweep adds `param2` and `value2` after `value`.
+pub fn sweep_csv(
+    key: &str,
+    key2: Option<&str>,
+    base: &Scenario,
+    arms: &[String],
+    points: &[Point],
+) -> Vec<u8> {
+    let mut header = vec!["param".to_string(), "value".into()];
+    if key2.is_some() {
+        header.push("param2".into());
+        header.push("value2".into());
+    }
+    header.push("households".into());
+    header.push("seed".into());
     for (i, a) in arms.iter().enumerate() {
         for m in [
             "reclaim_share",
@@ -61,12 +71,13 @@ pub fn sweep_csv(key: &str, base: &Scenario, arms: &[String], points: &[Point]) 
     let mut w = csv::Writer::from_writer(Vec::new());
     let _ = w.write_record(&header);
     for p in points {
-        let mut row = vec![
-            key.to_string(),
-            p.value.to_string(),
-            p.households.to_string(),
-            base.seed.to_string(),
-        ];
+        let mut row = vec![key.to_string(), p.value.to_string()];
+        if let Some(k2) = key2 {
+            row.push(k2.to_string());
+            row.push(p.value2.map(|v| v.to_string()).unwrap_or_default());
+        }
+        row.push(p.households.to_string());
+        row.push(base.seed.to_string());
         for (i, a) in arms.iter().enumerate() {
             let m = &p.summary.arms[a].metrics;
             row.push(m.reclaim_share.to_string());
@@ -181,6 +192,194 @@ pub fn terminal_table(key: &str, arms: &[String], points: &[Point]) -> String {
         let _ = write!(o, "{:>24}", p.value.to_string());
         for a in arms {
             let _ = write!(o, "  {:>18}", pct(p.summary.arms[a].metrics.reclaim_share));
+        }
+        let _ = writeln!(o);
+    }
+    o
+}
+
+/// The primary metric of a two-way sweep's heat maps, and whether it is a share.
+fn heat_metric(base: &Scenario) -> (Metric, bool) {
+    let m = Metric::parse(&base.primary_metric).unwrap_or(Metric::ReclaimShare);
+    (m, m.unit() == crate::model::metric::Unit::Share)
+}
+
+/// The heat-map tables of a two-way sweep, one per treatment arm (`charts/sweep_heatmap_<arm>`):
+/// the arm's difference with control on the primary metric at every grid point.
+pub fn heatmap_tables(
+    key: &str,
+    key2: &str,
+    base: &Scenario,
+    arms: &[String],
+    points: &[Point],
+) -> Vec<(String, Table)> {
+    let (metric, share) = heat_metric(base);
+    let scale = if share { 100.0 } else { 1.0 };
+    let f = |x: Option<f64>| x.map_or_else(|| "0".into(), |v| format!("{:.6}", v * scale));
+    arms.iter()
+        .skip(1)
+        .map(|a| {
+            let mut t = Table::for_chart(ChartKind::SweepHeatmap);
+            for p in points {
+                let c = p.summary.comparison(a, metric, "all");
+                t.rows.push(vec![
+                    key.to_string(),
+                    p.value.to_string(),
+                    key2.to_string(),
+                    p.value2.map(|v| v.to_string()).unwrap_or_default(),
+                    a.clone(),
+                    arms[0].clone(),
+                    metric.key(),
+                    if share { "pp" } else { "EUR" }.into(),
+                    f(c.and_then(|c| c.difference)),
+                    f(c.and_then(|c| c.ci_low)),
+                    f(c.and_then(|c| c.ci_high)),
+                ]);
+            }
+            (a.clone(), t)
+        })
+        .collect()
+}
+
+fn heat_cell(share: bool, x: Option<f64>) -> String {
+    match x {
+        Some(v) if share => crate::output::format::pp_adaptive(v),
+        Some(v) => crate::output::format::signed_euro(v),
+        None => "n/a".into(),
+    }
+}
+
+/// The report.md of a two-way sweep (before the charts section): per treatment arm, the
+/// difference with control on the primary metric in a table of the two keys' values.
+pub fn sweep2_markdown(
+    spec: &SweepSpec,
+    by: &SweepSpec,
+    base: &Scenario,
+    arms: &[String],
+    points: &[Point],
+) -> String {
+    let (metric, share) = heat_metric(base);
+    let mut o = String::new();
+    let _ = writeln!(
+        o,
+        "# Sweep: `{}` × `{}` in {}\n",
+        spec.key, by.key, base.name
+    );
+    let _ = writeln!(
+        o,
+        "Scenario `{}`, seed {}, {} households per grid point; `{}` from {} to {} in steps of {}, and `{}` from {} to {} in steps of {} ({} grid points). Every grid point simulates the same households with the same random draws (common random numbers), so differences between points come from the swept values only.\n",
+        base.path.display(),
+        base.seed,
+        crate::model::money::group_thousands(base.households),
+        spec.key,
+        spec.from,
+        spec.to,
+        spec.step,
+        by.key,
+        by.from,
+        by.to,
+        by.step,
+        points.len()
+    );
+    let cols: Vec<Decimal> = {
+        let mut v: Vec<Decimal> = Vec::new();
+        for p in points {
+            if let Some(w) = p.value2 {
+                if !v.contains(&w) {
+                    v.push(w);
+                }
+            }
+        }
+        v
+    };
+    let rows: Vec<Decimal> = {
+        let mut v: Vec<Decimal> = Vec::new();
+        for p in points {
+            if !v.contains(&p.value) {
+                v.push(p.value);
+            }
+        }
+        v
+    };
+    for a in arms.iter().skip(1) {
+        let _ = writeln!(
+            o,
+            "## {a} vs {}: {} (difference)\n",
+            arms[0],
+            metric.label()
+        );
+        let _ = write!(o, "| {} \\ {} |", spec.key, by.key);
+        for c in &cols {
+            let _ = write!(o, " {c} |");
+        }
+        let _ = writeln!(o, "\n| ---: |{}", " ---: |".repeat(cols.len()));
+        for r in &rows {
+            let _ = write!(o, "| {r} |");
+            for c in &cols {
+                let d = points
+                    .iter()
+                    .find(|p| p.value == *r && p.value2 == Some(*c))
+                    .and_then(|p| p.summary.comparison(a, metric, "all"))
+                    .and_then(|x| x.difference);
+                let _ = write!(o, " {} |", heat_cell(share, d));
+            }
+            let _ = writeln!(o);
+        }
+        let _ = writeln!(o);
+    }
+    let _ = writeln!(
+        o,
+        "Every metric per arm and grid point, with 95% confidence intervals of each arm's difference from control, is in `sweep.csv`."
+    );
+    o
+}
+
+/// The table a two-way `sweep` prints on stdout: the first treatment arm's difference on the
+/// primary metric, rows by the first key, columns by the second.
+pub fn terminal_matrix(
+    key: &str,
+    key2: &str,
+    base: &Scenario,
+    arms: &[String],
+    points: &[Point],
+) -> String {
+    let (metric, share) = heat_metric(base);
+    let mut o = String::new();
+    let Some(arm) = arms.get(1) else {
+        return o;
+    };
+    let mut cols: Vec<Decimal> = Vec::new();
+    let mut rows: Vec<Decimal> = Vec::new();
+    for p in points {
+        if let Some(w) = p.value2 {
+            if !cols.contains(&w) {
+                cols.push(w);
+            }
+        }
+        if !rows.contains(&p.value) {
+            rows.push(p.value);
+        }
+    }
+    let _ = writeln!(
+        o,
+        "{arm} vs {}: {} difference; rows {key}, columns {key2}",
+        arms[0],
+        metric.label()
+    );
+    let _ = write!(o, "{:>12}", "");
+    for c in &cols {
+        let _ = write!(o, "  {:>10}", c.to_string());
+    }
+    let _ = writeln!(o);
+    for r in &rows {
+        let _ = write!(o, "{:>12}", r.to_string());
+        for c in &cols {
+            let d = points
+                .iter()
+                .find(|p| p.value == *r && p.value2 == Some(*c))
+                .and_then(|p| p.summary.comparison(arm, metric, "all"))
+                .and_then(|x| x.difference);
+            let _ = write!(o, "  {:>10}", heat_cell(share, d));
         }
         let _ = writeln!(o);
     }

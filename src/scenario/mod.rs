@@ -106,6 +106,65 @@ struct RawScenario {
     #[schemars(with = "Option<crate::scenario::schema::SweepTable>")]
     #[serde(default)]
     sweep: Option<toml::Value>,
+    /// The uncertain assumptions `toeslagenlab uncertainty` draws: `[[uncertainty.assumptions]]`
+    /// entries, each a scenario key with a range or distribution and its source; `run` ignores
+    /// it.
+    #[serde(default)]
+    uncertainty: Option<RawUncertainty>,
+}
+
+/// `[uncertainty]`: the assumptions whose uncertainty `toeslagenlab uncertainty` propagates.
+#[derive(Deserialize, schemars::JsonSchema)]
+#[serde(deny_unknown_fields)]
+struct RawUncertainty {
+    /// Draws when the command line gives no `--draws` (default 64, at most 10,000).
+    #[serde(default)]
+    draws: Option<i64>,
+    /// The uncertain assumptions (at most 16), each a scenario key with a distribution.
+    #[schemars(length(max = 16))]
+    #[serde(default)]
+    assumptions: Vec<RawAssumption>,
+}
+
+/// One uncertain assumption: a scenario key and the distribution of its value.
+#[derive(Deserialize, schemars::JsonSchema)]
+#[serde(deny_unknown_fields)]
+struct RawAssumption {
+    /// The key, as a sweep names it: `arms.<arm>.takeup`, `arms.<arm>.fraction`,
+    /// `behaviour.report_probability.income_up`, `behaviour.selection.strength`,
+    /// `shocks.<kind>.probability`, `interventions.mutation.reach`,
+    /// `parameters.<group>.<key>`, or any other numeric key of the file (arrays of tables by
+    /// `name` or `kind`, or by index: `shocks[0].probability`).
+    key: String,
+    /// "uniform" (low, high), "triangular" (low, mode, high), "normal" (mean, sd, truncated
+    /// to low, high) or "discrete" (values, optional weights).
+    distribution: String,
+    /// Lowest value (uniform, triangular, normal).
+    #[serde(default)]
+    low: Option<f64>,
+    /// Highest value (uniform, triangular, normal).
+    #[serde(default)]
+    high: Option<f64>,
+    /// Most likely value (triangular).
+    #[serde(default)]
+    mode: Option<f64>,
+    /// Mean before truncation (normal).
+    #[serde(default)]
+    mean: Option<f64>,
+    /// Standard deviation before truncation (normal).
+    #[serde(default)]
+    sd: Option<f64>,
+    /// The possible values (discrete), at most 100.
+    #[schemars(length(max = 100))]
+    #[schemars(extend("items" = { "type": "number", "description": "One possible value of the key, strictly above the one before." }))]
+    #[serde(default)]
+    values: Option<Vec<f64>>,
+    /// Their weights (discrete; default equal), summing to 1.
+    #[schemars(extend("items" = { "type": "number", "minimum": 0.0, "description": "The probability of the value at the same place in `values`." }))]
+    #[serde(default)]
+    weights: Option<Vec<f64>>,
+    /// Where the range comes from: a public source, or "assumption: …" with the reasoning.
+    source: String,
 }
 
 /// The experiment: name, benefit year, size, seed and design.
@@ -1044,6 +1103,11 @@ pub(crate) fn raw_schema(mut generator: schemars::SchemaGenerator) -> schemars::
     generator.root_schema_for::<RawScenario>()
 }
 
+/// The line and column of `key` (`uncertainty.assumptions[2].key`) in scenario `text`.
+pub(crate) fn locate(text: &str, key: &str) -> Option<(usize, usize)> {
+    Locator::new(text).locate_key(key)
+}
+
 /// Parses and validates scenario text; `path` is used in messages only.
 pub fn parse_str(path: &Path, text: &str, sha256: String) -> Result<Scenario> {
     let locator = Locator::new(text);
@@ -1087,12 +1151,17 @@ pub fn parse_str(path: &Path, text: &str, sha256: String) -> Result<Scenario> {
         }
     }
     if problems.is_empty() {
-        return scenario.ok_or_else(|| {
-            Error::Internal(format!(
-                "{}: validation rejected the scenario without saying why",
-                path.display()
-            ))
-        });
+        return scenario
+            .map(|mut sc| {
+                sc.text = std::sync::Arc::from(text);
+                sc
+            })
+            .ok_or_else(|| {
+                Error::Internal(format!(
+                    "{}: validation rejected the scenario without saying why",
+                    path.display()
+                ))
+            });
     }
     let mut diagnostics: Vec<Diagnostic> = problems
         .into_iter()

@@ -20,7 +20,9 @@ mod by_type;
 mod chosen_percentages;
 mod power_curve;
 mod reclaim_shares;
+pub mod sensitivity;
 mod settlement;
+mod sweep_heatmap;
 mod sweep_tradeoff;
 
 use crate::analysis::run::RunResult;
@@ -69,6 +71,10 @@ pub enum ChartKind {
     SweepTradeoff,
     /// `power_curve`: the power of a randomized pilot against its households per arm.
     PowerCurve,
+    /// `sensitivity_<arm>`: the tornado chart of `uncertainty`, one file per treatment arm.
+    Sensitivity,
+    /// `sweep_heatmap_<arm>`: a two-way sweep's effect per grid point, one file per treatment arm.
+    SweepHeatmap,
 }
 
 /// Calls the [`Chart`] item after the comma on the type of the chart `$kind`: the one place
@@ -87,13 +93,15 @@ macro_rules! dispatch {
             ChartKind::ReclaimShareByType => <by_type::ByType as Chart>::$($item)+,
             ChartKind::SweepTradeoff => <sweep_tradeoff::SweepTradeoff as Chart>::$($item)+,
             ChartKind::PowerCurve => <power_curve::PowerCurve as Chart>::$($item)+,
+            ChartKind::Sensitivity => <sensitivity::Sensitivity as Chart>::$($item)+,
+            ChartKind::SweepHeatmap => <sweep_heatmap::SweepHeatmap as Chart>::$($item)+,
         }
     };
 }
 
 impl ChartKind {
     /// Every chart in report order (the order a run writes them and `plot` redraws them).
-    pub const ALL: [ChartKind; 7] = [
+    pub const ALL: [ChartKind; 9] = [
         ChartKind::SettlementDistribution,
         ChartKind::ReclaimShares,
         ChartKind::AdvanceVsEntitlement,
@@ -101,6 +109,8 @@ impl ChartKind {
         ChartKind::ReclaimShareByType,
         ChartKind::PowerCurve,
         ChartKind::SweepTradeoff,
+        ChartKind::Sensitivity,
+        ChartKind::SweepHeatmap,
     ];
 
     /// The file stem inside `charts/` (`settlement_distribution`).
@@ -113,12 +123,25 @@ impl ChartKind {
             ChartKind::ReclaimShareByType => "reclaim_share_by_type",
             ChartKind::SweepTradeoff => "sweep_tradeoff",
             ChartKind::PowerCurve => "power_curve",
+            ChartKind::Sensitivity => "sensitivity",
+            ChartKind::SweepHeatmap => "sweep_heatmap",
         }
     }
 
-    /// The chart whose files have this stem (`reclaim_shares` for `charts/reclaim_shares.csv`).
+    /// The chart whose files have this stem (`reclaim_shares` for `charts/reclaim_shares.csv`;
+    /// `sensitivity_<arm>` for a tornado chart).
     pub fn from_stem(stem: &str) -> Option<ChartKind> {
-        ChartKind::ALL.into_iter().find(|k| k.stem() == stem)
+        ChartKind::ALL
+            .into_iter()
+            .find(|k| k.stem() == stem)
+            .or_else(|| {
+                stem.starts_with("sensitivity_")
+                    .then_some(ChartKind::Sensitivity)
+            })
+            .or_else(|| {
+                stem.starts_with("sweep_heatmap_")
+                    .then_some(ChartKind::SweepHeatmap)
+            })
     }
 
     /// The columns of the chart's table, in order, with what each holds.
@@ -385,6 +408,19 @@ fn encode_png(rgb: &[u8]) -> std::result::Result<Vec<u8>, png::EncodingError> {
 /// Renders every table and writes `charts/<name>.{csv,svg,png}` through `write`.
 pub fn write_all(
     tables: &[(ChartKind, Table)],
+    write: impl FnMut(&str, &[u8]) -> Result<()>,
+) -> Result<Vec<ChartInfo>> {
+    let named: Vec<(ChartKind, String, Table)> = tables
+        .iter()
+        .map(|(k, t)| (*k, k.stem().to_string(), t.clone()))
+        .collect();
+    write_named(&named, write)
+}
+
+/// [`write_all`] with each chart's file stem given (`sensitivity_cautious`: a kind drawn
+/// once per arm).
+pub fn write_named(
+    tables: &[(ChartKind, String, Table)],
     mut write: impl FnMut(&str, &[u8]) -> Result<()>,
 ) -> Result<Vec<ChartInfo>> {
     use rayon::prelude::*;
@@ -392,15 +428,18 @@ pub fn write_all(
     // on the thread count, since each chart is drawn by one thread from its own table.
     let rendered: Vec<_> = tables
         .par_iter()
-        .map(|(kind, t)| {
+        .map(|(kind, name, t)| {
             render(*kind, t)
-                .map_err(|e| Error::Internal(format!("drawing chart `{}`: {e}", kind.stem())))
+                .map(|mut r| {
+                    r.info.name = name.clone();
+                    r
+                })
+                .map_err(|e| Error::Internal(format!("drawing chart `{name}`: {e}")))
         })
         .collect();
     let mut infos = Vec::new();
-    for ((kind, _), r) in tables.iter().zip(rendered) {
+    for ((_, name, _), r) in tables.iter().zip(rendered) {
         let r = r?;
-        let name = kind.stem();
         write(&format!("charts/{name}.csv"), &r.csv)?;
         write(&format!("charts/{name}.svg"), &r.svg)?;
         write(&format!("charts/{name}.png"), &r.png)?;
@@ -438,8 +477,24 @@ pub fn plot_dir(dir: &Path) -> Result<Vec<ChartInfo>> {
         )));
     }
     let mut infos = Vec::new();
-    for kind in ChartKind::ALL {
-        let name = kind.stem();
+    // Every kind's own file, then the per-arm files of kinds drawn once per arm, sorted.
+    let mut per_arm: Vec<(ChartKind, String)> = std::fs::read_dir(&charts)
+        .map_err(|e| Error::io(&charts, e))?
+        .filter_map(|e| e.ok())
+        .filter_map(|e| {
+            let n = e.file_name().to_string_lossy().into_owned();
+            let stem = n.strip_suffix(".csv")?.to_string();
+            let kind = ChartKind::from_stem(&stem)?;
+            (kind.stem() != stem).then_some((kind, stem))
+        })
+        .collect();
+    per_arm.sort_by(|a, b| a.1.cmp(&b.1));
+    let files: Vec<(ChartKind, String)> = ChartKind::ALL
+        .into_iter()
+        .map(|k| (k, k.stem().to_string()))
+        .chain(per_arm)
+        .collect();
+    for (kind, name) in files {
         let p = charts.join(format!("{name}.csv"));
         if !p.is_file() {
             continue;
@@ -456,7 +511,8 @@ pub fn plot_dir(dir: &Path) -> Result<Vec<ChartInfo>> {
         };
         let (table, lines) = parse_checked(&bytes).map_err(|(l, m)| bad(l, m))?;
         check_table(kind, &table, &lines).map_err(|(l, m)| bad(Some(l), m))?;
-        let r = render(kind, &table).map_err(|m| bad(None, m))?;
+        let mut r = render(kind, &table).map_err(|m| bad(None, m))?;
+        r.info.name = name.clone();
         for (ext, data) in [("svg", &r.svg), ("png", &r.png)] {
             write_atomic(&charts.join(format!("{name}.{ext}")), data)?;
         }

@@ -142,7 +142,7 @@ pub fn headline(s: &Summary) -> String {
 }
 
 /// Whether a metric key is a share (shown as a percentage, differences in points).
-fn is_share_key(m: &str) -> bool {
+pub(crate) fn is_share_key(m: &str) -> bool {
     Metric::parse(m).is_some_and(|m| m.unit() == Unit::Share)
 }
 
@@ -168,7 +168,7 @@ pub fn report_markdown(sc: &Scenario, s: &Summary) -> String {
 
 /// The words report.md uses for a comparison's metric (the metric table's label; the
 /// threshold family adds its amount; a key this version does not know is shown as words).
-fn metric_label(m: &str) -> String {
+pub(crate) fn metric_label(m: &str) -> String {
     match Metric::parse(m) {
         Some(Metric::HighReclaimShareAbove(t)) => {
             format!(

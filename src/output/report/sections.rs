@@ -598,6 +598,21 @@ pub(super) fn assumptions(o: &mut String, sc: &Scenario, s: &Summary) {
         let _ = writeln!(o, "- A share of {} of households does not know it must report income changes and never reports them (docs/rules.md §6 survey: 50%).", b.unaware_income_share);
     }
     o.push_str(&crate::sim::interventions::assumptions_md(sc));
+    let file = if sc.path.is_absolute() {
+        sc.path
+            .file_name()
+            .map_or_else(String::new, |n| n.to_string_lossy().into_owned())
+    } else {
+        sc.path.display().to_string()
+    };
+    match &sc.uncertainty {
+        Some(u) if !u.assumptions.is_empty() => {
+            let _ = writeln!(o, "- **How sure are we**: this report's intervals are simulation noise only. `toeslagenlab uncertainty {file}` draws the scenario's {} uncertain assumptions of `[uncertainty]` ({}) together and gives every effect's total interval, the share of draws that keep its sign and conclusion, and what drives it (docs/uncertainty.md).", u.assumptions.len(), u.assumptions.iter().map(|a| format!("`{}`", a.key)).collect::<Vec<_>>().join(", "));
+        }
+        _ => {
+            let _ = writeln!(o, "- **How sure are we**: this report's intervals are simulation noise only. List the uncertain assumptions in an `[uncertainty]` table and run `toeslagenlab uncertainty {file}` for every effect's interval over them (docs/uncertainty.md).");
+        }
+    }
     o.push_str(&crate::sim::events::assumptions_md(sc));
     let _ = writeln!(
         o,

@@ -148,6 +148,7 @@ impl Validator {
             self.benefits_available(p, &mut pop, explicit_benefits.as_deref());
         }
         self.income_bound(&pop.income, &shocks);
+        let uncertainty = raw.uncertainty.as_ref().map(|u| self.uncertainty(u));
         if !self.problems.is_empty() {
             return None;
         }
@@ -178,6 +179,8 @@ impl Validator {
             params: params?,
             overrides,
             sweep_table: raw.sweep.clone(),
+            uncertainty,
+            text: std::sync::Arc::from(""),
             selection_reference: None,
         })
     }

@@ -7,3 +7,4 @@ mod experiment;
 mod population;
 mod selection;
 mod shocks;
+mod uncertainty;
