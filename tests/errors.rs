@@ -709,3 +709,29 @@ fn an_interrupted_run_leaves_previous_results_intact_and_no_partial_files() {
     run_to(&sc, &out, &["--households", "100"]);
     assert_eq!(entries(out.parent().unwrap()), ["run"]);
 }
+
+/// Three typos and a wrong type take one round of `validate`, not four: every unknown key and
+/// every value of the wrong type, each located, in file order (issue 25).
+#[test]
+fn every_structural_problem_in_one_round() {
+    let text = with("takeup = 0.68", "takeupp = 0.68")
+        .replace("households = 100", "households = \"many\"\nyaer = 2026")
+        + "\n[popuation]\n";
+    let e = validate_err(&text);
+    insta::assert_snapshot!("every_structural_problem", e);
+    let lines: Vec<&str> = e.lines().collect();
+    for want in [
+        "`experiment.households`: found the text \"many\"",
+        "`experiment.yaer`: unknown key `yaer`",
+        "did you mean `year`?",
+        "`arms[1].takeupp`: unknown key `takeupp`",
+        "`popuation`: unknown key `popuation`",
+        "4 problems found",
+    ] {
+        assert!(e.contains(want), "{want} missing from:\n{e}");
+    }
+    // In file order.
+    let pos = |k: &str| lines.iter().position(|l| l.contains(k)).unwrap();
+    assert!(pos("households") < pos("yaer") && pos("yaer") < pos("takeupp"));
+    assert!(pos("takeupp") < pos("popuation"));
+}

@@ -384,6 +384,11 @@ pub struct BenchArgs {
     /// Print the measurements as JSON (one array) instead of the table.
     #[arg(long)]
     pub json: bool,
+    /// Measure `uncertainty` with N draws instead of `run` [default scenario:
+    /// scenarios/cautious-vs-standard.toml; default households: the scenario's]: its time
+    /// against the time of its draws' single runs, measured in the same analysis.
+    #[arg(long, value_name = "N")]
+    pub uncertainty_draws: Option<usize>,
 }
 
 /// Parses `--persons N`: 1 to [`MAX_PERSONS`].

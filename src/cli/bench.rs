@@ -102,8 +102,88 @@ pub fn linearity(rates: &[f64]) -> (f64, f64) {
     (spread, 1.0 - min / max)
 }
 
+/// `bench --uncertainty-draws N`: each scenario's `uncertainty` analysis at each household
+/// count, with its cost against its draws' single runs (from the analysis's manifest).
+fn bench_uncertainty(args: &BenchArgs, draws: usize) -> Result<()> {
+    let scenarios = if args.scenarios.is_empty() {
+        vec![PathBuf::from("scenarios/cautious-vs-standard.toml")]
+    } else {
+        args.scenarios.clone()
+    };
+    let tmp = std::env::temp_dir().join(format!("toeslagenlab-bench-{}", std::process::id()));
+    let _cleanup = RemoveOnDrop(tmp.clone());
+    if !args.json {
+        crate::outln!("machine: {}", machine())?;
+        crate::outln!(
+            "{:<22} {:>10} {:>6} {:>5} {:>9} {:>14} {:>14} {:>16}",
+            "scenario",
+            "households",
+            "draws",
+            "runs",
+            "seconds",
+            "draws' runs s",
+            "× draws' runs",
+            "× draws × central"
+        )?;
+    }
+    let mut results = Vec::new();
+    for path in &scenarios {
+        let sizes: Vec<Option<i64>> = if args.households.is_empty() {
+            vec![None]
+        } else {
+            args.households.iter().copied().map(Some).collect()
+        };
+        for n in sizes {
+            let out = tmp.join(format!("u-{}", results.len()));
+            let u = crate::cli::UncertaintyArgs {
+                scenario: path.clone(),
+                draws: Some(draws),
+                out: Some(out),
+                seed: SeedArg { seed: None },
+                households: n,
+                threads: ThreadsArg {
+                    threads: args.threads.threads,
+                },
+                quiet: QuietArg { quiet: true },
+            };
+            let dir = crate::cli::uncertainty::uncertainty_command(&u)?;
+            let text = std::fs::read_to_string(dir.join("manifest.json"))
+                .map_err(|e| Error::io(dir.join("manifest.json"), e))?;
+            let m: serde_json::Value = serde_json::from_str(&text)
+                .map_err(|e| Error::Internal(format!("reading the analysis's manifest: {e}")))?;
+            let _ = std::fs::remove_dir_all(&dir);
+            let f = |k: &str| m[k].as_f64().unwrap_or(0.0);
+            if !args.json {
+                crate::outln!(
+                    "{:<22} {:>10} {:>6} {:>5} {:>9.1} {:>14.1} {:>14.2} {:>16.2}",
+                    m["scenario"].as_str().unwrap_or("?"),
+                    crate::model::money::group_thousands(f("households") as u64),
+                    draws,
+                    f("runs"),
+                    f("run_seconds"),
+                    f("draw_runs_seconds"),
+                    f("cost_vs_draws_single_runs"),
+                    f("cost_vs_draws_times_central_run")
+                )?;
+            }
+            results.push(m);
+        }
+    }
+    if args.json {
+        let text = serde_json::to_string_pretty(&results)
+            .map_err(|e| Error::Internal(format!("cannot encode the measurements: {e}")))?;
+        crate::outln!("{text}")?;
+    } else {
+        crate::outln!("Each row is a complete `uncertainty` analysis: the central run, two runs per assumption and the draws. \"× draws' runs\": its time over the time of its draws' single runs; \"× draws × central\": over draws × the central run's time (draws with selection into the offer cost more per run than a random-selection central run).")?;
+    }
+    Ok(())
+}
+
 /// Runs the bench and prints a table.
 pub fn bench_command(args: &BenchArgs) -> Result<()> {
+    if let Some(d) = args.uncertainty_draws {
+        return bench_uncertainty(args, d);
+    }
     let scenarios = if args.scenarios.is_empty() {
         vec![
             PathBuf::from("scenarios/bench-zorgtoeslag.toml"),

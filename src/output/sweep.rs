@@ -241,6 +241,38 @@ pub fn heatmap_tables(
         .collect()
 }
 
+/// The distinct values of a two-way sweep's first key (rows) and second key (columns), in
+/// grid order.
+fn axes(points: &[Point]) -> (Vec<Decimal>, Vec<Decimal>) {
+    let (mut rows, mut cols): (Vec<Decimal>, Vec<Decimal>) = (Vec::new(), Vec::new());
+    for p in points {
+        if !rows.contains(&p.value) {
+            rows.push(p.value);
+        }
+        if let Some(w) = p.value2 {
+            if !cols.contains(&w) {
+                cols.push(w);
+            }
+        }
+    }
+    (rows, cols)
+}
+
+/// `arm`'s difference with control on `metric` at grid point (`row`, `col`).
+fn difference_at(
+    points: &[Point],
+    row: Decimal,
+    col: Decimal,
+    arm: &str,
+    metric: Metric,
+) -> Option<f64> {
+    points
+        .iter()
+        .find(|p| p.value == row && p.value2 == Some(col))
+        .and_then(|p| p.summary.comparison(arm, metric, "all"))
+        .and_then(|x| x.difference)
+}
+
 fn heat_cell(share: bool, x: Option<f64>) -> String {
     match x {
         Some(v) if share => crate::output::format::pp_adaptive(v),
@@ -281,26 +313,7 @@ pub fn sweep2_markdown(
         by.step,
         points.len()
     );
-    let cols: Vec<Decimal> = {
-        let mut v: Vec<Decimal> = Vec::new();
-        for p in points {
-            if let Some(w) = p.value2 {
-                if !v.contains(&w) {
-                    v.push(w);
-                }
-            }
-        }
-        v
-    };
-    let rows: Vec<Decimal> = {
-        let mut v: Vec<Decimal> = Vec::new();
-        for p in points {
-            if !v.contains(&p.value) {
-                v.push(p.value);
-            }
-        }
-        v
-    };
+    let (rows, cols) = axes(points);
     for a in arms.iter().skip(1) {
         let _ = writeln!(
             o,
@@ -316,11 +329,7 @@ pub fn sweep2_markdown(
         for r in &rows {
             let _ = write!(o, "| {r} |");
             for c in &cols {
-                let d = points
-                    .iter()
-                    .find(|p| p.value == *r && p.value2 == Some(*c))
-                    .and_then(|p| p.summary.comparison(a, metric, "all"))
-                    .and_then(|x| x.difference);
+                let d = difference_at(points, *r, *c, a, metric);
                 let _ = write!(o, " {} |", heat_cell(share, d));
             }
             let _ = writeln!(o);
@@ -348,18 +357,7 @@ pub fn terminal_matrix(
     let Some(arm) = arms.get(1) else {
         return o;
     };
-    let mut cols: Vec<Decimal> = Vec::new();
-    let mut rows: Vec<Decimal> = Vec::new();
-    for p in points {
-        if let Some(w) = p.value2 {
-            if !cols.contains(&w) {
-                cols.push(w);
-            }
-        }
-        if !rows.contains(&p.value) {
-            rows.push(p.value);
-        }
-    }
+    let (rows, cols) = axes(points);
     let _ = writeln!(
         o,
         "{arm} vs {}: {} difference; rows {key}, columns {key2}",
@@ -374,11 +372,7 @@ pub fn terminal_matrix(
     for r in &rows {
         let _ = write!(o, "{:>12}", r.to_string());
         for c in &cols {
-            let d = points
-                .iter()
-                .find(|p| p.value == *r && p.value2 == Some(*c))
-                .and_then(|p| p.summary.comparison(arm, metric, "all"))
-                .and_then(|x| x.difference);
+            let d = difference_at(points, *r, *c, arm, metric);
             let _ = write!(o, "  {:>10}", heat_cell(share, d));
         }
         let _ = writeln!(o);

@@ -13,6 +13,7 @@ pub mod files;
 pub mod household;
 pub mod overrides;
 pub mod schema;
+pub mod structure;
 mod validate;
 
 pub use crate::model::scenario::*;
@@ -1131,12 +1132,31 @@ pub fn parse_str(path: &Path, text: &str, sha256: String) -> Result<Scenario> {
         Err(e) => {
             let key = e.path().to_string();
             let key = if key == "." { String::new() } else { key };
-            return Err(Error::Input(vec![toml_error(
-                path,
-                &locator,
-                e.inner(),
-                Some(key),
-            )]));
+            let first = toml_error(path, &locator, e.inner(), Some(key));
+            // Serde stops at the first problem; report every unknown key and wrong type of
+            // the file in one pass when there are more.
+            let all = structure::problems(text);
+            if all.len() < 2 {
+                return Err(Error::Input(vec![first]));
+            }
+            let mut diagnostics: Vec<Diagnostic> = all
+                .into_iter()
+                .map(|(key, message)| {
+                    let (line, col) = locator.locate_key(&key).unzip();
+                    Diagnostic {
+                        file: path.to_path_buf(),
+                        line,
+                        col,
+                        key: Some(key),
+                        message,
+                    }
+                })
+                .collect();
+            if !diagnostics.iter().any(|d| d.key == first.key) {
+                diagnostics.push(first);
+            }
+            diagnostics.sort_by_key(|d| (d.line.is_none(), d.line, d.col));
+            return Err(Error::Input(diagnostics));
         }
     };
     let mut v = Validator {
