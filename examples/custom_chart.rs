@@ -130,8 +130,9 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     println!("read {} ({} arms)", csv_path.display(), series.len());
     for (arm, ys) in &series {
         println!(
-            "{arm:<12} decile 1: {:>6.0} €   decile 10: {:>6.0} €",
-            ys[0], ys[9]
+            "{arm:<12} decile 1: {:>7}   decile 10: {:>7}",
+            toeslagenlab::output::format::euro0(ys[0]),
+            toeslagenlab::output::format::euro0(ys[9])
         );
     }
     println!("wrote {}", relative(&svg, &root).display());

@@ -63,16 +63,16 @@ fn main() -> toeslagenlab::Result<()> {
     let summary = report::summarize(&sc, &result);
     println!(
         "{:<11} {:>13} {:>16} {:>18}",
-        "arm", "reclaim share", "took the offer", "withheld (mean €)"
+        "arm", "reclaim share", "took the offer", "withheld (mean)"
     );
     for name in &summary.arm_order {
         let a = &summary.arms[name];
         println!(
-            "{:<11} {:>12.1}% {:>15.1}% {:>18.0}",
+            "{:<11} {:>12.1}% {:>15.1}% {:>18}",
             name,
             a.metrics.reclaim_share * 100.0,
             a.metrics.takeup_share * 100.0,
-            a.metrics.withheld_during_year
+            toeslagenlab::output::format::euro0(a.metrics.withheld_during_year)
         );
     }
     let chosen = &summary.arms["risk-based"].chosen_percentages;

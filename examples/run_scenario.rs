@@ -44,11 +44,11 @@ fn main() -> toeslagenlab::Result<()> {
     for name in &summary.arm_order {
         let m = &summary.arms[name].metrics;
         println!(
-            "{:<12} {:>12.1}% {:>18.1}% {:>12.0} €",
+            "{:<12} {:>12.1}% {:>18.1}% {:>13}",
             name,
             m.reclaim_share * 100.0,
             m.high_reclaim_share * 100.0,
-            m.mean_reclaim
+            toeslagenlab::output::format::euro0(m.mean_reclaim)
         );
     }
     // Comparisons with control: intention to treat ("all") and among those who took the offer.

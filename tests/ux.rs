@@ -658,3 +658,66 @@ fn calc_refuses_an_adult_as_a_child_and_says_what_to_give() {
     assert!(e.contains("a child is 0 to 17"), "{e}");
     assert!(e.contains("--co-resident-income EUR:30:child"), "{e}");
 }
+
+/// `new studies/my-pilot` takes the directory from the path, as `cargo new` does; with
+/// `--dir` as well, a path is refused (issue 25).
+#[test]
+fn new_accepts_a_path_for_the_name() {
+    let tmp = tempfile::tempdir().unwrap();
+    let target = tmp.path().join("studies").join("my-pilot");
+    bin()
+        .arg("new")
+        .arg(&target)
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("my-pilot.toml"));
+    let written = tmp.path().join("studies/my-pilot.toml");
+    assert!(written.is_file());
+    bin().arg("validate").arg(&written).assert().success();
+    bin()
+        .args(["new", "--dir"])
+        .arg(tmp.path())
+        .arg("other/name")
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("not a usable scenario name"));
+}
+
+/// `check --households N`: a quick CI run of every expectation at a smaller size; refused
+/// with `--update` (a baseline is written at the scenario's own size).
+#[test]
+fn check_runs_at_a_given_household_count() {
+    bin()
+        .args([
+            "check",
+            "scenarios/cautious-vs-standard.toml",
+            "--households",
+            "3000",
+        ])
+        .assert()
+        .success()
+        .stdout(predicate::str::contains(
+            "1 scenario run, 4 checks, 0 failed",
+        ));
+    bin()
+        .args([
+            "check",
+            "scenarios/cautious-vs-standard.toml",
+            "--households",
+            "0",
+        ])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("--households"));
+    bin()
+        .args([
+            "check",
+            "scenarios/",
+            "--baseline",
+            "scenarios/baselines/",
+            "--update",
+        ])
+        .args(["--households", "3000"])
+        .assert()
+        .code(2);
+}

@@ -162,11 +162,13 @@ pub enum Command {
 #[derive(Args, Debug, Clone)]
 pub struct NewArgs {
     /// The scenario name: the file stem and `experiment.name` (letters, digits, `-` and `_`;
-    /// starting with a letter or digit; at most 100 characters).
+    /// starting with a letter or digit; at most 100 characters). A path (`studies/my-pilot`)
+    /// names the directory too, instead of `--dir`.
     pub name: String,
-    /// Directory to write NAME.toml into (created if missing).
-    #[arg(long, value_name = "DIR", default_value = "scenarios")]
-    pub dir: PathBuf,
+    /// Directory to write NAME.toml into (created if missing) [default: scenarios, or the
+    /// directory of a NAME given as a path].
+    #[arg(long, value_name = "DIR")]
+    pub dir: Option<PathBuf>,
     /// Overwrite an existing file.
     #[arg(long)]
     pub force: bool,
@@ -317,6 +319,10 @@ pub struct CheckArgs {
     /// Seed (overrides every scenario's seed; baselines should stay within tolerance).
     #[arg(long, value_name = "N")]
     pub seed: Option<u64>,
+    /// Households per scenario, for a quick CI run (overrides every scenario's; expectations
+    /// are checked at this size and baselines within their Monte Carlo tolerance).
+    #[arg(long, value_name = "N", conflicts_with = "update")]
+    pub households: Option<i64>,
     /// Write JUnit XML for CI systems.
     #[arg(long, value_name = "FILE")]
     pub junit: Option<PathBuf>,

@@ -219,6 +219,10 @@ fn check_scenario(
     if let Some(seed) = args.seed {
         sc.seed = seed;
     }
+    if let Some(n) = args.households {
+        sc.households = crate::scenario::check_households(n)
+            .map_err(|m| Error::Usage(format!("--households: {m}")))?;
+    }
     let summary = replicated_summary(&sc, reps, args.threads.threads)?;
     verdicts.extend(evaluate(&sc.name, &sc.expectations, &summary));
     if let Some(bp) = baseline_path {
@@ -395,9 +399,9 @@ fn print_results(
             crate::out!("{movements_report}")?;
         }
         crate::outln!(
-            "{} scenarios run, {} checks, {} failed",
-            ran,
-            verdicts.len(),
+            "{} run, {}, {} failed",
+            crate::output::format::count(ran as u64, "scenario", "scenarios"),
+            crate::output::format::count(verdicts.len() as u64, "check", "checks"),
             failed
         )?;
     }

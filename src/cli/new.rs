@@ -39,9 +39,21 @@ pub fn check_scenario_name(name: &str) -> std::result::Result<(), String> {
 /// Writes a commented starter scenario `DIR/NAME.toml` (validated first) and returns its path.
 /// Refuses to overwrite an existing file unless `--force`.
 pub fn new_command(args: &NewArgs) -> Result<PathBuf> {
-    let name = args.name.strip_suffix(".toml").unwrap_or(&args.name);
+    let given = args.name.strip_suffix(".toml").unwrap_or(&args.name);
+    // `new studies/my-pilot` (as `cargo new` takes a path): the directory and the name.
+    let as_path = Path::new(given);
+    let (dir, name) = match (as_path.parent(), as_path.file_name(), &args.dir) {
+        (Some(p), Some(n), None) if !p.as_os_str().is_empty() => {
+            (p.to_path_buf(), n.to_string_lossy().into_owned())
+        }
+        (_, _, dir) => (
+            dir.clone().unwrap_or_else(|| PathBuf::from("scenarios")),
+            given.to_string(),
+        ),
+    };
+    let name = name.as_str();
     check_scenario_name(name).map_err(Error::Usage)?;
-    let path = args.dir.join(format!("{name}.toml"));
+    let path = dir.join(format!("{name}.toml"));
     if path.exists() && !args.force {
         return Err(Error::Usage(format!(
             "{} already exists; pick another name, or add --force to overwrite it",
@@ -49,7 +61,7 @@ pub fn new_command(args: &NewArgs) -> Result<PathBuf> {
         )));
     }
     let mut text = starter_scenario(name, &path);
-    if args.dir.join("schema.json").is_file() {
+    if dir.join("schema.json").is_file() {
         text = format!("#:schema ./schema.json\n{text}");
     }
     // The same loader as `run`: a starter that does not validate is a bug, not a user error.
@@ -59,7 +71,7 @@ pub fn new_command(args: &NewArgs) -> Result<PathBuf> {
         "starter scenario validated ({} bytes)",
         text.len()
     ));
-    std::fs::create_dir_all(&args.dir).map_err(|e| Error::io(&args.dir, e))?;
+    std::fs::create_dir_all(&dir).map_err(|e| Error::io(&dir, e))?;
     crate::output::write_file_atomic(&path, text.as_bytes())?;
     crate::outln!(
         "wrote {p}\n  check it: toeslagenlab validate {p}\n  run it:   toeslagenlab run {p} --households 5000",

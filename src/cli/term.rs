@@ -100,9 +100,11 @@ pub fn color_mode() -> ColorMode {
     }
 }
 
-/// Whether `NO_COLOR` asks for no colour (set and not empty).
+/// Whether the environment asks for no colour: `NO_COLOR` set and not empty, or `TERM=dumb`
+/// (a terminal that cannot show it).
 pub fn no_color_env() -> bool {
     std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty())
+        || std::env::var_os("TERM").is_some_and(|t| t == "dumb")
 }
 
 /// Whether to colour a stream that is (or is not) a terminal under `mode`.
