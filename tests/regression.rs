@@ -156,7 +156,7 @@ fn a_missing_baseline_file_is_an_error_unless_allowed() {
         .arg("--allow-missing")
         .assert()
         .success()
-        .stdout(predicate::str::contains("1 scenarios run"))
+        .stdout(predicate::str::contains("1 scenario run"))
         .stderr(predicate::str::contains("other.toml: no baseline file"))
         .stderr(predicate::str::contains(
             "baseline comparison skipped (--allow-missing)",

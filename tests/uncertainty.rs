@@ -364,3 +364,34 @@ fn a_two_way_sweep_writes_a_grid_and_a_heat_map_per_arm() {
         .code(2)
         .stderr(predicate::str::contains("two different keys"));
 }
+
+#[test]
+fn a_sweep_table_can_name_a_second_key() {
+    let tmp = tempfile::tempdir().unwrap();
+    let text = format!(
+        "{UNC}\n[sweep]\nparam = \"arms.cautious.takeup\"\nfrom = 0.5\nto = 0.9\nstep = 0.4\nby = {{ param = \"behaviour.selection.strength\", from = -0.5, to = 0.5, step = 1.0 }}\n"
+    );
+    let sc = scenario(tmp.path(), "unc.toml", &text);
+    let out = tmp.path().join("sw");
+    bin()
+        .arg("sweep")
+        .arg(&sc)
+        .args(["--households", "1000", "--quiet", "--out"])
+        .arg(&out)
+        .assert()
+        .success();
+    let csv = std::fs::read_to_string(out.join("sweep.csv")).unwrap();
+    assert_eq!(csv.lines().count(), 1 + 4, "{csv}");
+    assert!(out.join("charts/sweep_heatmap_cautious.csv").is_file());
+    // A bad second key is located under sweep.by.
+    let bad = text.replace("by = { param", "by = { parm");
+    let sc = scenario(tmp.path(), "bad.toml", &bad);
+    bin()
+        .arg("sweep")
+        .arg(&sc)
+        .arg("--out")
+        .arg(tmp.path().join("x"))
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("sweep.by.parm"));
+}

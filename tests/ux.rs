@@ -721,3 +721,48 @@ fn check_runs_at_a_given_household_count() {
         .assert()
         .code(2);
 }
+
+/// Every example in every command's --help is copy-pasteable: a long command is broken with
+/// ` \` continuation lines of its own, never wrapped mid-command by the help formatter at 100
+/// columns (issue 25).
+#[test]
+fn help_examples_are_not_wrapped_mid_command() {
+    for cmd in [
+        "run",
+        "validate",
+        "check",
+        "diff",
+        "sweep",
+        "uncertainty",
+        "plot",
+        "power",
+        "bench",
+        "params",
+        "calc",
+        "explain",
+        "calibrate",
+        "new",
+        "schema",
+    ] {
+        let out = bin().args([cmd, "--help"]).output().unwrap();
+        let help = String::from_utf8_lossy(&out.stdout).to_string();
+        let mut in_examples = false;
+        for line in help.lines() {
+            if line.starts_with("Examples:") {
+                in_examples = true;
+                continue;
+            }
+            if line.trim().is_empty() {
+                in_examples = false;
+                continue;
+            }
+            if in_examples {
+                assert!(
+                    line.starts_with("  toeslagenlab ") || line.starts_with("      "),
+                    "`{cmd} --help`: an example was wrapped mid-command: {line:?}"
+                );
+                assert!(line.chars().count() <= 100, "`{cmd} --help`: {line:?}");
+            }
+        }
+    }
+}

@@ -97,7 +97,7 @@ pub enum Command {
     Power(PowerArgs),
     /// Run a scenario over a grid of values of one key and write the trade-off (sweep.csv, chart).
     #[command(
-        after_help = "Examples:\n  toeslagenlab sweep scenarios/sweep-cautious-fraction.toml\n  toeslagenlab sweep scenarios/cautious-vs-standard.toml --param arms.cautious.fraction=0.70:1.00:0.05\n  toeslagenlab sweep scenarios/cautious-vs-standard.toml --param arms.cautious.takeup=0.2:1.0:0.2 --households 20000\n  toeslagenlab sweep scenarios/cautious-vs-standard.toml --param parameters.zorgtoeslag.normpremie_rate_above=0.12:0.14:0.005 --out /tmp/sw\n  toeslagenlab sweep scenarios/cautious-vs-standard.toml --param arms.cautious.takeup=0.5:0.9:0.1 --by behaviour.selection.strength=-0.5:0.5:0.25 --households 20000\n\nSweepable keys: arms.<name>.fraction (cautious arms), arms.<name>.takeup (treatment arms), experiment.households, parameters.<group>.<key> (see `toeslagenlab params`), and any numeric key of the scenario file (behaviour.selection.strength, shocks.income_change.probability, population.income.sigma, …; a list of tables by `name` or `kind`, or by index: shocks[0].probability)."
+        after_help = "Examples:\n  toeslagenlab sweep scenarios/sweep-cautious-fraction.toml\n  toeslagenlab sweep scenarios/cautious-vs-standard.toml \\\n      --param arms.cautious.fraction=0.70:1.00:0.05\n  toeslagenlab sweep scenarios/cautious-vs-standard.toml \\\n      --param arms.cautious.takeup=0.2:1.0:0.2 --households 20000\n  toeslagenlab sweep scenarios/cautious-vs-standard.toml \\\n      --param parameters.zorgtoeslag.normpremie_rate_above=0.12:0.14:0.005 --out /tmp/sw\n  toeslagenlab sweep scenarios/cautious-vs-standard.toml \\\n      --param arms.cautious.takeup=0.5:0.9:0.1 --by behaviour.selection.strength=-0.5:0.5:0.25 \\\n      --households 20000\n\nSweepable keys: arms.<name>.fraction (cautious arms), arms.<name>.takeup (treatment arms), experiment.households, parameters.<group>.<key> (see `toeslagenlab params`), and any numeric key of the scenario file (behaviour.selection.strength, shocks.income_change.probability, population.income.sigma, …; a list of tables by `name` or `kind`, or by index: shocks[0].probability)."
     )]
     Sweep(SweepArgs),
     /// How sure are we: every comparison under the uncertainty of the scenario's assumptions
@@ -129,7 +129,7 @@ pub enum Command {
     /// Compare a scenario's control arm with the public figures (and a `[lab]` block with the
     /// lab findings); print or write the Markdown calibration table.
     #[command(
-        after_help = "Examples:\n  toeslagenlab calibrate scenarios/nl-2026.toml\n  toeslagenlab calibrate scenarios/nl-2026.toml scenarios/lab-replication.toml scenarios/interventions.toml --write docs/calibration.md\n  toeslagenlab calibrate scenarios/lab-replication.toml"
+        after_help = "Examples:\n  toeslagenlab calibrate scenarios/nl-2026.toml\n  toeslagenlab calibrate scenarios/nl-2026.toml scenarios/lab-replication.toml \\\n      scenarios/interventions.toml --write docs/calibration.md\n  toeslagenlab calibrate scenarios/lab-replication.toml"
     )]
     Calibrate(CalibrateArgs),
     /// Tell the month-by-month story of one simulated household of a scenario, in one arm.
@@ -438,7 +438,8 @@ in euros, rates and percentages as numbers (0.96 for 96%).
 Examples:
   toeslagenlab calc --year 2026 --income 30000
   toeslagenlab calc --income 30000 --json
-  toeslagenlab calc --income 24000 --partner-income 12000 --rent 750 --child 3:dagopvang:120:10.50 --child 8:bso:40:9.50
+  toeslagenlab calc --income 24000 --partner-income 12000 --rent 750 \\
+      --child 3:dagopvang:120:10.50 --child 8:bso:40:9.50
   toeslagenlab calc --income 15000 --rent 700 --age 19
   toeslagenlab calc --household my-household.toml
   toeslagenlab calc --household tests/cases/zorgtoeslag_2026_single_30000.toml";

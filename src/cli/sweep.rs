@@ -78,11 +78,11 @@ pub fn spec_from_table(path: &Path, sweep: Option<&toml::Value>) -> Result<Optio
         ));
     };
     for k in t.keys() {
-        if !["param", "from", "to", "step"].contains(&k.as_str()) {
+        if !["param", "from", "to", "step", "by"].contains(&k.as_str()) {
             return Err(file_err(
                 path,
                 &format!("sweep.{k}"),
-                "unknown key; allowed: param, from, to, step".into(),
+                "unknown key; allowed: param, from, to, step, by".into(),
             ));
         }
     }
@@ -113,6 +113,32 @@ pub fn spec_from_table(path: &Path, sweep: Option<&toml::Value>) -> Result<Optio
     }))
 }
 
+/// The second key of a scenario's `[sweep]` table (`by = { param, from, to, step }`: a
+/// two-way grid), if it has one.
+pub fn by_from_table(path: &Path, sweep: Option<&toml::Value>) -> Result<Option<SweepSpec>> {
+    let Some(by) = sweep.and_then(|v| v.get("by")) else {
+        return Ok(None);
+    };
+    let bad = |m: &str| file_err(path, "sweep.by", m.to_string());
+    let Some(t) = by.as_table() else {
+        return Err(bad(
+            "must be a table: by = { param = \"behaviour.selection.strength\", from = -0.5, to = 0.5, step = 0.25 }",
+        ));
+    };
+    if t.contains_key("by") {
+        return Err(bad("a sweep has at most two keys"));
+    }
+    spec_from_table(path, Some(by)).map_err(|e| match e {
+        Error::Input(mut ds) => {
+            for d in &mut ds {
+                d.key = d.key.take().map(|k| k.replacen("sweep.", "sweep.by.", 1));
+            }
+            Error::Input(ds)
+        }
+        e => e,
+    })
+}
+
 /// Runs `toeslagenlab sweep` and returns the sweep directory.
 pub fn sweep_command(args: &SweepArgs) -> Result<PathBuf> {
     let started = std::time::Instant::now();
@@ -134,7 +160,12 @@ pub fn sweep_command(args: &SweepArgs) -> Result<PathBuf> {
     let grid = spec
         .grid()
         .map_err(|m| Error::Usage(format!("sweep `{}`: {m}", spec.key)))?;
-    let by = args.by.as_deref().map(parse_param_arg).transpose()?;
+    // The command line's keys win; without --param the `[sweep]` table gives both.
+    let by = match (&args.by, &args.param) {
+        (Some(b), _) => Some(parse_param_arg(b)?),
+        (None, None) => by_from_table(&args.scenario, base.sweep_table.as_ref())?,
+        (None, Some(_)) => None,
+    };
     let grid2 = match &by {
         Some(b) if b.key == spec.key => {
             return Err(Error::Usage(format!(

@@ -153,13 +153,25 @@ impl JsonSchema for SweepTable {
 
     fn json_schema(_: &mut SchemaGenerator) -> Schema {
         json_schema!({
-            "description": "The default grid of `toeslagenlab sweep`: the key and an exact decimal range from..to by step. Sweepable keys: arms.<name>.fraction, arms.<name>.takeup, experiment.households, parameters.<group>.<key>.",
+            "description": "The default grid of `toeslagenlab sweep`: the key and an exact decimal range from..to by step. Sweepable keys: arms.<name>.fraction, arms.<name>.takeup, experiment.households, parameters.<group>.<key>, and any numeric key of the scenario file (behaviour.selection.strength, shocks.<kind>.probability, …).",
             "type": "object",
             "properties": {
                 "param": { "type": "string", "description": "The key to sweep, e.g. \"arms.cautious.fraction\"." },
                 "from": { "type": ["number", "string"], "description": "First value (a number or decimal text)." },
                 "to": { "type": ["number", "string"], "description": "Last value, inclusive when on the grid." },
-                "step": { "type": ["number", "string"], "description": "Step, above 0." }
+                "step": { "type": ["number", "string"], "description": "Step, above 0." },
+                "by": {
+                    "description": "A second key: a two-way grid of both keys with a heat map per treatment arm (as `sweep --by`).",
+                    "type": "object",
+                    "properties": {
+                        "param": { "type": "string", "description": "The second key, e.g. \"behaviour.selection.strength\"." },
+                        "from": { "type": ["number", "string"], "description": "First value (a number or decimal text)." },
+                        "to": { "type": ["number", "string"], "description": "Last value, inclusive when on the grid." },
+                        "step": { "type": ["number", "string"], "description": "Step, above 0." }
+                    },
+                    "required": ["param", "from", "to", "step"],
+                    "additionalProperties": false
+                }
             },
             "required": ["param", "from", "to", "step"],
             "additionalProperties": false
