@@ -1139,19 +1139,7 @@ pub fn parse_str(path: &Path, text: &str, sha256: String) -> Result<Scenario> {
             if all.len() < 2 {
                 return Err(Error::Input(vec![first]));
             }
-            let mut diagnostics: Vec<Diagnostic> = all
-                .into_iter()
-                .map(|(key, message)| {
-                    let (line, col) = locator.locate_key(&key).unzip();
-                    Diagnostic {
-                        file: path.to_path_buf(),
-                        line,
-                        col,
-                        key: Some(key),
-                        message,
-                    }
-                })
-                .collect();
+            let mut diagnostics = located(path, &locator, all);
             if !diagnostics.iter().any(|d| d.key == first.key) {
                 diagnostics.push(first);
             }
@@ -1183,7 +1171,15 @@ pub fn parse_str(path: &Path, text: &str, sha256: String) -> Result<Scenario> {
                 ))
             });
     }
-    let mut diagnostics: Vec<Diagnostic> = problems
+    let mut diagnostics = located(path, &locator, problems);
+    // In file order; problems that have no place in the file come last.
+    diagnostics.sort_by_key(|d| (d.line.is_none(), d.line, d.col));
+    Err(Error::Input(diagnostics))
+}
+
+/// `(key, message)` problems of the file at `path` as diagnostics, each at its key's place.
+fn located(path: &Path, locator: &Locator, problems: Vec<(String, String)>) -> Vec<Diagnostic> {
+    problems
         .into_iter()
         .map(|(key, message)| {
             let (line, col) = locator.locate_key(&key).unzip();
@@ -1195,10 +1191,7 @@ pub fn parse_str(path: &Path, text: &str, sha256: String) -> Result<Scenario> {
                 message,
             }
         })
-        .collect();
-    // In file order; problems that have no place in the file come last.
-    diagnostics.sort_by_key(|d| (d.line.is_none(), d.line, d.col));
-    Err(Error::Input(diagnostics))
+        .collect()
 }
 
 fn toml_error(
