@@ -341,32 +341,21 @@ pub fn analyse(
         if *kind == RunKind::Central {
             keys = followed(sc, &summary);
         }
-        let obs: Vec<Option<Obs>> = keys
+        // Each followed comparison looked up once in this run's summary.
+        let found: Vec<Option<&Comparison>> = keys
             .iter()
             .map(|(arm, vs, metric, pop, _)| {
-                summary
-                    .comparisons
-                    .iter()
-                    .find(|c| {
-                        &c.arm == arm && &c.vs == vs && &c.metric == metric && c.population == *pop
-                    })
-                    .and_then(observe)
+                summary.comparisons.iter().find(|c| {
+                    &c.arm == arm && &c.vs == vs && &c.metric == metric && c.population == *pop
+                })
             })
             .collect();
+        let obs: Vec<Option<Obs>> = found.iter().map(|c| c.and_then(observe)).collect();
         match kind {
             RunKind::Central => {
-                central = keys
+                central = found
                     .iter()
-                    .zip(&obs)
-                    .map(|((arm, vs, metric, pop, _), o)| {
-                        let c = summary.comparisons.iter().find(|c| {
-                            &c.arm == arm
-                                && &c.vs == vs
-                                && &c.metric == metric
-                                && c.population == *pop
-                        })?;
-                        o.map(|o| (o, c.clone()))
-                    })
+                    .map(|c| c.and_then(|c| observe(c).map(|o| (o, c.clone()))))
                     .collect();
             }
             RunKind::Low(a) => low[*a] = obs,
