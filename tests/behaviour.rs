@@ -1,6 +1,6 @@
 //! Reporting behaviour, income dynamics, risk-aware choice and agency interventions (issue 9).
 
-mod common;
+use crate::common;
 
 use common::{bin, run_to, scenario};
 use std::path::Path;

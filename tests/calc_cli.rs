@@ -1,6 +1,6 @@
 //! `toeslagenlab calc` as a user runs it.
 
-mod common;
+use crate::common;
 use common::*;
 use predicates::prelude::*;
 

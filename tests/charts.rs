@@ -1,7 +1,7 @@
 //! Charts and parameter sweeps as a user meets them: files, sizes, labels, determinism, `plot`,
 //! `sweep` and its errors.
 
-mod common;
+use crate::common;
 use common::*;
 use predicates::prelude::*;
 use std::path::Path;

@@ -6,7 +6,7 @@
 //! Interrupted runs leave the previous results intact and no partial files; a scenario name
 //! cannot steer the output outside the output root.
 
-mod common;
+use crate::common;
 use common::*;
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};

@@ -1,7 +1,7 @@
 //! `toeslagenlab explain` as a user runs it: the explained household is exactly the one `run`
 //! simulates, so its totals equal its row in households.csv.
 
-mod common;
+use crate::common;
 use common::*;
 use predicates::prelude::*;
 use std::collections::HashMap;

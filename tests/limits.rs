@@ -3,7 +3,7 @@
 //! result; and a property over extreme-but-valid scenarios (no panic, no negative income, no
 //! award above the income limits).
 
-mod common;
+use crate::common;
 
 use common::{bin, scenario, SMALL};
 use predicates::prelude::*;

@@ -1,7 +1,7 @@
 //! Non-take-up of the benefits and selection into the offer (issue 18), on the real binary
 //! and through the library.
 
-mod common;
+use crate::common;
 
 use common::{run_to, scenario};
 use std::path::Path;

@@ -4,7 +4,7 @@
 //! Allowed targets: a missing path, an empty directory, a previous toeslagenlab output.
 //! Everything else is refused with exit 2 before anything is written, and left as it was.
 
-mod common;
+use crate::common;
 use common::*;
 use predicates::prelude::*;
 use std::path::{Path, PathBuf};

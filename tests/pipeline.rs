@@ -1,6 +1,6 @@
 //! The whole pipeline as a user runs it: scenario → run → files.
 
-mod common;
+use crate::common;
 use common::*;
 use predicates::prelude::*;
 

@@ -3,7 +3,7 @@
 //! summary.json key, households.csv column and uncertainty.json key the README lists is
 //! really written.
 
-mod common;
+use crate::common;
 use common::*;
 use std::collections::BTreeSet;
 

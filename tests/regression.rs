@@ -1,6 +1,6 @@
 //! `check` and `diff`: scenario regression as CI uses it.
 
-mod common;
+use crate::common;
 use common::*;
 use predicates::prelude::*;
 

@@ -2,7 +2,7 @@
 //! arms, stdout closed early for every subcommand, tampered chart data, unreadable `diff`
 //! inputs. Every case must finish within a deadline, so a hang fails instead of stalling.
 
-mod common;
+use crate::common;
 
 use common::{root, scenario, SMALL};
 use std::path::{Path, PathBuf};

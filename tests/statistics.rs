@@ -1,6 +1,6 @@
 //! The comparison statistics as an analyst sees them in summary.json and report.md.
 
-mod common;
+use crate::common;
 use common::*;
 use predicates::prelude::*;
 

@@ -2,7 +2,7 @@
 //! interval against the Monte Carlo one and the one-at-a-time extremes, a key without effect,
 //! determinism across thread counts, and located errors for bad `[uncertainty]` tables.
 
-mod common;
+use crate::common;
 use common::*;
 use predicates::prelude::*;
 use serde_json::Value;

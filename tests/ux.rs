@@ -1,7 +1,7 @@
 //! The user-facing extras: the JSON Schema of scenarios, `new`, `completions`, help examples,
 //! colour conventions, `--verbose`, and the library examples.
 
-mod common;
+use crate::common;
 use common::*;
 use predicates::prelude::*;
 use std::path::{Path, PathBuf};

@@ -1,0 +1,54 @@
+//! The integration tests, one test binary (issue 25: one binary links once instead of 24
+//! times, the largest part of a cold `cargo test`). Each module is a file beside this one and
+//! runs the real binary on real files; `cargo test --test integration <module>::` runs one.
+
+#[path = "architecture.rs"]
+mod architecture;
+#[path = "behaviour.rs"]
+mod behaviour;
+#[path = "calc_cli.rs"]
+mod calc_cli;
+#[path = "charts.rs"]
+mod charts;
+#[path = "common/mod.rs"]
+mod common;
+#[path = "coverage.rs"]
+mod coverage;
+#[path = "effects.rs"]
+mod effects;
+#[path = "error_distribution.rs"]
+mod error_distribution;
+#[path = "errors.rs"]
+mod errors;
+#[path = "explain_cli.rs"]
+mod explain_cli;
+#[path = "library.rs"]
+mod library;
+#[path = "limits.rs"]
+mod limits;
+#[path = "non_take_up_selection.rs"]
+mod non_take_up_selection;
+#[path = "output_safety.rs"]
+mod output_safety;
+#[path = "parser_props.rs"]
+mod parser_props;
+#[path = "pipeline.rs"]
+mod pipeline;
+#[path = "readme_claims.rs"]
+mod readme_claims;
+#[path = "recompute.rs"]
+mod recompute;
+#[path = "reference_cases.rs"]
+mod reference_cases;
+#[path = "regression.rs"]
+mod regression;
+#[path = "reliability.rs"]
+mod reliability;
+#[path = "rules_props.rs"]
+mod rules_props;
+#[path = "statistics.rs"]
+mod statistics;
+#[path = "uncertainty.rs"]
+mod uncertainty;
+#[path = "ux.rs"]
+mod ux;
