@@ -37,12 +37,37 @@ fn bad_household_file_exits_2_naming_file_and_line() {
 }
 
 #[test]
-fn huurtoeslag_2025_is_refused_with_exit_2() {
-    bin()
-        .args([
-            "calc", "--year", "2025", "--income", "20000", "--rent", "600",
-        ])
-        .assert()
-        .code(2)
-        .stderr(predicate::str::contains("normhuur"));
+fn every_year_computes_all_four_benefits() {
+    // 2024 and 2025 compute huurtoeslag in the structure before 2026 and childcare with their
+    // own tables (issue 21): nothing is refused.
+    for year in ["2024", "2025", "2026"] {
+        let out = bin()
+            .args([
+                "calc",
+                "--year",
+                year,
+                "--income",
+                "20000",
+                "--rent",
+                "600",
+                "--child",
+                "2",
+                "--child",
+                "3:dagopvang:100:9.00",
+                "--json",
+            ])
+            .assert()
+            .success();
+        let v: serde_json::Value = serde_json::from_slice(&out.get_output().stdout).unwrap();
+        let text = v.to_string();
+        assert!(!text.contains("\"available\":false"), "{year}: {text}");
+        for b in [
+            "zorgtoeslag",
+            "huurtoeslag",
+            "kinderopvangtoeslag",
+            "kindgebonden_budget",
+        ] {
+            assert!(text.contains(b), "{year}: {b} missing in {text}");
+        }
+    }
 }

@@ -374,3 +374,46 @@ fn json_keys_are_stable() {
     assert_eq!(v["arm"]["percentage"], "0.8");
     assert_eq!(v["knowledge_states"][1]["from_month"], 3);
 }
+
+/// One standard repayment plan per benefit (docs/rules.md §5): household 0 of the shipped
+/// scenario has reclaims of €265 (zorgtoeslag), €413 (huurtoeslag) and €142 (kindgebonden
+/// budget) in control. Each is below 24 × €20, so each plan pays the €20 minimum: €60 a month
+/// together (one plan for the €820 total would have been €34.17), as households.csv says.
+#[test]
+fn each_benefit_has_its_own_repayment_plan() {
+    let out = bin()
+        .args([
+            "explain",
+            "scenarios/cautious-vs-standard.toml",
+            "--household",
+            "0",
+            "--arm",
+            "control",
+            "--json",
+        ])
+        .assert()
+        .success();
+    let v: serde_json::Value = serde_json::from_slice(&out.get_output().stdout).unwrap();
+    let plan = &v["repayment_plan"];
+    let plans = plan["plans"].as_array().unwrap();
+    let got: Vec<(String, f64, i64)> = plans
+        .iter()
+        .map(|p| {
+            (
+                p["benefit"].as_str().unwrap().to_string(),
+                p["monthly"].as_f64().unwrap(),
+                p["instalments"].as_i64().unwrap(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        got,
+        [
+            ("zorgtoeslag".to_string(), 20.0, 14),
+            ("huurtoeslag".to_string(), 20.0, 21),
+            ("kindgebonden_budget".to_string(), 20.0, 8),
+        ]
+    );
+    assert_eq!(plan["monthly"].as_f64(), Some(60.0));
+    assert_eq!(v["totals"]["repayment_monthly"].as_f64(), Some(60.0));
+}

@@ -275,16 +275,14 @@ mod tests {
     }
 
     #[test]
-    fn huurtoeslag_before_2026_is_refused_when_asked_for() {
-        let e = run(&flags(&[
-            "--year", "2025", "--income", "20000", "--rent", "600",
+    fn huurtoeslag_before_2026_uses_the_normhuur_structure() {
+        // 2025, single, rent €900, income €22,000: €498 a month (published; docs/rules.md §2a)
+        let out = run(&flags(&[
+            "--year", "2025", "--income", "22000", "--rent", "900",
         ]))
-        .unwrap_err();
-        assert_eq!(e.exit_code(), 2);
-        assert!(e.to_string().contains("normhuur"), "{e}");
-        // without rent the year computes and says why huurtoeslag is absent
-        let out = run(&flags(&["--year", "2025", "--income", "20000", "--json"])).unwrap();
-        assert!(out.contains("\"available\": false"), "{out}");
+        .unwrap();
+        assert!(out.contains("normhuur"), "{out}");
+        assert!(out.contains("huurtoeslag: €5,985.00 a year"), "{out}");
     }
 
     #[test]

@@ -42,6 +42,13 @@ pub fn div_floor_i128(a: i128, b: i128) -> i128 {
     }
 }
 
+/// `⌈a / b⌉` for `b > 0`: the one rounding-up rule, used where a law rounds up (the normhuur
+/// "naar boven afgerond op hele eurocenten", Wet op de huurtoeslag art. 19 lid 3).
+#[inline]
+pub fn div_ceil_i128(a: i128, b: i128) -> i128 {
+    -div_floor_i128(-a, b)
+}
+
 /// An exact amount of money in euro cents.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct Money(pub i64);

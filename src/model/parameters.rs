@@ -438,6 +438,55 @@ impl ParameterSet {
         i64::try_from(p.value).map_err(|e| format!("{group}.{key}: {e}"))
     }
 
+    /// A yes/no parameter written as 1 or 0.
+    fn flag(&self, group: &str, key: &str) -> Result<bool, String> {
+        match self.count(group, key)? {
+            0 => Ok(false),
+            1 => Ok(true),
+            v => Err(format!("{group}.{key} = {v} must be 1 (yes) or 0 (no)")),
+        }
+    }
+
+    /// A normhuur coefficient, exact in units of 10^-12 (at most 12 decimals).
+    fn coefficient(&self, group: &str, key: &str) -> Result<i128, String> {
+        let p = self.require(group, key)?;
+        let scaled = p
+            .value
+            .checked_mul(Decimal::from(NORMHUUR_SCALE))
+            .filter(|d| d.fract() == Decimal::ZERO)
+            .ok_or_else(|| format!("{group}.{key} = {} has more than 12 decimals", p.value))?;
+        i128::try_from(scaled).map_err(|e| format!("{group}.{key}: {e}"))
+    }
+
+    /// How the basishuur is set: a fixed amount with a linear phase-out (2026 structure) when
+    /// the file has `basishuur_single`, else the normhuur formula of the years before 2026.
+    fn basishuur_rule(&self) -> Result<BasishuurRule, String> {
+        let g = "huurtoeslag";
+        if self.get(g, "basishuur_single").is_some() {
+            return Ok(BasishuurRule::Fixed {
+                single: self.money(g, "basishuur_single")?,
+                multi: self.money(g, "basishuur_multi")?,
+                ijkpunt_single: self.money(g, "ijkpunt_single")?,
+                ijkpunt_multi: self.money(g, "ijkpunt_multi")?,
+                phase_rate_single: self.rate(g, "phase_rate_single")?,
+                phase_rate_multi: self.rate(g, "phase_rate_multi")?,
+            });
+        }
+        let formula = |t: &str| -> Result<NormhuurFormula, String> {
+            Ok(NormhuurFormula {
+                a: self.coefficient(g, &format!("normhuur_a_{t}"))?,
+                b: self.coefficient(g, &format!("normhuur_b_{t}"))?,
+                min_income: self.money(g, &format!("normhuur_min_income_{t}"))?,
+                min_basishuur: self.money(g, &format!("basishuur_min_{t}"))?,
+            })
+        };
+        Ok(BasishuurRule::Normhuur {
+            single: formula("single")?,
+            multi: formula("multi")?,
+            reduction: self.money(g, "basishuur_reduction")?,
+        })
+    }
+
     fn require(&self, group: &str, key: &str) -> Result<&Param, String> {
         self.get(group, key).ok_or_else(|| {
             format!(
@@ -474,21 +523,26 @@ impl ParameterSet {
             huurtoeslag: self.optional("huurtoeslag", || {
                 let g = "huurtoeslag";
                 Ok(HuurtoeslagParams {
-                    basishuur_single: self.money(g, "basishuur_single")?,
-                    basishuur_multi: self.money(g, "basishuur_multi")?,
+                    basishuur: self.basishuur_rule()?,
                     kwaliteitskortingsgrens: self.money(g, "kwaliteitskortingsgrens")?,
                     aftoppingsgrens_low: self.money(g, "aftoppingsgrens_low")?,
                     aftoppingsgrens_high: self.money(g, "aftoppingsgrens_high")?,
                     aftoppingsgrens_high_from_persons: self
                         .count(g, "aftoppingsgrens_high_from_persons")?,
                     rekengrens: self.money(g, "rekengrens")?,
+                    rent_above_rekengrens_excluded: match self
+                        .get(g, "rent_above_rekengrens_excluded")
+                    {
+                        None => false,
+                        Some(_) => self.flag(g, "rent_above_rekengrens_excluded")?,
+                    },
                     rate_a: self.rate(g, "rate_a")?,
                     rate_b: self.rate(g, "rate_b")?,
                     rate_c: self.rate(g, "rate_c")?,
-                    ijkpunt_single: self.money(g, "ijkpunt_single")?,
-                    ijkpunt_multi: self.money(g, "ijkpunt_multi")?,
-                    phase_rate_single: self.rate(g, "phase_rate_single")?,
-                    phase_rate_multi: self.rate(g, "phase_rate_multi")?,
+                    rate_c_multi: match self.get(g, "rate_c_multi") {
+                        None => self.rate(g, "rate_c")?,
+                        Some(_) => self.rate(g, "rate_c_multi")?,
+                    },
                     asset_limit_single: self.money(g, "asset_limit_single")?,
                     asset_limit_partners: self.money(g, "asset_limit_partners")?,
                     co_resident_exempt_income: self.money(g, "co_resident_exempt_income")?,
@@ -579,14 +633,60 @@ pub struct KindgebondenBudgetParams {
     pub asset_limit_partners: Money,
 }
 
-/// Huurtoeslag parameters, 2026 structure (docs/rules.md §2). Amounts per month unless named
-/// otherwise.
+/// Scale of the normhuur coefficients: `a` and `b` are stored as integers of 10^-12.
+pub const NORMHUUR_SCALE: i64 = 1_000_000_000_000;
+
+/// The normhuur formula of one household type (Wet op de huurtoeslag before 2026, art. 16–19;
+/// docs/rules.md §2): `normhuur = a × Y² + b × Y` (Y in euros a year) above `min_income`,
+/// rounded up to the cent, less the basishuur reduction, never below `min_basishuur`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct NormhuurFormula {
+    /// Coefficient of Y², in units of 10^-12 per euro.
+    pub a: i128,
+    /// Coefficient of Y, in units of 10^-12.
+    pub b: i128,
+    /// Up to this income the minimum basishuur applies (minimum-inkomensijkpunt).
+    pub min_income: Money,
+    /// The minimum basishuur per month, after the reduction.
+    pub min_basishuur: Money,
+}
+
+/// How the basishuur (the rent the household pays itself) is set.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum BasishuurRule {
+    /// 2026 structure: a fixed basishuur per household type, and the monthly amount falls by
+    /// `phase_rate × max(0, Y − ijkpunt) / 12`.
+    Fixed {
+        /// Basishuur, one-person household.
+        single: Money,
+        /// Basishuur, multi-person household.
+        multi: Money,
+        /// Income ijkpunt per year, one-person household.
+        ijkpunt_single: Money,
+        /// Income ijkpunt per year, multi-person household.
+        ijkpunt_multi: Money,
+        /// Income phase-out rate, one-person household.
+        phase_rate_single: Rate,
+        /// Income phase-out rate, multi-person household.
+        phase_rate_multi: Rate,
+    },
+    /// Before 2026: the basishuur rises with income (normhuur formula), no separate phase-out.
+    Normhuur {
+        /// One-person household.
+        single: NormhuurFormula,
+        /// Multi-person household.
+        multi: NormhuurFormula,
+        /// Monthly reduction of every basishuur (Wet verlaging eigen bijdrage huurtoeslag).
+        reduction: Money,
+    },
+}
+
+/// Huurtoeslag parameters (docs/rules.md §2): the 2026 structure or the normhuur structure of
+/// the years before. Amounts per month unless named otherwise.
 #[derive(Clone, Debug)]
 pub struct HuurtoeslagParams {
-    /// Basishuur, one-person household.
-    pub basishuur_single: Money,
-    /// Basishuur, multi-person household.
-    pub basishuur_multi: Money,
+    /// How the basishuur is set.
+    pub basishuur: BasishuurRule,
     /// Kwaliteitskortingsgrens (end of part A).
     pub kwaliteitskortingsgrens: Money,
     /// Aftoppingsgrens for smaller households (end of part B).
@@ -595,22 +695,20 @@ pub struct HuurtoeslagParams {
     pub aftoppingsgrens_high: Money,
     /// Household size from which the higher aftoppingsgrens applies.
     pub aftoppingsgrens_high_from_persons: i64,
-    /// Rekengrens: the rent counted is capped here.
+    /// Rekengrens (maximale huurgrens): the rent counted is capped here.
     pub rekengrens: Money,
+    /// Before 2026 the maximum rent was a condition: a rent above it (above the
+    /// kwaliteitskortingsgrens under the youth limit) gives no huurtoeslag at all.
+    pub rent_above_rekengrens_excluded: bool,
     /// Share of part A paid.
     pub rate_a: Rate,
     /// Share of part B paid.
     pub rate_b: Rate,
-    /// Share of part C paid.
+    /// Share of part C paid (one-person households; all households in 2026).
     pub rate_c: Rate,
-    /// Income ijkpunt per year, one-person household.
-    pub ijkpunt_single: Money,
-    /// Income ijkpunt per year, multi-person household.
-    pub ijkpunt_multi: Money,
-    /// Income phase-out rate, one-person household.
-    pub phase_rate_single: Rate,
-    /// Income phase-out rate, multi-person household.
-    pub phase_rate_multi: Rate,
+    /// Share of part C paid to multi-person households (before 2026 only one-person and
+    /// pension-age households got part C).
+    pub rate_c_multi: Rate,
     /// Asset limit, single.
     pub asset_limit_single: Money,
     /// Asset limit, with partner.

@@ -10,7 +10,7 @@ use crate::analysis::explain::{BenefitStory, Explanation, SituationStory};
 use crate::model::money::{Fine, Money, Rate};
 use crate::model::scenario::{Recalculation, Scenario, HOUSEHOLD_TYPES};
 use crate::rules::blocks::{fine_json, fine_text, BuildingBlocks};
-use crate::rules::{Benefit, Situation, N_BENEFITS};
+use crate::rules::{awir, Benefit, Situation, N_BENEFITS};
 use crate::sim::events::EventKind;
 use std::fmt::Write as _;
 
@@ -896,25 +896,41 @@ fn settlement_text(o: &mut String, x: &Explanation) {
         ),
         4,
     );
-    let _ = writeln!(o, "\nRepayment plan (Awir; standard arrangement)");
+    let _ = writeln!(
+        o,
+        "\nRepayment plan (Awir; standard arrangement, one per benefit)"
+    );
     let a = &sc.params.awir;
     if r.reclaim > Money::ZERO {
-        let (n, last) = instalments(r.reclaim, r.repayment_monthly);
+        for b in x.benefits.iter().filter(|b| b.reclaim > Money::ZERO) {
+            let monthly = awir::repayment_instalment(a, b.reclaim);
+            let (n, last) = instalments(b.reclaim, monthly);
+            wrap(
+                o,
+                "  ",
+                &format!(
+                    "{}: reclaim {} over at most awir.repayment_months = {} instalments, each at least awir.repayment_min_monthly = {}: {} a month, {n} instalment{}{}.",
+                    b.benefit.name(),
+                    b.reclaim,
+                    a.repayment_months,
+                    a.repayment_min_monthly,
+                    monthly,
+                    if n == 1 { "" } else { "s" },
+                    if last != monthly {
+                        format!(" (the last {last})")
+                    } else {
+                        String::new()
+                    }
+                ),
+                4,
+            );
+        }
         wrap(
             o,
             "  ",
             &format!(
-                "reclaim {} over awir.repayment_months = {} instalments, each at least awir.repayment_min_monthly = {}: {} a month, {n} instalment{}{}. No interest is modelled.",
-                r.reclaim,
-                a.repayment_months,
-                a.repayment_min_monthly,
-                r.repayment_monthly,
-                if n == 1 { "" } else { "s" },
-                if last != r.repayment_monthly {
-                    format!(" (the last {last})")
-                } else {
-                    String::new()
-                }
+                "together {} a month (repayment_monthly). No interest is modelled (docs/rules.md §5).",
+                r.repayment_monthly
             ),
             4,
         );
@@ -1103,7 +1119,22 @@ pub fn to_json(x: &Explanation) -> serde_json::Value {
             }),
         );
     }
-    let (n, last) = instalments(r.reclaim, r.repayment_monthly);
+    let plans: Vec<serde_json::Value> = x
+        .benefits
+        .iter()
+        .filter(|b| b.reclaim > Money::ZERO)
+        .map(|b| {
+            let monthly = awir::repayment_instalment(&sc.params.awir, b.reclaim);
+            let (n, last) = instalments(b.reclaim, monthly);
+            serde_json::json!({
+                "benefit": b.benefit.name(),
+                "reclaim": b.reclaim.to_json(),
+                "monthly": monthly.to_json(),
+                "instalments": n,
+                "last_instalment": last.to_json(),
+            })
+        })
+        .collect();
     let parameters: Vec<serde_json::Value> = x
         .parameters_used()
         .into_iter()
@@ -1157,8 +1188,7 @@ pub fn to_json(x: &Explanation) -> serde_json::Value {
         "repayment_plan": {
             "reclaim": r.reclaim.to_json(),
             "monthly": r.repayment_monthly.to_json(),
-            "instalments": n,
-            "last_instalment": last.to_json(),
+            "plans": plans,
             "interest": 0,
         },
         "parameters": parameters,

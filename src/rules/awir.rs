@@ -4,8 +4,9 @@
 //!   below the minimum award (€24, art. 14(5)) nothing is awarded.
 //! * Monthly advance: `floor(annual / 12)` whole euros.
 //! * Reclaims on the definitive award up to the small-reclaim threshold are not collected.
-//! * Repayment: the standard plan spreads a reclaim over `repayment_months` instalments of at
-//!   least `repayment_min_monthly` each.
+//! * Repayment: the standard plan spreads each benefit's reclaim (its own decision and debt)
+//!   over at most `repayment_months` instalments of at least `repayment_min_monthly` each; a
+//!   household with reclaims of two benefits pays two instalments (docs/rules.md §5).
 
 use crate::model::money::{Fine, Money};
 use crate::model::parameters::AwirParams;

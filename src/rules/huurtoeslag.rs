@@ -1,36 +1,46 @@
-//! Huurtoeslag (rent benefit), 2026 structure: Wet op de huurtoeslag per 1-1-2026; docs/rules.md §2.
+//! Huurtoeslag (rent benefit), Wet op de huurtoeslag; docs/rules.md §2. Two structures, chosen
+//! by the year's parameters ([`BasishuurRule`]):
 //!
 //! ```text
-//! rekenhuur = min(kale_huur, rekengrens)
+//! 2026:        basishuur fixed per household type
+//!              rekenhuur = min(kale_huur, rekengrens)
+//!              monthly = max(0, A + B + C − phase × max(0, Y − ijkpunt) / 12)
+//! before 2026: basishuur = max(minimum, ⌈a × Y² + b × Y⌉ − reduction) above the minimum income
+//!              no huurtoeslag when the rent is above the rekengrens (a condition then)
+//!              monthly = A + B + C
 //! A = rate_a × max(0, min(rekenhuur, kwaliteitskortingsgrens) − basishuur)
-//! B = rate_b × max(0, min(rekenhuur, aftoppingsgrens) − kwaliteitskortingsgrens)
-//! C = rate_c × max(0, rekenhuur − aftoppingsgrens)
-//! monthly = max(0, A + B + C − phase × max(0, Y − ijkpunt) / 12)
+//! B = rate_b × max(0, min(rekenhuur, aftoppingsgrens) − max(basishuur, kwaliteitskortingsgrens))
+//! C = rate_c × max(0, rekenhuur − max(basishuur, aftoppingsgrens))
 //! ```
-//! One-person households use the `_single` basishuur, ijkpunt and phase rate; larger ones the
-//! `_multi` values; the higher aftoppingsgrens applies from `aftoppingsgrens_high_from_persons`
-//! persons. Y is the joint assessed income plus the co-residents' income (a child living at
-//! home under the exempt age on 1 January counts only above the exempt amount). Nothing above
-//! the asset limit (the applicant's, with the partner's, or any co-resident's own), and
-//! nothing without rent.
+//! One-person households use the `_single` values; larger ones the `_multi` values (and, before
+//! 2026, `rate_c_multi` for part C); the higher aftoppingsgrens applies from
+//! `aftoppingsgrens_high_from_persons` persons. With the 2026 basishuur below the
+//! kwaliteitskortingsgrens the bands start at the limits, as the 2026 law writes them. Y is the
+//! joint assessed income plus the co-residents' income (a child living at home under the exempt
+//! age on 1 January counts only above the exempt amount). Nothing above the asset limit (the
+//! applicant's, with the partner's, or any co-resident's own), and nothing without rent.
 //!
 //! Youth limit (docs/rules.md §2): when the applicant, the partner and every co-resident are
-//! younger than `youth_age_below` (21 in 2026) and no child lives in the household, the
-//! rekenhuur is capped at the kwaliteitskortingsgrens instead of the rekengrens.
+//! younger than `youth_age_below` (21 in 2026, 23 before) and no child lives in the household,
+//! the rent counts only up to the kwaliteitskortingsgrens (before 2026: a higher rent gives
+//! nothing).
 //!
 //! Rounding order `[U]` (docs/rules.md §2): the exact annual amount is `months_per_year × monthly`,
 //! i.e. `12 × (A + B + C) − phase × max(0, Y − ijkpunt)`, kept exact; Awir art. 14 rounding
 //! (half-up to whole euros, nothing below €24) is applied to that annual amount by
 //! [`super::awir::annual_award`]. Whether the agency rounds monthly amounts first is not known;
-//! the parameter `huurtoeslag.months_per_year` is flagged uncertain so reports say so.
+//! the parameter `huurtoeslag.months_per_year` is flagged uncertain so reports say so. The
+//! normhuur itself is rounded up to the cent (art. 19 lid 3).
 //!
 //! Not modelled: the youth limit's exception for a dwelling adapted for a disability, the
-//! assets of a child under 18 (they count with the parent's), service costs (gone in 2026).
+//! assets of a child under 18 (they count with the parent's), service costs (before 2026 up to
+//! €48 a month of them counted as rent), pension-age households before 2026 (their own
+//! coefficients and part C: the population has no ages).
 
 use super::blocks::{fine_text, BuildingBlocks};
 use super::Situation;
 use crate::model::money::{Fine, Money, Rate};
-use crate::model::parameters::HuurtoeslagParams;
+use crate::model::parameters::{BasishuurRule, HuurtoeslagParams, NormhuurFormula};
 
 /// The building blocks of one household's rent benefit, as a decision letter shows them.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -49,6 +59,8 @@ pub struct Breakdown {
     pub part_b: Fine,
     /// Part C per month, exact.
     pub part_c: Fine,
+    /// Share of part C paid (before 2026 zero for multi-person households).
+    pub rate_c: Rate,
     /// Income counted (Y), with co-residents.
     pub income: Money,
     /// Income ijkpunt used.
@@ -61,6 +73,9 @@ pub struct Breakdown {
     pub above_asset_limit: bool,
     /// True when a co-resident's own assets exceed the per-person limit (no entitlement).
     pub co_resident_above_asset_limit: bool,
+    /// True when the rent is above the maximum and the year makes that a condition (before
+    /// 2026): no entitlement.
+    pub above_rent_limit: bool,
     /// True when the youth limit applies (rent counted up to the kwaliteitskortingsgrens).
     pub youth_limit: bool,
     /// Exact annual amount before Awir rounding.
@@ -93,15 +108,57 @@ pub fn counted_income(p: &HuurtoeslagParams, s: &Situation) -> Money {
     y
 }
 
+/// The normhuur of a household type at income `y` (Wet op de huurtoeslag before 2026, art. 19):
+/// `a × Y² + b × Y` with Y in euros, rounded up to the cent (art. 19 lid 3), exact in integers.
+pub fn normhuur(f: &NormhuurFormula, y: Money) -> Money {
+    // Y in cents: a × Y² = a' × c² / 10^16 and b × Y = b' × c / 10^14 euros, with a', b' the
+    // coefficients in units of 10^-12 and c the income in cents; in units of 10^-16 euros:
+    let c = i128::from(y.max_zero().0);
+    let total = f.a * c * c + f.b * c * 100;
+    // 10^-16 euros to cents: divide by 10^14, rounding up.
+    Money(crate::model::money::div_ceil_i128(total, 100_000_000_000_000) as i64)
+}
+
+/// The basishuur and, for the 2026 structure, the yearly phase-out for household size and
+/// income: `(basishuur, ijkpunt, phase_rate)` (ijkpunt and rate zero before 2026).
+fn basishuur_for(p: &HuurtoeslagParams, one: bool, income: Money) -> (Money, Money, Rate) {
+    match p.basishuur {
+        BasishuurRule::Fixed {
+            single,
+            multi,
+            ijkpunt_single,
+            ijkpunt_multi,
+            phase_rate_single,
+            phase_rate_multi,
+        } => {
+            if one {
+                (single, ijkpunt_single, phase_rate_single)
+            } else {
+                (multi, ijkpunt_multi, phase_rate_multi)
+            }
+        }
+        BasishuurRule::Normhuur {
+            single,
+            multi,
+            reduction,
+        } => {
+            let f = if one { single } else { multi };
+            let b = if income <= f.min_income {
+                f.min_basishuur
+            } else {
+                (normhuur(&f, income) - reduction).max(f.min_basishuur)
+            };
+            (b, Money::ZERO, Rate::ZERO)
+        }
+    }
+}
+
 /// The full computation with its building blocks.
 pub fn breakdown(p: &HuurtoeslagParams, s: &Situation) -> Breakdown {
     let persons = s.persons();
     let one = persons == 1;
-    let (basishuur, ijkpunt, phase_rate) = if one {
-        (p.basishuur_single, p.ijkpunt_single, p.phase_rate_single)
-    } else {
-        (p.basishuur_multi, p.ijkpunt_multi, p.phase_rate_multi)
-    };
+    let income = counted_income(p, s);
+    let (basishuur, ijkpunt, phase_rate) = basishuur_for(p, one, income);
     let aftoppingsgrens = if persons as i64 >= p.aftoppingsgrens_high_from_persons {
         p.aftoppingsgrens_high
     } else {
@@ -124,19 +181,30 @@ pub fn breakdown(p: &HuurtoeslagParams, s: &Situation) -> Breakdown {
     } else {
         p.rekengrens
     };
+    // Before 2026 the cap was a condition: a rent above it gives nothing.
+    let above_rent_limit = p.rent_above_rekengrens_excluded && s.rent > cap;
     let rekenhuur = s.rent.max_zero().min(cap);
     let kkg = p.kwaliteitskortingsgrens;
+    // Each band starts where the previous one ends, or at the basishuur when that is higher
+    // (art. 21 lid 2; with the 2026 basishuur below the kwaliteitskortingsgrens this is the
+    // kwaliteitskortingsgrens and the aftoppingsgrens).
     let part_a = (rekenhuur.min(kkg) - basishuur)
         .max_zero()
         .mul_rate(p.rate_a);
-    let part_b = (rekenhuur.min(aftoppingsgrens) - kkg)
+    let part_b = (rekenhuur.min(aftoppingsgrens) - basishuur.max(kkg))
         .max_zero()
         .mul_rate(p.rate_b);
-    let part_c = (rekenhuur - aftoppingsgrens).max_zero().mul_rate(p.rate_c);
-    let income = counted_income(p, s);
+    let rate_c = if one { p.rate_c } else { p.rate_c_multi };
+    let part_c = (rekenhuur - basishuur.max(aftoppingsgrens))
+        .max_zero()
+        .mul_rate(rate_c);
     let income_reduction = (income - ijkpunt).max_zero().mul_rate(phase_rate);
     let monthly_parts = part_a + part_b + part_c;
-    let annual = if above_asset_limit || co_resident_above_asset_limit || s.rent <= Money::ZERO {
+    let annual = if above_asset_limit
+        || co_resident_above_asset_limit
+        || above_rent_limit
+        || s.rent <= Money::ZERO
+    {
         Fine::ZERO
     } else {
         // months × (A + B + C) − phase × (Y − ijkpunt): the monthly formula times 12, exact.
@@ -150,12 +218,14 @@ pub fn breakdown(p: &HuurtoeslagParams, s: &Situation) -> Breakdown {
         part_a,
         part_b,
         part_c,
+        rate_c,
         income,
         ijkpunt,
         phase_rate,
         income_reduction,
         above_asset_limit,
         co_resident_above_asset_limit,
+        above_rent_limit,
         youth_limit,
         annual,
     }
@@ -200,7 +270,22 @@ pub fn building_blocks(hp: &HuurtoeslagParams, s: &Situation, bl: &mut BuildingB
         },
         x.rekenhuur,
     );
-    bl.money("basishuur", "basishuur", x.basishuur);
+    if x.above_rent_limit {
+        bl.line(
+            "rent above the maximum (a condition before 2026)",
+            "no entitlement",
+        );
+    }
+    let normhuur = matches!(hp.basishuur, BasishuurRule::Normhuur { .. });
+    bl.money(
+        "basishuur",
+        if normhuur {
+            "basishuur (normhuur a × Y² + b × Y, less the reduction, at least the minimum)"
+        } else {
+            "basishuur"
+        },
+        x.basishuur,
+    );
     bl.money(
         "kwaliteitskortingsgrens",
         "kwaliteitskortingsgrens",
@@ -217,15 +302,29 @@ pub fn building_blocks(hp: &HuurtoeslagParams, s: &Situation, bl: &mut BuildingB
     );
     bl.fine(
         "part_b",
-        &format!(
-            "B: {} × (min(rekenhuur, aftoppingsgrens) − kwaliteitskortingsgrens)",
-            hp.rate_b
-        ),
+        &if normhuur {
+            format!(
+                "B: {} × (min(rekenhuur, aftoppingsgrens) − max(basishuur, kwaliteitskortingsgrens))",
+                hp.rate_b
+            )
+        } else {
+            format!(
+                "B: {} × (min(rekenhuur, aftoppingsgrens) − kwaliteitskortingsgrens)",
+                hp.rate_b
+            )
+        },
         x.part_b,
     );
     bl.fine(
         "part_c",
-        &format!("C: {} × (rekenhuur − aftoppingsgrens)", hp.rate_c),
+        &if normhuur {
+            format!(
+                "C: {} × (rekenhuur − max(basishuur, aftoppingsgrens))",
+                x.rate_c
+            )
+        } else {
+            format!("C: {} × (rekenhuur − aftoppingsgrens)", x.rate_c)
+        },
         x.part_c,
     );
     bl.money(
@@ -233,23 +332,61 @@ pub fn building_blocks(hp: &HuurtoeslagParams, s: &Situation, bl: &mut BuildingB
         "income counted (joint + co-residents)",
         x.income,
     );
-    bl.money("ijkpunt", "inkomensijkpunt", x.ijkpunt);
-    bl.rate("phase_rate", "phase-out rate", x.phase_rate);
-    bl.fine(
-        "income_reduction",
-        "yearly reduction: rate × (income − ijkpunt)",
-        x.income_reduction,
-    );
-    bl.line(
-        "annual",
-        format!(
-            "{} × (A + B + C) − reduction = {} (rounding order uncertain, see notes)",
-            hp.months_per_year,
-            fine_text(x.annual)
-        ),
-    );
-    bl.params(
-        "huurtoeslag",
+    if normhuur {
+        bl.line(
+            "annual",
+            format!(
+                "{} × (A + B + C) = {} (rounding order uncertain, see notes)",
+                hp.months_per_year,
+                fine_text(x.annual)
+            ),
+        );
+    } else {
+        bl.money("ijkpunt", "inkomensijkpunt", x.ijkpunt);
+        bl.rate("phase_rate", "phase-out rate", x.phase_rate);
+        bl.fine(
+            "income_reduction",
+            "yearly reduction: rate × (income − ijkpunt)",
+            x.income_reduction,
+        );
+        bl.line(
+            "annual",
+            format!(
+                "{} × (A + B + C) − reduction = {} (rounding order uncertain, see notes)",
+                hp.months_per_year,
+                fine_text(x.annual)
+            ),
+        );
+    }
+    let keys: &[&str] = if normhuur {
+        &[
+            "rekengrens",
+            "rent_above_rekengrens_excluded",
+            "normhuur_a_single",
+            "normhuur_b_single",
+            "normhuur_min_income_single",
+            "basishuur_min_single",
+            "normhuur_a_multi",
+            "normhuur_b_multi",
+            "normhuur_min_income_multi",
+            "basishuur_min_multi",
+            "basishuur_reduction",
+            "kwaliteitskortingsgrens",
+            "aftoppingsgrens_low",
+            "aftoppingsgrens_high",
+            "rate_a",
+            "rate_b",
+            "rate_c",
+            "rate_c_multi",
+            "co_resident_exempt_income",
+            "co_resident_exempt_below_age",
+            "youth_age_below",
+            "asset_limit_single",
+            "asset_limit_partners",
+            "asset_limit_co_resident",
+            "months_per_year",
+        ]
+    } else {
         &[
             "rekengrens",
             "basishuur_single",
@@ -271,8 +408,9 @@ pub fn building_blocks(hp: &HuurtoeslagParams, s: &Situation, bl: &mut BuildingB
             "asset_limit_partners",
             "asset_limit_co_resident",
             "months_per_year",
-        ],
-    );
+        ]
+    };
+    bl.params("huurtoeslag", keys);
 }
 
 #[cfg(test)]
@@ -457,12 +595,104 @@ mod tests {
         assert!(award(ok) > Money::ZERO);
     }
 
+    fn params_for(year: u16) -> (HuurtoeslagParams, crate::model::parameters::AwirParams) {
+        let p = ParameterSet::for_year(year).unwrap().resolve().unwrap();
+        (p.huurtoeslag.unwrap(), p.awir)
+    }
+
+    /// An exact amount of euros ("215.373") as a Fine.
+    fn eur(text: &str) -> Fine {
+        use std::str::FromStr;
+        let d = rust_decimal::Decimal::from_str(text).unwrap()
+            * rust_decimal::Decimal::from(100_000_000_000i64);
+        Fine(i128::try_from(d).unwrap())
+    }
+
+    fn monthly_2025(s: Situation) -> Fine {
+        let (h, _) = params_for(2025);
+        let b = breakdown(&h, &s);
+        b.part_a + b.part_b + b.part_c
+    }
+
     #[test]
-    fn not_available_before_2026() {
-        for y in [2024, 2025] {
-            let p = ParameterSet::for_year(y).unwrap().resolve().unwrap();
-            let e = p.huurtoeslag.unwrap_err();
-            assert!(e.contains("normhuur") && e.contains("2026"), "{e}");
+    fn normhuur_is_exact_and_rounded_up_to_the_cent() {
+        let (h, _) = params_for(2025);
+        let BasishuurRule::Normhuur { single, .. } = h.basishuur else {
+            panic!("2025 uses the normhuur structure")
+        };
+        // a × 34,000² + b × 34,000 = 0.000000438698 × 1,156,000,000 + 0.000446392665 × 34,000
+        // = 507.134888 + 15.17735061 = 522.31223861 → €522.32 (up)
+        assert_eq!(
+            normhuur(&single, Money::euros(34_000)),
+            Money::cents(52_232)
+        );
+        // at the minimum income the formula less the reduction is the minimum basishuur
+        // 236.1874… → 236.19; − 37.14 = 199.05
+        assert_eq!(
+            normhuur(&single, Money::euros(22_700)) - Money::cents(3_714),
+            single.min_basishuur
+        );
+    }
+
+    #[test]
+    fn published_2025_single_amounts_by_hand() {
+        // Single, kale huur €900, 2025 (Metronieuws, January 2025; tests/cases/huurtoeslag_2025_*):
+        // 22,000 (below the minimum income): basishuur 199.05; A = 477.20 − 199.05 = 278.15,
+        // B = 0.65 × (682.96 − 477.20) = 133.744, C = 0.40 × (900 − 682.96) = 86.816 → 498.71
+        assert_eq!(monthly_2025(single(90_000, 22_000)), eur("498.71"));
+        // 34,000: basishuur 522.32 − 37.14 = 485.18 > kwaliteitskortingsgrens: A = 0,
+        // B = 0.65 × (682.96 − 485.18) = 128.557, C = 86.816 → 215.373 (published €215)
+        assert_eq!(monthly_2025(single(90_000, 34_000)), eur("215.373"));
+        // 46,500: basishuur above the rent → 0 (published €0)
+        assert_eq!(monthly_2025(single(90_000, 46_500)), Fine::ZERO);
+    }
+
+    #[test]
+    fn before_2026_the_maximum_rent_is_a_condition() {
+        let (h, a) = params_for(2025);
+        let at = |rent: i64| awir::annual_award(&a, annual_exact(&h, &single(rent, 20_000)));
+        // €900.07 is the maximum: counted in full; one cent more and nothing
+        assert!(at(90_007) > Money::ZERO);
+        assert_eq!(at(90_008), Money::ZERO);
+        assert!(breakdown(&h, &single(90_008, 20_000)).above_rent_limit);
+        // in 2026 the rent above the rekengrens is only capped
+        let (h26, a26) = params();
+        assert_eq!(
+            awir::annual_award(&a26, annual_exact(&h26, &single(100_000, 20_000))),
+            Money::euros(6279)
+        );
+    }
+
+    #[test]
+    fn before_2026_the_youth_limit_is_a_condition_and_multi_person_households_get_no_part_c() {
+        let (h, _) = params_for(2025);
+        // single aged 22, rent €500 > kwaliteitskortingsgrens €477.20: nothing
+        let young = Situation {
+            applicant_age: Some(22),
+            ..single(50_000, 20_000)
+        };
+        assert_eq!(annual_exact(&h, &young), Fine::ZERO);
+        // rent €477.20: A only = 477.20 − 199.05 = 278.15 a month
+        let young_ok = Situation {
+            rent: Money::cents(47_720),
+            ..young
+        };
+        assert_eq!(monthly_2025(young_ok), eur("278.15"));
+        // couple, rent €800, income €25,000 (below the multi minimum income): basishuur 197.24;
+        // A = 477.20 − 197.24 = 279.96, B = 0.65 × (682.96 − 477.20) = 133.744, C = 0 (rate 0)
+        let couple = Situation {
+            partner: true,
+            ..single(80_000, 25_000)
+        };
+        assert_eq!(monthly_2025(couple), eur("413.704"));
+    }
+
+    #[test]
+    fn every_year_computes_huurtoeslag() {
+        for y in [2024, 2025, 2026] {
+            let (h, a) = params_for(y);
+            let x = awir::annual_award(&a, annual_exact(&h, &single(60_000, 20_000)));
+            assert!(x > Money::euros(2_000), "{y}: {x:?}");
         }
     }
 }

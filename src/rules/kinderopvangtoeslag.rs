@@ -1,7 +1,9 @@
 //! Kinderopvangtoeslag (childcare benefit), Wet kinderopvang / Besluit kinderopvangtoeslag;
 //! docs/rules.md §3.
 //!
-//! Per child per month: `pct(Y, rank) × min(hourly_price, max_price[type]) × min(hours, cap)`.
+//! Per child per month: `pct(Y, rank) × min(hourly_price, max_price[type]) × counted hours`, the
+//! hours counted up to 230 a month, where hours unused in earlier months of the year may be
+//! used later ([`pooled_hours`]).
 //! The first child is the one with the most hours of care; among children with equally many
 //! hours, the one with the lowest costs (hours × the provider's hourly price) \[U\]; only a
 //! complete tie goes to the earliest listed ([`first_child`]). Every other child with childcare
@@ -79,8 +81,24 @@ pub fn first_child(care: &[Option<Care>]) -> Option<usize> {
     first.map(|(i, _)| i)
 }
 
-/// The full computation with its building blocks.
+/// The full computation with its building blocks, each child's hours capped at the monthly
+/// maximum (the situation held all year, so the annual pool is 12 × the monthly maximum).
 pub fn breakdown(p: &KinderopvangtoeslagParams, s: &Situation) -> Breakdown {
+    let mut counted = [0i64; MAX_CHILDREN];
+    for (i, c) in s.children.care().iter().enumerate() {
+        if let Some(c) = c {
+            counted[i] = i64::from(c.hours).min(p.max_hours_per_month);
+        }
+    }
+    breakdown_counted(p, s, &counted)
+}
+
+/// [`breakdown`] with the hours counted for each child given (by [`pooled_hours`]).
+fn breakdown_counted(
+    p: &KinderopvangtoeslagParams,
+    s: &Situation,
+    counted: &[i64; MAX_CHILDREN],
+) -> Breakdown {
     let row = p.row(s.income);
     let care = s.children.care();
     let first = first_child(care);
@@ -92,7 +110,7 @@ pub fn breakdown(p: &KinderopvangtoeslagParams, s: &Situation) -> Breakdown {
         let is_first = first == Some(i);
         let rate = if is_first { row.first } else { row.next };
         let price = c.price.max_zero().min(p.max_price[c.kind.index()]);
-        let hours = i64::from(c.hours).min(p.max_hours_per_month);
+        let hours = counted[i];
         // price (cents) × hours is an exact amount of cents; × rate is exact in Fine.
         let monthly = Money(price.0 * hours).mul_rate(rate);
         monthly_total += monthly;
@@ -112,6 +130,59 @@ pub fn breakdown(p: &KinderopvangtoeslagParams, s: &Situation) -> Breakdown {
         n_parts,
         annual: Fine(monthly_total.0 * i128::from(MONTHS)),
     }
+}
+
+/// The hours counted per month and child when the maximum works as an annual pool
+/// (docs/rules.md §3): each month with care adds `max_hours_per_month` to the child's pool,
+/// and hours not used in a month may be used later in the year ("de opvanguren die u over
+/// hebt, mag u nog wel de rest van het jaar gebruiken", Belastingdienst, hulpmiddel maximum
+/// aantal opvanguren) \[U: whether unused hours also cover earlier months, and whether a
+/// month without care adds to the pool, was not found; toeslagenlab carries forward only, in
+/// months with care\]. `None` when no month has more hours than the monthly maximum: then
+/// every month counts its own hours and nothing changes. A child is followed by its index in
+/// the situation's children (stable through the year: newborns are appended).
+pub fn pooled_hours(
+    p: &KinderopvangtoeslagParams,
+    months: &[Situation; 12],
+) -> Option<[[i64; MAX_CHILDREN]; 12]> {
+    let over = months.iter().any(|s| {
+        s.children
+            .care()
+            .iter()
+            .flatten()
+            .any(|c| i64::from(c.hours) > p.max_hours_per_month)
+    });
+    if !over {
+        return None;
+    }
+    let mut carry = [0i64; MAX_CHILDREN];
+    let mut counted = [[0i64; MAX_CHILDREN]; 12];
+    for (m, s) in months.iter().enumerate() {
+        for (i, c) in s.children.care().iter().enumerate() {
+            let Some(c) = c else { continue };
+            let hours = i64::from(c.hours);
+            if hours == 0 {
+                continue;
+            }
+            let available = carry[i] + p.max_hours_per_month;
+            counted[m][i] = hours.min(available);
+            carry[i] = available - counted[m][i];
+        }
+    }
+    Some(counted)
+}
+
+/// The exact annual amount of each month's situation (12 × that month's amount) with the
+/// hours `pooled_hours` counted for that month.
+pub fn annual_exact_counted(
+    p: &KinderopvangtoeslagParams,
+    s: &Situation,
+    counted: &[i64; MAX_CHILDREN],
+) -> Fine {
+    if s.children.care().iter().all(|c| c.is_none()) {
+        return Fine::ZERO;
+    }
+    breakdown_counted(p, s, counted).annual
 }
 
 /// The exact annual amount, before Awir rounding.
@@ -327,10 +398,50 @@ mod tests {
     }
 
     #[test]
-    fn no_childcare_no_benefit_and_2024_is_refused() {
+    fn no_childcare_no_benefit_and_2024_has_its_table() {
         assert_eq!(award(2026, false, 20_000, &[]), Money::ZERO);
-        let p = ParameterSet::for_year(2024).unwrap().resolve().unwrap();
-        let e = p.kinderopvangtoeslag.unwrap_err();
-        assert!(e.contains("2024") && e.contains("percentage table"), "{e}");
+        // 2024 (partly reconstructed table, docs/childcare-table.md): one child in day care,
+        // 100 hours at €9, income €30,000: row 29,787–31,273, 94.4% → 100 × 9 × 0.944 = 849.60
+        // a month, × 12 = €10,195.20 → €10,195.
+        assert_eq!(
+            award(2024, false, 30_000, &[(2, CareType::Dagopvang, 100, 900)]),
+            Money::euros(10_195)
+        );
+    }
+
+    #[test]
+    fn the_hours_pool_carries_unused_hours_forward() {
+        let p = ParameterSet::for_year(2026)
+            .unwrap()
+            .resolve()
+            .unwrap()
+            .kinderopvangtoeslag
+            .unwrap();
+        let with_hours = |h: u16| {
+            let mut s = Situation::default();
+            s.children.push_with_care(
+                2,
+                Some(Care {
+                    kind: CareType::Dagopvang,
+                    hours: h,
+                    price: Money::euros(9),
+                }),
+            );
+            s
+        };
+        // within 230 every month: nothing to pool
+        let months: [Situation; 12] = std::array::from_fn(|_| with_hours(200));
+        assert_eq!(pooled_hours(&p, &months), None);
+        // 100 hours for 11 months (130 unused each), then 1,000 in December: 230 + 11 × 130
+        // = 1,660 available, so all 1,000 count
+        let months: [Situation; 12] =
+            std::array::from_fn(|m| with_hours(if m == 11 { 1000 } else { 100 }));
+        let c = pooled_hours(&p, &months).unwrap();
+        assert_eq!(c[11][0], 1000);
+        assert_eq!(c[0][0], 100);
+        // 1,000 in January: only 230 count (nothing carried yet)
+        let months: [Situation; 12] =
+            std::array::from_fn(|m| with_hours(if m == 0 { 1000 } else { 100 }));
+        assert_eq!(pooled_hours(&p, &months).unwrap()[0][0], 230);
     }
 }

@@ -47,3 +47,34 @@ pub fn annual_exact(benefit: Benefit, p: &Params, situation: &Situation) -> Fine
         }
     }
 }
+
+/// The exact annual amount of each month's situation per benefit (`[month][benefit]`, only the
+/// benefits marked in `benefits`), with the rules that span months applied: the childcare
+/// hours pool ([`kinderopvangtoeslag::pooled_hours`]). The engine uses this when a month's
+/// childcare hours exceed the monthly maximum; otherwise each month is [`annual_exact`] alone.
+pub fn year_amounts(
+    p: &Params,
+    benefits: &[bool; N_BENEFITS],
+    months: &[Situation; 12],
+) -> [[Fine; N_BENEFITS]; 12] {
+    let mut out = [[Fine::ZERO; N_BENEFITS]; 12];
+    let kot = Benefit::Kinderopvangtoeslag.index();
+    let pooled = match &p.kinderopvangtoeslag {
+        Ok(kp) if benefits[kot] => kinderopvangtoeslag::pooled_hours(kp, months),
+        _ => None,
+    };
+    for (m, s) in months.iter().enumerate() {
+        for b in Benefit::ALL {
+            if !benefits[b.index()] {
+                continue;
+            }
+            out[m][b.index()] = match (b, &pooled, &p.kinderopvangtoeslag) {
+                (Benefit::Kinderopvangtoeslag, Some(counted), Ok(kp)) => {
+                    kinderopvangtoeslag::annual_exact_counted(kp, s, &counted[m])
+                }
+                _ => annual_exact(b, p, s),
+            };
+        }
+    }
+    out
+}

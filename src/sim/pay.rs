@@ -255,7 +255,12 @@ fn simulate_inner(
             o.paid_by_month[m] += *x;
         }
     }
-    o.repayment_monthly = awir::repayment_instalment(&sc.params.awir, o.reclaim);
+    // One standard plan per benefit: each reclaim is its own decision and debt.
+    o.repayment_monthly = o
+        .reclaim_by_benefit
+        .iter()
+        .map(|r| awir::repayment_instalment(&sc.params.awir, *r))
+        .fold(Money::ZERO, |a, b| a + b);
     Ok(())
 }
 

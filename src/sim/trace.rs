@@ -8,7 +8,7 @@ use crate::error::{Error, Result};
 use crate::model::money::{Fine, Money};
 use crate::model::outcome::{PerBenefit, Year};
 use crate::model::scenario::Scenario;
-use crate::rules::{annual_exact, awir, Benefit, Situation, N_BENEFITS};
+use crate::rules::{awir, year_amounts, Benefit, Situation, N_BENEFITS};
 use crate::sim::population::Household;
 use crate::sim::year::{applicant_income, situation, View};
 
@@ -46,19 +46,15 @@ pub struct Trace {
 /// (without its skipping of months in which nothing can change).
 fn trace_view(sc: &Scenario, h: &Household, view: View) -> ViewTrace {
     let applicant = applicant_income(h, view);
-    let mut situations = [Situation::default(); 12];
-    let mut exact = [[Fine::ZERO; N_BENEFITS]; 12];
+    let situations: [Situation; 12] =
+        std::array::from_fn(|m| situation(h, view, m as u8 + 1, applicant));
+    // The same rule code as the engine, the childcare hours pool included.
+    let exact = year_amounts(&sc.params, &sc.population.benefits, &situations);
     let mut sums = [Fine::ZERO; N_BENEFITS];
-    for month in 1..=12u8 {
-        let m = month as usize - 1;
-        let s = situation(h, view, month, applicant);
+    for month in &exact {
         for b in Benefit::ALL {
-            if sc.population.benefits[b.index()] {
-                exact[m][b.index()] = annual_exact(b, &sc.params, &s);
-                sums[b.index()] += exact[m][b.index()];
-            }
+            sums[b.index()] += month[b.index()];
         }
-        situations[m] = s;
     }
     let mut award = [Money::ZERO; N_BENEFITS];
     for i in 0..N_BENEFITS {

@@ -283,9 +283,25 @@ fn award_for(
             12 * crate::model::money::RATE_SCALE as i128,
         ) as i64)
     };
+    // Does any child's childcare exceed the monthly maximum hours (then the annual pool
+    // applies, below)?
+    let cap = match &sc.params.kinderopvangtoeslag {
+        Ok(kp) if sc.population.benefits[Benefit::Kinderopvangtoeslag.index()] => {
+            kp.max_hours_per_month
+        }
+        _ => i64::MAX,
+    };
+    let exceeds = |s: &Situation| {
+        s.children
+            .care()
+            .iter()
+            .flatten()
+            .any(|c| i64::from(c.hours) > cap)
+    };
     let mut sums = [Fine::ZERO; N_BENEFITS];
     let mut monthly = [Money::ZERO; 12];
     let mut cur = situation(h, view, 1, applicant);
+    let mut over_cap = exceeds(&cur);
     let mut amounts = amounts_of(&cur);
     let mut seg_start = 1u8;
     let mut close = |amounts: &[Fine; N_BENEFITS], from: u8, to: u8| {
@@ -301,6 +317,7 @@ fn award_for(
         if change_months & (1 << month) != 0 {
             let s = situation(h, view, month, applicant);
             if s != cur {
+                over_cap |= exceeds(&s);
                 close(&amounts, seg_start, month);
                 amounts = amounts_of(&s);
                 cur = s;
@@ -309,6 +326,21 @@ fn award_for(
         }
     }
     close(&amounts, seg_start, 13);
+    if over_cap {
+        // A child's childcare hours exceed the monthly maximum in some month: the maximum is
+        // an annual pool (docs/rules.md §3), so the year is computed month by month with the
+        // hours the pool counts (the same sums when every month stays within the maximum).
+        let months: [Situation; 12] =
+            std::array::from_fn(|m| situation(h, view, m as u8 + 1, applicant));
+        let exact = crate::rules::year_amounts(&sc.params, &sc.population.benefits, &months);
+        sums = [Fine::ZERO; N_BENEFITS];
+        for (m, a) in exact.iter().enumerate() {
+            for (sum, x) in sums.iter_mut().zip(a) {
+                sum.0 += x.0;
+            }
+            monthly[m] = month_value(a);
+        }
+    }
     if let Some(out) = monthly_out {
         *out = monthly;
     }
@@ -501,6 +533,60 @@ benefits = ["{benefit}"]
             known_from: 13,
         });
         assert_eq!(kgb(&sc, &h), Money::euros(5142));
+    }
+
+    #[test]
+    fn childcare_hours_unused_earlier_in_the_year_count_later() {
+        // One child aged 2 in daycare at €9 an hour (below the 2026 maximum price), 150 hours a
+        // month January–June, then × 2 = 300 hours from July (the month after a June change).
+        // Income €18,000: 96% for the first child. Per month 0.96 × 9 = €8.64 an hour.
+        // Pool (docs/rules.md §3): January–June use 150 of 230, 6 × 80 = 480 hours carry over;
+        // July–December may use 300 each (70 over the monthly maximum, 6 × 70 = 420 ≤ 480).
+        // Hours counted 6 × 150 + 6 × 300 = 2700: 2700 × 8.64 = €23,328.
+        // Capped month by month it would be 6 × 150 + 6 × 230 = 2280 hours: €19,699.20.
+        use crate::model::household::Event;
+        use crate::rules::{Care, CareType};
+        let sc = scenario("kinderopvangtoeslag");
+        let mut h = household(&sc, false, &[(2, 12)]);
+        let care = Some(Care {
+            kind: CareType::Dagopvang,
+            hours: 150,
+            price: Money::euros(9),
+        });
+        h.care_actual[0] = care;
+        h.care_estimate[0] = care;
+        h.push_event(Event {
+            month: 6,
+            kind: EventKind::CareHours(Rate::from_decimal(rust_decimal::Decimal::TWO).unwrap()),
+            known_from: 13,
+        });
+        let y = Year::compute(&sc, &h);
+        assert_eq!(
+            y.definitive[Benefit::Kinderopvangtoeslag.index()],
+            Money::euros(23_328)
+        );
+        // The other order loses the excess: 300 hours January–June (230 counted, nothing
+        // carried), 150 from July: 6 × 230 + 6 × 150 = 2280 hours → €19,699.20 → €19,699.
+        let mut h = household(&sc, false, &[(2, 12)]);
+        let care = Some(Care {
+            kind: CareType::Dagopvang,
+            hours: 300,
+            price: Money::euros(9),
+        });
+        h.care_actual[0] = care;
+        h.care_estimate[0] = care;
+        h.push_event(Event {
+            month: 6,
+            kind: EventKind::CareHours(
+                Rate::from_decimal(rust_decimal::Decimal::new(5, 1)).unwrap(),
+            ),
+            known_from: 13,
+        });
+        let y = Year::compute(&sc, &h);
+        assert_eq!(
+            y.definitive[Benefit::Kinderopvangtoeslag.index()],
+            Money::euros(19_699)
+        );
     }
 
     #[test]
