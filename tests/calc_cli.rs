@@ -23,6 +23,36 @@ fn acceptance_single_30000_json() {
 }
 
 #[test]
+fn hours_by_month_needs_twelve_values_and_excludes_hours() {
+    let tmp = tempfile::tempdir().unwrap();
+    let f = tmp.path().join("h.toml");
+    std::fs::write(
+        &f,
+        "income = 18000\n[[children]]\nage = 2\ncare = \"dagopvang\"\nhours = 100\nhours_by_month = [1, 2]\nprice = 9\n",
+    )
+    .unwrap();
+    bin()
+        .args(["calc", "--household"])
+        .arg(&f)
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("h.toml:5:"))
+        .stderr(predicate::str::contains("not both"));
+    std::fs::write(
+        &f,
+        "income = 18000\n[[children]]\nage = 2\ncare = \"dagopvang\"\nhours_by_month = [1, 2]\nprice = 9\n",
+    )
+    .unwrap();
+    bin()
+        .args(["calc", "--household"])
+        .arg(&f)
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("h.toml:5:"))
+        .stderr(predicate::str::contains("needs 12 values"));
+}
+
+#[test]
 fn bad_household_file_exits_2_naming_file_and_line() {
     let tmp = tempfile::tempdir().unwrap();
     let f = tmp.path().join("h.toml");

@@ -426,6 +426,8 @@ Household file (--household FILE), TOML, amounts in euros, unknown keys are erro
   birthday = 6                # optional: birthday month; a year older from the month after
   care = \"dagopvang\"          # optional: dagopvang, bso or gastouder, then also:
   hours = 120                 # hours of care per month
+  # hours_by_month = [150, 150, 150, 150, 150, 150, 300, 300, 300, 300, 300, 300]
+  #                           # instead of hours: Jan-Dec (unused hours carry forward)
   price = 10.50               # hourly price
 A reference case (tests/cases/*.toml: description, source, source_kind, the household under
 [household] with [[household.children]] etc., and [expected.<benefit>] annual/monthly/tolerance)

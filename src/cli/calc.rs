@@ -147,6 +147,7 @@ pub fn household_from_flags(a: &CalcArgs) -> Result<CalcHousehold> {
             .transpose()?
             .unwrap_or(Money::ZERO),
         birthdays: vec![None; children.len()],
+        hours_by_month: vec![None; children.len()],
         children,
         co_residents,
         age: a

@@ -40,6 +40,10 @@ pub struct CalcHousehold {
     /// the first of each month (docs/rules.md §4) and the award is the mean of the twelve
     /// monthly amounts, as the simulation computes it.
     pub birthdays: Vec<Option<u8>>,
+    /// Childcare hours per month (January–December) of each child with care whose hours change
+    /// in the year (aligned with `children`; `None`: the child's `hours` every month). The
+    /// hours cap then works as the annual pool (docs/rules.md §3).
+    pub hours_by_month: Vec<Option<[u16; 12]>>,
     /// The applicant's age (`None`: an adult past every age limit).
     pub age: Option<u8>,
     /// The partner's age (`None`: an adult past every age limit).
@@ -55,6 +59,7 @@ impl CalcHousehold {
     /// Does the situation change during the year (a child with a birthday before December)?
     pub fn changes_in_year(&self) -> bool {
         self.birthdays.iter().flatten().any(|&m| m < 12)
+            || self.hours_by_month.iter().any(|h| h.is_some())
     }
 
     /// The situation in `month` (1–12): each child at its age on the first of the month.
@@ -64,6 +69,13 @@ impl CalcHousehold {
             let age = match self.birthdays.get(i).copied().flatten() {
                 Some(b) => super::kindgebonden_budget::age_in_month(age, b, month),
                 None => age,
+            };
+            let care = match (care, self.hours_by_month.get(i).copied().flatten()) {
+                (Some(c), Some(hours)) => Some(Care {
+                    hours: hours[month as usize - 1],
+                    ..c
+                }),
+                (c, _) => c,
             };
             children.push_with_care(age, care);
         }
@@ -161,16 +173,25 @@ pub fn compute(h: &CalcHousehold) -> Result<CalcResult> {
         }
         let mut bl = building_blocks(b, &p, &s);
         let exact = if h.changes_in_year() {
-            // Σ over months of the month's exact annual amount, / 12 (as the engine).
+            // Σ over months of the month's exact annual amount, / 12 (as the engine, with the
+            // rules that span months: the childcare hours pool).
+            let months: [Situation; 12] = std::array::from_fn(|m| h.situation_in(m as u8 + 1));
+            let mut only = [false; N_BENEFITS];
+            only[b.index()] = true;
+            let amounts = rules::year_amounts(&p, &only, &months);
             let mut sum = Fine::ZERO;
             let mut by_month = Vec::with_capacity(12);
-            for m in 1..=12u8 {
-                let x = rules::annual_exact(b, &p, &h.situation_in(m));
+            for a in &amounts {
+                let x = a[b.index()];
                 sum.0 += x.0;
                 by_month.push(super::blocks::fine_text(x));
             }
             bl.lines.push((
-                "year of changing ages (age on the 1st of each month)".into(),
+                if h.hours_by_month.iter().any(|x| x.is_some()) {
+                    "year of changing situations (ages on the 1st of each month, childcare hours by month, unused hours carried forward)".into()
+                } else {
+                    "year of changing ages (age on the 1st of each month)".into()
+                },
                 format!("mean of the monthly annual amounts {}", by_month.join(", ")),
             ));
             sum.div_trunc(12)

@@ -48,6 +48,7 @@ pub const MAX_PERSONS: i64 = 2 + MAX_CHILDREN as i64 + MAX_CO_RESIDENTS as i64;
 /// birthday = 6                # optional: birthday month, a year older from the month after
 /// care = "dagopvang"          # optional: dagopvang, bso, gastouder
 /// hours = 120                 # per month, with care
+/// # or, hours that change in the year: hours_by_month = [150, 150, …]  (12 values, Jan–Dec)
 /// price = 10.50               # per hour, with care
 /// ```
 #[derive(Deserialize, Debug, Clone)]
@@ -98,6 +99,8 @@ struct RawChild {
     care: Option<Spanned<String>>,
     #[serde(default)]
     hours: Option<Spanned<i64>>,
+    #[serde(default)]
+    hours_by_month: Option<Spanned<Vec<i64>>>,
     #[serde(default)]
     price: Option<Spanned<toml::Value>>,
 }
@@ -282,6 +285,7 @@ pub fn resolve_file(
     }
     let mut children = Vec::new();
     let mut birthdays = Vec::new();
+    let mut hours_by_month = vec![None; raw.children.len()];
     for (i, c) in raw.children.iter().enumerate() {
         let k = format!("children[{i}]");
         let age = p.int(&c.age, &format!("{k}.age"), 0, MAX_AGE) as u8;
@@ -292,8 +296,11 @@ pub fn resolve_file(
         );
         let care = match &c.care {
             None => {
-                for (name, present) in [("hours", c.hours.is_some()), ("price", c.price.is_some())]
-                {
+                for (name, present) in [
+                    ("hours", c.hours.is_some()),
+                    ("hours_by_month", c.hours_by_month.is_some()),
+                    ("price", c.price.is_some()),
+                ] {
                     if present {
                         p.at(
                             Some(c.age.span()),
@@ -309,9 +316,44 @@ pub fn resolve_file(
                     p.at(Some(kind.span()), &format!("{k}.care"), m);
                     CareType::Dagopvang
                 });
-                let hours = match &c.hours {
-                    Some(h) => p.int(h, &format!("{k}.hours"), 0, MAX_CARE_HOURS) as u16,
-                    None => {
+                let hours = match (&c.hours, &c.hours_by_month) {
+                    (Some(h), None) => p.int(h, &format!("{k}.hours"), 0, MAX_CARE_HOURS) as u16,
+                    (Some(h), Some(_)) => {
+                        p.at(
+                            Some(h.span()),
+                            &format!("{k}.hours"),
+                            "give `hours` (the same every month) or `hours_by_month`, not both"
+                                .into(),
+                        );
+                        0
+                    }
+                    (None, Some(list)) => {
+                        let key = format!("{k}.hours_by_month");
+                        if list.get_ref().len() != 12 {
+                            p.at(
+                                Some(list.span()),
+                                &key,
+                                format!(
+                                    "needs 12 values (January to December), found {}",
+                                    list.get_ref().len()
+                                ),
+                            );
+                        }
+                        let mut by_month = [0u16; 12];
+                        for (m, &v) in list.get_ref().iter().take(12).enumerate() {
+                            if !(0..=MAX_CARE_HOURS).contains(&v) {
+                                p.at(
+                                    Some(list.span()),
+                                    &format!("{key}[{m}]"),
+                                    format!("{v} hours is outside 0 to {MAX_CARE_HOURS}"),
+                                );
+                            }
+                            by_month[m] = v.clamp(0, MAX_CARE_HOURS) as u16;
+                        }
+                        hours_by_month[i] = Some(by_month);
+                        by_month[0]
+                    }
+                    (None, None) => {
                         p.at(
                             Some(kind.span()),
                             &format!("{k}.hours"),
@@ -351,6 +393,7 @@ pub fn resolve_file(
         children,
         co_residents,
         birthdays,
+        hours_by_month,
         age: raw.age.as_ref().map(|a| p.int(a, "age", 0, MAX_AGE) as u8),
         partner_age: raw
             .partner_age
