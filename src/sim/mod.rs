@@ -3,6 +3,7 @@
 //! See docs/architecture.md for what this layer owns and must not do.
 
 pub mod behaviour;
+pub mod debt;
 pub mod engine;
 pub mod events;
 pub mod interventions;
