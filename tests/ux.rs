@@ -766,3 +766,53 @@ fn help_examples_are_not_wrapped_mid_command() {
         }
     }
 }
+
+/// `bench --compare-limit PATH` runs the reference alternately with complete runs and
+/// reports CPU and wall ratios; a missing or failing reference is a usage error (exit 2).
+#[test]
+fn bench_compare_limit_runs_the_reference_alternately() {
+    use std::os::unix::fs::PermissionsExt;
+    let tmp = tempfile::tempdir().unwrap();
+    let s = scenario(tmp.path(), "s.toml", SMALL);
+    let reference = tmp.path().join("ref.sh");
+    // A reference that burns a little CPU and checks its arguments (households, threads).
+    std::fs::write(
+        &reference,
+        "#!/bin/sh\n[ \"$1\" = 2000 ] && [ \"$2\" = 1 ] || exit 3\ni=0\nwhile [ $i -lt 20000 ]; do i=$((i+1)); done\n",
+    )
+    .unwrap();
+    std::fs::set_permissions(&reference, std::fs::Permissions::from_mode(0o755)).unwrap();
+    let out = bin()
+        .args(["bench", "--households", "2000", "--threads", "1", "--json"])
+        .arg(&s)
+        .arg("--compare-limit")
+        .arg(&reference)
+        .assert()
+        .success();
+    let v: serde_json::Value = serde_json::from_slice(&out.get_output().stdout).unwrap();
+    let rows = v.as_array().unwrap();
+    assert_eq!(rows.len(), 1);
+    assert_eq!(rows[0]["households"], 2000);
+    assert_eq!(rows[0]["threads"], 1);
+    let rounds = rows[0]["rounds"].as_array().unwrap();
+    assert_eq!(rounds.len(), 3);
+    for r in rounds {
+        assert!(r["wall"].as_f64().unwrap() > 0.0, "{r}");
+        assert!(r["limit_wall"].as_f64().unwrap() > 0.0, "{r}");
+    }
+    assert!(rows[0]["wall_ratio_median"].as_f64().unwrap() > 0.0);
+    // a reference that fails (wrong arguments: 5000 households) is named with its status
+    bin()
+        .args(["bench", "--households", "5000", "--threads", "1"])
+        .arg(&s)
+        .arg("--compare-limit")
+        .arg(&reference)
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("failed"));
+    bin()
+        .args(["bench", "--compare-limit", "/nonexistent/ledger-limit"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("is not a file"));
+}

@@ -87,7 +87,7 @@ pub enum Command {
     Diff(DiffArgs),
     /// Measure throughput and peak memory of complete runs at growing household counts.
     #[command(
-        after_help = "Examples:\n  toeslagenlab bench\n  toeslagenlab bench scenarios/nl-full-scale.toml --households 1000000,5400000\n  toeslagenlab bench --threads 1 --households 100000"
+        after_help = "Examples:\n  toeslagenlab bench\n  toeslagenlab bench scenarios/nl-full-scale.toml --households 1000000,5400000\n  toeslagenlab bench --threads 1 --households 100000\n  toeslagenlab bench --compare-limit ../ledger-limit --households 1000000"
     )]
     Bench(BenchArgs),
     /// How many households a real pilot needs to detect the simulated effect.
@@ -395,6 +395,12 @@ pub struct BenchArgs {
     /// against the time of its draws' single runs, measured in the same analysis.
     #[arg(long, value_name = "N")]
     pub uncertainty_draws: Option<usize>,
+    /// Measure CPU time against a reference program run alternately in the same session
+    /// (e.g. the tight-loop limit of the bench model, called as `PATH HOUSEHOLDS THREADS`):
+    /// three rounds per size, the median of the rounds' ratios [default scenario:
+    /// scenarios/bench-zorgtoeslag.toml; default households: 1000000].
+    #[arg(long, value_name = "PATH", conflicts_with = "uncertainty_draws")]
+    pub compare_limit: Option<PathBuf>,
 }
 
 /// Parses `--persons N`: 1 to [`MAX_PERSONS`].

@@ -184,6 +184,9 @@ pub fn bench_command(args: &BenchArgs) -> Result<()> {
     if let Some(d) = args.uncertainty_draws {
         return bench_uncertainty(args, d);
     }
+    if let Some(limit) = &args.compare_limit {
+        return crate::cli::bench_limit::compare_limit(args, limit);
+    }
     let scenarios = if args.scenarios.is_empty() {
         vec![
             PathBuf::from("scenarios/bench-zorgtoeslag.toml"),
@@ -329,7 +332,7 @@ pub fn bench_command(args: &BenchArgs) -> Result<()> {
 }
 
 /// Removes a scratch directory when dropped.
-struct RemoveOnDrop(std::path::PathBuf);
+pub(crate) struct RemoveOnDrop(pub(crate) std::path::PathBuf);
 
 impl Drop for RemoveOnDrop {
     fn drop(&mut self) {

@@ -5,6 +5,7 @@
 
 pub mod args;
 pub mod bench;
+pub mod bench_limit;
 pub mod calc;
 pub mod calibrate;
 pub mod check;

@@ -231,7 +231,12 @@ mod tests {
         }
         b.reclaim(&p(), 20, 1, Money::euros(50));
         assert_eq!(b.open_debts().len(), MAX_OPEN_DEBTS);
-        let newest_1 = b.open_debts().iter().rev().find(|d| d.benefit == 1).unwrap();
+        let newest_1 = b
+            .open_debts()
+            .iter()
+            .rev()
+            .find(|d| d.benefit == 1)
+            .unwrap();
         assert_eq!(newest_1.open, Money::euros(150));
         assert!(b.balanced());
     }
