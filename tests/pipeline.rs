@@ -307,3 +307,46 @@ fn params_lists_values_with_sources() {
         .stdout(predicate::str::contains("Stb. 2025-412"));
     bin().args(["params", "--year", "2019"]).assert().code(2);
 }
+
+/// The tidy tables beside summary.json hold the same numbers, one observation per row
+/// (docs/cli.md, "Tidy tables"), and a second run into the same directory replaces them.
+#[test]
+fn run_writes_tidy_tables_with_the_summary_numbers() {
+    let tmp = tempfile::tempdir().unwrap();
+    let s = scenario(tmp.path(), "s.toml", SMALL);
+    let out = tmp.path().join("out");
+    let summary = run_to(&s, &out, &[]);
+    let read = |f: &str| std::fs::read_to_string(out.join(f)).unwrap();
+    // comparisons.csv: one row per comparison, the primary one's difference as in summary.json
+    let comps = summary["comparisons"].as_array().unwrap();
+    let text = read("comparisons.csv");
+    let mut rows = csv::Reader::from_reader(text.as_bytes());
+    let header = rows.headers().unwrap().clone();
+    let col = |name: &str| header.iter().position(|h| h == name).unwrap();
+    let records: Vec<csv::StringRecord> = rows.records().map(|r| r.unwrap()).collect();
+    assert_eq!(records.len(), comps.len());
+    let primary = comps.iter().find(|c| c["primary"] == true).unwrap();
+    let row = records
+        .iter()
+        .find(|r| &r[col("primary")] == "true")
+        .unwrap();
+    assert_eq!(&row[col("arm")], primary["arm"].as_str().unwrap());
+    assert_eq!(
+        row[col("difference")].parse::<f64>().unwrap(),
+        primary["difference"].as_f64().unwrap()
+    );
+    // arms.csv: every arm's reclaim share
+    let arms = read("arms.csv");
+    for arm in ["control", "cautious", "adjustable"] {
+        let want = summary["arms"][arm]["reclaim_share"].to_string();
+        assert!(
+            arms.contains(&format!("{arm},reclaim_share,,{want}\n")),
+            "{arm}: {want}"
+        );
+    }
+    // monthly.csv: 12 months per arm
+    assert_eq!(read("monthly.csv").lines().count(), 1 + 3 * 12);
+    assert!(read("subgroups.csv").starts_with("arm,vs,metric,dimension"));
+    // the directory is still recognised as a previous output
+    run_to(&s, &out, &[]);
+}

@@ -91,7 +91,15 @@ fn run_in_pool(args: &RunArgs) -> Result<PathBuf> {
     if let Some(b) = &bar {
         b.finish_and_clear();
     }
-    staging.write("summary.json", report::summary_json(&summary).as_bytes())?;
+    let summary_text = report::summary_json(&summary);
+    staging.write("summary.json", summary_text.as_bytes())?;
+    // The same numbers in long CSV tables (read back from the text just written, so each is
+    // written exactly as summary.json writes it).
+    let summary_value: serde_json::Value = serde_json::from_str(&summary_text)
+        .map_err(|e| Error::Internal(format!("summary.json does not read back: {e}")))?;
+    for (name, text) in crate::output::tables::tidy_tables(&summary_value) {
+        staging.write(name, text.as_bytes())?;
+    }
     let charts = write_charts(&sc, &result, &staging, started, quiet)?;
     let public = public_comparison(&sc, &result);
     let mut report_md = report::report_markdown(&sc, &summary);
@@ -106,7 +114,7 @@ fn run_in_pool(args: &RunArgs) -> Result<PathBuf> {
     detail(
         quiet,
         format!(
-            "wrote {} charts and report.md, summary.json, manifest.json into {}/ at {:.2} s",
+            "wrote {} charts and report.md, summary.json, the tidy tables, manifest.json into {}/ at {:.2} s",
             charts.len(),
             dir.display(),
             started.elapsed().as_secs_f64()
@@ -336,7 +344,7 @@ fn headline(
     }
     let _ = writeln!(
         out,
-        "wrote {}/ (report.md, summary.json, manifest.json, charts/{}) in {:.1} s",
+        "wrote {}/ (report.md, summary.json, manifest.json, tidy tables, charts/{}) in {:.1} s",
         dir.display(),
         if households_csv {
             ", households.csv"

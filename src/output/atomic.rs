@@ -27,12 +27,16 @@ use std::io::Read;
 use std::path::{Path, PathBuf};
 
 /// Files a run or sweep writes at the top of its directory (besides `charts/`).
-const KNOWN_FILES: [&str; 5] = [
+const KNOWN_FILES: [&str; 9] = [
     "manifest.json",
     "summary.json",
     "report.md",
     "households.csv",
     "sweep.csv",
+    crate::output::tables::TIDY_FILES[0],
+    crate::output::tables::TIDY_FILES[1],
+    crate::output::tables::TIDY_FILES[2],
+    crate::output::tables::TIDY_FILES[3],
 ];
 
 /// Largest `manifest.json` read when recognising a previous output.

@@ -14,6 +14,7 @@ pub mod interrupt;
 pub mod lab;
 pub mod report;
 pub mod sweep;
+pub mod tables;
 pub mod uncertainty;
 
 pub use atomic::{safe_dir_name, write_file_atomic, Staging};
