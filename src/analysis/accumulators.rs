@@ -501,6 +501,10 @@ pub struct SubgroupStats {
     pub n_reclaim: u64,
     /// Collected reclaim (zeros included).
     pub reclaim: MoneySum,
+    /// Σ advances withheld against the full advance, cents (an i64 holds 9 × 10¹⁶ cents).
+    pub withheld: i64,
+    /// Σ back-payments, cents.
+    pub backpay: i64,
 }
 
 impl SubgroupStats {
@@ -509,6 +513,8 @@ impl SubgroupStats {
             self.n += 1;
             self.n_reclaim += u64::from(o.reclaim > Money::ZERO);
             self.reclaim.add(o.reclaim);
+            self.withheld += o.withheld.0;
+            self.backpay += o.backpay.0;
         }
     }
 
@@ -517,6 +523,8 @@ impl SubgroupStats {
         self.n += o.n;
         self.n_reclaim += o.n_reclaim;
         self.reclaim.merge(&o.reclaim);
+        self.withheld += o.withheld;
+        self.backpay += o.backpay;
     }
 }
 

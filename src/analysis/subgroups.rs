@@ -241,66 +241,79 @@ fn effect(
     }
 }
 
-/// Income deciles of the applicant's actual annual income, put together from €1,000 bins by
-/// the control arm's recipient households: a bin goes to the decile its middle household falls
-/// in (an empty bin: the decile of the households before it), so a decile holds about a tenth
-/// of them and a bin is never split. Named by their bounds,
-/// `decile 3: €14,000 to €21,000` (the last `… and more`).
+/// The income deciles of a run: for each, `(decile 0–9, first bin, last bin)` of the €1,000
+/// bins of the applicant's actual annual income, put together by the control arm's recipient
+/// households: a bin goes to the decile its middle household falls in (an empty bin: the
+/// decile of the households before it), so a decile holds about a tenth of them and a bin is
+/// never split. Every bin belongs to a decile, so the bounds depend on the control arm only
+/// (the same for every arm). A decile without any bin of its own is absent.
+pub fn decile_ranges(c: &ArmAccumulator) -> Vec<(usize, usize, usize)> {
+    use crate::analysis::accumulators::INCOME_BINS;
+    let total: u64 = c.by_income.iter().map(|g| g.n).sum();
+    let mut ranges: Vec<(usize, usize, usize)> = Vec::new();
+    let mut before = 0u64;
+    for b in 0..INCOME_BINS.min(c.by_income.len()) {
+        let n = c.by_income[b].n;
+        let mid = before as f64 + n as f64 / 2.0;
+        before += n;
+        let decile = ((10.0 * mid / total.max(1) as f64) as usize).min(9);
+        match ranges.last_mut() {
+            Some((d, _, last)) if *d == decile => *last = b,
+            _ => ranges.push((decile, b, b)),
+        }
+    }
+    ranges
+}
+
+/// The lower bound (€) of a range of income bins, and its upper bound (`None`: open, for the
+/// last range): from the end of the previous range to the end of its last bin.
+pub fn decile_bounds(ranges: &[(usize, usize, usize)], i: usize) -> (u64, Option<u64>) {
+    use crate::analysis::accumulators::INCOME_BIN_CENTS;
+    let euros = |bin: usize| bin as u64 * (INCOME_BIN_CENTS as u64 / 100);
+    let from = if i == 0 { 0 } else { ranges[i - 1].2 + 1 };
+    let to = (i + 1 < ranges.len()).then(|| euros(ranges[i].2 + 1));
+    (euros(from), to)
+}
+
+/// The name of decile range `i`: `decile 3: €14,000 to €21,000` (the last `… and more`).
+pub fn decile_name(ranges: &[(usize, usize, usize)], i: usize) -> String {
+    let g = crate::model::money::group_thousands;
+    let (from, to) = decile_bounds(ranges, i);
+    match to {
+        Some(to) => format!("decile {}: €{} to €{}", ranges[i].0 + 1, g(from), g(to)),
+        None => format!("decile {}: €{} and more", ranges[i].0 + 1, g(from)),
+    }
+}
+
+/// Income deciles of the applicant's actual annual income ([`decile_ranges`]) as subgroups.
 fn income_deciles(
     c: &ArmAccumulator,
     t: &ArmAccumulator,
     paired: Option<&PairedAccumulator>,
 ) -> Vec<Group> {
-    use crate::analysis::accumulators::{INCOME_BINS, INCOME_BIN_CENTS};
-    let total: u64 = c.by_income.iter().map(|g| g.n).sum();
-    let mut groups: Vec<(usize, usize, Group)> = Vec::new();
-    let mut before = 0u64;
-    for b in 0..INCOME_BINS.min(c.by_income.len()) {
-        // Every bin belongs to a decile, empty ones too, so the bounds depend on the control arm
-        // only (the same for every treatment arm).
-        let n = c.by_income[b].n;
-        let mid = before as f64 + n as f64 / 2.0;
-        before += n;
-        let decile = ((10.0 * mid / total.max(1) as f64) as usize).min(9);
-        let pb = paired.and_then(|p| p.by_income.get(b).copied());
-        match groups.last_mut() {
-            Some((d, last, g)) if *d == decile => {
-                *last = b;
+    let ranges = decile_ranges(c);
+    ranges
+        .iter()
+        .enumerate()
+        .map(|(i, &(_, first, last))| {
+            let mut g = Group {
+                name: decile_name(&ranges, i),
+                c: SubgroupStats::default(),
+                t: SubgroupStats::default(),
+                paired: paired.map(|_| PairedSubgroup::default()),
+            };
+            for b in first..=last {
                 g.c.merge(&c.by_income[b]);
-                g.t.merge(&t.by_income[b]);
-                if let (Some(acc), Some(pb)) = (g.paired.as_mut(), pb) {
+                if let Some(x) = t.by_income.get(b) {
+                    g.t.merge(x);
+                }
+                if let (Some(acc), Some(pb)) = (
+                    g.paired.as_mut(),
+                    paired.and_then(|p| p.by_income.get(b).copied()),
+                ) {
                     acc.merge(&pb);
                 }
             }
-            _ => groups.push((
-                decile,
-                b,
-                Group {
-                    name: String::new(),
-                    c: c.by_income[b],
-                    t: t.by_income.get(b).copied().unwrap_or_default(),
-                    paired: paired.map(|_| pb.unwrap_or_default()),
-                },
-            )),
-        }
-    }
-    // Bounds: from the end of the previous decile (0 for the first) to the end of its last bin;
-    // the last decile is open.
-    let euros = |bin: usize| {
-        crate::model::money::group_thousands(bin as u64 * (INCOME_BIN_CENTS as u64 / 100))
-    };
-    let k = groups.len();
-    let mut from = 0usize;
-    groups
-        .into_iter()
-        .enumerate()
-        .map(|(i, (d, last, mut g))| {
-            g.name = if i + 1 == k {
-                format!("decile {}: €{} and more", d + 1, euros(from))
-            } else {
-                format!("decile {}: €{} to €{}", d + 1, euros(from), euros(last + 1))
-            };
-            from = last + 1;
             g
         })
         .collect()
@@ -322,6 +335,7 @@ pub fn subgroup_effects(
         n: g.n,
         n_reclaim: g.n_reclaim,
         reclaim: g.reclaim,
+        ..SubgroupStats::default()
     };
     let by_type: Vec<Group> = HOUSEHOLD_TYPES
         .iter()

@@ -3,7 +3,9 @@
 //!
 //! Must not: format text (that is the output layer's job) or run the simulation.
 
-use crate::analysis::accumulators::{GroupStats, InterventionCounts, MoneySum, PairedAccumulator};
+use crate::analysis::accumulators::{
+    ArmAccumulator, GroupStats, InterventionCounts, MoneySum, PairedAccumulator,
+};
 use crate::analysis::inference::{self, Estimated, NotEstimable};
 use crate::analysis::intervals;
 use crate::analysis::run::{pair_index, RunResult};
@@ -194,6 +196,65 @@ pub struct ArmSummary {
     /// `non_take_up_factor` below 1).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub new_entrants: Option<NewEntrants>,
+    /// The arm's recipient households by decile of the applicant's actual annual income (the
+    /// deciles of the `income_decile` subgroups: bounds set by the control arm, the same for
+    /// every arm); absent from summaries written before it.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub by_income_decile: Vec<DecileRow>,
+}
+
+/// One income decile of one arm (recipient households; means include the zeros).
+#[derive(Clone, Debug, Serialize, Deserialize, PartialEq)]
+pub struct DecileRow {
+    /// Decile, 1–10.
+    pub decile: u8,
+    /// Lowest applicant income of the decile (€ a year).
+    pub income_from: u64,
+    /// Income where the next decile starts (€ a year); null for the last.
+    pub income_to: Option<u64>,
+    /// Recipient households of the arm in the decile.
+    pub households: u64,
+    /// Share with a collected reclaim.
+    pub reclaim_share: f64,
+    /// Mean collected reclaim (€).
+    pub mean_reclaim: f64,
+    /// Mean advance withheld against the full advance (€).
+    pub mean_withheld: f64,
+    /// Mean back-payment (€).
+    pub mean_backpay: f64,
+    /// Mean net settlement: back-payment − collected reclaim (€).
+    pub mean_net_settlement: f64,
+}
+
+/// The arm's income deciles, on the control arm's decile bounds.
+fn decile_rows(control: &ArmAccumulator, acc: &ArmAccumulator) -> Vec<DecileRow> {
+    let ranges = crate::analysis::subgroups::decile_ranges(control);
+    ranges
+        .iter()
+        .enumerate()
+        .map(|(i, &(d, first, last))| {
+            let mut g = crate::analysis::accumulators::SubgroupStats::default();
+            for b in first..=last {
+                if let Some(x) = acc.by_income.get(b) {
+                    g.merge(x);
+                }
+            }
+            let (from, to) = crate::analysis::subgroups::decile_bounds(&ranges, i);
+            let share_of = share(ratio(g.n_reclaim, g.n));
+            let mean = |sum: i128| MoneySum { sum, sumsq: 0 }.mean_euros(g.n);
+            DecileRow {
+                decile: d as u8 + 1,
+                income_from: from,
+                income_to: to,
+                households: g.n,
+                reclaim_share: share_of,
+                mean_reclaim: eur(g.reclaim.mean_euros(g.n)),
+                mean_withheld: eur(mean(i128::from(g.withheld))),
+                mean_backpay: eur(mean(i128::from(g.backpay))),
+                mean_net_settlement: eur(mean(i128::from(g.backpay) - g.reclaim.sum)),
+            }
+        })
+        .collect()
 }
 
 /// Take-up of one benefit in one arm (docs/behaviour.md "Non-take-up").
@@ -627,6 +688,7 @@ fn arm_summary(sc: &Scenario, r: &RunResult, i: usize, primary: usize) -> ArmSum
             }
         }),
         interventions: (!arm.interventions.is_empty()).then_some(acc.interventions),
+        by_income_decile: decile_rows(&r.arms[0], acc),
     }
 }
 
@@ -1122,6 +1184,53 @@ impl Summary {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn deciles_of_a_hand_made_population() {
+        use crate::analysis::accumulators::SubgroupStats;
+        // Ten income bins (€0–€9,999) with 10 recipient households each: every bin is its own
+        // decile. In bin k, k households have a reclaim of €100 (€100 × k in all), every
+        // household has €50 withheld and €20 back.
+        let mut acc = ArmAccumulator::new(0);
+        for k in 0..10usize {
+            let mut g = SubgroupStats {
+                n: 10,
+                n_reclaim: k as u64,
+                ..SubgroupStats::default()
+            };
+            g.reclaim.sum = 10_000 * k as i128;
+            g.withheld = 10 * 5_000;
+            g.backpay = 10 * 2_000;
+            acc.by_income[k] = g;
+        }
+        let rows = decile_rows(&acc, &acc);
+        assert_eq!(rows.len(), 10);
+        for (k, r) in rows.iter().enumerate() {
+            assert_eq!(r.decile as usize, k + 1);
+            assert_eq!(r.income_from, 1000 * k as u64);
+            assert_eq!(r.income_to, (k < 9).then(|| 1000 * (k as u64 + 1)));
+            assert_eq!(r.households, 10);
+            assert_eq!(r.reclaim_share, k as f64 / 10.0);
+            assert_eq!(r.mean_reclaim, 10.0 * k as f64);
+            assert_eq!(r.mean_withheld, 50.0);
+            assert_eq!(r.mean_backpay, 20.0);
+            assert_eq!(r.mean_net_settlement, 20.0 - 10.0 * k as f64);
+        }
+        // A treatment arm is put on the control arm's bounds: all its households in bin 0
+        // land in decile 1, the other deciles are empty.
+        let mut t = ArmAccumulator::new(0);
+        t.by_income[0] = SubgroupStats {
+            n: 7,
+            n_reclaim: 7,
+            ..SubgroupStats::default()
+        };
+        let rows = decile_rows(&acc, &t);
+        assert_eq!(rows[0].households, 7);
+        assert_eq!(rows[0].reclaim_share, 1.0);
+        assert!(rows[1..]
+            .iter()
+            .all(|r| r.households == 0 && r.reclaim_share == 0.0));
+    }
     use crate::model::outcome::InterventionTrace;
     use crate::sim::runner::RunOptions;
 
