@@ -133,7 +133,7 @@ fn charts_are_deterministic_and_plot_redraws_them_byte_identically() {
     run_to(&sc, &a, &["--threads", "1"]);
     run_to(&sc, &b, &["--threads", "2"]);
     let first = files_in(&a.join("charts"));
-    assert_eq!(first.len(), 18);
+    assert_eq!(first.len(), 21);
     assert_eq!(
         first,
         files_in(&b.join("charts")),
@@ -150,7 +150,7 @@ fn charts_are_deterministic_and_plot_redraws_them_byte_identically() {
         .arg(&a)
         .assert()
         .success()
-        .stdout(predicate::str::contains("redrew 6 charts"));
+        .stdout(predicate::str::contains("redrew 7 charts"));
     assert_eq!(files_in(&a.join("charts")), first);
 }
 
@@ -504,4 +504,39 @@ fn validate_accepts_every_shipped_scenario_including_the_sweep() {
         .assert()
         .success()
         .stdout(predicate::str::contains("sweep-cautious-fraction"));
+}
+
+/// `effect_by_decile` shows the income-decile subgroup effects of summary.json, in
+/// percentage points: the same groups and numbers.
+#[test]
+fn effect_by_decile_holds_the_income_decile_subgroups() {
+    let tmp = tempfile::tempdir().unwrap();
+    let sc = scenario(tmp.path(), "s.toml", SMALL);
+    let out = tmp.path().join("o");
+    let summary = run_to(&sc, &out, &[]);
+    let csv = std::fs::read_to_string(out.join("charts/effect_by_decile.csv")).unwrap();
+    let mut rows = csv::Reader::from_reader(csv.as_bytes());
+    let records: Vec<csv::StringRecord> = rows.records().map(|r| r.unwrap()).collect();
+    let mut want = 0;
+    for t in summary["subgroups"].as_array().unwrap() {
+        if t["dimension"] != "income_decile" || t["metric"] != "reclaim_share" {
+            continue;
+        }
+        for g in t["groups"].as_array().unwrap() {
+            let Some(d) = g["difference"].as_f64() else {
+                continue;
+            };
+            let r = records
+                .iter()
+                .find(|r| {
+                    &r[0] == g["group"].as_str().unwrap() && &r[1] == t["arm"].as_str().unwrap()
+                })
+                .unwrap_or_else(|| panic!("{} {} missing", t["arm"], g["group"]));
+            let pp: f64 = r[7].parse().unwrap();
+            assert!((pp - d * 100.0).abs() < 1e-3, "{pp} vs {d}");
+            want += 1;
+        }
+    }
+    assert!(want >= 10, "{want} rows");
+    assert_eq!(records.len(), want);
 }

@@ -16,6 +16,7 @@
 //! them atomically).
 
 mod advance_vs_entitlement;
+mod by_decile;
 mod by_type;
 mod chosen_percentages;
 mod power_curve;
@@ -67,6 +68,8 @@ pub enum ChartKind {
     ChosenPercentages,
     /// `reclaim_share_by_type`: the share with a reclaim per household type and arm.
     ReclaimShareByType,
+    /// `effect_by_decile`: each treatment arm's effect on the reclaim share per income decile.
+    EffectByDecile,
     /// `sweep_tradeoff`: reclaims vs money withheld across a sweep's grid points.
     SweepTradeoff,
     /// `power_curve`: the power of a randomized pilot against its households per arm.
@@ -91,6 +94,7 @@ macro_rules! dispatch {
                 <chosen_percentages::ChosenPercentages as Chart>::$($item)+
             }
             ChartKind::ReclaimShareByType => <by_type::ByType as Chart>::$($item)+,
+            ChartKind::EffectByDecile => <by_decile::ByDecile as Chart>::$($item)+,
             ChartKind::SweepTradeoff => <sweep_tradeoff::SweepTradeoff as Chart>::$($item)+,
             ChartKind::PowerCurve => <power_curve::PowerCurve as Chart>::$($item)+,
             ChartKind::Sensitivity => <sensitivity::Sensitivity as Chart>::$($item)+,
@@ -101,12 +105,13 @@ macro_rules! dispatch {
 
 impl ChartKind {
     /// Every chart in report order (the order a run writes them and `plot` redraws them).
-    pub const ALL: [ChartKind; 9] = [
+    pub const ALL: [ChartKind; 10] = [
         ChartKind::SettlementDistribution,
         ChartKind::ReclaimShares,
         ChartKind::AdvanceVsEntitlement,
         ChartKind::ChosenPercentages,
         ChartKind::ReclaimShareByType,
+        ChartKind::EffectByDecile,
         ChartKind::PowerCurve,
         ChartKind::SweepTradeoff,
         ChartKind::Sensitivity,
@@ -121,6 +126,7 @@ impl ChartKind {
             ChartKind::AdvanceVsEntitlement => "advance_vs_entitlement",
             ChartKind::ChosenPercentages => "chosen_percentages",
             ChartKind::ReclaimShareByType => "reclaim_share_by_type",
+            ChartKind::EffectByDecile => "effect_by_decile",
             ChartKind::SweepTradeoff => "sweep_tradeoff",
             ChartKind::PowerCurve => "power_curve",
             ChartKind::Sensitivity => "sensitivity",
