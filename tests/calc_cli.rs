@@ -26,30 +26,24 @@ fn acceptance_single_30000_json() {
 fn hours_by_month_needs_twelve_values_and_excludes_hours() {
     let tmp = tempfile::tempdir().unwrap();
     let f = tmp.path().join("h.toml");
-    std::fs::write(
-        &f,
-        "income = 18000\n[[children]]\nage = 2\ncare = \"dagopvang\"\nhours = 100\nhours_by_month = [1, 2]\nprice = 9\n",
-    )
-    .unwrap();
-    bin()
-        .args(["calc", "--household"])
-        .arg(&f)
-        .assert()
-        .code(2)
-        .stderr(predicate::str::contains("h.toml:5:"))
-        .stderr(predicate::str::contains("not both"));
-    std::fs::write(
-        &f,
-        "income = 18000\n[[children]]\nage = 2\ncare = \"dagopvang\"\nhours_by_month = [1, 2]\nprice = 9\n",
-    )
-    .unwrap();
-    bin()
-        .args(["calc", "--household"])
-        .arg(&f)
-        .assert()
-        .code(2)
-        .stderr(predicate::str::contains("h.toml:5:"))
-        .stderr(predicate::str::contains("needs 12 values"));
+    let refused = |child: &str, message: &str| {
+        std::fs::write(
+            &f,
+            format!(
+                "income = 18000\n[[children]]\nage = 2\ncare = \"dagopvang\"\n{child}price = 9\n"
+            ),
+        )
+        .unwrap();
+        bin()
+            .args(["calc", "--household"])
+            .arg(&f)
+            .assert()
+            .code(2)
+            .stderr(predicate::str::contains("h.toml:5:"))
+            .stderr(predicate::str::contains(message));
+    };
+    refused("hours = 100\nhours_by_month = [1, 2]\n", "not both");
+    refused("hours_by_month = [1, 2]\n", "needs 12 values");
 }
 
 #[test]

@@ -169,14 +169,7 @@ fn bench_uncertainty(args: &BenchArgs, draws: usize) -> Result<()> {
             results.push(m);
         }
     }
-    if args.json {
-        let text = serde_json::to_string_pretty(&results)
-            .map_err(|e| Error::Internal(format!("cannot encode the measurements: {e}")))?;
-        crate::outln!("{text}")?;
-    } else {
-        crate::outln!("Each row is a complete `uncertainty` analysis: the central run, two runs per assumption and the draws. \"× draws' runs\": its time over the time of its draws' single runs; \"× draws × central\": over draws × the central run's time (draws with selection into the offer cost more per run than a random-selection central run).")?;
-    }
-    Ok(())
+    finish(args.json, &results, "Each row is a complete `uncertainty` analysis: the central run, two runs per assumption and the draws. \"× draws' runs\": its time over the time of its draws' single runs; \"× draws × central\": over draws × the central run's time (draws with selection into the offer cost more per run than a random-selection central run).")
 }
 
 /// Runs the bench and prints a table.
@@ -195,16 +188,7 @@ pub fn bench_command(args: &BenchArgs) -> Result<()> {
     } else {
         args.scenarios.clone()
     };
-    let mut sizes = if args.households.is_empty() {
-        vec![10_000, 100_000, 1_000_000, 5_400_000]
-    } else {
-        args.households.clone()
-    };
-    sizes.sort_unstable();
-    for s in &sizes {
-        crate::scenario::check_households(*s)
-            .map_err(|m| Error::Usage(format!("--households: {m}")))?;
-    }
+    let sizes = household_sizes(args, &[10_000, 100_000, 1_000_000, 5_400_000])?;
     let tmp = std::env::temp_dir().join(format!("toeslagenlab-bench-{}", std::process::id()));
     // Removed on every way out, also when a run or a write to stdout fails half-way.
     let _cleanup = RemoveOnDrop(tmp.clone());
@@ -321,12 +305,32 @@ pub fn bench_command(args: &BenchArgs) -> Result<()> {
             )?;
         }
     }
-    if args.json {
-        let text = serde_json::to_string_pretty(&results)
+    finish(args.json, &results, "Each row is a complete run (simulation, settlement, statistics, report, charts). Peak MiB is the process high-water mark so far.")
+}
+
+/// The household counts to measure: `--households` or `default`, ascending, each checked.
+pub(crate) fn household_sizes(args: &BenchArgs, default: &[i64]) -> Result<Vec<i64>> {
+    let mut sizes = if args.households.is_empty() {
+        default.to_vec()
+    } else {
+        args.households.clone()
+    };
+    sizes.sort_unstable();
+    for s in &sizes {
+        crate::scenario::check_households(*s)
+            .map_err(|m| Error::Usage(format!("--households: {m}")))?;
+    }
+    Ok(sizes)
+}
+
+/// Prints the measurements as JSON (`--json`) or the table's footnote.
+pub(crate) fn finish<T: serde::Serialize>(json: bool, results: &[T], footnote: &str) -> Result<()> {
+    if json {
+        let text = serde_json::to_string_pretty(results)
             .map_err(|e| Error::Internal(format!("cannot encode the measurements: {e}")))?;
         crate::outln!("{text}")?;
     } else {
-        crate::outln!("Each row is a complete run (simulation, settlement, statistics, report, charts). Peak MiB is the process high-water mark so far.")?;
+        crate::outln!("{footnote}")?;
     }
     Ok(())
 }

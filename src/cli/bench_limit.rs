@@ -123,16 +123,7 @@ pub fn compare_limit(args: &BenchArgs, limit: &Path) -> Result<()> {
     } else {
         args.scenarios.clone()
     };
-    let mut sizes = if args.households.is_empty() {
-        vec![1_000_000]
-    } else {
-        args.households.clone()
-    };
-    sizes.sort_unstable();
-    for s in &sizes {
-        crate::scenario::check_households(*s)
-            .map_err(|m| Error::Usage(format!("--households: {m}")))?;
-    }
+    let sizes = crate::cli::bench::household_sizes(args, &[1_000_000])?;
     let threads = if args.threads.threads == 0 {
         std::thread::available_parallelism().map_or(1, |n| n.get())
     } else {
@@ -221,14 +212,7 @@ pub fn compare_limit(args: &BenchArgs, limit: &Path) -> Result<()> {
             results.push(c);
         }
     }
-    if args.json {
-        let text = serde_json::to_string_pretty(&results)
-            .map_err(|e| Error::Internal(format!("cannot encode the measurements: {e}")))?;
-        crate::outln!("{text}")?;
-    } else {
-        crate::outln!("CPU is user + system time; toeslagenlab's is a complete run (simulation, settlement, statistics, report, charts), the reference's whatever it computes. Ratios are medians over the rounds' ratios.")?;
-    }
-    Ok(())
+    crate::cli::bench::finish(args.json, &results, "CPU is user + system time; toeslagenlab's is a complete run (simulation, settlement, statistics, report, charts), the reference's whatever it computes. Ratios are medians over the rounds' ratios.")
 }
 
 #[cfg(test)]

@@ -547,44 +547,28 @@ benefits = ["{benefit}"]
         use crate::model::household::Event;
         use crate::rules::{Care, CareType};
         let sc = scenario("kinderopvangtoeslag");
-        let mut h = household(&sc, false, &[(2, 12)]);
-        let care = Some(Care {
-            kind: CareType::Dagopvang,
-            hours: 150,
-            price: Money::euros(9),
-        });
-        h.care_actual[0] = care;
-        h.care_estimate[0] = care;
-        h.push_event(Event {
-            month: 6,
-            kind: EventKind::CareHours(Rate::from_decimal(rust_decimal::Decimal::TWO).unwrap()),
-            known_from: 13,
-        });
-        let y = Year::compute(&sc, &h);
-        assert_eq!(
-            y.definitive[Benefit::Kinderopvangtoeslag.index()],
-            Money::euros(23_328)
-        );
+        // The childcare benefit of a child with `hours` a month, × `factor` from July.
+        let award = |hours: u16, factor: rust_decimal::Decimal| {
+            let mut h = household(&sc, false, &[(2, 12)]);
+            let care = Some(Care {
+                kind: CareType::Dagopvang,
+                hours,
+                price: Money::euros(9),
+            });
+            h.care_actual[0] = care;
+            h.care_estimate[0] = care;
+            h.push_event(Event {
+                month: 6,
+                kind: EventKind::CareHours(Rate::from_decimal(factor).unwrap()),
+                known_from: 13,
+            });
+            Year::compute(&sc, &h).definitive[Benefit::Kinderopvangtoeslag.index()]
+        };
+        assert_eq!(award(150, rust_decimal::Decimal::TWO), Money::euros(23_328));
         // The other order loses the excess: 300 hours January–June (230 counted, nothing
         // carried), 150 from July: 6 × 230 + 6 × 150 = 2280 hours → €19,699.20 → €19,699.
-        let mut h = household(&sc, false, &[(2, 12)]);
-        let care = Some(Care {
-            kind: CareType::Dagopvang,
-            hours: 300,
-            price: Money::euros(9),
-        });
-        h.care_actual[0] = care;
-        h.care_estimate[0] = care;
-        h.push_event(Event {
-            month: 6,
-            kind: EventKind::CareHours(
-                Rate::from_decimal(rust_decimal::Decimal::new(5, 1)).unwrap(),
-            ),
-            known_from: 13,
-        });
-        let y = Year::compute(&sc, &h);
         assert_eq!(
-            y.definitive[Benefit::Kinderopvangtoeslag.index()],
+            award(300, rust_decimal::Decimal::new(5, 1)),
             Money::euros(19_699)
         );
     }
