@@ -6,7 +6,7 @@ use common::*;
 use predicates::prelude::*;
 use std::path::Path;
 
-const RUN_CHARTS: [(&str, &str, &[&str]); 6] = [
+const RUN_CHARTS: [(&str, &str, &[&str]); 7] = [
     (
         "settlement_distribution",
         "Net settlement at the definitive award, per arm",
@@ -19,8 +19,16 @@ const RUN_CHARTS: [(&str, &str, &[&str]); 6] = [
     ),
     (
         "advance_vs_entitlement",
-        "Advance paid vs entitlement through the year",
-        &["month of the benefit year", "€ per household per month"],
+        "Advance paid minus entitlement, accumulated through the year",
+        &["month of the benefit year", "€ per household, accumulated"],
+    ),
+    (
+        "effect_by_decile",
+        "Effect on the share with a reclaim, by income decile",
+        &[
+            "income decile (1 = lowest",
+            "difference (percentage points)",
+        ],
     ),
     (
         "chosen_percentages",

@@ -1,8 +1,11 @@
-//! The chart `advance_vs_entitlement`: the mean advance paid and the mean entitlement per
-//! household and month, per arm.
+//! The chart `advance_vs_entitlement`: how far each arm's advances run ahead of (or behind) the
+//! entitlement through the year — the mean advance paid so far minus the mean entitlement so
+//! far on the actual situation, per household, month by month. Its December value is what the
+//! definitive award settles (reclaim above zero, back-payment below). The table also holds the
+//! monthly means themselves.
 
 use super::{
-    colour, e2s, font, header, legend, Cell, Chart, ChartInfo, ChartKind, DrawResult, Table,
+    colour, e2s, font, header, legend, Cell, Chart, ChartInfo, ChartKind, DrawResult, Table, GREY,
 };
 use crate::analysis::run::RunResult;
 use crate::model::scenario::Scenario;
@@ -20,12 +23,13 @@ impl Chart for AdvanceVsEntitlement {
         ("arm_households", Cell::Count),
         ("mean_advance_eur", Cell::Euros),
         ("mean_entitlement_eur", Cell::Euros),
+        ("cumulative_gap_eur", Cell::Euros),
     ];
 
     fn title_caption(_t: &Table) -> Result<(String, String), String> {
         Ok((
-            "Advance paid vs entitlement through the year".to_string(),
-            "Mean per household and month. Solid lines: the advance each arm pays; dashed: the entitlement on the household's actual situation, which the definitive award settles against.".to_string(),
+            "Advance paid minus entitlement, accumulated through the year".to_string(),
+            "Mean per household: the advances paid up to each month minus the entitlement up to that month on the household's actual situation. Above zero the arm has paid more than households are entitled to (a reclaim if the year ended there), below zero less (a back-payment); the December value is what the definitive award settles, on average. The monthly means themselves are in the CSV.".to_string(),
         ))
     }
 
@@ -33,13 +37,16 @@ impl Chart for AdvanceVsEntitlement {
         let mut t = Table::for_chart(ChartKind::AdvanceVsEntitlement);
         for (i, arm) in sc.arms.iter().enumerate() {
             let a = &r.arms[i];
+            let mut gap: i128 = 0;
             for m in 0..12 {
+                gap += a.month_paid[m] as i128 - a.month_entitled[m] as i128;
                 t.push(vec![
                     arm.name.clone(),
                     (m + 1).to_string(),
                     a.total.n.to_string(),
                     cents_mean(a.month_paid[m] as i128, a.total.n),
                     cents_mean(a.month_entitled[m] as i128, a.total.n),
+                    cents_mean(gap, a.total.n),
                 ]);
             }
         }
@@ -52,42 +59,37 @@ impl Chart for AdvanceVsEntitlement {
         root: &DrawingArea<DB, Shift>,
     ) -> DrawResult {
         let area = header(
-        root,
-        &info.title,
-        "Mean per household per month: advance paid (solid) and entitlement on the actual situation (dashed)",
-    )?;
+            root,
+            &info.title,
+            "Mean per household: advances paid so far − entitlement so far (actual situation); above 0 a reclaim builds up",
+        )?;
         let arms = t.distinct("arm")?;
-        let mut adv: Vec<Vec<(i32, f64)>> = vec![Vec::new(); arms.len()];
-        let mut ent: Vec<Vec<(i32, f64)>> = vec![Vec::new(); arms.len()];
-        let mut ymax = 0.0f64;
+        let mut gap: Vec<Vec<(i32, f64)>> = vec![Vec::new(); arms.len()];
+        let (mut lo, mut hi) = (0.0f64, 0.0f64);
         for i in 0..t.rows.len() {
             let a = arms
                 .iter()
                 .position(|x| x == t.str(i, "arm").unwrap_or_default())
                 .unwrap_or(0);
             let m = t.num(i, "month")? as i32;
-            let (p, e) = (
-                t.num(i, "mean_advance_eur")?,
-                t.num(i, "mean_entitlement_eur")?,
-            );
-            ymax = ymax.max(p).max(e);
-            adv[a].push((m, p));
-            ent[a].push((m, e));
+            let g = t.num(i, "cumulative_gap_eur")?;
+            lo = lo.min(g);
+            hi = hi.max(g);
+            gap[a].push((m, g));
         }
-        let same_entitlement = ent.windows(2).all(|w| w[0] == w[1]);
-        let ymax = (ymax * 1.1).max(1.0);
+        let pad = ((hi - lo) * 0.1).max(1.0);
         let mut chart = ChartBuilder::on(&area)
             .margin(15)
             .margin_right(30)
             .x_label_area_size(55)
-            .y_label_area_size(75)
-            .build_cartesian_2d(1..12, 0.0..ymax)
+            .y_label_area_size(85)
+            .build_cartesian_2d(1..12, (lo - pad)..(hi + pad))
             .map_err(e2s)?;
         chart
             .configure_mesh()
             .light_line_style(RGBColor(235, 235, 235))
             .x_desc("month of the benefit year")
-            .y_desc("€ per household per month")
+            .y_desc("€ per household, accumulated")
             .axis_desc_style(font(18))
             .label_style(font(15))
             .x_labels(12)
@@ -100,40 +102,33 @@ impl Chart for AdvanceVsEntitlement {
             .y_label_formatter(&|y| euro_label(*y))
             .draw()
             .map_err(e2s)?;
+        chart
+            .draw_series(std::iter::once(PathElement::new(
+                vec![(1, 0.0), (12, 0.0)],
+                GREY.stroke_width(1),
+            )))
+            .map_err(e2s)?;
         for (a, arm) in arms.iter().enumerate() {
             let c = colour(a);
             chart
-                .draw_series(LineSeries::new(adv[a].iter().copied(), c.stroke_width(3)))
+                .draw_series(LineSeries::new(gap[a].iter().copied(), c.stroke_width(3)))
                 .map_err(e2s)?
-                .label(format!("advance paid: {arm}"))
+                .label(arm.clone())
                 .legend(move |(x, y)| {
                     PathElement::new(vec![(x, y), (x + 20, y)], c.stroke_width(3))
                 });
             chart
-                .draw_series(adv[a].iter().map(|p| Circle::new(*p, 4, c.filled())))
+                .draw_series(gap[a].iter().map(|p| Circle::new(*p, 4, c.filled())))
                 .map_err(e2s)?;
-            if !same_entitlement || a == 0 {
-                let ec = if same_entitlement { BLACK } else { c };
-                let label = if same_entitlement {
-                    "entitlement (all arms)".to_string()
-                } else {
-                    format!("entitlement: {arm}")
-                };
-                chart
-                    .draw_series(DashedLineSeries::new(
-                        ent[a].iter().copied(),
-                        8,
-                        5,
-                        ec.stroke_width(2),
-                    ))
-                    .map_err(e2s)?
-                    .label(label)
-                    .legend(move |(x, y)| {
-                        PathElement::new(vec![(x, y), (x + 8, y)], ec.stroke_width(2))
-                    });
-            }
         }
-        legend(&mut chart, SeriesLabelPosition::LowerRight, 12, 16)?;
+        // Every line starts near zero in January: the legend goes in the left corner away
+        // from zero (below when the gaps run negative, above when they run positive).
+        let corner = if -lo > hi {
+            SeriesLabelPosition::LowerLeft
+        } else {
+            SeriesLabelPosition::UpperLeft
+        };
+        legend(&mut chart, corner, 12, 16)?;
         Ok(())
     }
 }
