@@ -163,6 +163,13 @@ fn results_do_not_depend_on_the_thread_count() {
             "{f} differs between 1 and 2 threads"
         );
     }
+    // A second analysis into the same directory replaces its own previous output (it was
+    // refused: uncertainty.json was not among the files toeslagenlab writes).
+    analyse(&sc, &a, &["--quiet", "--threads", "2"]);
+    assert_eq!(
+        std::fs::read(a.join("uncertainty.json")).unwrap(),
+        std::fs::read(b.join("uncertainty.json")).unwrap()
+    );
 }
 
 #[test]

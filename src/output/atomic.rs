@@ -26,13 +26,15 @@ use std::fs;
 use std::io::Read;
 use std::path::{Path, PathBuf};
 
-/// Files a run or sweep writes at the top of its directory (besides `charts/`).
-const KNOWN_FILES: [&str; 9] = [
+/// Files a run, sweep or uncertainty analysis writes at the top of its directory (besides
+/// `charts/`).
+const KNOWN_FILES: [&str; 10] = [
     "manifest.json",
     "summary.json",
     "report.md",
     "households.csv",
     "sweep.csv",
+    "uncertainty.json",
     crate::output::tables::TIDY_FILES[0],
     crate::output::tables::TIDY_FILES[1],
     crate::output::tables::TIDY_FILES[2],
