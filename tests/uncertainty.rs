@@ -143,6 +143,37 @@ fn the_total_interval_is_wider_than_the_noise_and_holds_the_extremes() {
     assert!(manifest["cost_vs_draws_single_runs"].as_f64().unwrap() > 0.0);
     // `plot` redraws the tornado chart from its data.
     bin().arg("plot").arg(&out).assert().success();
+    // draws.csv: one row per draw and comparison; the primary comparison's smallest and largest
+    // difference over the draws are uncertainty.json's draws_min and draws_max.
+    let text = std::fs::read_to_string(out.join("draws.csv")).unwrap();
+    let mut r = csv::Reader::from_reader(text.as_bytes());
+    let h = r.headers().unwrap().clone();
+    let col = |n: &str| h.iter().position(|x| x == n).unwrap();
+    let rows: Vec<csv::StringRecord> = r.records().map(|x| x.unwrap()).collect();
+    let n_comp = u["comparisons"].as_array().unwrap().len();
+    assert_eq!(rows.len(), 24 * n_comp);
+    for a in u["assumptions"].as_array().unwrap() {
+        let k = col(a["key"].as_str().unwrap());
+        let (lo, hi) = (a["low"].as_f64().unwrap(), a["high"].as_f64().unwrap());
+        assert!(rows.iter().all(|x| {
+            let v: f64 = x[k].parse().unwrap();
+            lo <= v && v <= hi
+        }));
+    }
+    let mine: Vec<f64> = rows
+        .iter()
+        .filter(|x| {
+            &x[col("arm")] == c["arm"].as_str().unwrap()
+                && &x[col("metric")] == c["metric"].as_str().unwrap()
+                && &x[col("population")] == "all"
+        })
+        .map(|x| x[col("difference")].parse::<f64>().unwrap())
+        .collect();
+    assert_eq!(mine.len(), 24);
+    let min = mine.iter().copied().fold(f64::INFINITY, f64::min);
+    let max = mine.iter().copied().fold(f64::NEG_INFINITY, f64::max);
+    assert_eq!(min, f("draws_min"));
+    assert_eq!(max, f("draws_max"));
 }
 
 #[test]

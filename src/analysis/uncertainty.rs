@@ -297,6 +297,22 @@ pub struct Uncertainty {
     pub assumptions: Vec<AssumptionRow>,
     /// Every treatment arm against control.
     pub comparisons: Vec<ComparisonUncertainty>,
+    /// Every draw: the assumptions' values and each comparison's result (written as
+    /// `draws.csv`, not in uncertainty.json).
+    #[serde(skip)]
+    pub draw_rows: Vec<DrawRow>,
+}
+
+/// One draw of the assumptions and what each followed comparison gave in its run.
+#[derive(Clone, Debug)]
+pub struct DrawRow {
+    /// Draw number, 1-based.
+    pub draw: usize,
+    /// The assumptions' values in this draw, in [`Uncertainty::assumptions`] order.
+    pub values: Vec<f64>,
+    /// Per comparison (in [`Uncertainty::comparisons`] order): difference, its standard error
+    /// and the conclusion words; `None` when not estimable in this draw.
+    pub results: Vec<Option<(f64, f64, &'static str)>>,
 }
 
 impl Uncertainty {
@@ -449,7 +465,28 @@ pub fn analyse(
             }
         })
         .collect();
+    let draw_rows = draws
+        .iter()
+        .enumerate()
+        .map(|(j, d)| DrawRow {
+            draw: j + 1,
+            values: plan
+                .values(RunKind::Draw(j))
+                .into_iter()
+                .map(|(_, v)| v)
+                .collect(),
+            results: (0..keys.len())
+                .map(|c| {
+                    d.get(c)
+                        .copied()
+                        .flatten()
+                        .map(|o| (o.d, o.se, conclusion_words(o.conclusion)))
+                })
+                .collect(),
+        })
+        .collect();
     Ok(Uncertainty {
+        draw_rows,
         program_version: env!("CARGO_PKG_VERSION"),
         scenario: sc.name.clone(),
         seed: sc.seed,

@@ -124,6 +124,10 @@ pub fn uncertainty_command(args: &UncertaintyArgs) -> Result<PathBuf> {
         .map_err(|e| Error::Internal(format!("uncertainty.json: {e}")))?;
     json.push('\n');
     staging.write("uncertainty.json", json.as_bytes())?;
+    staging.write(
+        "draws.csv",
+        crate::output::uncertainty::draws_csv(&result).as_bytes(),
+    )?;
     let tables: Vec<(ChartKind, String, charts::Table)> =
         charts::sensitivity::tables(&result, share)
             .into_iter()
@@ -198,7 +202,7 @@ pub fn uncertainty_command(args: &UncertaintyArgs) -> Result<PathBuf> {
         );
         let _ = writeln!(
             out,
-            "wrote {}/ (uncertainty.json, report.md, charts/sensitivity_*.*)",
+            "wrote {}/ (uncertainty.json, draws.csv, report.md, charts/sensitivity_*.*)",
             dir.display()
         );
     }

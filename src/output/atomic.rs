@@ -28,13 +28,14 @@ use std::path::{Path, PathBuf};
 
 /// Files a run, sweep or uncertainty analysis writes at the top of its directory (besides
 /// `charts/`).
-const KNOWN_FILES: [&str; 10] = [
+const KNOWN_FILES: [&str; 11] = [
     "manifest.json",
     "summary.json",
     "report.md",
     "households.csv",
     "sweep.csv",
     "uncertainty.json",
+    "draws.csv",
     crate::output::tables::TIDY_FILES[0],
     crate::output::tables::TIDY_FILES[1],
     crate::output::tables::TIDY_FILES[2],

@@ -294,3 +294,47 @@ pub fn terminal_lines(u: &Uncertainty) -> Vec<String> {
         })
         .collect()
 }
+
+/// `draws.csv`: one row per draw and comparison, long format — `draw`, each assumption's value
+/// in the draw (one column per assumption key), then `arm, vs, metric, population, difference,
+/// standard_error, conclusion` (empty when not estimable in the draw). The data behind the
+/// total interval and the sensitivity indices, for an analyst's own plots and fits.
+pub fn draws_csv(u: &crate::analysis::uncertainty::Uncertainty) -> String {
+    let mut w = csv::Writer::from_writer(Vec::new());
+    let mut header: Vec<String> = vec!["draw".into()];
+    header.extend(u.assumptions.iter().map(|a| a.key.clone()));
+    header.extend(
+        [
+            "arm",
+            "vs",
+            "metric",
+            "population",
+            "difference",
+            "standard_error",
+            "conclusion",
+        ]
+        .map(String::from),
+    );
+    // Writing to memory cannot fail.
+    let _ = w.write_record(&header);
+    for d in &u.draw_rows {
+        for (c, r) in u.comparisons.iter().zip(&d.results) {
+            let mut row: Vec<String> = vec![d.draw.to_string()];
+            row.extend(d.values.iter().map(|v| v.to_string()));
+            row.extend([
+                c.arm.clone(),
+                c.vs.clone(),
+                c.metric.clone(),
+                c.population.to_string(),
+            ]);
+            match r {
+                Some((diff, se, words)) => {
+                    row.extend([diff.to_string(), se.to_string(), words.to_string()])
+                }
+                None => row.extend([String::new(), String::new(), "not estimable".into()]),
+            }
+            let _ = w.write_record(&row);
+        }
+    }
+    String::from_utf8(w.into_inner().unwrap_or_default()).unwrap_or_default()
+}
