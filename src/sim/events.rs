@@ -126,7 +126,7 @@ pub fn assumptions_md(sc: &Scenario) -> String {
     for sh in &sc.shocks {
         let line = match &sh.kind {
             ShockKind::AssetsAboveEstimate { amount } => format!(
-                "1 January assets turn out higher than estimated by {} € (probability {}; the asset test looks at 1 January, so above the limit the whole year's award goes; never reported during the year; size an assumption after CPB, \"Toeslagen: een analyse van terugvorderingen\", ESB 2020)",
+                "1 January assets turn out higher than estimated by {} euros (probability {}; the asset test looks at 1 January, so above the limit the whole year's award goes; never reported during the year; size an assumption after CPB, \"Toeslagen: een analyse van terugvorderingen\", ESB 2020)",
                 dist_text(amount), sh.probability
             ),
             ShockKind::PartnerIncomeChange { factor } => format!(
@@ -134,11 +134,11 @@ pub fn assumptions_md(sc: &Scenario) -> String {
                 dist_text(factor), sh.probability, sc.behaviour.p(ChangeType::PartnerIncome)
             ),
             ShockKind::CoResidentIncome { income } => format!(
-                "a co-resident with {} € a year moves in or starts earning (probability {}; counts for huurtoeslag; reported with probability {}; assumption)",
+                "a co-resident with {} euros a year moves in or starts earning (probability {}; counts for huurtoeslag; reported with probability {}; assumption)",
                 dist_text(income), sh.probability, sc.behaviour.p(ChangeType::CoResident)
             ),
             ShockKind::PartnerFoundAfterwards { income } => format!(
-                "a benefit partner with {} € a year is found after the year (probability {}, households applying as single; never reported; assumption after CPB 2020 and IBO Toeslagen 2020 on partner changes as a source of reclaims)",
+                "a benefit partner with {} euros a year is found after the year (probability {}, households applying as single; never reported; assumption after CPB 2020 and IBO Toeslagen 2020 on partner changes as a source of reclaims)",
                 dist_text(income), sh.probability
             ),
             ShockKind::SelfEmployedIncome { factor } => format!(
