@@ -347,6 +347,19 @@ fn run_writes_tidy_tables_with_the_summary_numbers() {
     // monthly.csv: 12 months per arm
     assert_eq!(read("monthly.csv").lines().count(), 1 + 3 * 12);
     assert!(read("subgroups.csv").starts_with("arm,vs,metric,dimension"));
+    // report.md's decile table shows each arm's decile rows of summary.json
+    let report = read("report.md");
+    assert!(report.contains("\n## By income decile\n"));
+    let d1 = &summary["arms"]["control"]["by_income_decile"][0];
+    let households = d1["households"].as_u64().unwrap();
+    assert!(
+        report.contains(&format!(
+            "| 1: €0 to €{} ({}) |",
+            toeslagenlab::model::money::group_thousands(d1["income_to"].as_u64().unwrap()),
+            toeslagenlab::model::money::group_thousands(households)
+        )),
+        "decile 1 row missing"
+    );
     // the directory is still recognised as a previous output
     run_to(&s, &out, &[]);
 }

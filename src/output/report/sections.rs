@@ -356,6 +356,80 @@ pub(super) fn per_arm(o: &mut String, sc: &Scenario, s: &Summary) {
 }
 
 /// By household type: reclaim shares, mean reclaims and repayments.
+/// Each arm's recipient households by decile of the applicant's actual income
+/// (`arms.<arm>.by_income_decile`): the reclaim share, and the mean net settlement with the
+/// advance withheld behind it. Absent for summaries without deciles.
+pub(super) fn by_income_decile(o: &mut String, s: &Summary) {
+    let Some(control) = s.arms.get(&s.arm_order[0]) else {
+        return;
+    };
+    if control.by_income_decile.is_empty() {
+        return;
+    }
+    let _ = writeln!(o, "\n## By income decile\n");
+    let _ = writeln!(
+        o,
+        "Deciles of the applicant's actual annual income among the control arm's recipient households (the same bounds in every arm; recipient households in the control arm in brackets). Share with a reclaim:\n"
+    );
+    let bounds = |d: &crate::analysis::summary::DecileRow| match d.income_to {
+        Some(to) => format!(
+            "{}: {} to {}",
+            d.decile,
+            euro0(d.income_from as f64),
+            euro0(to as f64)
+        ),
+        None => format!("{}: {} and more", d.decile, euro0(d.income_from as f64)),
+    };
+    let cell = |arm: &str, i: usize, f: &dyn Fn(&crate::analysis::summary::DecileRow) -> String| {
+        s.arms[arm]
+            .by_income_decile
+            .get(i)
+            .map(f)
+            .unwrap_or_else(|| "—".into())
+    };
+    let _ = writeln!(o, "| decile | {} |", s.arm_order.join(" | "));
+    let _ = writeln!(o, "| --- |{}", " ---: |".repeat(s.arm_order.len()));
+    for (i, d) in control.by_income_decile.iter().enumerate() {
+        let _ = writeln!(
+            o,
+            "| {} ({}) | {} |",
+            bounds(d),
+            crate::model::money::group_thousands(d.households),
+            s.arm_order
+                .iter()
+                .map(|a| cell(a, i, &|r| pct(r.reclaim_share)))
+                .collect::<Vec<_>>()
+                .join(" | ")
+        );
+    }
+    let _ = writeln!(
+        o,
+        "\nMean net settlement per recipient household (back-payment − collected reclaim; positive: the household is paid at the definitive award), with the mean advance withheld during the year against the full advance in brackets:\n"
+    );
+    let _ = writeln!(o, "| decile | {} |", s.arm_order.join(" | "));
+    let _ = writeln!(o, "| --- |{}", " ---: |".repeat(s.arm_order.len()));
+    for (i, d) in control.by_income_decile.iter().enumerate() {
+        let _ = writeln!(
+            o,
+            "| {} | {} |",
+            bounds(d),
+            s.arm_order
+                .iter()
+                .map(|a| cell(a, i, &|r| format!(
+                    "{} ({} withheld)",
+                    signed_euro(r.mean_net_settlement),
+                    euro0(r.mean_withheld)
+                )))
+                .collect::<Vec<_>>()
+                .join(" | ")
+        );
+    }
+    let _ = writeln!(
+        o,
+        "\nEvery decile's numbers, with the mean reclaim and back-payment: `arms.<arm>.by_income_decile` in summary.json and `arms.csv`; the effect on the reclaim share per decile with its interval: \"Subgroup effects\" and the chart `effect_by_decile`."
+    );
+}
+
 pub(super) fn by_household_type(o: &mut String, s: &Summary) {
     let _ = writeln!(o, "\n## By household type\n");
     let _ = writeln!(
