@@ -34,7 +34,8 @@ fn cell(v: &Value) -> String {
     }
 }
 
-fn csv_text(header: &[String], rows: &[Vec<String>]) -> String {
+/// A CSV text of `header` and `rows` (built in memory).
+pub(crate) fn csv_text(header: &[String], rows: &[Vec<String>]) -> String {
     let mut w = csv::Writer::from_writer(Vec::new());
     // Writing to memory cannot fail.
     let _ = w.write_record(header);

@@ -300,7 +300,6 @@ pub fn terminal_lines(u: &Uncertainty) -> Vec<String> {
 /// standard_error, conclusion` (empty when not estimable in the draw). The data behind the
 /// total interval and the sensitivity indices, for an analyst's own plots and fits.
 pub fn draws_csv(u: &crate::analysis::uncertainty::Uncertainty) -> String {
-    let mut w = csv::Writer::from_writer(Vec::new());
     let mut header: Vec<String> = vec!["draw".into()];
     header.extend(u.assumptions.iter().map(|a| a.key.clone()));
     header.extend(
@@ -315,8 +314,7 @@ pub fn draws_csv(u: &crate::analysis::uncertainty::Uncertainty) -> String {
         ]
         .map(String::from),
     );
-    // Writing to memory cannot fail.
-    let _ = w.write_record(&header);
+    let mut rows = Vec::new();
     for d in &u.draw_rows {
         for (c, r) in u.comparisons.iter().zip(&d.results) {
             let mut row: Vec<String> = vec![d.draw.to_string()];
@@ -333,8 +331,8 @@ pub fn draws_csv(u: &crate::analysis::uncertainty::Uncertainty) -> String {
                 }
                 None => row.extend([String::new(), String::new(), "not estimable".into()]),
             }
-            let _ = w.write_record(&row);
+            rows.push(row);
         }
     }
-    String::from_utf8(w.into_inner().unwrap_or_default()).unwrap_or_default()
+    crate::output::tables::csv_text(&header, &rows)
 }

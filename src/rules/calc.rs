@@ -153,6 +153,13 @@ pub fn compute(h: &CalcHousehold) -> Result<CalcResult> {
         Benefit::Kinderopvangtoeslag => s.children.care().iter().any(|c| c.is_some()),
         _ => false,
     };
+    // A year whose situation changes is computed month by month once, for every benefit the
+    // year can compute (with the rules that span months).
+    let year = h.changes_in_year().then(|| {
+        let months: [Situation; 12] = std::array::from_fn(|m| h.situation_in(m as u8 + 1));
+        let available = Benefit::ALL.map(|b| b.available(&p).is_ok());
+        rules::year_amounts(&p, &available, &months)
+    });
     let mut benefits = Vec::with_capacity(N_BENEFITS);
     for b in Benefit::ALL {
         if let Err(reason) = b.available(&p) {
@@ -175,13 +182,9 @@ pub fn compute(h: &CalcHousehold) -> Result<CalcResult> {
         let exact = if h.changes_in_year() {
             // Σ over months of the month's exact annual amount, / 12 (as the engine, with the
             // rules that span months: the childcare hours pool).
-            let months: [Situation; 12] = std::array::from_fn(|m| h.situation_in(m as u8 + 1));
-            let mut only = [false; N_BENEFITS];
-            only[b.index()] = true;
-            let amounts = rules::year_amounts(&p, &only, &months);
             let mut sum = Fine::ZERO;
             let mut by_month = Vec::with_capacity(12);
-            for a in &amounts {
+            for a in year.iter().flatten() {
                 let x = a[b.index()];
                 sum.0 += x.0;
                 by_month.push(super::blocks::fine_text(x));

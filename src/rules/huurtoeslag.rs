@@ -420,8 +420,7 @@ mod tests {
     use crate::rules::{awir, Children, CoResident, CoResidents};
 
     fn params() -> (HuurtoeslagParams, crate::model::parameters::AwirParams) {
-        let p = ParameterSet::for_year(2026).unwrap().resolve().unwrap();
-        (p.huurtoeslag.unwrap(), p.awir)
+        params_for(2026)
     }
 
     fn award(s: Situation) -> Money {

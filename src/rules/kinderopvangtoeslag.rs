@@ -132,6 +132,16 @@ fn breakdown_counted(
     }
 }
 
+/// Does any child in `s` have more hours of care than the monthly maximum? Only then can the
+/// annual pool ([`pooled_hours`]) count differently from each month on its own.
+pub fn exceeds_monthly_cap(p: &KinderopvangtoeslagParams, s: &Situation) -> bool {
+    s.children
+        .care()
+        .iter()
+        .flatten()
+        .any(|c| i64::from(c.hours) > p.max_hours_per_month)
+}
+
 /// The hours counted per month and child when the maximum works as an annual pool
 /// (docs/rules.md §3): each month with care adds `max_hours_per_month` to the child's pool,
 /// and hours not used in a month may be used later in the year ("de opvanguren die u over
@@ -145,14 +155,7 @@ pub fn pooled_hours(
     p: &KinderopvangtoeslagParams,
     months: &[Situation; 12],
 ) -> Option<[[i64; MAX_CHILDREN]; 12]> {
-    let over = months.iter().any(|s| {
-        s.children
-            .care()
-            .iter()
-            .flatten()
-            .any(|c| i64::from(c.hours) > p.max_hours_per_month)
-    });
-    if !over {
+    if !months.iter().any(|s| exceeds_monthly_cap(p, s)) {
         return None;
     }
     let mut carry = [0i64; MAX_CHILDREN];

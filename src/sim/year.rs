@@ -285,18 +285,11 @@ fn award_for(
     };
     // Does any child's childcare exceed the monthly maximum hours (then the annual pool
     // applies, below)?
-    let cap = match &sc.params.kinderopvangtoeslag {
+    let exceeds = |s: &Situation| match &sc.params.kinderopvangtoeslag {
         Ok(kp) if sc.population.benefits[Benefit::Kinderopvangtoeslag.index()] => {
-            kp.max_hours_per_month
+            crate::rules::kinderopvangtoeslag::exceeds_monthly_cap(kp, s)
         }
-        _ => i64::MAX,
-    };
-    let exceeds = |s: &Situation| {
-        s.children
-            .care()
-            .iter()
-            .flatten()
-            .any(|c| i64::from(c.hours) > cap)
+        _ => false,
     };
     let mut sums = [Fine::ZERO; N_BENEFITS];
     let mut monthly = [Money::ZERO; 12];
