@@ -26,6 +26,8 @@ mod explain_cli;
 mod library;
 #[path = "limits.rs"]
 mod limits;
+#[path = "multi_year.rs"]
+mod multi_year;
 #[path = "non_take_up_selection.rs"]
 mod non_take_up_selection;
 #[path = "output_safety.rs"]

@@ -5,6 +5,7 @@
 pub mod accumulators;
 pub mod calibration;
 pub mod explain;
+pub mod horizon;
 pub mod inference;
 pub mod intervals;
 pub mod paired_bootstrap;

@@ -411,6 +411,11 @@ pub struct Summary {
     /// [`crate::analysis::selection_sensitivity`]).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub selection_sensitivity: Option<crate::analysis::selection_sensitivity::SelectionSensitivity>,
+    /// A multi-year run (`[horizon]`): every benefit year's summary and the debts over the
+    /// horizon; the top level is then the first year's (see [`crate::analysis::horizon`]).
+    /// (`check` and `diff` compare the top level: it is not read back.)
+    #[serde(skip_deserializing, skip_serializing_if = "Option::is_none")]
+    pub horizon: Option<Box<crate::analysis::horizon::HorizonSummary>>,
 }
 
 /// A pilot size with its uncertainty (households per arm of a two-arm randomized pilot, 80%
@@ -613,6 +618,7 @@ pub fn summarize(sc: &Scenario, r: &RunResult) -> Summary {
             .map(|(k, _)| k)
             .collect(),
         selection_sensitivity: None,
+        horizon: None,
     }
 }
 

@@ -16,6 +16,7 @@ pub mod params;
 pub mod plot;
 pub mod power;
 pub mod run;
+mod run_horizon;
 pub mod sweep;
 pub mod term;
 pub mod uncertainty;

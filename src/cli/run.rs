@@ -23,7 +23,7 @@ use std::path::{Path, PathBuf};
 use std::time::Instant;
 
 /// The streamed households.csv: its writer and its path (for error messages).
-type HouseholdsCsv = (
+pub(crate) type HouseholdsCsv = (
     csv::Writer<std::io::BufWriter<std::fs::File>>,
     std::path::PathBuf,
 );
@@ -37,7 +37,7 @@ pub fn run_command(args: &RunArgs) -> Result<PathBuf> {
 }
 
 /// A progress detail line on stderr (`--verbose`), unless `--quiet`.
-fn detail(quiet: bool, m: String) {
+pub(crate) fn detail(quiet: bool, m: String) {
     if !quiet {
         term::detail(m)
     }
@@ -54,6 +54,9 @@ fn run_in_pool(args: &RunArgs) -> Result<PathBuf> {
         .unwrap_or_else(|| Path::new("output").join(safe_dir_name(&sc.name)));
     crate::output::interrupt::install();
     let staging = Staging::new(&target, &[args.scenario.as_path()])?;
+    if sc.horizon.is_some() {
+        return crate::cli::run_horizon::run(args, &sc, staging, started);
+    }
     let csv_writer = open_households_csv(&staging, args.households_csv)?;
     let replications = args.replications.unwrap_or(sc.replications).max(1);
     let show_progress = !quiet && std::io::stderr().is_terminal();
@@ -128,7 +131,7 @@ fn run_in_pool(args: &RunArgs) -> Result<PathBuf> {
 }
 
 /// The "loaded …" detail line: what the scenario holds.
-fn loaded_line(args: &RunArgs, sc: &Scenario) -> String {
+pub(crate) fn loaded_line(args: &RunArgs, sc: &Scenario) -> String {
     format!(
         "loaded {} ({}): {} households, {} arms ({}), {} design, seed {}, benefit year {}",
         args.scenario.display(),
@@ -147,7 +150,10 @@ fn loaded_line(args: &RunArgs, sc: &Scenario) -> String {
 }
 
 /// Opens households.csv in the staging directory and writes its header (`--households-csv`).
-fn open_households_csv(staging: &Staging, enabled: bool) -> Result<Option<HouseholdsCsv>> {
+pub(crate) fn open_households_csv(
+    staging: &Staging,
+    enabled: bool,
+) -> Result<Option<HouseholdsCsv>> {
     if !enabled {
         return Ok(None);
     }
@@ -160,7 +166,7 @@ fn open_households_csv(staging: &Staging, enabled: bool) -> Result<Option<Househ
 }
 
 /// The progress bar on a terminal: households simulated over all replications.
-fn progress_bar(sc: &Scenario, total_work: u64) -> indicatif::ProgressBar {
+pub(crate) fn progress_bar(sc: &Scenario, total_work: u64) -> indicatif::ProgressBar {
     let b = indicatif::ProgressBar::new(total_work);
     b.set_style(
         indicatif::ProgressStyle::with_template(
@@ -321,7 +327,7 @@ fn write_charts(
 
 /// National scenarios compare their control arm with the public figures (counted per toeslag,
 /// as `calibrate` does, from this run's own outcomes): the report section and the headline line.
-fn public_comparison(sc: &Scenario, result: &RunResult) -> Option<(String, String)> {
+pub(crate) fn public_comparison(sc: &Scenario, result: &RunResult) -> Option<(String, String)> {
     let t = result.public.as_ref()?;
     Some((
         crate::cli::calibrate::report_section(sc, t),
@@ -356,11 +362,11 @@ fn headline(
     out
 }
 
-fn csv_err(p: &Path, e: csv::Error) -> Error {
+pub(crate) fn csv_err(p: &Path, e: csv::Error) -> Error {
     Error::io(p, std::io::Error::other(e.to_string()))
 }
 
-fn manifest(sc: &Scenario, args: &RunArgs, seconds: f64) -> String {
+pub(crate) fn manifest(sc: &Scenario, args: &RunArgs, seconds: f64) -> String {
     let v = serde_json::json!({
         "program": "toeslagenlab",
         "version": env!("CARGO_PKG_VERSION"),

@@ -917,6 +917,77 @@ pub struct Scenario {
     /// in (sorted; built by `sim::selection::prepared` before a run; `None` until then or with
     /// random selection).
     pub selection_reference: Option<std::sync::Arc<[f64]>>,
+    /// The benefit years after the first one (`[horizon]`): `None` for a one-year scenario.
+    pub horizon: Option<Horizon>,
+}
+
+/// Most benefit years a horizon may have.
+pub const MAX_HORIZON_YEARS: usize = 10;
+
+/// Where the next year's estimates start (`horizon.next_estimate`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum NextEstimate {
+    /// The agency's memory: the applicant's income of the last definitive award (the previous
+    /// year's actual assessed income), the partner's actual income and the childcare actually
+    /// used (docs/behaviour.md "Beyond one year").
+    LastAward,
+    /// The household gives a new estimate: its income at the new year's start × 12 × a fresh
+    /// draw of the estimate error, as in the first year.
+    Household,
+}
+
+impl NextEstimate {
+    /// The name in scenario files.
+    pub fn name(self) -> &'static str {
+        match self {
+            NextEstimate::LastAward => "last_award",
+            NextEstimate::Household => "household",
+        }
+    }
+}
+
+/// One benefit year of a horizon and its parameters.
+#[derive(Clone, Debug)]
+pub struct HorizonYear {
+    /// The benefit year.
+    pub year: u16,
+    /// No parameter file for the year: the last known year's parameters carried forward
+    /// unchanged (a projection without indexation, marked in every output).
+    pub projected: bool,
+    /// Parameters in force (the scenario's `[parameters]` overrides applied).
+    pub parameter_set: ParameterSet,
+    /// Typed parameters in force.
+    pub params: Params,
+}
+
+/// A horizon of consecutive benefit years (`[horizon]`): what carries over from one year to the
+/// next and how the debts of reclaims are settled.
+#[derive(Clone, Debug)]
+pub struct Horizon {
+    /// Every year, the first (`experiment.year`) included, in order.
+    pub years: Vec<HorizonYear>,
+    /// The month (1–12) of the following year in which a year's definitive award is settled
+    /// (its reclaim becomes a debt, its back-payment is netted or paid) \[U\].
+    pub settlement_month: u8,
+    /// Where the next year's estimates start.
+    pub next_estimate: NextEstimate,
+    /// A household that had a reclaim in an arm last year is more willing to take that arm's
+    /// offer: its take-up draw is multiplied by `1 − reclaim_takeup_shift` (0 to 1; default 0,
+    /// no response) \[U\].
+    pub reclaim_takeup_shift: f64,
+}
+
+impl Horizon {
+    /// The months of the horizon: every benefit year's twelve and the last year's settlement
+    /// months of the year after.
+    pub fn months(&self) -> u16 {
+        12 * self.years.len() as u16 + self.settlement_month as u16
+    }
+
+    /// The horizon month (0-based) in which year `t`'s definitive award is settled.
+    pub fn settlement_of(&self, t: usize) -> u16 {
+        12 * (t as u16 + 1) + self.settlement_month as u16 - 1
+    }
 }
 
 /// Most grid points a sweep accepts (a larger grid is almost surely a typo in STEP).

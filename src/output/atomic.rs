@@ -28,7 +28,7 @@ use std::path::{Path, PathBuf};
 
 /// Files a run, sweep or uncertainty analysis writes at the top of its directory (besides
 /// `charts/`).
-const KNOWN_FILES: [&str; 11] = [
+const KNOWN_FILES: [&str; 15] = [
     "manifest.json",
     "summary.json",
     "report.md",
@@ -40,6 +40,10 @@ const KNOWN_FILES: [&str; 11] = [
     crate::output::tables::TIDY_FILES[1],
     crate::output::tables::TIDY_FILES[2],
     crate::output::tables::TIDY_FILES[3],
+    crate::output::horizon::HORIZON_FILES[0],
+    crate::output::horizon::HORIZON_FILES[1],
+    crate::output::horizon::HORIZON_FILES[2],
+    crate::output::horizon::HORIZON_FILES[3],
 ];
 
 /// Largest `manifest.json` read when recognising a previous output.

@@ -10,6 +10,7 @@ pub mod charts;
 pub mod check;
 pub mod explain;
 pub mod format;
+pub mod horizon;
 pub mod interrupt;
 pub mod lab;
 pub mod report;

@@ -112,6 +112,40 @@ struct RawScenario {
     /// it.
     #[serde(default)]
     uncertainty: Option<RawUncertainty>,
+    /// Beyond one year (default: absent, one benefit year): consecutive benefit years from
+    /// `experiment.year`, what carries over, and the debts of reclaims (docs/behaviour.md
+    /// "Beyond one year").
+    #[serde(default)]
+    horizon: Option<RawHorizon>,
+}
+
+/// `[horizon]`: a household lives through consecutive benefit years; each year's reclaim
+/// becomes a debt repaid by its plan, back-payments are netted against open debts.
+#[derive(Deserialize, schemars::JsonSchema)]
+#[serde(deny_unknown_fields)]
+struct RawHorizon {
+    /// Benefit years, `experiment.year` the first, 2 to 10. A year without a parameter file
+    /// takes the last known year's parameters unchanged, marked as a projection.
+    #[schemars(range(min = 2, max = 10))]
+    years: i64,
+    /// The month (1 to 12) of the year after in which a year's definitive award is settled:
+    /// its reclaim becomes a debt, its back-payment is netted against open debts (default 7;
+    /// assumption [U]: most definitive awards follow the income tax assessment in the first
+    /// half of the year after).
+    #[schemars(range(min = 1, max = 12), extend("default" = 7))]
+    #[serde(default)]
+    settlement_month: Option<i64>,
+    /// Where the next year's estimates start: "last_award" (the agency's memory: the income of
+    /// the last definitive award, the partner's actual income, the childcare actually used) or
+    /// "household" (a new estimate with a fresh estimate error).
+    #[schemars(extend("enum" = ["last_award", "household"], "default" = "last_award"))]
+    #[serde(default)]
+    next_estimate: Option<String>,
+    /// 0 to 1: a household with a reclaim in an arm last year takes that arm's offer more
+    /// readily (its take-up draw × (1 − shift)); default 0, no response (assumption [U]).
+    #[schemars(range(min = 0.0, max = 1.0), extend("default" = 0.0))]
+    #[serde(default)]
+    reclaim_takeup_shift: Option<f64>,
 }
 
 /// `[uncertainty]`: the assumptions whose uncertainty `toeslagenlab uncertainty` propagates.

@@ -46,6 +46,9 @@ pub struct DebtTotals {
     pub reclaimed: Money,
     /// Paid off by instalments.
     pub repaid: Money,
+    /// The part of `repaid` collected from the month's advances (verrekening met voorschot)
+    /// rather than paid by the household.
+    pub offset_from_advances: Money,
     /// Paid off by netting back-payments.
     pub netted: Money,
     /// Back-payments paid out (after netting).
@@ -144,14 +147,20 @@ impl DebtBook {
         rest
     }
 
-    /// The end of horizon month `month`: every debt opened before it pays its instalment (at
-    /// most what is open); then the month's debt statistics.
-    pub fn month_end(&mut self, month: u16) {
+    /// The end of horizon month `month`, in which the household's advances came to
+    /// `advance`: every debt opened before it pays its instalment (at most what is open), taken
+    /// from the advance as far as it goes (Awir art. 30 allows the agency to net a debt against
+    /// an advance) and paid by the household for the rest; then the month's debt statistics.
+    pub fn month_end(&mut self, month: u16, advance: Money) {
+        let mut available = advance.max(Money::ZERO);
         for d in self.debts[..self.len as usize].iter_mut() {
             if d.opened < month {
                 let pay = d.instalment.min(d.open);
                 d.open -= pay;
                 self.totals.repaid += pay;
+                let offset = pay.min(available);
+                available -= offset;
+                self.totals.offset_from_advances += offset;
             }
         }
         self.close_paid();
@@ -194,13 +203,15 @@ mod tests {
         // €1,008 over 24 months: €42 a month, paid from the month after it opens
         let mut b = DebtBook::new();
         b.reclaim(&p(), 3, 0, Money::euros(1008));
-        b.month_end(3);
+        b.month_end(3, Money::ZERO);
         assert_eq!(b.open(), Money::euros(1008));
         for m in 4..28 {
-            b.month_end(m);
+            b.month_end(m, Money::euros(if m < 10 { 100 } else { 0 }));
         }
         assert_eq!(b.open(), Money::ZERO);
         assert_eq!(b.totals.repaid, Money::euros(1008));
+        // months 4..=9 have a €100 advance: six instalments of €42 are taken from it
+        assert_eq!(b.totals.offset_from_advances, Money::euros(6 * 42));
         assert_eq!(b.totals.months_in_debt, 24);
         assert!(b.open_debts().is_empty());
         assert!(b.balanced());
@@ -261,7 +272,7 @@ mod tests {
                         paid_out += b.backpay(Money::cents(cents));
                     }
                     _ => {
-                        b.month_end(month);
+                        b.month_end(month, Money::cents(cents / 3));
                         month += 1;
                     }
                 }
@@ -270,6 +281,7 @@ mod tests {
             }
             prop_assert_eq!(backpays, paid_out + b.totals.netted);
             prop_assert_eq!(paid_out, b.totals.backpay_paid);
+            prop_assert!(b.totals.offset_from_advances <= b.totals.repaid);
         }
     }
 }

@@ -6,6 +6,7 @@ pub mod behaviour;
 pub mod debt;
 pub mod engine;
 pub mod events;
+pub mod horizon;
 pub mod interventions;
 pub mod pay;
 pub mod policy;

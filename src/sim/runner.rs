@@ -123,6 +123,89 @@ fn assigned_arm(sc: &Scenario, id: u64, shares: &[f64]) -> usize {
     weighted_index(shares, &mut rng)
 }
 
+/// One household's outcomes in the arms of the design, reused from household to household.
+pub(crate) struct ArmOutcomes {
+    /// Per arm (paired: every arm; randomized: only `assigned` is filled).
+    pub outs: Vec<Outcome>,
+    /// Randomized design: the household's arm.
+    pub assigned: usize,
+    between: bool,
+    shares: Vec<f64>,
+}
+
+impl ArmOutcomes {
+    pub(crate) fn new(sc: &Scenario) -> ArmOutcomes {
+        ArmOutcomes {
+            outs: vec![Outcome::default(); sc.arms.len()],
+            assigned: 0,
+            // Paired design with two or more treatment arms: each pair of them is compared.
+            between: sc.design == Design::Paired && sc.arms.len() > 2,
+            shares: sc.arms.iter().map(|a| a.share).collect(),
+        }
+    }
+
+    /// The arms simulated for the household: every arm (paired) or its own (randomized).
+    pub(crate) fn arms(&self, sc: &Scenario) -> std::ops::Range<usize> {
+        match sc.design {
+            Design::Paired => 0..sc.arms.len(),
+            Design::Randomized => self.assigned..self.assigned + 1,
+        }
+    }
+}
+
+/// Simulates household `h` (its year computed) in the arms of the design into the tally, with
+/// `u(arm)` its take-up draw in each arm; the outcomes stay in `b` (and are appended to `rows`
+/// when given, in arm order).
+pub(crate) fn simulate_household<T: Tally>(
+    tally: &mut T,
+    sc: &Scenario,
+    h: &crate::sim::population::Household,
+    year: &Year,
+    u: impl Fn(usize) -> f64,
+    b: &mut ArmOutcomes,
+    mut rows: Option<&mut Vec<Outcome>>,
+) -> Result<()> {
+    let th = &sc.high_reclaim_thresholds;
+    match sc.design {
+        Design::Paired => {
+            let (control, treated) = b.outs.split_at_mut(1);
+            let control = &mut control[0];
+            simulate_arm_into(sc, h, year, 0, u(0), control)?;
+            tally.add(0, control, year, th);
+            if let Some(r) = rows.as_deref_mut() {
+                r.push(*control);
+            }
+            for (i, o) in treated.iter_mut().enumerate() {
+                let a = i + 1;
+                arm_outcome_into(sc, h, year, a, u(a), o)?;
+                tally.add(a, o, year, th);
+                tally.add_pair(a, control, o, th);
+                if let Some(r) = rows.as_deref_mut() {
+                    r.push(*o);
+                }
+            }
+            if b.between {
+                for (a, oa) in b.outs.iter().enumerate().skip(1) {
+                    for (c, oc) in b.outs.iter().enumerate().skip(a + 1) {
+                        tally.add_between(a, c, oa, oc, th);
+                    }
+                }
+            }
+        }
+        Design::Randomized => {
+            let a = assigned_arm(sc, h.id, &b.shares);
+            b.assigned = a;
+            let o = &mut b.outs[a];
+            arm_outcome_into(sc, h, year, a, u(a), o)?;
+            tally.add(a, o, year, th);
+            if let Some(r) = rows {
+                r.push(*o);
+            }
+        }
+    }
+    Ok(())
+}
+
 /// Simulates households `start..end` (chunk `c`) into `p`.
 fn simulate_chunk<T: Tally>(
     p: &mut Partial<T>,
@@ -132,51 +215,21 @@ fn simulate_chunk<T: Tally>(
     end: u64,
     rows: bool,
 ) -> Result<()> {
-    let shares: Vec<f64> = sc.arms.iter().map(|a| a.share).collect();
-    let th = &sc.high_reclaim_thresholds;
     let mut out_rows = Vec::new();
-    let mut control = Outcome::default();
-    let mut o = Outcome::default();
-    // Paired design: one outcome buffer per arm (so the comparisons between treatment arms
-    // see every treatment outcome of the household without copying one).
-    let between = sc.design == Design::Paired && sc.arms.len() > 2;
-    let mut treated = vec![Outcome::default(); sc.arms.len()];
+    let mut b = ArmOutcomes::new(sc);
     for id in start..end {
         let h = generate(sc, id);
         let year = Year::compute(sc, &h);
         let u = crate::sim::behaviour::takeup_draw(sc.seed, id);
-        match sc.design {
-            Design::Paired => {
-                simulate_arm_into(sc, &h, &year, 0, u, &mut control)?;
-                p.tally.add(0, &control, &year, th);
-                if rows {
-                    out_rows.push(control);
-                }
-                for (a, o) in treated.iter_mut().enumerate().skip(1) {
-                    arm_outcome_into(sc, &h, &year, a, u, o)?;
-                    p.tally.add(a, o, &year, th);
-                    p.tally.add_pair(a, &control, o, th);
-                    if rows {
-                        out_rows.push(*o);
-                    }
-                }
-                if between {
-                    for (a, oa) in treated.iter().enumerate().skip(1) {
-                        for (b, ob) in treated.iter().enumerate().skip(a + 1) {
-                            p.tally.add_between(a, b, oa, ob, th);
-                        }
-                    }
-                }
-            }
-            Design::Randomized => {
-                let a = assigned_arm(sc, id, &shares);
-                arm_outcome_into(sc, &h, &year, a, u, &mut o)?;
-                p.tally.add(a, &o, &year, th);
-                if rows {
-                    out_rows.push(o);
-                }
-            }
-        }
+        simulate_household(
+            &mut p.tally,
+            sc,
+            &h,
+            &year,
+            |_| u,
+            &mut b,
+            rows.then_some(&mut out_rows),
+        )?;
     }
     if rows {
         p.rows.push((c, out_rows));

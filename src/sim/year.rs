@@ -55,7 +55,7 @@ fn projected_income(h: &Household, upto: u8) -> Money {
 }
 
 /// Hours × factor, rounded half-up to whole hours, at most 744 (a month's hours).
-fn scale_hours(hours: u16, f: Rate) -> u16 {
+pub(crate) fn scale_hours(hours: u16, f: Rate) -> u16 {
     let scale = crate::model::money::RATE_SCALE as i128;
     let x = crate::model::money::div_floor_i128(hours as i128 * f.0 as i128 + scale / 2, scale);
     x.clamp(0, 744) as u16

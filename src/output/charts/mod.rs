@@ -19,6 +19,7 @@ mod advance_vs_entitlement;
 mod by_decile;
 mod by_type;
 mod chosen_percentages;
+mod open_debt;
 mod power_curve;
 mod reclaim_shares;
 pub mod sensitivity;
@@ -78,6 +79,8 @@ pub enum ChartKind {
     Sensitivity,
     /// `sweep_heatmap_<arm>`: a two-way sweep's effect per grid point, one file per treatment arm.
     SweepHeatmap,
+    /// `open_debt`: a multi-year run's open debt per month of the horizon, per arm.
+    OpenDebt,
 }
 
 /// Calls the [`Chart`] item after the comma on the type of the chart `$kind`: the one place
@@ -99,19 +102,21 @@ macro_rules! dispatch {
             ChartKind::PowerCurve => <power_curve::PowerCurve as Chart>::$($item)+,
             ChartKind::Sensitivity => <sensitivity::Sensitivity as Chart>::$($item)+,
             ChartKind::SweepHeatmap => <sweep_heatmap::SweepHeatmap as Chart>::$($item)+,
+            ChartKind::OpenDebt => <open_debt::OpenDebt as Chart>::$($item)+,
         }
     };
 }
 
 impl ChartKind {
     /// Every chart in report order (the order a run writes them and `plot` redraws them).
-    pub const ALL: [ChartKind; 10] = [
+    pub const ALL: [ChartKind; 11] = [
         ChartKind::SettlementDistribution,
         ChartKind::ReclaimShares,
         ChartKind::AdvanceVsEntitlement,
         ChartKind::ChosenPercentages,
         ChartKind::ReclaimShareByType,
         ChartKind::EffectByDecile,
+        ChartKind::OpenDebt,
         ChartKind::PowerCurve,
         ChartKind::SweepTradeoff,
         ChartKind::Sensitivity,
@@ -131,6 +136,7 @@ impl ChartKind {
             ChartKind::PowerCurve => "power_curve",
             ChartKind::Sensitivity => "sensitivity",
             ChartKind::SweepHeatmap => "sweep_heatmap",
+            ChartKind::OpenDebt => "open_debt",
         }
     }
 

@@ -232,7 +232,7 @@ pub fn csv_header() -> Vec<String> {
     h
 }
 
-fn money_cell(m: Money) -> String {
+pub(crate) fn money_cell(m: Money) -> String {
     let neg = m.0 < 0;
     let a = m.0.unsigned_abs();
     format!("{}{}.{:02}", if neg { "-" } else { "" }, a / 100, a % 100)

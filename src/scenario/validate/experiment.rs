@@ -149,6 +149,18 @@ impl Validator {
         }
         self.income_bound(&pop.income, &shocks);
         let uncertainty = raw.uncertainty.as_ref().map(|u| self.uncertainty(u));
+        let horizon = match (&raw.horizon, &parameter_set, &params) {
+            (Some(h), Some(set), Some(p)) => self.horizon(
+                h,
+                year,
+                set,
+                p,
+                &raw.parameters,
+                &pop,
+                explicit_benefits.as_deref(),
+            ),
+            _ => None,
+        };
         if !self.problems.is_empty() {
             return None;
         }
@@ -182,6 +194,7 @@ impl Validator {
             uncertainty,
             text: std::sync::Arc::from(""),
             selection_reference: None,
+            horizon,
         })
     }
 

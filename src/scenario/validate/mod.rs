@@ -4,6 +4,7 @@
 mod arms;
 mod behaviour;
 mod experiment;
+mod horizon;
 mod population;
 mod selection;
 mod shocks;
