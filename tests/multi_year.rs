@@ -142,8 +142,8 @@ fn a_horizon_gives_the_same_bytes_on_one_thread_and_on_two() {
 fn the_first_year_of_a_horizon_is_the_one_year_run() {
     let tmp = tempfile::tempdir().unwrap();
     let text = std::fs::read_to_string(common::root().join("scenarios/multi-year.toml")).unwrap();
-    let start = text.find("[horizon]").unwrap();
-    let end = start + text[start..].find("[[arms]]").unwrap();
+    let start = text.find("\n[horizon]\n").unwrap();
+    let end = start + text[start..].find("\n[[arms]]\n").unwrap();
     let one = format!("{}{}", &text[..start], &text[end..]);
     let p = common::scenario(tmp.path(), "one.toml", &one);
     let mut single = common::run_to(&p, &tmp.path().join("one"), &["--households", "2500"]);
