@@ -364,11 +364,11 @@ pub struct HorizonSummary {
     pub projected_years: Vec<u16>,
     /// Months of the horizon (the benefit years and the last one's settlement months).
     pub months: u16,
-    /// The month of the year after in which a year's definitive award is settled [U].
+    /// The month of the year after in which a year's definitive award is settled \[U\].
     pub settlement_month: u8,
     /// Where the next year's estimates start.
     pub next_estimate: String,
-    /// Take-up response to last year's reclaim [U].
+    /// Take-up response to last year's reclaim \[U\].
     pub reclaim_takeup_shift: f64,
     /// Who the debt metrics count.
     pub population: String,

@@ -140,10 +140,10 @@ fn year_events(
 ///   turning 18 leaves the household's benefits), the rent, co-residents who moved in, the
 ///   assets (with any extra found at the award), the childcare actually used, the employment
 ///   type.
-/// * **Estimates**: with [`NextEstimate::LastAward`] the agency starts from what it learned at
+/// * **Estimates**: with [`crate::model::scenario::NextEstimate::LastAward`] the agency starts from what it learned at
 ///   the last definitive award: the applicant's assessed income of the previous year
 ///   (`prev_actual_income`), the partner's actual income and the childcare actually used; with
-///   [`NextEstimate::Household`] the household estimates anew: its new monthly income × 12 ×
+///   [`crate::model::scenario::NextEstimate::Household`] the household estimates anew: its new monthly income × 12 ×
 ///   a fresh draw of the estimate error (the childcare estimate keeps its error from the first
 ///   year's hours). The agency's indexation of the estimate applies in both.
 /// * **Drawn anew** from `sc`'s seed: the year's events and their reporting, the employment
