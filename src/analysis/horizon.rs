@@ -483,6 +483,10 @@ fn comparison(
     }
 }
 
+/// A share comparison's inputs: metric, control and treatment counts, control and treatment
+/// shares, and the discordant pairs (`b`, `c`, `n`) in the paired design.
+type ShareInputs<'a> = (&'a str, u64, u64, f64, f64, Option<(u64, u64, u64)>);
+
 fn from_estimated(e: Estimated) -> std::result::Result<(f64, f64, f64, f64, String), String> {
     e.map(|e| {
         (
@@ -519,38 +523,31 @@ pub fn summarize_horizon(sc: &Scenario, r: &HorizonResult) -> Summary {
         let t = &r.debt[a];
         let (ds_c, ds_t) = (&debt[0], &debt[a]);
         let paired = r.pairs.get(a - 1);
-        let open = share_difference(
-            c.open_end,
-            c.households,
-            t.open_end,
-            t.households,
-            paired.map(|p| (p.open_control_only, p.open_treated_only, p.n)),
-        )
-        .map(|i| (i.estimate, i.lo, i.hi, i.p_value, i.method.to_string()))
-        .map_err(|n| n.reason);
-        comps.push(comparison(
-            &arm.name,
-            "open_debt_end_share",
-            ds_c.open_debt_end_share,
-            ds_t.open_debt_end_share,
-            open,
-        ));
-        let ever = share_difference(
-            c.ever_in_debt,
-            c.households,
-            t.ever_in_debt,
-            t.households,
-            paired.map(|p| (p.ever_control_only, p.ever_treated_only, p.n)),
-        )
-        .map(|i| (i.estimate, i.lo, i.hi, i.p_value, i.method.to_string()))
-        .map_err(|n| n.reason);
-        comps.push(comparison(
-            &arm.name,
-            "ever_in_debt_share",
-            ds_c.ever_in_debt_share,
-            ds_t.ever_in_debt_share,
-            ever,
-        ));
+        // The two shares, each with its discordant pairs in the paired design.
+        let shares: [ShareInputs; 2] = [
+            (
+                "open_debt_end_share",
+                c.open_end,
+                t.open_end,
+                ds_c.open_debt_end_share,
+                ds_t.open_debt_end_share,
+                paired.map(|p| (p.open_control_only, p.open_treated_only, p.n)),
+            ),
+            (
+                "ever_in_debt_share",
+                c.ever_in_debt,
+                t.ever_in_debt,
+                ds_c.ever_in_debt_share,
+                ds_t.ever_in_debt_share,
+                paired.map(|p| (p.ever_control_only, p.ever_treated_only, p.n)),
+            ),
+        ];
+        for (metric, x_c, x_t, v_c, v_t, pairs) in shares {
+            let est = share_difference(x_c, c.households, x_t, t.households, pairs)
+                .map(|i| (i.estimate, i.lo, i.hi, i.p_value, i.method.to_string()))
+                .map_err(|n| n.reason);
+            comps.push(comparison(&arm.name, metric, v_c, v_t, est));
+        }
         let mean = match paired {
             Some(p) => {
                 let nf = p.n.max(1) as f64;
