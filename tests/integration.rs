@@ -22,6 +22,8 @@ mod error_distribution;
 mod errors;
 #[path = "explain_cli.rs"]
 mod explain_cli;
+#[path = "html_report.rs"]
+mod html_report;
 #[path = "library.rs"]
 mod library;
 #[path = "limits.rs"]

@@ -111,13 +111,14 @@ fn run_in_pool(args: &RunArgs) -> Result<PathBuf> {
     }
     report_md.push_str(&crate::output::charts::markdown_section(&charts));
     staging.write("report.md", report_md.as_bytes())?;
+    write_report_html(&staging, &report_md)?;
     let manifest = manifest(&sc, args, started.elapsed().as_secs_f64());
     staging.write("manifest.json", manifest.as_bytes())?;
     let dir = staging.commit()?;
     detail(
         quiet,
         format!(
-            "wrote {} charts and report.md, summary.json, the tidy tables, manifest.json into {}/ at {:.2} s",
+            "wrote {} charts and report.md, report.html, summary.json, the tidy tables, manifest.json into {}/ at {:.2} s",
             charts.len(),
             dir.display(),
             started.elapsed().as_secs_f64()
@@ -128,6 +129,17 @@ fn run_in_pool(args: &RunArgs) -> Result<PathBuf> {
         term::out(headline(&summary, line, &dir, args.households_csv, started))?;
     }
     Ok(dir)
+}
+
+/// Writes `report.html` beside `report.md` in the staging directory: the same text, with the
+/// charts and files staged so far inline.
+pub(crate) fn write_report_html(staging: &Staging, md: &str) -> Result<()> {
+    let dir = staging.path("");
+    let html = crate::output::html::report_html(md, crate::output::html::GENERATOR, &|name| {
+        crate::output::html::read_beside(&dir, name)
+    })
+    .map_err(Error::Internal)?;
+    staging.write("report.html", html.as_bytes())
 }
 
 /// The "loaded …" detail line: what the scenario holds.
@@ -350,7 +362,7 @@ fn headline(
     }
     let _ = writeln!(
         out,
-        "wrote {}/ (report.md, summary.json, manifest.json, tidy tables, charts/{}) in {:.1} s",
+        "wrote {}/ (report.md, report.html, summary.json, manifest.json, tidy tables, charts/{}) in {:.1} s",
         dir.display(),
         if households_csv {
             ", households.csv"

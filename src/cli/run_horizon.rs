@@ -135,6 +135,7 @@ pub(crate) fn run(
     ));
     report_md.push_str(&crate::output::charts::markdown_section(&charts));
     staging.write("report.md", report_md.as_bytes())?;
+    crate::cli::run::write_report_html(&staging, &report_md)?;
     let manifest = manifest(sc, args, started.elapsed().as_secs_f64());
     staging.write("manifest.json", manifest.as_bytes())?;
     let dir = staging.commit()?;
@@ -143,7 +144,7 @@ pub(crate) fn run(
         let _ = writeln!(out, "{}", horizon_headline(hs, &summary.arm_order));
         let _ = writeln!(
             out,
-            "wrote {}/ (report.md, summary.json, manifest.json, tidy tables, charts/{}) in {:.1} s",
+            "wrote {}/ (report.md, report.html, summary.json, manifest.json, tidy tables, charts/{}) in {:.1} s",
             dir.display(),
             if args.households_csv {
                 ", households.csv, households_debts.csv"

@@ -290,6 +290,7 @@ pub fn sweep_command(args: &SweepArgs) -> Result<PathBuf> {
         }
     };
     staging.write("report.md", md.as_bytes())?;
+    crate::cli::run::write_report_html(&staging, &md)?;
     let manifest = serde_json::json!({
         "program": "toeslagenlab",
         "version": env!("CARGO_PKG_VERSION"),
@@ -329,7 +330,7 @@ pub fn sweep_command(args: &SweepArgs) -> Result<PathBuf> {
         }
         let _ = writeln!(
             out,
-            "wrote {}/ (sweep.csv, report.md, charts/{}) in {:.1} s",
+            "wrote {}/ (sweep.csv, report.md, report.html, charts/{}) in {:.1} s",
             dir.display(),
             if by.is_some() {
                 "sweep_heatmap_*.*"

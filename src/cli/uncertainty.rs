@@ -146,6 +146,7 @@ pub fn uncertainty_command(args: &UncertaintyArgs) -> Result<PathBuf> {
     );
     let md = crate::output::uncertainty::markdown(&sc, &result, &command);
     staging.write("report.md", md.as_bytes())?;
+    crate::cli::run::write_report_html(&staging, &md)?;
     // The draws are single runs of the scenario under drawn assumptions (which may cost more
     // per run than the central one: selection into the offer scores every household); the
     // analysis's cost is the whole time over the time of those runs.
@@ -202,7 +203,7 @@ pub fn uncertainty_command(args: &UncertaintyArgs) -> Result<PathBuf> {
         );
         let _ = writeln!(
             out,
-            "wrote {}/ (uncertainty.json, draws.csv, report.md, charts/sensitivity_*.*)",
+            "wrote {}/ (uncertainty.json, draws.csv, report.md, report.html, charts/sensitivity_*.*)",
             dir.display()
         );
     }

@@ -28,10 +28,11 @@ use std::path::{Path, PathBuf};
 
 /// Files a run, sweep or uncertainty analysis writes at the top of its directory (besides
 /// `charts/`).
-const KNOWN_FILES: [&str; 15] = [
+const KNOWN_FILES: [&str; 16] = [
     "manifest.json",
     "summary.json",
     "report.md",
+    "report.html",
     "households.csv",
     "sweep.csv",
     "uncertainty.json",

@@ -11,6 +11,7 @@ pub mod check;
 pub mod explain;
 pub mod format;
 pub mod horizon;
+pub mod html;
 pub mod interrupt;
 pub mod lab;
 pub mod report;
