@@ -141,7 +141,7 @@ fn charts_are_deterministic_and_plot_redraws_them_byte_identically() {
     run_to(&sc, &a, &["--threads", "1"]);
     run_to(&sc, &b, &["--threads", "2"]);
     let first = files_in(&a.join("charts"));
-    assert_eq!(first.len(), 21);
+    assert_eq!(first.len(), 24);
     assert_eq!(
         first,
         files_in(&b.join("charts")),

@@ -56,3 +56,5 @@ mod statistics;
 mod uncertainty;
 #[path = "ux.rs"]
 mod ux;
+#[path = "winners_losers.rs"]
+mod winners_losers;

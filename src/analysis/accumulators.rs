@@ -638,6 +638,40 @@ pub struct PairedSubgroup {
     pub treatment_only: u64,
     /// Compared − reference reclaim.
     pub reclaim_diff: MoneySum,
+    /// Households with more / less cash in the benefit year under the compared arm (its
+    /// advances paid, net of in-year corrections, differ by more than
+    /// [`CASH_CHANGE_THRESHOLD`]).
+    pub in_year: CashChangeCounts,
+    /// Households with more / less cash over the year and its settlement under the compared
+    /// arm (advances + back-payment − collected reclaim differ by more than
+    /// [`CASH_CHANGE_THRESHOLD`]).
+    pub settled: CashChangeCounts,
+}
+
+/// A change in a household's cash smaller than this (either way) counts as unchanged in the
+/// winners-and-losers counts: €10, a rounding-sized amount over a year. Stated with every
+/// table and chart that uses it.
+pub const CASH_CHANGE_THRESHOLD: Money = Money(1_000);
+
+/// Households better and worse off in cash (the rest of the group is unchanged).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct CashChangeCounts {
+    /// More cash under the compared arm, by more than the threshold.
+    pub better: u64,
+    /// Less cash under the compared arm, by more than the threshold.
+    pub worse: u64,
+}
+
+impl CashChangeCounts {
+    fn add(&mut self, diff: Money) {
+        self.better += u64::from(diff > CASH_CHANGE_THRESHOLD);
+        self.worse += u64::from(diff < -CASH_CHANGE_THRESHOLD);
+    }
+
+    fn merge(&mut self, o: &CashChangeCounts) {
+        self.better += o.better;
+        self.worse += o.worse;
+    }
 }
 
 impl PairedSubgroup {
@@ -648,6 +682,9 @@ impl PairedSubgroup {
         self.control_only += u64::from(cr && !tr);
         self.treatment_only += u64::from(!cr && tr);
         self.reclaim_diff.add(t.reclaim - c.reclaim);
+        self.in_year.add(t.advances - c.advances);
+        self.settled
+            .add((t.advances + t.net_settlement()) - (c.advances + c.net_settlement()));
     }
 
     /// Merges another group's comparison.
@@ -657,6 +694,8 @@ impl PairedSubgroup {
         self.control_only += o.control_only;
         self.treatment_only += o.treatment_only;
         self.reclaim_diff.merge(&o.reclaim_diff);
+        self.in_year.merge(&o.in_year);
+        self.settled.merge(&o.settled);
     }
 }
 

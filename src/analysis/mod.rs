@@ -4,6 +4,7 @@
 
 pub mod accumulators;
 pub mod calibration;
+pub mod cash_change;
 pub mod explain;
 pub mod horizon;
 pub mod inference;

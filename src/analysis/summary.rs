@@ -393,6 +393,11 @@ pub struct Summary {
     /// Subgroup effects of every treatment arm vs control (exploratory: outside the family).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub subgroups: Vec<SubgroupEffect>,
+    /// Winners and losers: per treatment arm and income decile, the shares of recipient
+    /// households with more, the same or less cash than under control, in the benefit year and
+    /// after its settlement (paired design only; see [`crate::analysis::cash_change`]).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub winners_losers: Vec<crate::analysis::cash_change::CashChange>,
     /// Pilot size needed per arm to detect the simulated reclaim-share effect (80% power, 5%).
     #[serde(default)]
     pub pilot_households_per_arm: BTreeMap<String, Option<u64>>,
@@ -608,6 +613,7 @@ pub fn summarize(sc: &Scenario, r: &RunResult) -> Summary {
         arms,
         comparisons,
         subgroups,
+        winners_losers: crate::analysis::cash_change::cash_changes(sc, r),
         pilot_households_per_arm: pilot,
         pilot_size_range: pilot_range,
         parameter_overrides: sc.overrides.clone(),

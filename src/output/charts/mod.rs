@@ -26,6 +26,7 @@ pub mod sensitivity;
 mod settlement;
 mod sweep_heatmap;
 mod sweep_tradeoff;
+mod winners_losers;
 
 use crate::analysis::run::RunResult;
 use crate::error::{Error, Result};
@@ -71,6 +72,8 @@ pub enum ChartKind {
     ReclaimShareByType,
     /// `effect_by_decile`: each treatment arm's effect on the reclaim share per income decile.
     EffectByDecile,
+    /// `winners_losers`: shares better off, the same and worse off in cash per income decile.
+    WinnersLosers,
     /// `sweep_tradeoff`: reclaims vs money withheld across a sweep's grid points.
     SweepTradeoff,
     /// `power_curve`: the power of a randomized pilot against its households per arm.
@@ -98,6 +101,7 @@ macro_rules! dispatch {
             }
             ChartKind::ReclaimShareByType => <by_type::ByType as Chart>::$($item)+,
             ChartKind::EffectByDecile => <by_decile::ByDecile as Chart>::$($item)+,
+            ChartKind::WinnersLosers => <winners_losers::WinnersLosers as Chart>::$($item)+,
             ChartKind::SweepTradeoff => <sweep_tradeoff::SweepTradeoff as Chart>::$($item)+,
             ChartKind::PowerCurve => <power_curve::PowerCurve as Chart>::$($item)+,
             ChartKind::Sensitivity => <sensitivity::Sensitivity as Chart>::$($item)+,
@@ -109,13 +113,14 @@ macro_rules! dispatch {
 
 impl ChartKind {
     /// Every chart in report order (the order a run writes them and `plot` redraws them).
-    pub const ALL: [ChartKind; 11] = [
+    pub const ALL: [ChartKind; 12] = [
         ChartKind::SettlementDistribution,
         ChartKind::ReclaimShares,
         ChartKind::AdvanceVsEntitlement,
         ChartKind::ChosenPercentages,
         ChartKind::ReclaimShareByType,
         ChartKind::EffectByDecile,
+        ChartKind::WinnersLosers,
         ChartKind::OpenDebt,
         ChartKind::PowerCurve,
         ChartKind::SweepTradeoff,
@@ -132,6 +137,7 @@ impl ChartKind {
             ChartKind::ChosenPercentages => "chosen_percentages",
             ChartKind::ReclaimShareByType => "reclaim_share_by_type",
             ChartKind::EffectByDecile => "effect_by_decile",
+            ChartKind::WinnersLosers => "winners_losers",
             ChartKind::SweepTradeoff => "sweep_tradeoff",
             ChartKind::PowerCurve => "power_curve",
             ChartKind::Sensitivity => "sensitivity",

@@ -157,6 +157,7 @@ pub fn report_markdown(sc: &Scenario, s: &Summary) -> String {
     sections::per_arm(&mut o, sc, s);
     sections::by_household_type(&mut o, s);
     sections::by_income_decile(&mut o, s);
+    sections::winners_losers(&mut o, s);
     sections::took_offer(&mut o, s);
     effects::between_arms(&mut o, s);
     effects::subgroups(&mut o, s);

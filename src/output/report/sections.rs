@@ -430,6 +430,57 @@ pub(super) fn by_income_decile(o: &mut String, s: &Summary) {
     );
 }
 
+/// Winners and losers: per treatment arm and income decile, the shares with less, the same and
+/// more cash than under control, in the benefit year and after its settlement.
+pub(super) fn winners_losers(o: &mut String, s: &Summary) {
+    if s.winners_losers.is_empty() {
+        if s.design == "randomized" && s.arm_order.len() > 1 {
+            let _ = writeln!(
+                o,
+                "\n## Better or worse off in cash\n\nNot available in the randomized design: each household lives under one arm, so its change against control is not observed. Run the paired design for the winners-and-losers table."
+            );
+        }
+        return;
+    }
+    let th = s.winners_losers[0].threshold;
+    let _ = writeln!(o, "\n## Better or worse off in cash\n");
+    let _ = writeln!(
+        o,
+        "Each recipient household compared with itself under control (paired design): worse off / the same / better off in cash, where a change of at most {} either way counts as the same. *In the benefit year*: the advances paid (net of in-year corrections). *After settlement*: advances + back-payment − collected reclaim. The definitive award follows what really happened, the same under both arms unless an arm changes who applies, so after settlement a difference comes mostly from reclaims below the small-reclaim threshold, which are not collected (a household overpaid by a small amount keeps it). Descriptive: counts, no test. Deciles as above; data: `winners_losers` in summary.json and the chart `winners_losers`.\n",
+        euro0(th as f64)
+    );
+    for c in &s.winners_losers {
+        let _ = writeln!(
+            o,
+            "**{} vs {}**\n\n| decile | households | benefit year: worse | same | better | after settlement: worse | same | better |\n| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
+            c.arm, c.vs
+        );
+        for r in c.by_income_decile.iter().chain(std::iter::once(&c.all)) {
+            let label = match (r.decile, r.income_to) {
+                (None, _) => "all".to_string(),
+                (Some(d), Some(to)) => format!(
+                    "{d}: {} to {}",
+                    euro0(r.income_from as f64),
+                    euro0(to as f64)
+                ),
+                (Some(d), None) => format!("{d}: {} and more", euro0(r.income_from as f64)),
+            };
+            let _ = writeln!(
+                o,
+                "| {label} | {} | {} | {} | {} | {} | {} | {} |",
+                crate::model::money::group_thousands(r.households),
+                pct(r.in_year.worse),
+                pct(r.in_year.unchanged),
+                pct(r.in_year.better),
+                pct(r.after_settlement.worse),
+                pct(r.after_settlement.unchanged),
+                pct(r.after_settlement.better),
+            );
+        }
+        let _ = writeln!(o);
+    }
+}
+
 pub(super) fn by_household_type(o: &mut String, s: &Summary) {
     let _ = writeln!(o, "\n## By household type\n");
     let _ = writeln!(
