@@ -158,7 +158,7 @@ fn charts_are_deterministic_and_plot_redraws_them_byte_identically() {
         .arg(&a)
         .assert()
         .success()
-        .stdout(predicate::str::contains("redrew 7 charts"));
+        .stdout(predicate::str::contains("redrew 8 charts"));
     assert_eq!(files_in(&a.join("charts")), first);
 }
 

@@ -19,13 +19,14 @@ pub fn plot_command(dir: &Path) -> Result<()> {
                     crate::output::html::read_beside(dir, name)
                 })
                 .map_err(crate::error::Error::Internal)?;
-            crate::output::write_file_atomic(&dir.join("report.html"), html.as_bytes())?;
-            " and report.html"
+            let p = dir.join("report.html");
+            crate::output::write_file_atomic(&p, html.as_bytes())?;
+            format!("; rewrote {} from report.md", p.display())
         }
-        Err(_) => "",
+        Err(_) => String::new(),
     };
     crate::outln!(
-        "redrew {}{html} in {}/charts/ ({})",
+        "redrew {} in {}/charts/ ({}){html}",
         crate::output::format::count(charts.len() as u64, "chart", "charts"),
         dir.display(),
         charts
