@@ -84,6 +84,7 @@ MONEY = [
     "definitive_award",
     "reclaim",
     "backpay_counted",
+    "backpay",
     "withheld",
     "repayment_monthly",
     "net_settlement",
@@ -155,6 +156,7 @@ def metric_kind(metric, summary):
     means = {
         "mean_reclaim_per_household": lambda d: d["reclaim"].to_numpy() / 100.0,
         "withheld_during_year": lambda d: d["withheld"].to_numpy() / 100.0,
+        "mean_backpay_per_household": lambda d: d["backpay"].to_numpy() / 100.0,
         "mean_abs_gap": lambda d: np.abs(d["definitive_award"].to_numpy() - d["advances"].to_numpy())
         / 100.0,
         "mean_repayment_monthly_per_household": lambda d: d["repayment_monthly"].to_numpy() / 100.0,

@@ -117,6 +117,31 @@ fn winners_and_losers_recount_from_households_csv_and_add_up() {
     assert!(chart.contains(&format!(
         "cautious,control,in_year,all recipient households,{n},"
     )));
+    // By income decile the distributional amounts have their within-household intervals too
+    // (their values are recomputed with scipy in tests/recompute.rs).
+    for metric in [
+        "withheld_during_year",
+        "mean_backpay_per_household",
+        "mean_net_settlement",
+    ] {
+        let e = s["subgroups"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|e| e["dimension"] == "income_decile" && e["metric"] == metric)
+            .unwrap_or_else(|| panic!("no income_decile effect on {metric}"));
+        let groups = e["groups"].as_array().unwrap();
+        assert_eq!(groups.len(), deciles.len());
+        for g in groups {
+            assert_eq!(g["method"], "paired t-test");
+            let (lo, d, hi) = (
+                g["ci_low"].as_f64().unwrap(),
+                g["difference"].as_f64().unwrap(),
+                g["ci_high"].as_f64().unwrap(),
+            );
+            assert!(lo <= d && d <= hi, "{metric}: {lo} {d} {hi}");
+        }
+    }
     let report = std::fs::read_to_string(out.join("report.md")).unwrap();
     assert!(report.contains("## Better or worse off in cash"));
     assert!(report.contains("a change of at most €10 either way counts as the same"));

@@ -501,10 +501,12 @@ pub struct SubgroupStats {
     pub n_reclaim: u64,
     /// Collected reclaim (zeros included).
     pub reclaim: MoneySum,
-    /// Σ advances withheld against the full advance, cents (an i64 holds 9 × 10¹⁶ cents).
-    pub withheld: i64,
-    /// Σ back-payments, cents.
-    pub backpay: i64,
+    /// Advances withheld against the full advance (zeros included).
+    pub withheld: MoneySum,
+    /// Back-payments paid (zeros included).
+    pub backpay: MoneySum,
+    /// Net settlement: back-payment − collected reclaim.
+    pub net: MoneySum,
 }
 
 impl SubgroupStats {
@@ -513,8 +515,9 @@ impl SubgroupStats {
             self.n += 1;
             self.n_reclaim += u64::from(o.reclaim > Money::ZERO);
             self.reclaim.add(o.reclaim);
-            self.withheld += o.withheld.0;
-            self.backpay += o.backpay.0;
+            self.withheld.add(o.withheld);
+            self.backpay.add(o.backpay);
+            self.net.add(o.net_settlement());
         }
     }
 
@@ -523,8 +526,9 @@ impl SubgroupStats {
         self.n += o.n;
         self.n_reclaim += o.n_reclaim;
         self.reclaim.merge(&o.reclaim);
-        self.withheld += o.withheld;
-        self.backpay += o.backpay;
+        self.withheld.merge(&o.withheld);
+        self.backpay.merge(&o.backpay);
+        self.net.merge(&o.net);
     }
 }
 
@@ -638,6 +642,12 @@ pub struct PairedSubgroup {
     pub treatment_only: u64,
     /// Compared − reference reclaim.
     pub reclaim_diff: MoneySum,
+    /// Compared − reference advance withheld.
+    pub withheld_diff: MoneySum,
+    /// Compared − reference back-payment.
+    pub backpay_diff: MoneySum,
+    /// Compared − reference net settlement.
+    pub net_diff: MoneySum,
     /// Households with more / less cash in the benefit year under the compared arm (its
     /// advances paid, net of in-year corrections, differ by more than
     /// [`CASH_CHANGE_THRESHOLD`]).
@@ -682,6 +692,9 @@ impl PairedSubgroup {
         self.control_only += u64::from(cr && !tr);
         self.treatment_only += u64::from(!cr && tr);
         self.reclaim_diff.add(t.reclaim - c.reclaim);
+        self.withheld_diff.add(t.withheld - c.withheld);
+        self.backpay_diff.add(t.backpay - c.backpay);
+        self.net_diff.add(t.net_settlement() - c.net_settlement());
         self.in_year.add(t.advances - c.advances);
         self.settled
             .add((t.advances + t.net_settlement()) - (c.advances + c.net_settlement()));
@@ -694,6 +707,9 @@ impl PairedSubgroup {
         self.control_only += o.control_only;
         self.treatment_only += o.treatment_only;
         self.reclaim_diff.merge(&o.reclaim_diff);
+        self.withheld_diff.merge(&o.withheld_diff);
+        self.backpay_diff.merge(&o.backpay_diff);
+        self.net_diff.merge(&o.net_diff);
         self.in_year.merge(&o.in_year);
         self.settled.merge(&o.settled);
     }

@@ -116,27 +116,71 @@ fn share_estimate(g: &Group) -> (Estimated, Option<f64>) {
     }
 }
 
-fn mean_estimate(g: &Group) -> (Estimated, Option<f64>) {
+/// What a subgroup effect measures: the share with a reclaim, or the mean per recipient
+/// household (zeros included) of an amount.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Measure {
+    ReclaimShare,
+    Reclaim,
+    Withheld,
+    Backpay,
+    NetSettlement,
+}
+
+impl Measure {
+    /// The metric key in summary.json.
+    fn key(self) -> &'static str {
+        match self {
+            Measure::ReclaimShare => "reclaim_share",
+            Measure::Reclaim => "mean_reclaim_per_household",
+            Measure::Withheld => "withheld_during_year",
+            Measure::Backpay => "mean_backpay_per_household",
+            Measure::NetSettlement => "mean_net_settlement",
+        }
+    }
+
+    /// The amount in one arm's group (not for the share).
+    fn amount(self, g: &SubgroupStats) -> &MoneySum {
+        match self {
+            Measure::ReclaimShare | Measure::Reclaim => &g.reclaim,
+            Measure::Withheld => &g.withheld,
+            Measure::Backpay => &g.backpay,
+            Measure::NetSettlement => &g.net,
+        }
+    }
+
+    /// The within-household difference of the amount (not for the share).
+    fn diff(self, p: &PairedSubgroup) -> &MoneySum {
+        match self {
+            Measure::ReclaimShare | Measure::Reclaim => &p.reclaim_diff,
+            Measure::Withheld => &p.withheld_diff,
+            Measure::Backpay => &p.backpay_diff,
+            Measure::NetSettlement => &p.net_diff,
+        }
+    }
+}
+
+fn mean_estimate(g: &Group, m: Measure) -> (Estimated, Option<f64>) {
     match g.paired {
         Some(p) => {
-            let d: &MoneySum = &p.reclaim_diff;
+            let d: &MoneySum = m.diff(&p);
             let e = inference::paired_t(d.mean_euros(p.n), d.var_euros(p.n), p.n);
             let v = (p.n >= 2).then(|| d.var_euros(p.n) / p.n as f64);
             (e, v)
         }
         None => {
-            let (c, t) = (&g.c, &g.t);
+            let (c, t) = (m.amount(&g.c), m.amount(&g.t));
+            let (nc, nt) = (g.c.n, g.t.n);
             let e = inference::welch(
-                c.reclaim.mean_euros(c.n),
-                c.reclaim.var_euros(c.n),
-                c.n,
-                t.reclaim.mean_euros(t.n),
-                t.reclaim.var_euros(t.n),
-                t.n,
+                c.mean_euros(nc),
+                c.var_euros(nc),
+                nc,
+                t.mean_euros(nt),
+                t.var_euros(nt),
+                nt,
             );
-            let v = (c.n.min(t.n) >= 2).then(|| {
-                c.reclaim.var_euros(c.n) / c.n as f64 + t.reclaim.var_euros(t.n) / t.n as f64
-            });
+            let v = (nc.min(nt) >= 2)
+                .then(|| c.var_euros(nc) / nc as f64 + t.var_euros(nt) / nt as f64);
             (e, v)
         }
     }
@@ -161,21 +205,16 @@ pub fn cochran_q(diffs: &[(f64, f64)]) -> Option<f64> {
     Some(chi.sf(q).clamp(0.0, 1.0))
 }
 
-fn effect(
-    arm: &str,
-    vs: &str,
-    metric: &'static str,
-    dimension: &str,
-    groups: &[Group],
-) -> SubgroupEffect {
+fn effect(arm: &str, vs: &str, m: Measure, dimension: &str, groups: &[Group]) -> SubgroupEffect {
     let mut rows = Vec::new();
     let mut diffs = Vec::new();
-    let is_share = metric == "reclaim_share";
+    let metric = m.key();
+    let is_share = m == Measure::ReclaimShare;
     for g in groups.iter().filter(|g| g.c.n + g.t.n > 0) {
         let (e, v) = if is_share {
             share_estimate(g)
         } else {
-            mean_estimate(g)
+            mean_estimate(g, m)
         };
         let (control, treatment) = if is_share {
             (
@@ -184,8 +223,8 @@ fn effect(
             )
         } else {
             (
-                cents(g.c.reclaim.mean_euros(g.c.n)),
-                cents(g.t.reclaim.mean_euros(g.t.n)),
+                cents(m.amount(&g.c).mean_euros(g.c.n)),
+                cents(m.amount(&g.t).mean_euros(g.t.n)),
             )
         };
         let round = |x: f64| if is_share { round6(x) } else { cents(x) };
@@ -321,7 +360,8 @@ fn income_deciles(
 
 /// The subgroup effects of treatment arm `i` against control (arm 0): reclaim share and mean
 /// reclaim per household, by household type, (with an employment model) by employment type and
-/// by income decile.
+/// by income decile; by income decile also the mean withheld, back-payment and net settlement
+/// per recipient household.
 /// `paired` is the arm's within-household accumulator in the paired design.
 pub fn subgroup_effects(
     sc: &Scenario,
@@ -365,8 +405,15 @@ pub fn subgroup_effects(
     let (arm, vs) = (&sc.arms[i].name, &sc.arms[0].name);
     let mut out = Vec::new();
     for (dim, groups) in &dims {
-        for metric in ["reclaim_share", "mean_reclaim_per_household"] {
-            out.push(effect(arm, vs, metric, dim, groups));
+        for m in [Measure::ReclaimShare, Measure::Reclaim] {
+            out.push(effect(arm, vs, m, dim, groups));
+        }
+        // By income decile also the distributional amounts: withheld, back-payment and net
+        // settlement per recipient household, each with its interval.
+        if *dim == "income_decile" {
+            for m in [Measure::Withheld, Measure::Backpay, Measure::NetSettlement] {
+                out.push(effect(arm, vs, m, dim, groups));
+            }
         }
     }
     out

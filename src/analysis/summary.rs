@@ -241,7 +241,6 @@ fn decile_rows(control: &ArmAccumulator, acc: &ArmAccumulator) -> Vec<DecileRow>
             }
             let (from, to) = crate::analysis::subgroups::decile_bounds(&ranges, i);
             let share_of = share(ratio(g.n_reclaim, g.n));
-            let mean = |sum: i128| MoneySum { sum, sumsq: 0 }.mean_euros(g.n);
             DecileRow {
                 decile: d as u8 + 1,
                 income_from: from,
@@ -249,9 +248,9 @@ fn decile_rows(control: &ArmAccumulator, acc: &ArmAccumulator) -> Vec<DecileRow>
                 households: g.n,
                 reclaim_share: share_of,
                 mean_reclaim: eur(g.reclaim.mean_euros(g.n)),
-                mean_withheld: eur(mean(i128::from(g.withheld))),
-                mean_backpay: eur(mean(i128::from(g.backpay))),
-                mean_net_settlement: eur(mean(i128::from(g.backpay) - g.reclaim.sum)),
+                mean_withheld: eur(g.withheld.mean_euros(g.n)),
+                mean_backpay: eur(g.backpay.mean_euros(g.n)),
+                mean_net_settlement: eur(g.net.mean_euros(g.n)),
             }
         })
         .collect()
@@ -1211,8 +1210,9 @@ mod tests {
                 ..SubgroupStats::default()
             };
             g.reclaim.sum = 10_000 * k as i128;
-            g.withheld = 10 * 5_000;
-            g.backpay = 10 * 2_000;
+            g.withheld.sum = 10 * 5_000;
+            g.backpay.sum = 10 * 2_000;
+            g.net.sum = 10 * 2_000 - 10_000 * k as i128;
             acc.by_income[k] = g;
         }
         let rows = decile_rows(&acc, &acc);

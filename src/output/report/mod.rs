@@ -180,7 +180,7 @@ pub(crate) fn metric_label(m: &str) -> String {
             )
         }
         Some(metric) => metric.label().to_string(),
-        None => m.replace('_', " "),
+        None => m.replace('_', " ").replace("backpay", "back-payment"),
     }
 }
 
