@@ -125,6 +125,7 @@ fn a_horizon_gives_the_same_bytes_on_one_thread_and_on_two() {
     for f in [
         "summary.json",
         "report.md",
+        "report.html",
         "households.csv",
         "households_debts.csv",
         "years.csv",

@@ -131,6 +131,9 @@ fn the_total_interval_is_wider_than_the_noise_and_holds_the_extremes() {
     // The files a reader opens.
     let md = std::fs::read_to_string(out.join("report.md")).unwrap();
     assert!(md.contains("## In short"));
+    let html = std::fs::read_to_string(out.join("report.html")).unwrap();
+    assert!(html.contains("<figure class=\"chart\" id=\"chart-sensitivity_cautious\">"));
+    assert!(html.contains("download=\"uncertainty.json\""));
     assert!(md.contains("total 95% interval"));
     assert!(md.contains("## What moves the effect of cautious"));
     for ext in ["csv", "svg", "png"] {
@@ -186,6 +189,7 @@ fn results_do_not_depend_on_the_thread_count() {
     for f in [
         "uncertainty.json",
         "report.md",
+        "report.html",
         "charts/sensitivity_cautious.csv",
     ] {
         assert_eq!(
@@ -385,6 +389,9 @@ fn a_two_way_sweep_writes_a_grid_and_a_heat_map_per_arm() {
     assert!(!out.join("charts/sweep_tradeoff.csv").exists());
     let md = std::fs::read_to_string(out.join("report.md")).unwrap();
     assert!(md.contains("× `behaviour.selection.strength`"), "{md}");
+    let html = std::fs::read_to_string(out.join("report.html")).unwrap();
+    assert!(html.contains("<figure class=\"chart\" id=\"chart-sweep_heatmap_cautious\">"));
+    assert!(html.contains("download=\"sweep.csv\""));
     bin().arg("plot").arg(&out).assert().success();
     // The same key twice is refused.
     bin()

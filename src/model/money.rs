@@ -169,9 +169,9 @@ impl Money {
 }
 
 impl fmt::Display for Money {
-    /// `€1,234.56`; negative amounts get a leading minus.
+    /// `€1,234.56`; negative amounts get a leading typographic minus (U+2212): `−€0.05`.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let sign = if self.0 < 0 { "-" } else { "" };
+        let sign = if self.0 < 0 { "\u{2212}" } else { "" };
         let abs = self.0.unsigned_abs();
         let euros = abs / 100;
         let cents = abs % 100;
@@ -434,6 +434,6 @@ mod tests {
     #[test]
     fn display_groups_thousands() {
         assert_eq!(Money::cents(123456789).to_string(), "€1,234,567.89");
-        assert_eq!(Money::cents(-5).to_string(), "-€0.05");
+        assert_eq!(Money::cents(-5).to_string(), "\u{2212}€0.05");
     }
 }

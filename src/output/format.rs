@@ -1,5 +1,5 @@
 //! Number formatting for the text outputs, written once: percentages, percentage points, euro
-//! amounts and p-values. Helpers that look alike but print differently keep distinct names
+//! amounts (one style: `€1,078`, `−€85`) and p-values. Helpers that look alike but print differently keep distinct names
 //! (`pct_adaptive` vs `pct1`): the outputs must stay byte-identical.
 //!
 //! Must not: compute statistics or write files.
@@ -31,29 +31,30 @@ pub fn pp_adaptive(x: f64) -> String {
     }
 }
 
-/// Whole euros with thousands separators and an ASCII minus: `€1,234`, `-€250`.
+/// The minus sign of every money amount in text: U+2212, as in `−€85` (one style in the
+/// report, the terminal, the charts and report.html; CSV cells keep an ASCII `-` for parsers).
+pub const MINUS: &str = "\u{2212}";
+
+/// Whole euros with thousands separators and a typographic minus: `€1,234`, `−€250`; an
+/// amount that rounds to zero is `€0` (never `−€0`).
 pub fn euro0(x: f64) -> String {
-    let neg = x < 0.0;
-    let s = crate::model::money::group_thousands(x.abs().round() as u64);
-    format!("{}€{s}", if neg { "-" } else { "" })
+    let r = x.round();
+    let s = crate::model::money::group_thousands(r.abs() as u64);
+    format!("{}€{s}", if r < 0.0 { MINUS } else { "" })
 }
 
-/// [`euro0`] with an explicit sign: `+€1,234`, `-€250`.
+/// [`euro0`] with an explicit sign: `+€1,234`, `−€250`.
 pub fn signed_euro(x: f64) -> String {
-    if x >= 0.0 {
+    if x.round() >= 0.0 {
         format!("+{}", euro0(x))
     } else {
         euro0(x)
     }
 }
 
-/// Whole euros for chart axes and labels, with a typographic minus (U+2212): `€1,000`,
-/// `−€250` (unlike [`euro0`]'s ASCII `-`).
+/// Whole euros for chart axes and labels: the same as [`euro0`] (one money style everywhere).
 pub fn euro_label(x: f64) -> String {
-    let r = x.round();
-    let neg = r < 0.0;
-    let s = crate::model::money::group_thousands(r.abs() as u64);
-    format!("{}€{s}", if neg { "−" } else { "" })
+    euro0(x)
 }
 
 /// A p-value with 3 decimals, `<0.001` below that.
