@@ -727,11 +727,37 @@ def cochran_q(groups):
     return q, k - 1, float(stats.chi2.sf(q, k - 1))
 
 
+def benefit_subset(run, benefit):
+    """The `benefit` subgroup of a row: the households that receive the benefit (in the paired
+    design: under the control arm, the same households in both frames), with `reclaim` the
+    reclaim on that benefit only."""
+    col = f"reclaim_{benefit}"
+
+    def has(frame):
+        return frame["receives"].fillna("").astype(str).str.split("+").apply(lambda bs: benefit in bs)
+
+    control_ids = None
+    if run.design == "paired":
+        c = run.arm(run.control)
+        control_ids = set(c.index[has(c)])
+
+    def subset(frame):
+        f = frame[frame.index.isin(control_ids)] if control_ids is not None else frame[has(frame)]
+        f = f.copy()
+        f["reclaim"] = np.rint(f[col].astype(float) * 100).astype(np.int64)
+        return f
+
+    return subset
+
+
 def check_subgroups(ck, summary, run):
     n = 0
     for entry in summary.get("subgroups") or []:
         dim = entry.get("dimension")
-        if dim not in run.columns:
+        if dim == "benefit":
+            if "receives" not in run.columns:
+                raise BadInput("households.csv has no column 'receives' (benefit subgroups)")
+        elif dim not in run.columns:
             raise BadInput(f"households.csv has no column {dim!r} (subgroup dimension)")
         base = {k: entry[k] for k in ("arm", "vs", "metric")}
         base["population"] = entry.get("population", "all")
@@ -742,7 +768,11 @@ def check_subgroups(ck, summary, run):
             row["group"] = g["group"]
             lab = label + row_label(row)
             try:
-                r = recompute_row(run, row, subset=lambda f, v=g["group"], d=dim: f[f[d] == v])
+                if dim == "benefit":
+                    sub = benefit_subset(run, g["group"])
+                else:
+                    sub = lambda f, v=g["group"], d=dim: f[f[d] == v]  # noqa: E731
+                r = recompute_row(run, row, subset=sub)
             except Unknown as e:
                 ck.fail(lab, "method", row.get("method"), None, str(e))
                 continue
@@ -753,7 +783,8 @@ def check_subgroups(ck, summary, run):
             if not r.get("not_estimable") and min(r["n_control"], r["n_treatment"]) >= 2:
                 qgroups.append((float(r["estimate"]), float(r.get("wald_var", 0.0))))
         holm_check(ck, label, [dict(base, **g) for g in entry.get("groups", [])])
-        present = set(run.groups_present(base, dim))
+        present = set(run.groups_present(base, dim)) if dim != "benefit" else {
+            g["group"] for g in entry.get("groups", [])}
         reported = {g["group"] for g in entry.get("groups", [])}
         if present != reported:
             ck.fail(label + row_label(base), "groups", sorted(reported), sorted(present),
@@ -761,7 +792,10 @@ def check_subgroups(ck, summary, run):
         q, df, p = cochran_q(qgroups)
         rep = entry.get("interaction_p")
         lab = label + row_label(base)
-        if p is None:
+        if dim == "benefit":
+            # The benefit groups overlap (a household with two benefits is in both): no test.
+            ck.null(lab, "interaction_p", rep, "overlapping benefit groups have no interaction test")
+        elif p is None:
             ck.null(lab, "interaction_p", rep, f"{df + 1} group(s) with a positive variance")
         else:
             ck.close(lab, "interaction_p", rep, p, P_UNIT)

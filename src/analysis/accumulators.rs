@@ -521,6 +521,14 @@ impl SubgroupStats {
         }
     }
 
+    /// Adds a household that receives benefit `b`: its reclaim on that benefit only.
+    fn add_benefit(&mut self, o: &Outcome, b: usize) {
+        let r = o.reclaim_by_benefit[b];
+        self.n += 1;
+        self.n_reclaim += u64::from(r > Money::ZERO);
+        self.reclaim.add(r);
+    }
+
     /// Merges another group's statistics.
     pub fn merge(&mut self, o: &SubgroupStats) {
         self.n += o.n;
@@ -543,6 +551,9 @@ pub struct ArmAccumulator {
     pub by_employment: [SubgroupStats; N_EMPLOYMENT],
     /// By income bin ([`income_bin`]; [`INCOME_BINS`] entries).
     pub by_income: Vec<SubgroupStats>,
+    /// Per benefit: the recipient households that receive it, with their reclaim on that
+    /// benefit (a household with several benefits is in several groups).
+    pub by_benefit: [SubgroupStats; crate::rules::N_BENEFITS],
     /// Households that took the offer, by chosen whole percentage 0–100.
     pub percentages: [u64; 101],
     /// Σ advances paid per month (cents; an i64 holds 9 × 10¹⁶ cents).
@@ -563,6 +574,7 @@ impl ArmAccumulator {
             by_type: std::array::from_fn(|_| GroupStats::new(k)),
             by_employment: Default::default(),
             by_income: vec![SubgroupStats::default(); INCOME_BINS],
+            by_benefit: Default::default(),
             percentages: [0; 101],
             month_paid: [0; 12],
             month_entitled: [0; 12],
@@ -584,6 +596,13 @@ impl ArmAccumulator {
         self.take_up.add(o);
         self.by_employment[o.employment as usize].add(o);
         self.by_income[income_bin(o.income)].add(o);
+        if o.recipient && o.receives != 0 {
+            for (b, g) in self.by_benefit.iter_mut().enumerate() {
+                if o.receives_benefit(b) {
+                    g.add_benefit(o, b);
+                }
+            }
+        }
         if o.took_offer {
             let p =
                 (o.percentage.0 / (crate::model::money::RATE_SCALE / 100)).clamp(0, 100) as usize;
@@ -615,6 +634,9 @@ impl ArmAccumulator {
             a.merge(b);
         }
         for (a, b) in self.by_income.iter_mut().zip(&o.by_income) {
+            a.merge(b);
+        }
+        for (a, b) in self.by_benefit.iter_mut().zip(&o.by_benefit) {
             a.merge(b);
         }
         for i in 0..101 {
@@ -700,6 +722,18 @@ impl PairedSubgroup {
             .add((t.advances + t.net_settlement()) - (c.advances + c.net_settlement()));
     }
 
+    /// Adds a household that receives benefit `b` under the reference arm: its reclaims on
+    /// that benefit only.
+    fn add_benefit(&mut self, c: &Outcome, t: &Outcome, b: usize) {
+        let (cm, tm) = (c.reclaim_by_benefit[b], t.reclaim_by_benefit[b]);
+        let (cr, tr) = (cm > Money::ZERO, tm > Money::ZERO);
+        self.n += 1;
+        self.both += u64::from(cr && tr);
+        self.control_only += u64::from(cr && !tr);
+        self.treatment_only += u64::from(!cr && tr);
+        self.reclaim_diff.add(tm - cm);
+    }
+
     /// Merges another group's comparison.
     pub fn merge(&mut self, o: &PairedSubgroup) {
         self.n += o.n;
@@ -754,6 +788,12 @@ pub struct PairedAccumulator {
     pub by_type: [PairedSubgroup; N_TYPES],
     /// By employment type.
     pub by_employment: [PairedSubgroup; N_EMPLOYMENT],
+    /// Per benefit, over the households that receive it under the reference arm.
+    pub by_benefit: [PairedSubgroup; crate::rules::N_BENEFITS],
+    /// Per benefit, the same households' reclaims on it under the reference arm (`[0]`) and
+    /// the compared arm (`[1]`): an arm can change who receives a benefit, so the compared
+    /// arm's own receivers would be another population.
+    pub by_benefit_arms: [[SubgroupStats; 2]; crate::rules::N_BENEFITS],
     /// By income bin ([`income_bin`]; empty until the first household).
     pub by_income: Vec<PairedSubgroup>,
     /// Keep the pairs of reclaims for the paired bootstrap of medians (arm vs control only).
@@ -804,6 +844,15 @@ impl PairedAccumulator {
         }
         self.by_type[c.household_type as usize].add(c, t);
         self.by_employment[c.employment as usize].add(c, t);
+        if c.receives != 0 {
+            for (b, g) in self.by_benefit.iter_mut().enumerate() {
+                if c.receives_benefit(b) {
+                    g.add_benefit(c, t, b);
+                    self.by_benefit_arms[b][0].add_benefit(c, b);
+                    self.by_benefit_arms[b][1].add_benefit(t, b);
+                }
+            }
+        }
         if self.by_income.is_empty() {
             self.by_income = vec![PairedSubgroup::default(); INCOME_BINS];
         }
@@ -844,6 +893,13 @@ impl PairedAccumulator {
         }
         for (a, b) in self.by_employment.iter_mut().zip(&o.by_employment) {
             a.merge(b);
+        }
+        for (a, b) in self.by_benefit.iter_mut().zip(&o.by_benefit) {
+            a.merge(b);
+        }
+        for (a, b) in self.by_benefit_arms.iter_mut().zip(&o.by_benefit_arms) {
+            a[0].merge(&b[0]);
+            a[1].merge(&b[1]);
         }
         if self.by_income.len() < o.by_income.len() {
             self.by_income

@@ -1,5 +1,5 @@
-//! Subgroup effects: each treatment arm against control within household types and employment
-//! types, with intervals, Holm-adjusted p-values within the groups of one dimension and an
+//! Subgroup effects: each treatment arm against control within household types, employment
+//! types, income deciles and benefits, with intervals, Holm-adjusted p-values within the groups of one dimension and an
 //! interaction (heterogeneity) test across the groups.
 //!
 //! Subgroup effects are exploratory: they are outside the report's family of comparisons. An
@@ -20,6 +20,11 @@ use statrs::distribution::{ChiSquared, ContinuousCDF};
 /// The interaction test's name in summary.json and report.md.
 pub const INTERACTION_METHOD: &str = "Cochran's Q test of equal differences across the groups \
      (inverse-variance weights from each group's Wald variance; chi-square, groups − 1 df)";
+
+/// The interaction method of the `benefit` tables, which have no interaction test.
+pub const OVERLAPPING_GROUPS: &str = "none: the benefit groups overlap (a household that \
+     receives two benefits is in both), so their differences are not independent and no test of \
+     equal effects applies";
 
 /// One group's effect.
 #[derive(Clone, Debug, Serialize, Deserialize, PartialEq)]
@@ -269,13 +274,24 @@ fn effect(arm: &str, vs: &str, m: Measure, dimension: &str, groups: &[Group]) ->
     for (r, a) in rows.iter_mut().zip(intervals::holm(&p)) {
         r.p_adjusted = a.map(p8);
     }
+    // The benefit groups overlap (a household with two benefits is in both), so their
+    // differences are not independent and Cochran's Q does not apply.
+    let overlapping = dimension == "benefit";
     SubgroupEffect {
         arm: arm.to_string(),
         vs: vs.to_string(),
         metric: metric.to_string(),
         dimension: dimension.to_string(),
-        interaction_p: cochran_q(&diffs).map(p8),
-        interaction_method: INTERACTION_METHOD.to_string(),
+        interaction_p: if overlapping {
+            None
+        } else {
+            cochran_q(&diffs).map(p8)
+        },
+        interaction_method: if overlapping {
+            OVERLAPPING_GROUPS.to_string()
+        } else {
+            INTERACTION_METHOD.to_string()
+        },
         groups: rows,
     }
 }
@@ -361,7 +377,8 @@ fn income_deciles(
 /// The subgroup effects of treatment arm `i` against control (arm 0): reclaim share and mean
 /// reclaim per household, by household type, (with an employment model) by employment type and
 /// by income decile; by income decile also the mean withheld, back-payment and net settlement
-/// per recipient household.
+/// per recipient household; and (with two or more benefits) per benefit, among the households
+/// that receive it, on the reclaim on that benefit.
 /// `paired` is the arm's within-household accumulator in the paired design.
 pub fn subgroup_effects(
     sc: &Scenario,
@@ -402,6 +419,28 @@ pub fn subgroup_effects(
         dims.push(("employment", by_emp));
     }
     dims.push(("income_decile", income_deciles(c, t, paired)));
+    // Per benefit: the households that receive it, on their reclaim on that benefit.
+    let by_benefit: Vec<Group> = crate::rules::Benefit::ALL
+        .iter()
+        .filter(|b| sc.population.benefits[b.index()])
+        .map(|b| {
+            let k = b.index();
+            // Paired: the households that receive the benefit under control, in both arms.
+            let (gc, gt) = match paired {
+                Some(p) => (p.by_benefit_arms[k][0], p.by_benefit_arms[k][1]),
+                None => (c.by_benefit[k], t.by_benefit[k]),
+            };
+            Group {
+                name: b.name().to_string(),
+                c: gc,
+                t: gt,
+                paired: paired.map(|p| p.by_benefit[k]),
+            }
+        })
+        .collect();
+    if by_benefit.len() > 1 {
+        dims.push(("benefit", by_benefit));
+    }
     let (arm, vs) = (&sc.arms[i].name, &sc.arms[0].name);
     let mut out = Vec::new();
     for (dim, groups) in &dims {

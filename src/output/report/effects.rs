@@ -64,9 +64,11 @@ fn subgroup_table(o: &mut String, e: &SubgroupEffect) {
         e.vs,
         metric_label(&e.metric),
         e.dimension.replace('_', " "),
-        e.interaction_p
-            .map(p_text)
-            .unwrap_or_else(|| "— (fewer than two groups with a variance)".into())
+        match e.interaction_p {
+            Some(p) => p_text(p),
+            None if e.dimension == "benefit" => "— (none: the benefit groups overlap, a household that receives two benefits is in both; each group: the households receiving the benefit (in the paired design: under control), their reclaim on that benefit)".into(),
+            None => "— (fewer than two groups with a variance)".into(),
+        }
     );
     let _ = writeln!(o, "| group | households (control / arm) | control | arm | difference | 95% CI | adjusted p |\n| --- | ---: | ---: | ---: | ---: | --- | ---: |");
     for g in &e.groups {

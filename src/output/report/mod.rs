@@ -192,8 +192,8 @@ fn is_share(c: &Comparison) -> bool {
 /// The columns of `households.csv`: fixed columns, one reclaim column per benefit, then who is
 /// counted (`recipient`), the back-payment as counted (`backpay_counted`: the benefits'
 /// back-payments above `backpay_threshold`), the net settlement across benefits and one
-/// back-payment column per benefit, and the employment type (`employee` without an employment
-/// model).
+/// back-payment column per benefit, the employment type (`employee` without an employment
+/// model) and the benefits the household receives in the arm (`receives`).
 pub fn csv_header() -> Vec<String> {
     let mut h: Vec<String> = [
         "household_id",
@@ -230,7 +230,23 @@ pub fn csv_header() -> Vec<String> {
             .map(|b| format!("backpay_{}", b.name())),
     );
     h.push("employment".to_string());
+    h.push("receives".to_string());
     h
+}
+
+/// The benefits a household receives in its arm, `+`-joined in benefit order
+/// (`zorgtoeslag+huurtoeslag`; empty for none): the `receives` cell of households.csv.
+fn receives_cell(o: &Outcome) -> String {
+    let mut s = String::new();
+    for (b, benefit) in crate::rules::Benefit::ALL.iter().enumerate() {
+        if o.receives_benefit(b) {
+            if !s.is_empty() {
+                s.push('+');
+            }
+            s.push_str(benefit.name());
+        }
+    }
+    s
 }
 
 pub(crate) fn money_cell(m: Money) -> String {
@@ -278,6 +294,7 @@ pub fn write_rows<W: std::io::Write>(
         ]);
         rec.extend(o.backpay_by_benefit.iter().map(|m| money_cell(*m)));
         rec.push(EMPLOYMENT_TYPES[o.employment as usize].to_string());
+        rec.push(receives_cell(o));
         w.write_record(&rec)?;
     }
     Ok(())
