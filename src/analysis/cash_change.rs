@@ -1,9 +1,8 @@
 //! Winners and losers: per treatment arm and income decile, the share of recipient households
 //! with more, less or the same cash than under control, over two windows: the benefit year (the
 //! advances paid, net of in-year corrections) and the year with its settlement (advances +
-//! back-payment − collected reclaim). A change of at most
-//! [`CASH_CHANGE_THRESHOLD`](crate::analysis::accumulators::CASH_CHANGE_THRESHOLD) either way
-//! counts as unchanged.
+//! back-payment − collected reclaim). A change of at most [`CASH_CHANGE_THRESHOLD`] either
+//! way counts as unchanged.
 //!
 //! Within-household, so the paired design only: in the randomized design a household lives
 //! under one arm and its change is not observed (the summary then has no such table).

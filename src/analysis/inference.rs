@@ -203,6 +203,24 @@ pub fn welch(mean_c: f64, var_c: f64, n_c: u64, mean_t: f64, var_t: f64, n_t: u6
     })
 }
 
+/// [`welch`] on two exact sums of euro amounts in cents (the mean and variance of each arm's
+/// `n` households).
+pub fn welch_of(
+    c: &crate::analysis::accumulators::MoneySum,
+    n_c: u64,
+    t: &crate::analysis::accumulators::MoneySum,
+    n_t: u64,
+) -> Estimated {
+    welch(
+        c.mean_euros(n_c),
+        c.var_euros(n_c),
+        n_c,
+        t.mean_euros(n_t),
+        t.var_euros(n_t),
+        n_t,
+    )
+}
+
 /// The t statistic and degrees of freedom of Welch's test (for tests and reports).
 pub fn welch_t_df(
     mean_c: f64,

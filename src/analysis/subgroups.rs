@@ -176,14 +176,7 @@ fn mean_estimate(g: &Group, m: Measure) -> (Estimated, Option<f64>) {
         None => {
             let (c, t) = (m.amount(&g.c), m.amount(&g.t));
             let (nc, nt) = (g.c.n, g.t.n);
-            let e = inference::welch(
-                c.mean_euros(nc),
-                c.var_euros(nc),
-                nc,
-                t.mean_euros(nt),
-                t.var_euros(nt),
-                nt,
-            );
+            let e = inference::welch_of(c, nc, t, nt);
             let v = (nc.min(nt) >= 2)
                 .then(|| c.var_euros(nc) / nc as f64 + t.var_euros(nt) / nt as f64);
             (e, v)

@@ -536,14 +536,7 @@ fn mean_estimate(
 ) -> Estimated {
     match (design, paired) {
         (Design::Paired, Some((d, n))) => inference::paired_t(d.mean_euros(n), d.var_euros(n), n),
-        _ => inference::welch(
-            c.mean_euros(nc),
-            c.var_euros(nc),
-            nc,
-            t.mean_euros(nt),
-            t.var_euros(nt),
-            nt,
-        ),
+        _ => inference::welch_of(c, nc, t, nt),
     }
 }
 

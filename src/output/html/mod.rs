@@ -2,7 +2,7 @@
 //!
 //! It is made from `report.md` (the same text, so the two never disagree) and the files the
 //! run just wrote beside it: each chart's picture becomes the chart inline (an interactive
-//! version with a tooltip per row for interval charts, [`forest`], and the plotters SVG), its
+//! version with a tooltip per row for interval charts, `forest.rs`, and the plotters SVG), its
 //! data table, and download links whose targets are data URLs. Styles are inline; there is no
 //! script; a Content-Security-Policy forbids every request, so the page works offline and from
 //! an e-mail attachment. Raw HTML in the Markdown (a scenario's description is user text) is
