@@ -3,18 +3,8 @@
 //! counts, the first year equal to the one-year run, and located errors.
 
 use crate::common;
+use crate::common::cents;
 use std::path::Path;
-
-fn cents(s: &str) -> i64 {
-    let (e, c) = s.split_once('.').expect("euros with two decimals");
-    let neg = e.starts_with('-');
-    let v = e.trim_start_matches('-').parse::<i64>().unwrap() * 100 + c.parse::<i64>().unwrap();
-    if neg {
-        -v
-    } else {
-        v
-    }
-}
 
 fn run(out: &Path, extra: &[&str]) -> serde_json::Value {
     let s = common::root().join("scenarios/multi-year.toml");

@@ -4,17 +4,8 @@
 //! the deciles hold the same households as `by_income_decile`; absent in the randomized design.
 
 use crate::common;
+use crate::common::cents;
 use std::collections::BTreeMap;
-
-fn cents(s: &str) -> i64 {
-    let (e, c) = s.split_once('.').expect("euros with two decimals");
-    let v = e.trim_start_matches('-').parse::<i64>().unwrap() * 100 + c.parse::<i64>().unwrap();
-    if e.starts_with('-') {
-        -v
-    } else {
-        v
-    }
-}
 
 #[test]
 fn winners_and_losers_recount_from_households_csv_and_add_up() {

@@ -325,11 +325,16 @@ pub fn decile_bounds(ranges: &[(usize, usize, usize)], i: usize) -> (u64, Option
 
 /// The name of decile range `i`: `decile 3: €14,000 to €21,000` (the last `… and more`).
 pub fn decile_name(ranges: &[(usize, usize, usize)], i: usize) -> String {
-    let g = crate::model::money::group_thousands;
     let (from, to) = decile_bounds(ranges, i);
+    decile_label(ranges[i].0 as u8 + 1, from, to)
+}
+
+/// `decile 3: €14,000 to €21,000`, or `decile 10: €42,000 and more` without an upper bound.
+pub fn decile_label(decile: u8, from: u64, to: Option<u64>) -> String {
+    let g = crate::model::money::group_thousands;
     match to {
-        Some(to) => format!("decile {}: €{} to €{}", ranges[i].0 + 1, g(from), g(to)),
-        None => format!("decile {}: €{} and more", ranges[i].0 + 1, g(from)),
+        Some(to) => format!("decile {decile}: €{} to €{}", g(from), g(to)),
+        None => format!("decile {decile}: €{} and more", g(from)),
     }
 }
 

@@ -59,3 +59,14 @@ pub fn run_to(scenario: &Path, out: &Path, extra: &[&str]) -> serde_json::Value 
     let text = std::fs::read_to_string(out.join("summary.json")).unwrap();
     serde_json::from_str(&text).unwrap()
 }
+
+/// A households.csv money cell (euros with two decimals) as integer cents.
+pub fn cents(s: &str) -> i64 {
+    let (e, c) = s.split_once('.').expect("euros with two decimals");
+    let v = e.trim_start_matches('-').parse::<i64>().unwrap() * 100 + c.parse::<i64>().unwrap();
+    if e.starts_with('-') {
+        -v
+    } else {
+        v
+    }
+}

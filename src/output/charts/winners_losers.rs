@@ -7,7 +7,6 @@
 use super::{e2s, font, header, legend_rect, Cell, Chart, ChartInfo, ChartKind, DrawResult, Table};
 use crate::analysis::cash_change::{cash_changes, CashChangeRow, CashShares};
 use crate::analysis::run::RunResult;
-use crate::model::money::group_thousands;
 use crate::model::scenario::Scenario;
 use plotters::coord::Shift;
 use plotters::prelude::*;
@@ -34,15 +33,19 @@ const COLOURS: [RGBColor; 3] = [
 
 /// The group's label: `decile 3: €14,000 to €21,000`, or `all recipient households`.
 pub(crate) fn group_label(r: &CashChangeRow) -> String {
-    match (r.decile, r.income_to) {
-        (None, _) => "all recipient households".to_string(),
-        (Some(d), Some(to)) => format!(
-            "decile {d}: €{} to €{}",
-            group_thousands(r.income_from),
-            group_thousands(to)
-        ),
-        (Some(d), None) => format!("decile {d}: €{} and more", group_thousands(r.income_from)),
+    match r.decile {
+        None => "all recipient households".to_string(),
+        Some(d) => crate::analysis::subgroups::decile_label(d, r.income_from, r.income_to),
     }
+}
+
+/// The threshold the table states (€; the first row's, or the default €10 of an empty table).
+fn threshold(t: &Table) -> Result<String, String> {
+    Ok(if t.rows.is_empty() {
+        "10".to_string()
+    } else {
+        t.str(0, "threshold_eur")?.to_string()
+    })
 }
 
 impl Chart for WinnersLosers {
@@ -59,11 +62,7 @@ impl Chart for WinnersLosers {
     ];
 
     fn title_caption(t: &Table) -> Result<(String, String), String> {
-        let th = if t.rows.is_empty() {
-            "10".to_string()
-        } else {
-            t.str(0, "threshold_eur")?.to_string()
-        };
+        let th = threshold(t)?;
         Ok((
             "Better or worse off in cash, by income decile".to_string(),
             format!(
@@ -105,11 +104,7 @@ impl Chart for WinnersLosers {
         info: &ChartInfo,
         root: &DrawingArea<DB, Shift>,
     ) -> DrawResult {
-        let th = if t.rows.is_empty() {
-            "10".to_string()
-        } else {
-            t.str(0, "threshold_eur")?.to_string()
-        };
+        let th = threshold(t)?;
         let area = header(
             root,
             &info.title,
