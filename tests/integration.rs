@@ -34,6 +34,8 @@ mod multi_year;
 mod non_take_up_selection;
 #[path = "output_safety.rs"]
 mod output_safety;
+#[path = "parquet.rs"]
+mod parquet;
 #[path = "parser_props.rs"]
 mod parser_props;
 #[path = "pipeline.rs"]

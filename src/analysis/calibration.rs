@@ -274,7 +274,7 @@ pub fn tally(sc: &Scenario, threads: usize) -> Result<Tally> {
         threads,
         ..Default::default()
     };
-    crate::sim::engine::run_with(&paired, &opts, |_| Ok(()), |_, _| {})
+    crate::sim::engine::run_with(&paired, &opts, |_, _| Ok(()), |_, _| {})
 }
 
 /// `a / b` (0 when `b` is 0).

@@ -117,7 +117,18 @@ pub fn pair_index(arms: usize, a: usize, b: usize) -> usize {
 pub fn run(
     sc: &Scenario,
     opts: &RunOptions,
-    on_rows: impl FnMut(&[Outcome]) -> Result<()>,
+    mut on_rows: impl FnMut(&[Outcome]) -> Result<()>,
+    on_progress: impl FnMut(u64, u64),
+) -> Result<RunResult> {
+    engine::run_with(sc, opts, |rows, _| on_rows(rows), on_progress)
+}
+
+/// [`run`], with each household's year month by month beside its outcomes (when
+/// `opts.household_rows` and `opts.monthly_rows`; empty otherwise): for the monthly ledger.
+pub fn run_with_months(
+    sc: &Scenario,
+    opts: &RunOptions,
+    on_rows: impl FnMut(&[Outcome], &[crate::model::outcome::YearMonths]) -> Result<()>,
     on_progress: impl FnMut(u64, u64),
 ) -> Result<RunResult> {
     engine::run_with(sc, opts, on_rows, on_progress)

@@ -194,6 +194,15 @@ pub struct RunArgs {
     /// Also write households.csv: one row per household × arm.
     #[arg(long)]
     pub households_csv: bool,
+    /// Also write households.parquet: households.csv's rows and columns, typed (money as
+    /// DECIMAL(18,2)), zstd-compressed (docs/outputs.md).
+    #[arg(long)]
+    pub households_parquet: bool,
+    /// Also write monthly_ledger.parquet, the monthly ledger: one row per household × arm × month
+    /// (advance paid, the 100% advance, the entitlement, the knowledge state paid on). One-year
+    /// runs only.
+    #[arg(long)]
+    pub monthly_parquet: bool,
     /// Independent replications (different seeds) for Monte Carlo standard errors
     /// (overrides the scenario's `replications`).
     #[arg(long, value_name = "N", value_parser = parse_replications)]
@@ -387,6 +396,9 @@ pub struct BenchArgs {
     /// Also write households.csv (streamed) to measure its cost.
     #[arg(long)]
     pub households_csv: bool,
+    /// Also write households.parquet (streamed) to measure its cost.
+    #[arg(long)]
+    pub households_parquet: bool,
     /// Print the measurements as JSON (one array) instead of the table.
     #[arg(long)]
     pub json: bool,

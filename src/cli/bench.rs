@@ -230,6 +230,8 @@ pub fn bench_command(args: &BenchArgs) -> Result<()> {
                     threads: args.threads.threads,
                 },
                 households_csv: args.households_csv,
+                households_parquet: args.households_parquet,
+                monthly_parquet: false,
                 replications: Some(1),
                 quiet: QuietArg { quiet: true },
             };

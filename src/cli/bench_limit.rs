@@ -163,6 +163,8 @@ pub fn compare_limit(args: &BenchArgs, limit: &Path) -> Result<()> {
                     households: Some(n),
                     threads: ThreadsArg { threads },
                     households_csv: false,
+                    households_parquet: false,
+                    monthly_parquet: false,
                     replications: Some(1),
                     quiet: QuietArg { quiet: true },
                 };

@@ -11,6 +11,7 @@ pub mod calibrate;
 pub mod check;
 pub mod dispatch;
 pub mod explain;
+mod household_files;
 pub mod new;
 pub mod params;
 pub mod plot;

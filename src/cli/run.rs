@@ -8,6 +8,7 @@ use crate::analysis::replications::run_replications;
 use crate::analysis::run::RunResult;
 use crate::analysis::selection_sensitivity::{self, SelectionSensitivity};
 use crate::cli::dispatch::on_threads;
+use crate::cli::household_files::HouseholdFiles;
 use crate::cli::term;
 use crate::cli::RunArgs;
 use crate::error::{Error, Result};
@@ -45,19 +46,40 @@ pub(crate) fn detail(quiet: bool, m: String) {
 
 fn run_in_pool(args: &RunArgs) -> Result<PathBuf> {
     let started = Instant::now();
-    let quiet = args.quiet.quiet;
     let sc = load_with_overrides(&args.scenario, args.seed.seed, args.households)?;
-    detail(quiet, loaded_line(args, &sc));
+    detail(args.quiet.quiet, loaded_line(args, &sc));
+    crate::output::interrupt::install();
+    run_loaded(args, sc, started)
+}
+
+/// Runs an already loaded scenario (`args.scenario` its file, `args.seed` and
+/// `args.households` already applied) as `run` does, without installing the interrupt handler:
+/// for programs embedding the library (the Python package), whose own signal handling stays
+/// in place. Returns the run directory.
+pub fn run_scenario(args: &RunArgs, sc: Scenario) -> Result<PathBuf> {
+    on_threads(args.threads.threads, || {
+        run_loaded(args, sc, Instant::now())
+    })
+}
+
+fn run_loaded(args: &RunArgs, sc: Scenario, started: Instant) -> Result<PathBuf> {
+    let quiet = args.quiet.quiet;
     let target = args
         .out
         .clone()
         .unwrap_or_else(|| Path::new("output").join(safe_dir_name(&sc.name)));
-    crate::output::interrupt::install();
     let staging = Staging::new(&target, &[args.scenario.as_path()])?;
     if sc.horizon.is_some() {
         return crate::cli::run_horizon::run(args, &sc, staging, started);
     }
-    let csv_writer = open_households_csv(&staging, args.households_csv)?;
+    let files = HouseholdFiles::open(
+        &staging,
+        &sc,
+        args.households_csv,
+        args.households_parquet,
+        args.monthly_parquet,
+    )?;
+    let written = files.names();
     let replications = args.replications.unwrap_or(sc.replications).max(1);
     let show_progress = !quiet && std::io::stderr().is_terminal();
     let sensitivity = if selection_sensitivity::matters(&sc) {
@@ -69,14 +91,15 @@ fn run_in_pool(args: &RunArgs) -> Result<PathBuf> {
     let bar = show_progress.then(|| progress_bar(&sc, work));
     let opts = RunOptions {
         threads: args.threads.threads,
-        household_rows: args.households_csv,
+        household_rows: files.rows(),
+        monthly_rows: files.months(),
         ..RunOptions::default()
     };
     let (result, mut summary) = simulate(
         &sc,
         &opts,
         replications,
-        csv_writer,
+        files,
         bar.as_ref(),
         started,
         quiet,
@@ -126,7 +149,7 @@ fn run_in_pool(args: &RunArgs) -> Result<PathBuf> {
     );
     if !quiet {
         let line = public.as_ref().map(|(_, line)| line.as_str());
-        term::out(headline(&summary, line, &dir, args.households_csv, started))?;
+        term::out(headline(&summary, line, &dir, &written, started))?;
     }
     Ok(dir)
 }
@@ -197,21 +220,16 @@ fn simulate(
     sc: &Scenario,
     opts: &RunOptions,
     replications: u32,
-    mut csv_writer: Option<HouseholdsCsv>,
+    mut files: HouseholdFiles,
     bar: Option<&indicatif::ProgressBar>,
     started: Instant,
     quiet: bool,
 ) -> Result<(RunResult, Summary)> {
     let t_loaded = started.elapsed().as_secs_f64();
-    let result = crate::analysis::run::run(
+    let result = crate::analysis::run::run_with_months(
         sc,
         opts,
-        |rows| {
-            if let Some((w, p)) = csv_writer.as_mut() {
-                report::write_rows(w, sc, rows).map_err(|e| csv_err(p, e))?;
-            }
-            Ok(())
-        },
+        |rows, years| files.write(sc, rows, years),
         |done, _| {
             if let Some(b) = bar {
                 b.set_position(done);
@@ -229,10 +247,7 @@ fn simulate(
             t_loaded * 1e3
         ),
     );
-    if let Some((mut w, p)) = csv_writer.take() {
-        w.flush().map_err(|e| Error::io(&p, e))?;
-        detail(quiet, format!("wrote {}", p.display()));
-    }
+    files.finish(quiet)?;
     let t_sim = started.elapsed().as_secs_f64();
     let mut summary = report::summarize(sc, &result);
     detail(
@@ -352,7 +367,7 @@ fn headline(
     summary: &Summary,
     public_line: Option<&str>,
     dir: &Path,
-    households_csv: bool,
+    written: &[&str],
     started: Instant,
 ) -> String {
     let mut out = report::headline(summary);
@@ -364,11 +379,7 @@ fn headline(
         out,
         "wrote {}/ (report.md, report.html, summary.json, manifest.json, tidy tables, charts/{}) in {:.1} s",
         dir.display(),
-        if households_csv {
-            ", households.csv"
-        } else {
-            ""
-        },
+        written.iter().map(|f| format!(", {f}")).collect::<String>(),
         started.elapsed().as_secs_f64()
     );
     out
@@ -393,6 +404,8 @@ pub(crate) fn manifest(sc: &Scenario, args: &RunArgs, seconds: f64) -> String {
         "uncertain_parameters": sc.parameter_set.uncertain().into_iter().map(|(k, p)| serde_json::json!({"parameter": k, "value": p.value.to_string(), "source": p.source})).collect::<Vec<_>>(),
         "threads": rayon::current_num_threads(),
         "households_csv": args.households_csv,
+        "households_parquet": args.households_parquet,
+        "monthly_parquet": args.monthly_parquet,
         "run_seconds": (seconds * 1000.0).round() / 1000.0,
         "finished_unix_time": std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map(|d| d.as_secs()).unwrap_or(0),
     });

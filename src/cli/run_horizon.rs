@@ -7,9 +7,8 @@
 //! Must not compute results: the simulation, statistics and text come from the lower layers.
 
 use crate::analysis::horizon::{run_horizon, summarize_horizon};
-use crate::cli::run::{
-    csv_err, detail, manifest, open_households_csv, progress_bar, public_comparison,
-};
+use crate::cli::household_files::HouseholdFiles;
+use crate::cli::run::{csv_err, detail, manifest, progress_bar, public_comparison};
 use crate::cli::term;
 use crate::cli::RunArgs;
 use crate::error::{Error, Result};
@@ -42,7 +41,20 @@ pub(crate) fn run(
             args.scenario.display()
         )));
     }
-    let mut households = open_households_csv(&staging, args.households_csv)?;
+    if args.monthly_parquet {
+        return Err(Error::Usage(format!(
+            "{}: --monthly-parquet is for one-year runs; a multi-year scenario ([horizon]) writes its debts month by month in households_debts.csv (--households-csv)",
+            args.scenario.display()
+        )));
+    }
+    let first = crate::sim::horizon::year_scenario(sc, 0);
+    let mut households = HouseholdFiles::open(
+        &staging,
+        &first,
+        args.households_csv,
+        args.households_parquet,
+        false,
+    )?;
     let mut debts = if args.households_csv {
         let p = staging.path("households_debts.csv");
         let f = std::fs::File::create(&p).map_err(|e| Error::io(&p, e))?;
@@ -57,18 +69,15 @@ pub(crate) fn run(
     let bar = show_progress.then(|| progress_bar(sc, sc.households));
     let opts = RunOptions {
         threads: args.threads.threads,
-        household_rows: args.households_csv,
+        household_rows: households.rows(),
         ..RunOptions::default()
     };
     let t0 = started.elapsed().as_secs_f64();
-    let first = crate::sim::horizon::year_scenario(sc, 0);
     let result = run_horizon(
         sc,
         &opts,
         |rows, ds| {
-            if let Some((w, p)) = households.as_mut() {
-                report::write_rows(w, &first, rows).map_err(|e| csv_err(p, e))?;
-            }
+            households.write(&first, rows, &[])?;
             if let Some((w, p)) = debts.as_mut() {
                 for d in ds {
                     w.write_record(crate::output::horizon::debts_row(sc, d))
@@ -97,8 +106,8 @@ pub(crate) fn run(
             rayon::current_num_threads(),
         ),
     );
-    for (w, p) in [households.take(), debts.take()].into_iter().flatten() {
-        let mut w = w;
+    households.finish(quiet)?;
+    if let Some((mut w, p)) = debts.take() {
         w.flush().map_err(|e| Error::io(&p, e))?;
         detail(quiet, format!("wrote {}", p.display()));
     }

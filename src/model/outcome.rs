@@ -56,6 +56,46 @@ impl Year {
     }
 }
 
+/// One household's year month by month, the same in every arm: the rows of the monthly ledger
+/// (`run --monthly-parquet`), collected only when a run asks for them.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct YearMonths {
+    /// Household id.
+    pub household_id: u64,
+    /// Per payment month (index 0 = January), the first month of the knowledge state the
+    /// agency pays on (1: the household's own estimate; a later month: after a reported change).
+    pub known_from: [u8; 12],
+    /// Per month, the actual entitlement summed over benefits (as [`Year::monthly_entitlement`]).
+    pub entitlement: [Money; 12],
+    /// Per month, the 100% advance summed over benefits (the control arm's schedule, net of
+    /// in-year corrections).
+    pub full_advance: [Money; 12],
+}
+
+impl YearMonths {
+    /// The months of household `household_id`'s `year`.
+    pub fn of(household_id: u64, year: &Year) -> YearMonths {
+        let mut known_from = [1u8; 12];
+        for st in year.states() {
+            for k in known_from.iter_mut().skip(st.from_month as usize - 1) {
+                *k = st.from_month;
+            }
+        }
+        let mut full_advance = [Money::ZERO; 12];
+        for ledger in &year.full {
+            for (m, v) in ledger.by_month.iter().enumerate() {
+                full_advance[m] += *v;
+            }
+        }
+        YearMonths {
+            household_id,
+            known_from,
+            entitlement: year.monthly_entitlement,
+            full_advance,
+        }
+    }
+}
+
 /// Advances of one benefit through the year under one percentage.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub struct Ledger {

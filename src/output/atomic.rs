@@ -28,12 +28,14 @@ use std::path::{Path, PathBuf};
 
 /// Files a run, sweep or uncertainty analysis writes at the top of its directory (besides
 /// `charts/`).
-const KNOWN_FILES: [&str; 16] = [
+const KNOWN_FILES: [&str; 18] = [
     "manifest.json",
     "summary.json",
     "report.md",
     "report.html",
     "households.csv",
+    "households.parquet",
+    "monthly_ledger.parquet",
     "sweep.csv",
     "uncertainty.json",
     "draws.csv",

@@ -7,7 +7,7 @@
 
 use crate::error::{Error, Result};
 use crate::model::money::Money;
-use crate::model::outcome::{Outcome, Year};
+use crate::model::outcome::{Outcome, Year, YearMonths};
 use crate::model::scenario::{Design, Scenario};
 use crate::sim::pay::{arm_outcome_into, simulate_arm_into};
 use crate::sim::population::generate;
@@ -52,8 +52,10 @@ pub fn install<T: Send>(pool: &Option<rayon::ThreadPool>, f: impl FnOnce() -> T 
 pub struct RunOptions {
     /// Worker threads (0 = all cores).
     pub threads: usize,
-    /// Collect per-household rows (for households.csv).
+    /// Collect per-household rows (for households.csv and households.parquet).
     pub household_rows: bool,
+    /// With `household_rows`: also each household's year month by month (the monthly ledger).
+    pub monthly_rows: bool,
     /// Households per work unit.
     pub chunk_size: usize,
 }
@@ -63,6 +65,7 @@ impl Default for RunOptions {
         RunOptions {
             threads: 0,
             household_rows: false,
+            monthly_rows: false,
             chunk_size: 4096,
         }
     }
@@ -96,10 +99,14 @@ pub trait Tally: Send + Sized {
     fn finish(&mut self);
 }
 
-/// Accumulated results of some chunks, with their rows (chunk index → rows) when asked for.
+/// One chunk's rows: its index, the outcomes per household and arm, and (when asked for) each
+/// household's months.
+type ChunkRows = (u64, Vec<Outcome>, Vec<YearMonths>);
+
+/// Accumulated results of some chunks, with their rows when asked for.
 struct Partial<T> {
     tally: T,
-    rows: Vec<(u64, Vec<Outcome>)>,
+    rows: Vec<ChunkRows>,
 }
 
 impl<T: Tally> Partial<T> {
@@ -214,12 +221,17 @@ fn simulate_chunk<T: Tally>(
     start: u64,
     end: u64,
     rows: bool,
+    months: bool,
 ) -> Result<()> {
     let mut out_rows = Vec::new();
+    let mut out_months = Vec::new();
     let mut b = ArmOutcomes::new(sc);
     for id in start..end {
         let h = generate(sc, id);
         let year = Year::compute(sc, &h);
+        if months {
+            out_months.push(YearMonths::of(id, &year));
+        }
         let u = crate::sim::behaviour::takeup_draw(sc.seed, id);
         simulate_household(
             &mut p.tally,
@@ -232,7 +244,7 @@ fn simulate_chunk<T: Tally>(
         )?;
     }
     if rows {
-        p.rows.push((c, out_rows));
+        p.rows.push((c, out_rows, out_months));
     }
     Ok(())
 }
@@ -246,11 +258,12 @@ impl Scenario {
 
 /// Runs the scenario into a tally `T` (`analysis::run` gives the usual statistics).
 /// `on_rows` receives per-household outcomes in household order (when
-/// `opts.household_rows`); `on_progress` receives (households done, total).
+/// `opts.household_rows`), with the households' months (when also `opts.monthly_rows`; empty
+/// otherwise); `on_progress` receives (households done, total).
 pub fn run_with<T: Tally>(
     sc: &Scenario,
     opts: &RunOptions,
-    mut on_rows: impl FnMut(&[Outcome]) -> Result<()>,
+    mut on_rows: impl FnMut(&[Outcome], &[YearMonths]) -> Result<()>,
     mut on_progress: impl FnMut(u64, u64),
 ) -> Result<T> {
     // Selection into the offer ranks households in a reference sample: built once here.
@@ -293,6 +306,7 @@ pub fn run_with<T: Tally>(
                             c * chunk,
                             ((c + 1) * chunk).min(n),
                             opts.household_rows,
+                            opts.household_rows && opts.monthly_rows,
                         )?;
                         Ok(p)
                     },
@@ -301,9 +315,9 @@ pub fn run_with<T: Tally>(
         });
         let mut part = part?;
         if opts.household_rows {
-            part.rows.sort_by_key(|(c, _)| *c);
-            for (_, rows) in &part.rows {
-                on_rows(rows)?;
+            part.rows.sort_by_key(|(c, _, _)| *c);
+            for (_, rows, months) in &part.rows {
+                on_rows(rows, months)?;
             }
             part.rows.clear();
         }

@@ -1,0 +1,124 @@
+//! The per-household files a run streams into its staging directory, as asked for on the
+//! command line: households.csv (`--households-csv`), households.parquet
+//! (`--households-parquet`) and the monthly ledger monthly_ledger.parquet (`--monthly-parquet`).
+//!
+//! Opens the files and hands rows to the writers of `output`; must not format a cell itself.
+
+use crate::cli::run::{csv_err, detail, open_households_csv, HouseholdsCsv};
+use crate::error::{Error, Result};
+use crate::model::outcome::{Outcome, YearMonths};
+use crate::output::parquet::{HouseholdsParquet, MonthlyParquet};
+use crate::output::report;
+use crate::output::Staging;
+use crate::scenario::Scenario;
+use std::fs::File;
+use std::io::{BufWriter, Write};
+use std::path::PathBuf;
+
+type Sink = BufWriter<File>;
+
+/// The streamed per-household files of one run.
+pub(crate) struct HouseholdFiles {
+    csv: Option<HouseholdsCsv>,
+    parquet: Option<(HouseholdsParquet<Sink>, PathBuf)>,
+    monthly: Option<(MonthlyParquet<Sink>, PathBuf)>,
+}
+
+fn create(staging: &Staging, name: &str) -> Result<(Sink, PathBuf)> {
+    let p = staging.path(name);
+    let f = File::create(&p).map_err(|e| Error::io(&p, e))?;
+    Ok((BufWriter::with_capacity(1 << 20, f), p))
+}
+
+impl HouseholdFiles {
+    /// Opens the files asked for (none: nothing is collected).
+    pub(crate) fn open(
+        staging: &Staging,
+        sc: &Scenario,
+        csv: bool,
+        parquet: bool,
+        monthly: bool,
+    ) -> Result<HouseholdFiles> {
+        let parquet = if parquet {
+            let (w, p) = create(staging, "households.parquet")?;
+            Some((HouseholdsParquet::new(w, sc)?, p))
+        } else {
+            None
+        };
+        let monthly = if monthly {
+            let (w, p) = create(staging, "monthly_ledger.parquet")?;
+            Some((MonthlyParquet::new(w, sc)?, p))
+        } else {
+            None
+        };
+        Ok(HouseholdFiles {
+            csv: open_households_csv(staging, csv)?,
+            parquet,
+            monthly,
+        })
+    }
+
+    /// Whether the run must collect its rows.
+    pub(crate) fn rows(&self) -> bool {
+        self.csv.is_some() || self.parquet.is_some() || self.monthly.is_some()
+    }
+
+    /// Whether the run must collect its households' months.
+    pub(crate) fn months(&self) -> bool {
+        self.monthly.is_some()
+    }
+
+    /// Writes a batch of rows (outcomes in household order; `years` the same households'
+    /// months, when asked for) to every open file.
+    pub(crate) fn write(
+        &mut self,
+        sc: &Scenario,
+        rows: &[Outcome],
+        years: &[YearMonths],
+    ) -> Result<()> {
+        if let Some((w, p)) = self.csv.as_mut() {
+            report::write_rows(w, sc, rows).map_err(|e| csv_err(p, e))?;
+        }
+        if let Some((w, _)) = self.parquet.as_mut() {
+            w.write(rows)?;
+        }
+        if let Some((w, _)) = self.monthly.as_mut() {
+            w.write(rows, years)?;
+        }
+        Ok(())
+    }
+
+    /// Finishes and flushes every open file (a detail line each).
+    pub(crate) fn finish(self, quiet: bool) -> Result<()> {
+        if let Some((mut w, p)) = self.csv {
+            w.flush().map_err(|e| Error::io(&p, e))?;
+            detail(quiet, format!("wrote {}", p.display()));
+        }
+        for (w, p) in [
+            self.parquet.map(|(w, p)| (w.finish(), p)),
+            self.monthly.map(|(w, p)| (w.finish(), p)),
+        ]
+        .into_iter()
+        .flatten()
+        {
+            w?.flush().map_err(|e| Error::io(&p, e))?;
+            detail(quiet, format!("wrote {}", p.display()));
+        }
+        Ok(())
+    }
+
+    /// The names of the open files, for the headline ("households.csv, households.parquet").
+    pub(crate) fn names(&self) -> Vec<&'static str> {
+        let mut v = vec![];
+        if self.csv.is_some() {
+            v.push("households.csv");
+        }
+        if self.parquet.is_some() {
+            v.push("households.parquet");
+        }
+        if self.monthly.is_some() {
+            v.push("monthly_ledger.parquet");
+        }
+        v
+    }
+}
