@@ -16,19 +16,19 @@ use toeslagenlab::cli::args::{QuietArg, RunArgs, SeedArg, ThreadsArg};
 use toeslagenlab::error::Error;
 
 pyo3::create_exception!(
-    _native,
+    toeslagenlab,
     ToeslagenlabError,
     PyException,
     "Any error of toeslagenlab; `exit_code` is the code the command line would exit with."
 );
 pyo3::create_exception!(
-    _native,
+    toeslagenlab,
     ScenarioError,
     ToeslagenlabError,
     "A problem in a scenario or household file: `file`, `line`, `column` and `key` locate the first one, `problems` lists them all (dicts with the same keys and `message`)."
 );
 pyo3::create_exception!(
-    _native,
+    toeslagenlab,
     UsageError,
     ToeslagenlabError,
     "A bad argument (an override key, a household count, a year)."
@@ -116,6 +116,33 @@ fn run_to_dir(
         toeslagenlab::cli::run::run_scenario(&args, sc)
     });
     result
+        .map(|p| p.display().to_string())
+        .map_err(|e| to_py(py, e))
+}
+
+/// Runs `toeslagenlab uncertainty` on the scenario file into `out` (the scenario's
+/// `[uncertainty]` table; `draws` overrides its count). Returns the output directory.
+#[pyfunction]
+#[pyo3(signature = (scenario, out, draws=None, households=None, seed=None, threads=0))]
+fn uncertainty_to_dir(
+    py: Python<'_>,
+    scenario: PathBuf,
+    out: PathBuf,
+    draws: Option<usize>,
+    households: Option<i64>,
+    seed: Option<u64>,
+    threads: usize,
+) -> PyResult<String> {
+    let args = toeslagenlab::cli::args::UncertaintyArgs {
+        scenario,
+        draws,
+        out: Some(out),
+        seed: SeedArg { seed },
+        households,
+        threads: ThreadsArg { threads },
+        quiet: QuietArg { quiet: true },
+    };
+    py.detach(|| toeslagenlab::cli::uncertainty::uncertainty_embedded(&args))
         .map(|p| p.display().to_string())
         .map_err(|e| to_py(py, e))
 }
@@ -259,6 +286,7 @@ fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add("ScenarioError", py.get_type::<ScenarioError>())?;
     m.add("UsageError", py.get_type::<UsageError>())?;
     m.add_function(wrap_pyfunction!(run_to_dir, m)?)?;
+    m.add_function(wrap_pyfunction!(uncertainty_to_dir, m)?)?;
     m.add_function(wrap_pyfunction!(validate, m)?)?;
     m.add_function(wrap_pyfunction!(calc_json, m)?)?;
     m.add_function(wrap_pyfunction!(params_json, m)?)?;

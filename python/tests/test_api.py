@@ -153,3 +153,19 @@ def test_the_gil_is_released_while_simulating():
         time.sleep(0.001)
     t.join()
     assert ticks > 50, f"the main thread ran only {ticks} times during the run"
+
+
+def test_uncertainty_equals_the_cli(tmp_path):
+    u = tl.uncertainty(SCENARIO, draws=16, households=2000, seed=6)
+    out = tmp_path / "cli-unc"
+    subprocess.run([str(binary()), "uncertainty", str(SCENARIO), "--draws", "16", "--households", "2000",
+                    "--seed", "6", "--out", str(out), "--quiet"], check=True, cwd=ROOT)
+    cli = json.loads((out / "uncertainty.json").read_text())
+    assert u.result == cli
+    iv = u.intervals()
+    assert len(iv) == len(cli["comparisons"]) and (iv["total_low"] <= iv["estimate"]).all()
+    assert len(u.sensitivity("cautious")) > 0
+    with pytest.raises(tl.UsageError):
+        u.sensitivity("nobody")
+    with pytest.raises(tl.UsageError):
+        tl.uncertainty(SCENARIO, draws=0, households=2000)

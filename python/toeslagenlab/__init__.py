@@ -28,6 +28,8 @@ from ._native import ScenarioError, ToeslagenlabError, UsageError
 __all__ = [
     "run",
     "Run",
+    "uncertainty",
+    "Uncertainty",
     "validate",
     "calc",
     "params",
@@ -65,7 +67,51 @@ def _override_items(overrides: Optional[Mapping[str, Union[int, float, str]]]) -
     return items
 
 
-class Run:
+class _Output:
+    """A directory of one command's outputs; a temporary one is removed with the object."""
+
+    def __init__(self, directory: Union[str, "os.PathLike[str]"], _temporary: Optional[str] = None):
+        self.dir: Path = Path(directory)
+        if _temporary is not None:
+            self._cleanup = weakref.finalize(self, shutil.rmtree, _temporary, True)
+
+    @property
+    def files(self) -> List[str]:
+        """The files, relative to the directory."""
+        return sorted(str(p.relative_to(self.dir)) for p in self.dir.rglob("*") if p.is_file())
+
+
+    def _csv(self, name: str):
+        import pandas as pd
+
+        return pd.read_csv(self.dir / name)
+
+
+    def report(self) -> str:
+        """report.md's text."""
+        return (self.dir / "report.md").read_text(encoding="utf-8")
+
+    def write(self, directory: Union[str, "os.PathLike[str]"]) -> Path:
+        """Copies the files (the command line's outputs) into ``directory``.
+
+        The directory must not exist or be empty: nothing of yours is overwritten.
+        """
+        target = Path(directory)
+        if target.exists() and (not target.is_dir() or any(target.iterdir())):
+            raise FileExistsError(f"{target} exists and is not an empty directory; give a new one")
+        target.parent.mkdir(parents=True, exist_ok=True)
+        partial = Path(tempfile.mkdtemp(prefix=".toeslagenlab-", dir=target.parent))
+        try:
+            shutil.copytree(self.dir, partial, dirs_exist_ok=True)
+            if target.exists():
+                target.rmdir()
+            os.replace(partial, target)
+        except BaseException:
+            shutil.rmtree(partial, ignore_errors=True)
+            raise
+        return target
+
+class Run(_Output):
     """The results of one run: its summary and tables, read from the run directory.
 
     The directory (``run.dir``) holds exactly what ``toeslagenlab run --households-parquet``
@@ -73,22 +119,15 @@ class Run:
     """
 
     def __init__(self, directory: Union[str, "os.PathLike[str]"], _temporary: Optional[str] = None):
-        self.dir: Path = Path(directory)
+        super().__init__(directory, _temporary)
         with open(self.dir / "summary.json", encoding="utf-8") as f:
             #: summary.json as a dict.
             self.summary: Dict[str, Any] = json.load(f)
-        if _temporary is not None:
-            self._cleanup = weakref.finalize(self, shutil.rmtree, _temporary, True)
 
     def __repr__(self) -> str:
         s = self.summary
         return (f"<toeslagenlab.Run {s.get('scenario')!r}: {s.get('households')} households, "
                 f"arms {s.get('arm_order')}, seed {s.get('seed')}>")
-
-    @property
-    def files(self) -> List[str]:
-        """The run's files, relative to its directory."""
-        return sorted(str(p.relative_to(self.dir)) for p in self.dir.rglob("*") if p.is_file())
 
     # Per-household tables ---------------------------------------------------------------------
 
@@ -124,11 +163,6 @@ class Run:
 
     # Tidy tables ------------------------------------------------------------------------------
 
-    def _csv(self, name: str):
-        import pandas as pd
-
-        return pd.read_csv(self.dir / name)
-
     def comparisons(self):
         """comparisons.csv: every comparison of an arm with control (and of arms with each other)."""
         return self._csv("comparisons.csv")
@@ -145,29 +179,46 @@ class Run:
         """monthly.csv: per arm and month, the mean advance paid and the mean entitlement."""
         return self._csv("monthly.csv")
 
-    def report(self) -> str:
-        """report.md's text."""
-        return (self.dir / "report.md").read_text(encoding="utf-8")
 
-    def write(self, directory: Union[str, "os.PathLike[str]"]) -> Path:
-        """Copies the run's files (the command line's outputs) into ``directory``.
+class Uncertainty(_Output):
+    """An uncertainty analysis: every comparison under the uncertainty of the scenario's
+    ``[uncertainty]`` assumptions (docs/uncertainty.md), read from its output directory."""
 
-        The directory must not exist or be empty: nothing of yours is overwritten.
-        """
-        target = Path(directory)
-        if target.exists() and (not target.is_dir() or any(target.iterdir())):
-            raise FileExistsError(f"{target} exists and is not an empty directory; give a new one")
-        target.parent.mkdir(parents=True, exist_ok=True)
-        partial = Path(tempfile.mkdtemp(prefix=".toeslagenlab-", dir=target.parent))
-        try:
-            shutil.copytree(self.dir, partial, dirs_exist_ok=True)
-            if target.exists():
-                target.rmdir()
-            os.replace(partial, target)
-        except BaseException:
-            shutil.rmtree(partial, ignore_errors=True)
-            raise
-        return target
+    def __init__(self, directory: Union[str, "os.PathLike[str]"], _temporary: Optional[str] = None):
+        super().__init__(directory, _temporary)
+        with open(self.dir / "uncertainty.json", encoding="utf-8") as f:
+            #: uncertainty.json as a dict.
+            self.result: Dict[str, Any] = json.load(f)
+
+    def __repr__(self) -> str:
+        r = self.result
+        return (f"<toeslagenlab.Uncertainty {r.get('scenario')!r}: {r.get('draws')} draws, "
+                f"{len(r.get('assumptions', []))} assumptions>")
+
+    def intervals(self):
+        """One row per comparison: the estimate, its Monte Carlo interval, the total interval
+        (Monte Carlo and assumptions) and the shares of draws keeping its sign and conclusion."""
+        import pandas as pd
+
+        keep = ["arm", "vs", "metric", "population", "primary", "estimate", "mc_ci_low", "mc_ci_high",
+                "total_low", "total_high", "draws_min", "draws_max", "estimable_draws",
+                "share_same_sign", "conclusion", "share_same_conclusion"]
+        rows = [{k: c.get(k) for k in keep} for c in self.result["comparisons"]]
+        return pd.DataFrame(rows, columns=keep)
+
+    def draws(self):
+        """draws.csv: every run of the analysis with its assumption values and results."""
+        return self._csv("draws.csv")
+
+    def sensitivity(self, arm: str):
+        """The tornado chart's data of a treatment arm (charts/sensitivity_<arm>.csv)."""
+        path = self.dir / "charts" / f"sensitivity_{arm}.csv"
+        if not path.exists():
+            arms = sorted(p.stem[len("sensitivity_"):] for p in (self.dir / "charts").glob("sensitivity_*.csv"))
+            raise UsageError(f"no sensitivity chart for arm {arm!r}; the arms are {arms}")
+        import pandas as pd
+
+        return pd.read_csv(path)
 
 
 def _to_pandas(table, money: str):
@@ -226,6 +277,36 @@ def run(
         shutil.rmtree(work, ignore_errors=True)
         return Run(directory)
     return Run(directory, _temporary=work)
+
+
+def uncertainty(
+    scenario: Scenario,
+    draws: Optional[int] = None,
+    households: Optional[int] = None,
+    seed: Optional[int] = None,
+    threads: Optional[int] = None,
+    out: Union[str, "os.PathLike[str]", None] = None,
+) -> Uncertainty:
+    """Runs ``toeslagenlab uncertainty`` on a scenario with an ``[uncertainty]`` table.
+
+    draws: the number of draws (default: the scenario's); households, seed, threads, out: as
+    for ``run``. Every run uses the same households and seed; runs differ by the assumptions
+    alone. The result equals the command line's uncertainty.json.
+    """
+    work = tempfile.mkdtemp(prefix="toeslagenlab-")
+    try:
+        path = _scenario_file(scenario, Path(work))
+        target = Path(os.fspath(out)) if out is not None else Path(work) / "uncertainty"
+        directory = _native.uncertainty_to_dir(
+            path, target, draws=draws, households=households, seed=seed, threads=threads or 0
+        )
+    except BaseException:
+        shutil.rmtree(work, ignore_errors=True)
+        raise
+    if out is not None:
+        shutil.rmtree(work, ignore_errors=True)
+        return Uncertainty(directory)
+    return Uncertainty(directory, _temporary=work)
 
 
 def validate(scenario: Scenario) -> Dict[str, Any]:

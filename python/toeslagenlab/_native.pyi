@@ -32,6 +32,14 @@ def run_to_dir(
     monthly: bool = False,
     households_csv: bool = False,
 ) -> str: ...
+def uncertainty_to_dir(
+    scenario: _Path,
+    out: _Path,
+    draws: Optional[int] = None,
+    households: Optional[int] = None,
+    seed: Optional[int] = None,
+    threads: int = 0,
+) -> str: ...
 def validate(scenario: _Path) -> Tuple[str, List[str], int, str, int, int]: ...
 def calc_json(
     year: Optional[int] = None,

@@ -19,6 +19,16 @@ use std::time::{Duration, Instant};
 
 /// Runs `toeslagenlab uncertainty` and returns the output directory.
 pub fn uncertainty_command(args: &UncertaintyArgs) -> Result<PathBuf> {
+    uncertainty_in(args, true)
+}
+
+/// [`uncertainty_command`] without installing the interrupt handler: for programs embedding
+/// the library (the Python package), whose own signal handling stays in place.
+pub fn uncertainty_embedded(args: &UncertaintyArgs) -> Result<PathBuf> {
+    uncertainty_in(args, false)
+}
+
+fn uncertainty_in(args: &UncertaintyArgs, handle_interrupts: bool) -> Result<PathBuf> {
     let started = Instant::now();
     let mut sc = load_with_overrides(&args.scenario, args.seed.seed, args.households)?;
     let Some(spec) = sc.uncertainty.clone() else {
@@ -40,7 +50,9 @@ pub fn uncertainty_command(args: &UncertaintyArgs) -> Result<PathBuf> {
     let target = args.out.clone().unwrap_or_else(|| {
         Path::new("output").join(format!("{}-uncertainty", safe_dir_name(&sc.name)))
     });
-    crate::output::interrupt::install();
+    if handle_interrupts {
+        crate::output::interrupt::install();
+    }
     let staging = Staging::new(&target, &[args.scenario.as_path()])?;
     let quiet = args.quiet.quiet;
     let bar = (!quiet && std::io::stderr().is_terminal()).then(|| {
