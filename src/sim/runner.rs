@@ -103,6 +103,34 @@ pub trait Tally: Send + Sized {
 /// household's months.
 type ChunkRows = (u64, Vec<Outcome>, Vec<YearMonths>);
 
+/// Row vectors of written batches, reused by the next chunks: a batch's rows are tens of
+/// megabytes, and allocating them afresh each time cost more in page faults than the copying.
+#[derive(Default)]
+struct RowBuffers(std::sync::Mutex<Vec<(Vec<Outcome>, Vec<YearMonths>)>>);
+
+impl RowBuffers {
+    /// Empty vectors with room for `rows` outcomes.
+    fn take(&self, rows: usize) -> (Vec<Outcome>, Vec<YearMonths>) {
+        let (mut r, m) = self
+            .0
+            .lock()
+            .ok()
+            .and_then(|mut v| v.pop())
+            .unwrap_or_default();
+        r.reserve(rows);
+        (r, m)
+    }
+
+    /// Gives written vectors back (emptied).
+    fn give(&self, mut r: Vec<Outcome>, mut m: Vec<YearMonths>) {
+        r.clear();
+        m.clear();
+        if let Ok(mut v) = self.0.lock() {
+            v.push((r, m));
+        }
+    }
+}
+
 /// Accumulated results of some chunks, with their rows when asked for.
 struct Partial<T> {
     tally: T,
@@ -220,11 +248,16 @@ fn simulate_chunk<T: Tally>(
     c: u64,
     start: u64,
     end: u64,
-    rows: bool,
-    months: bool,
+    opts: &RunOptions,
+    spare: &RowBuffers,
 ) -> Result<()> {
-    let mut out_rows = Vec::new();
-    let mut out_months = Vec::new();
+    let rows = opts.household_rows;
+    let months = rows && opts.monthly_rows;
+    let (mut out_rows, mut out_months) = if rows {
+        spare.take((end - start) as usize * sc.arms.len())
+    } else {
+        (Vec::new(), Vec::new())
+    };
     let mut b = ArmOutcomes::new(sc);
     for id in start..end {
         let h = generate(sc, id);
@@ -287,6 +320,7 @@ pub fn run_with<T: Tally>(
         threads * 64
     }
     .max(1);
+    let spare = RowBuffers::default();
     let mut c0 = 0;
     while c0 < n_chunks {
         let c1 = (c0 + batch).min(n_chunks);
@@ -305,8 +339,8 @@ pub fn run_with<T: Tally>(
                             c,
                             c * chunk,
                             ((c + 1) * chunk).min(n),
-                            opts.household_rows,
-                            opts.household_rows && opts.monthly_rows,
+                            opts,
+                            &spare,
                         )?;
                         Ok(p)
                     },
@@ -319,7 +353,9 @@ pub fn run_with<T: Tally>(
             for (_, rows, months) in &part.rows {
                 on_rows(rows, months)?;
             }
-            part.rows.clear();
+            for (_, rows, months) in part.rows.drain(..) {
+                spare.give(rows, months);
+            }
         }
         total.merge(&part.tally);
         on_progress((c1 * chunk).min(n), n);
