@@ -11,19 +11,11 @@ use std::path::Path;
 use std::process::Command;
 
 fn pyarrow_ready() -> bool {
-    let ok = Command::new("python3")
-        .args(["-c", "import pyarrow, pandas"])
-        .output()
-        .map(|o| o.status.success())
-        .unwrap_or(false);
-    if !ok {
-        let msg = "python3 with pyarrow and pandas is not available (pip install pyarrow pandas)";
-        if std::env::var("TOESLAGENLAB_REQUIRE_PYARROW").as_deref() == Ok("1") {
-            panic!("TOESLAGENLAB_REQUIRE_PYARROW=1 but {msg}");
-        }
-        eprintln!("skipped: {msg}");
-    }
-    ok
+    crate::common::python_has(
+        "pyarrow, pandas",
+        "TOESLAGENLAB_REQUIRE_PYARROW",
+        "pyarrow and pandas (pip install pyarrow pandas)",
+    )
 }
 
 /// Runs `scenario` with every per-household file into `out`.

@@ -15,20 +15,11 @@ fn root() -> PathBuf {
 
 /// Whether python3 with the libraries is there; panics when it is required but missing.
 fn python_ready() -> bool {
-    let ok = Command::new("python3")
-        .args(["-c", "import numpy, pandas, scipy, statsmodels"])
-        .output()
-        .map(|o| o.status.success())
-        .unwrap_or(false);
-    if !ok {
-        let msg = "python3 with numpy, pandas, scipy and statsmodels is not available \
-                   (pip install scipy statsmodels)";
-        if std::env::var("TOESLAGENLAB_REQUIRE_SCIPY").as_deref() == Ok("1") {
-            panic!("TOESLAGENLAB_REQUIRE_SCIPY=1 but {msg}");
-        }
-        eprintln!("skipped: {msg}");
-    }
-    ok
+    crate::common::python_has(
+        "numpy, pandas, scipy, statsmodels",
+        "TOESLAGENLAB_REQUIRE_SCIPY",
+        "numpy, pandas, scipy and statsmodels (pip install scipy statsmodels)",
+    )
 }
 
 /// A shipped scenario, or a copy of it in `dir` with the randomized design.

@@ -86,6 +86,10 @@ class _Output:
 
         return pd.read_csv(self.dir / name)
 
+    def _json(self, name: str) -> Dict[str, Any]:
+        with open(self.dir / name, encoding="utf-8") as f:
+            return json.load(f)
+
 
     def report(self) -> str:
         """report.md's text."""
@@ -120,9 +124,8 @@ class Run(_Output):
 
     def __init__(self, directory: Union[str, "os.PathLike[str]"], _temporary: Optional[str] = None):
         super().__init__(directory, _temporary)
-        with open(self.dir / "summary.json", encoding="utf-8") as f:
-            #: summary.json as a dict.
-            self.summary: Dict[str, Any] = json.load(f)
+        #: summary.json as a dict.
+        self.summary: Dict[str, Any] = self._json("summary.json")
 
     def __repr__(self) -> str:
         s = self.summary
@@ -186,9 +189,8 @@ class Uncertainty(_Output):
 
     def __init__(self, directory: Union[str, "os.PathLike[str]"], _temporary: Optional[str] = None):
         super().__init__(directory, _temporary)
-        with open(self.dir / "uncertainty.json", encoding="utf-8") as f:
-            #: uncertainty.json as a dict.
-            self.result: Dict[str, Any] = json.load(f)
+        #: uncertainty.json as a dict.
+        self.result: Dict[str, Any] = self._json("uncertainty.json")
 
     def __repr__(self) -> str:
         r = self.result
@@ -234,6 +236,23 @@ def _to_pandas(table, money: str):
     return table.to_pandas()
 
 
+def _run_native(scenario: Scenario, out, default: str, call, cls):
+    """Runs ``call(scenario_path, target)`` into ``out`` or a temporary directory and wraps the
+    result in ``cls`` (the temporary directory then lives as long as the object)."""
+    work = tempfile.mkdtemp(prefix="toeslagenlab-")
+    try:
+        path = _scenario_file(scenario, Path(work))
+        target = Path(os.fspath(out)) if out is not None else Path(work) / default
+        directory = call(path, target)
+    except BaseException:
+        shutil.rmtree(work, ignore_errors=True)
+        raise
+    if out is not None:
+        shutil.rmtree(work, ignore_errors=True)
+        return cls(directory)
+    return cls(directory, _temporary=work)
+
+
 def run(
     scenario: Scenario,
     households: Optional[int] = None,
@@ -257,26 +276,14 @@ def run(
     Raises ScenarioError (with ``file``, ``line``, ``key``) for a bad scenario, UsageError for a
     bad argument. The simulation runs without holding the GIL.
     """
-    work = tempfile.mkdtemp(prefix="toeslagenlab-")
-    try:
-        path = _scenario_file(scenario, Path(work))
-        target = Path(os.fspath(out)) if out is not None else Path(work) / "run"
-        directory = _native.run_to_dir(
-            path,
-            target,
-            households=households,
-            seed=seed,
-            threads=threads or 0,
-            overrides=_override_items(overrides),
-            monthly=monthly,
-        )
-    except BaseException:
-        shutil.rmtree(work, ignore_errors=True)
-        raise
-    if out is not None:
-        shutil.rmtree(work, ignore_errors=True)
-        return Run(directory)
-    return Run(directory, _temporary=work)
+    return _run_native(
+        scenario, out, "run",
+        lambda path, target: _native.run_to_dir(
+            path, target, households=households, seed=seed, threads=threads or 0,
+            overrides=_override_items(overrides), monthly=monthly,
+        ),
+        Run,
+    )
 
 
 def uncertainty(
@@ -293,20 +300,13 @@ def uncertainty(
     for ``run``. Every run uses the same households and seed; runs differ by the assumptions
     alone. The result equals the command line's uncertainty.json.
     """
-    work = tempfile.mkdtemp(prefix="toeslagenlab-")
-    try:
-        path = _scenario_file(scenario, Path(work))
-        target = Path(os.fspath(out)) if out is not None else Path(work) / "uncertainty"
-        directory = _native.uncertainty_to_dir(
+    return _run_native(
+        scenario, out, "uncertainty",
+        lambda path, target: _native.uncertainty_to_dir(
             path, target, draws=draws, households=households, seed=seed, threads=threads or 0
-        )
-    except BaseException:
-        shutil.rmtree(work, ignore_errors=True)
-        raise
-    if out is not None:
-        shutil.rmtree(work, ignore_errors=True)
-        return Uncertainty(directory)
-    return Uncertainty(directory, _temporary=work)
+        ),
+        Uncertainty,
+    )
 
 
 def validate(scenario: Scenario) -> Dict[str, Any]:

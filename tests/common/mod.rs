@@ -70,3 +70,22 @@ pub fn cents(s: &str) -> i64 {
         v
     }
 }
+
+/// Whether `python3 -c "import <modules>"` works. When it does not, the test is skipped with a
+/// `skipped: …` line on stderr, unless the environment variable `require` is `1` (CI), which
+/// makes it a failure. `what` names the libraries and how to install them.
+pub fn python_has(modules: &str, require: &str, what: &str) -> bool {
+    let ok = std::process::Command::new("python3")
+        .args(["-c", &format!("import {modules}")])
+        .output()
+        .map(|o| o.status.success())
+        .unwrap_or(false);
+    if !ok {
+        let msg = format!("python3 with {what} is not available");
+        if std::env::var(require).as_deref() == Ok("1") {
+            panic!("{require}=1 but {msg}");
+        }
+        eprintln!("skipped: {msg}");
+    }
+    ok
+}
