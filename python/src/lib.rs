@@ -67,13 +67,19 @@ fn to_py(py: Python<'_>, e: Error) -> PyErr {
     err
 }
 
+/// The CLI's progress lines on stderr (`--verbose`) for this call, or none.
+fn verbosity(progress: bool) {
+    toeslagenlab::cli::term::configure(toeslagenlab::cli::args::ColorMode::Auto, progress);
+}
+
 /// Runs the scenario file `scenario` into the directory `out` as `toeslagenlab run` does,
 /// with households.parquet (and monthly_ledger.parquet when `monthly`). `overrides` are
 /// numeric `(key, value)` pairs set on the loaded scenario, with the keys of `sweep`
 /// (`arms.cautious.fraction`, `behaviour.selection.strength`, …); values are decimal text.
-/// Returns the run directory.
+/// With `progress`, the CLI's progress lines (and, on a terminal, its progress bar) go to
+/// stderr. Returns the run directory.
 #[pyfunction]
-#[pyo3(signature = (scenario, out, households=None, seed=None, threads=0, overrides=Vec::new(), monthly=false, households_csv=false))]
+#[pyo3(signature = (scenario, out, households=None, seed=None, threads=0, overrides=Vec::new(), monthly=false, households_csv=false, progress=false))]
 #[allow(clippy::too_many_arguments)]
 fn run_to_dir(
     py: Python<'_>,
@@ -85,6 +91,7 @@ fn run_to_dir(
     overrides: Vec<(String, String)>,
     monthly: bool,
     households_csv: bool,
+    progress: bool,
 ) -> PyResult<String> {
     let args = RunArgs {
         scenario: scenario.clone(),
@@ -96,8 +103,9 @@ fn run_to_dir(
         households_parquet: true,
         monthly_parquet: monthly,
         replications: None,
-        quiet: QuietArg { quiet: true },
+        quiet: QuietArg { quiet: !progress },
     };
+    verbosity(progress);
     let result = py.detach(|| -> Result<PathBuf, Error> {
         let mut sc =
             toeslagenlab::scenario::overrides::load_with_overrides(&scenario, seed, households)?;
@@ -123,7 +131,8 @@ fn run_to_dir(
 /// Runs `toeslagenlab uncertainty` on the scenario file into `out` (the scenario's
 /// `[uncertainty]` table; `draws` overrides its count). Returns the output directory.
 #[pyfunction]
-#[pyo3(signature = (scenario, out, draws=None, households=None, seed=None, threads=0))]
+#[pyo3(signature = (scenario, out, draws=None, households=None, seed=None, threads=0, progress=false))]
+#[allow(clippy::too_many_arguments)]
 fn uncertainty_to_dir(
     py: Python<'_>,
     scenario: PathBuf,
@@ -132,6 +141,7 @@ fn uncertainty_to_dir(
     households: Option<i64>,
     seed: Option<u64>,
     threads: usize,
+    progress: bool,
 ) -> PyResult<String> {
     let args = toeslagenlab::cli::args::UncertaintyArgs {
         scenario,
@@ -140,8 +150,9 @@ fn uncertainty_to_dir(
         seed: SeedArg { seed },
         households,
         threads: ThreadsArg { threads },
-        quiet: QuietArg { quiet: true },
+        quiet: QuietArg { quiet: !progress },
     };
+    verbosity(progress);
     py.detach(|| toeslagenlab::cli::uncertainty::uncertainty_embedded(&args))
         .map(|p| p.display().to_string())
         .map_err(|e| to_py(py, e))

@@ -169,3 +169,11 @@ def test_uncertainty_equals_the_cli(tmp_path):
         u.sensitivity("nobody")
     with pytest.raises(tl.UsageError):
         tl.uncertainty(SCENARIO, draws=0, households=2000)
+
+
+def test_progress_lines_go_to_stderr(capfd):
+    tl.run(SCENARIO, households=1000, seed=8, progress=True)
+    err = capfd.readouterr().err
+    assert "loaded" in err and "simulated 1000 households" in err, err
+    tl.run(SCENARIO, households=1000, seed=8)
+    assert capfd.readouterr().err == ""

@@ -261,6 +261,7 @@ def run(
     overrides: Optional[Mapping[str, Union[int, float, str]]] = None,
     monthly: bool = False,
     out: Union[str, "os.PathLike[str]", None] = None,
+    progress: bool = False,
 ) -> Run:
     """Runs a scenario and returns its ``Run``.
 
@@ -272,6 +273,8 @@ def run(
     monthly: also keep the monthly ledger (``monthly_ledger()``).
     out: write the run there (as ``--out``; a previous toeslagenlab output there is replaced,
         anything else refused) instead of a temporary directory.
+    progress: print the command line's progress lines on stderr (and its progress bar when
+        stderr is a terminal).
 
     Raises ScenarioError (with ``file``, ``line``, ``key``) for a bad scenario, UsageError for a
     bad argument. The simulation runs without holding the GIL.
@@ -280,7 +283,7 @@ def run(
         scenario, out, "run",
         lambda path, target: _native.run_to_dir(
             path, target, households=households, seed=seed, threads=threads or 0,
-            overrides=_override_items(overrides), monthly=monthly,
+            overrides=_override_items(overrides), monthly=monthly, progress=progress,
         ),
         Run,
     )
@@ -293,17 +296,19 @@ def uncertainty(
     seed: Optional[int] = None,
     threads: Optional[int] = None,
     out: Union[str, "os.PathLike[str]", None] = None,
+    progress: bool = False,
 ) -> Uncertainty:
     """Runs ``toeslagenlab uncertainty`` on a scenario with an ``[uncertainty]`` table.
 
-    draws: the number of draws (default: the scenario's); households, seed, threads, out: as
-    for ``run``. Every run uses the same households and seed; runs differ by the assumptions
-    alone. The result equals the command line's uncertainty.json.
+    draws: the number of draws (default: the scenario's); households, seed, threads, out,
+    progress: as for ``run``. Every run uses the same households and seed; runs differ by the
+    assumptions alone. The result equals the command line's uncertainty.json.
     """
     return _run_native(
         scenario, out, "uncertainty",
         lambda path, target: _native.uncertainty_to_dir(
-            path, target, draws=draws, households=households, seed=seed, threads=threads or 0
+            path, target, draws=draws, households=households, seed=seed, threads=threads or 0,
+            progress=progress,
         ),
         Uncertainty,
     )

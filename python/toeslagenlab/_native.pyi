@@ -31,6 +31,7 @@ def run_to_dir(
     overrides: List[Tuple[str, str]] = ...,
     monthly: bool = False,
     households_csv: bool = False,
+    progress: bool = False,
 ) -> str: ...
 def uncertainty_to_dir(
     scenario: _Path,
@@ -39,6 +40,7 @@ def uncertainty_to_dir(
     households: Optional[int] = None,
     seed: Optional[int] = None,
     threads: int = 0,
+    progress: bool = False,
 ) -> str: ...
 def validate(scenario: _Path) -> Tuple[str, List[str], int, str, int, int]: ...
 def calc_json(
