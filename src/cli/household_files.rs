@@ -4,7 +4,7 @@
 //!
 //! Opens the files and hands rows to the writers of `output`; must not format a cell itself.
 
-use crate::cli::run::{csv_err, detail, open_households_csv, HouseholdsCsv};
+use crate::cli::run::{csv_err, detail};
 use crate::error::{Error, Result};
 use crate::model::outcome::{Outcome, YearMonths};
 use crate::output::parquet::{HouseholdsParquet, MonthlyParquet};
@@ -17,6 +17,21 @@ use std::path::PathBuf;
 
 type Sink = BufWriter<File>;
 
+/// The streamed households.csv: its writer and its path (for error messages).
+type HouseholdsCsv = (csv::Writer<Sink>, PathBuf);
+
+/// Opens households.csv in the staging directory and writes its header (`--households-csv`).
+fn open_households_csv(staging: &Staging, enabled: bool) -> Result<Option<HouseholdsCsv>> {
+    if !enabled {
+        return Ok(None);
+    }
+    let (sink, p) = create(staging, "households.csv")?;
+    let mut w = csv::Writer::from_writer(sink);
+    w.write_record(report::csv_header())
+        .map_err(|e| csv_err(&p, e))?;
+    Ok(Some((w, p)))
+}
+
 /// The streamed per-household files of one run.
 pub(crate) struct HouseholdFiles {
     csv: Option<HouseholdsCsv>,
@@ -24,7 +39,8 @@ pub(crate) struct HouseholdFiles {
     monthly: Option<(MonthlyParquet<Sink>, PathBuf)>,
 }
 
-fn create(staging: &Staging, name: &str) -> Result<(Sink, PathBuf)> {
+/// Creates `name` in the staging directory, buffered; returns it with its path.
+pub(crate) fn create(staging: &Staging, name: &str) -> Result<(Sink, PathBuf)> {
     let p = staging.path(name);
     let f = File::create(&p).map_err(|e| Error::io(&p, e))?;
     Ok((BufWriter::with_capacity(1 << 20, f), p))

@@ -23,12 +23,6 @@ use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
 use std::time::Instant;
 
-/// The streamed households.csv: its writer and its path (for error messages).
-pub(crate) type HouseholdsCsv = (
-    csv::Writer<std::io::BufWriter<std::fs::File>>,
-    std::path::PathBuf,
-);
-
 /// Runs a scenario as `toeslagenlab run` does and returns the run directory.
 ///
 /// Every parallel step (simulation, bootstrap, charts) runs on one pool of `--threads` workers
@@ -182,22 +176,6 @@ pub(crate) fn loaded_line(args: &RunArgs, sc: &Scenario) -> String {
         sc.seed,
         sc.year
     )
-}
-
-/// Opens households.csv in the staging directory and writes its header (`--households-csv`).
-pub(crate) fn open_households_csv(
-    staging: &Staging,
-    enabled: bool,
-) -> Result<Option<HouseholdsCsv>> {
-    if !enabled {
-        return Ok(None);
-    }
-    let p = staging.path("households.csv");
-    let f = std::fs::File::create(&p).map_err(|e| Error::io(&p, e))?;
-    let mut w = csv::Writer::from_writer(std::io::BufWriter::with_capacity(1 << 20, f));
-    w.write_record(report::csv_header())
-        .map_err(|e| csv_err(&p, e))?;
-    Ok(Some((w, p)))
 }
 
 /// The progress bar on a terminal: households simulated over all replications.

@@ -55,10 +55,14 @@ pub(crate) fn run(
         args.households_parquet,
         false,
     )?;
+    let mut names = households.names();
+    if args.households_csv {
+        names.push("households_debts.csv");
+    }
+    let written: String = names.iter().map(|f| format!(", {f}")).collect();
     let mut debts = if args.households_csv {
-        let p = staging.path("households_debts.csv");
-        let f = std::fs::File::create(&p).map_err(|e| Error::io(&p, e))?;
-        let mut w = csv::Writer::from_writer(std::io::BufWriter::with_capacity(1 << 20, f));
+        let (sink, p) = crate::cli::household_files::create(&staging, "households_debts.csv")?;
+        let mut w = csv::Writer::from_writer(sink);
         w.write_record(crate::output::horizon::debts_header())
             .map_err(|e| csv_err(&p, e))?;
         Some((w, p))
@@ -155,11 +159,7 @@ pub(crate) fn run(
             out,
             "wrote {}/ (report.md, report.html, summary.json, manifest.json, tidy tables, charts/{}) in {:.1} s",
             dir.display(),
-            if args.households_csv {
-                ", households.csv, households_debts.csv"
-            } else {
-                ""
-            },
+            written,
             started.elapsed().as_secs_f64()
         );
         term::out(out)?;

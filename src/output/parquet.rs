@@ -432,16 +432,8 @@ impl Names {
             arms: sc.arms.iter().map(|a| ba(&a.name)).collect(),
             household_types: HOUSEHOLD_TYPES.iter().map(|s| ba(s)).collect(),
             employment: EMPLOYMENT_TYPES.iter().map(|s| ba(s)).collect(),
-            receives: (0..1usize << N_BENEFITS)
-                .map(|bits| {
-                    let names: Vec<&str> = Benefit::ALL
-                        .iter()
-                        .enumerate()
-                        .filter(|(b, _)| bits & (1 << b) != 0)
-                        .map(|(_, benefit)| benefit.name())
-                        .collect();
-                    ba(&names.join("+"))
-                })
+            receives: (0..1u16 << N_BENEFITS)
+                .map(|bits| ba(&crate::output::report::receives_cell(bits as u8)))
                 .collect(),
         }
     }
@@ -473,9 +465,8 @@ impl<W: Write + Send + 'static> HouseholdsParquet<W> {
             t.text(&self.names.arms[o.arm]);
             t.text(&self.names.household_types[o.household_type as usize]);
             t.flag(o.took_offer);
-            // The same rounding as households.csv's `chosen_percentage` cell.
             t.optional_small(
-                self.offers[o.arm].then(|| (o.percentage.to_f64() * 100.0).round() as i32),
+                crate::output::report::chosen_percentage(self.offers[o.arm], o).map(|p| p as i32),
             );
             for m in [
                 o.advances,

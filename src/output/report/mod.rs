@@ -234,19 +234,22 @@ pub fn csv_header() -> Vec<String> {
     h
 }
 
-/// The benefits a household receives in its arm, `+`-joined in benefit order
-/// (`zorgtoeslag+huurtoeslag`; empty for none): the `receives` cell of households.csv.
-fn receives_cell(o: &Outcome) -> String {
-    let mut s = String::new();
-    for (b, benefit) in crate::rules::Benefit::ALL.iter().enumerate() {
-        if o.receives_benefit(b) {
-            if !s.is_empty() {
-                s.push('+');
-            }
-            s.push_str(benefit.name());
-        }
-    }
-    s
+/// The benefits of the bit set `receives` (one bit per benefit index), `+`-joined in benefit
+/// order (`zorgtoeslag+huurtoeslag`; empty for none): the `receives` cell of households.csv.
+pub(crate) fn receives_cell(receives: u8) -> String {
+    let names: Vec<&str> = crate::rules::Benefit::ALL
+        .iter()
+        .enumerate()
+        .filter(|(b, _)| receives & (1 << b) != 0)
+        .map(|(_, benefit)| benefit.name())
+        .collect();
+    names.join("+")
+}
+
+/// The `chosen_percentage` cell of households.csv: the advance percentage applied, rounded to
+/// a whole percent, when its arm `offers` a reduced advance; `None` (an empty cell) otherwise.
+pub(crate) fn chosen_percentage(offers: bool, o: &Outcome) -> Option<i64> {
+    offers.then(|| (o.percentage.to_f64() * 100.0).round() as i64)
 }
 
 pub(crate) fn money_cell(m: Money) -> String {
@@ -264,11 +267,8 @@ pub fn write_rows<W: std::io::Write>(
     let mut rec: Vec<String> = Vec::with_capacity(17 + 2 * crate::rules::N_BENEFITS);
     for o in rows {
         let arm = &sc.arms[o.arm];
-        let pct = if !arm.policy.offers() {
-            String::new()
-        } else {
-            format!("{}", (o.percentage.to_f64() * 100.0).round() as i64)
-        };
+        let pct =
+            chosen_percentage(arm.policy.offers(), o).map_or_else(String::new, |p| p.to_string());
         rec.clear();
         rec.extend([
             o.household_id.to_string(),
@@ -294,7 +294,7 @@ pub fn write_rows<W: std::io::Write>(
         ]);
         rec.extend(o.backpay_by_benefit.iter().map(|m| money_cell(*m)));
         rec.push(EMPLOYMENT_TYPES[o.employment as usize].to_string());
-        rec.push(receives_cell(o));
+        rec.push(receives_cell(o.receives));
         w.write_record(&rec)?;
     }
     Ok(())
