@@ -12,7 +12,7 @@ use pyo3::types::PyDict;
 use rust_decimal::Decimal;
 use std::path::PathBuf;
 use std::str::FromStr;
-use toeslagenlab::cli::args::{QuietArg, RunArgs, SeedArg, ThreadsArg};
+use toeslagenlab::cli::args::{LangArg, QuietArg, RunArgs, SeedArg, ThreadsArg};
 use toeslagenlab::error::Error;
 
 pyo3::create_exception!(
@@ -33,6 +33,11 @@ pyo3::create_exception!(
     ToeslagenlabError,
     "A bad argument (an override key, a household count, a year)."
 );
+
+/// The output language `lang` names (`en`, `nl`), or a `UsageError` (exit code 2).
+fn parse_lang(py: Python<'_>, lang: &str) -> PyResult<toeslagenlab::output::lang::Lang> {
+    toeslagenlab::cli::args::parse_lang(lang).map_err(|m| to_py(py, Error::Usage(m)))
+}
 
 /// The Python exception for a library error, with its attributes.
 fn to_py(py: Python<'_>, e: Error) -> PyErr {
@@ -79,7 +84,7 @@ fn verbosity(progress: bool) {
 /// With `progress`, the CLI's progress lines (and, on a terminal, its progress bar) go to
 /// stderr. Returns the run directory.
 #[pyfunction]
-#[pyo3(signature = (scenario, out, households=None, seed=None, threads=0, overrides=Vec::new(), monthly=false, households_csv=false, progress=false))]
+#[pyo3(signature = (scenario, out, households=None, seed=None, threads=0, overrides=Vec::new(), monthly=false, households_csv=false, progress=false, lang="en"))]
 #[allow(clippy::too_many_arguments)]
 fn run_to_dir(
     py: Python<'_>,
@@ -92,7 +97,9 @@ fn run_to_dir(
     monthly: bool,
     households_csv: bool,
     progress: bool,
+    lang: &str,
 ) -> PyResult<String> {
+    let lang = parse_lang(py, lang)?;
     let args = RunArgs {
         scenario: scenario.clone(),
         out: Some(out),
@@ -103,6 +110,7 @@ fn run_to_dir(
         households_parquet: true,
         monthly_parquet: monthly,
         replications: None,
+        lang: LangArg { lang },
         quiet: QuietArg { quiet: !progress },
     };
     verbosity(progress);
@@ -131,7 +139,7 @@ fn run_to_dir(
 /// Runs `toeslagenlab uncertainty` on the scenario file into `out` (the scenario's
 /// `[uncertainty]` table; `draws` overrides its count). Returns the output directory.
 #[pyfunction]
-#[pyo3(signature = (scenario, out, draws=None, households=None, seed=None, threads=0, progress=false))]
+#[pyo3(signature = (scenario, out, draws=None, households=None, seed=None, threads=0, progress=false, lang="en"))]
 #[allow(clippy::too_many_arguments)]
 fn uncertainty_to_dir(
     py: Python<'_>,
@@ -142,7 +150,9 @@ fn uncertainty_to_dir(
     seed: Option<u64>,
     threads: usize,
     progress: bool,
+    lang: &str,
 ) -> PyResult<String> {
+    let lang = parse_lang(py, lang)?;
     let args = toeslagenlab::cli::args::UncertaintyArgs {
         scenario,
         draws,
@@ -150,6 +160,7 @@ fn uncertainty_to_dir(
         seed: SeedArg { seed },
         households,
         threads: ThreadsArg { threads },
+        lang: LangArg { lang },
         quiet: QuietArg { quiet: !progress },
     };
     verbosity(progress);

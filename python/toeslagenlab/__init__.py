@@ -262,6 +262,7 @@ def run(
     monthly: bool = False,
     out: Union[str, "os.PathLike[str]", None] = None,
     progress: bool = False,
+    lang: str = "en",
 ) -> Run:
     """Runs a scenario and returns its ``Run``.
 
@@ -275,6 +276,8 @@ def run(
         anything else refused) instead of a temporary directory.
     progress: print the command line's progress lines on stderr (and its progress bar when
         stderr is a terminal).
+    lang: ``"en"`` or ``"nl"``: the language of report.md, report.html and the charts (as
+        ``--lang``); the summary and the tables are the same in both.
 
     Raises ScenarioError (with ``file``, ``line``, ``key``) for a bad scenario, UsageError for a
     bad argument. The simulation runs without holding the GIL.
@@ -284,6 +287,7 @@ def run(
         lambda path, target: _native.run_to_dir(
             path, target, households=households, seed=seed, threads=threads or 0,
             overrides=_override_items(overrides), monthly=monthly, progress=progress,
+            lang=lang,
         ),
         Run,
     )
@@ -297,18 +301,19 @@ def uncertainty(
     threads: Optional[int] = None,
     out: Union[str, "os.PathLike[str]", None] = None,
     progress: bool = False,
+    lang: str = "en",
 ) -> Uncertainty:
     """Runs ``toeslagenlab uncertainty`` on a scenario with an ``[uncertainty]`` table.
 
     draws: the number of draws (default: the scenario's); households, seed, threads, out,
-    progress: as for ``run``. Every run uses the same households and seed; runs differ by the
+    progress, lang: as for ``run``. Every run uses the same households and seed; runs differ by the
     assumptions alone. The result equals the command line's uncertainty.json.
     """
     return _run_native(
         scenario, out, "uncertainty",
         lambda path, target: _native.uncertainty_to_dir(
             path, target, draws=draws, households=households, seed=seed, threads=threads or 0,
-            progress=progress,
+            progress=progress, lang=lang,
         ),
         Uncertainty,
     )

@@ -32,6 +32,7 @@ def run_to_dir(
     monthly: bool = False,
     households_csv: bool = False,
     progress: bool = False,
+    lang: str = "en",
 ) -> str: ...
 def uncertainty_to_dir(
     scenario: _Path,
@@ -41,6 +42,7 @@ def uncertainty_to_dir(
     seed: Optional[int] = None,
     threads: int = 0,
     progress: bool = False,
+    lang: str = "en",
 ) -> str: ...
 def validate(scenario: _Path) -> Tuple[str, List[str], int, str, int, int]: ...
 def calc_json(

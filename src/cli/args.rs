@@ -113,6 +113,10 @@ pub enum Command {
     Plot {
         /// The run directory (holds charts/*.csv).
         run_dir: PathBuf,
+        /// Language of the redrawn charts: `en` or `nl` [default: the language the run was
+        /// written in, from its manifest.json].
+        #[arg(long, value_name = "LANG", value_parser = parse_lang)]
+        lang: Option<crate::output::lang::Lang>,
     },
     /// Print the rule parameters in force for a year, with their sources.
     #[command(after_help = "Examples:\n  toeslagenlab params\n  toeslagenlab params --year 2025")]
@@ -207,6 +211,9 @@ pub struct RunArgs {
     /// (overrides the scenario's `replications`).
     #[arg(long, value_name = "N", value_parser = parse_replications)]
     pub replications: Option<u32>,
+    /// Language of report.md, report.html and the charts (`--lang`).
+    #[command(flatten)]
+    pub lang: LangArg,
     /// Print nothing but errors (`--quiet`).
     #[command(flatten)]
     pub quiet: QuietArg,
@@ -236,6 +243,9 @@ pub struct SweepArgs {
     /// Worker threads (`--threads`).
     #[command(flatten)]
     pub threads: ThreadsArg,
+    /// Language of report.md, report.html and the charts (`--lang`).
+    #[command(flatten)]
+    pub lang: LangArg,
     /// Print nothing but errors (`--quiet`).
     #[command(flatten)]
     pub quiet: QuietArg,
@@ -261,6 +271,9 @@ pub struct UncertaintyArgs {
     /// Worker threads (`--threads`).
     #[command(flatten)]
     pub threads: ThreadsArg,
+    /// Language of report.md, report.html and the charts (`--lang`).
+    #[command(flatten)]
+    pub lang: LangArg,
     /// Print nothing but errors (`--quiet`).
     #[command(flatten)]
     pub quiet: QuietArg,
@@ -300,6 +313,22 @@ pub struct QuietArg {
     /// Print nothing but errors.
     #[arg(long, short)]
     pub quiet: bool,
+}
+
+/// `--lang en|nl` of `run`, `sweep` and `uncertainty`.
+#[derive(Args, Debug, Clone, Copy, Default)]
+pub struct LangArg {
+    /// Language of report.md, report.html and the charts' titles, axes and captions: `en`
+    /// (English) or `nl` (Dutch, in the agency's terms: voorschot, terugvordering, nabetaling).
+    /// summary.json, the CSV tables and their headers are the same in both.
+    #[arg(long, value_name = "LANG", default_value = "en", value_parser = parse_lang)]
+    pub lang: crate::output::lang::Lang,
+}
+
+/// Parses `--lang`.
+pub fn parse_lang(s: &str) -> std::result::Result<crate::output::lang::Lang, String> {
+    crate::output::lang::Lang::parse(s)
+        .ok_or_else(|| format!("unknown language `{s}`; use `en` (English) or `nl` (Dutch)"))
 }
 
 /// Options of `check`.

@@ -144,6 +144,7 @@ fn bench_uncertainty(args: &BenchArgs, draws: usize) -> Result<()> {
                 threads: ThreadsArg {
                     threads: args.threads.threads,
                 },
+                lang: Default::default(),
                 quiet: QuietArg { quiet: true },
             };
             let dir = crate::cli::uncertainty::uncertainty_command(&u)?;
@@ -233,6 +234,7 @@ pub fn bench_command(args: &BenchArgs) -> Result<()> {
                 households_parquet: args.households_parquet,
                 monthly_parquet: false,
                 replications: Some(1),
+                lang: Default::default(),
                 quiet: QuietArg { quiet: true },
             };
             let t = Instant::now();

@@ -166,6 +166,7 @@ pub fn compare_limit(args: &BenchArgs, limit: &Path) -> Result<()> {
                     households_parquet: false,
                     monthly_parquet: false,
                     replications: Some(1),
+                    lang: Default::default(),
                     quiet: QuietArg { quiet: true },
                 };
                 let before = cpu_seconds().map_or(0.0, |c| c.0);

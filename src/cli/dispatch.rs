@@ -76,7 +76,7 @@ fn dispatch(cli: Cli) -> Result<()> {
             crate::cli::uncertainty::uncertainty_command(&args)
         })
         .map(|_| ()),
-        Command::Plot { run_dir } => plot_command(&run_dir),
+        Command::Plot { run_dir, lang } => plot_command(&run_dir, lang),
         Command::New(args) => new_command(&args).map(|_| ()),
         Command::Schema => term::out(crate::scenario::schema::scenario_schema_json()),
         Command::Completions { shell } => {

@@ -5,11 +5,25 @@
 //! links to.
 
 use crate::error::Result;
+use crate::output::lang::Lang;
 use std::path::Path;
 
+/// The language a run directory was written in: manifest.json's `lang`, English when the
+/// manifest is missing, unreadable or older than the key.
+fn written_in(dir: &Path) -> Lang {
+    std::fs::read(dir.join("manifest.json"))
+        .ok()
+        .and_then(|b| serde_json::from_slice::<serde_json::Value>(&b).ok())
+        .and_then(|v| v.get("lang").and_then(|l| l.as_str()).and_then(Lang::parse))
+        .unwrap_or_default()
+}
+
 /// Redraws the charts in `dir`/charts/ (and `report.html` from `report.md` with the redrawn
-/// charts, when the directory has a report.md) and prints which.
-pub fn plot_command(dir: &Path) -> Result<()> {
+/// charts, when the directory has a report.md) and prints which. The charts are drawn in
+/// `lang`, else in the language the run was written in (manifest.json's `lang`), else English.
+pub fn plot_command(dir: &Path, lang: Option<Lang>) -> Result<()> {
+    let lang = lang.unwrap_or_else(|| written_in(dir));
+    let _lang = crate::output::lang::scoped(lang);
     let charts = crate::output::charts::plot_dir(dir)?;
     let md_path = dir.join("report.md");
     let html = match std::fs::read_to_string(&md_path) {

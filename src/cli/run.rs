@@ -57,6 +57,7 @@ pub fn run_scenario(args: &RunArgs, sc: Scenario) -> Result<PathBuf> {
 }
 
 fn run_loaded(args: &RunArgs, sc: Scenario, started: Instant) -> Result<PathBuf> {
+    let _lang = crate::output::lang::scoped(args.lang.lang);
     let quiet = args.quiet.quiet;
     let target = args
         .out
@@ -381,6 +382,7 @@ pub(crate) fn manifest(sc: &Scenario, args: &RunArgs, seconds: f64) -> String {
         "parameter_overrides": sc.overrides,
         "uncertain_parameters": sc.parameter_set.uncertain().into_iter().map(|(k, p)| serde_json::json!({"parameter": k, "value": p.value.to_string(), "source": p.source})).collect::<Vec<_>>(),
         "threads": rayon::current_num_threads(),
+        "lang": args.lang.lang,
         "households_csv": args.households_csv,
         "households_parquet": args.households_parquet,
         "monthly_parquet": args.monthly_parquet,

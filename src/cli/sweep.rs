@@ -141,6 +141,7 @@ pub fn by_from_table(path: &Path, sweep: Option<&toml::Value>) -> Result<Option<
 
 /// Runs `toeslagenlab sweep` and returns the sweep directory.
 pub fn sweep_command(args: &SweepArgs) -> Result<PathBuf> {
+    let _lang = crate::output::lang::scoped(args.lang.lang);
     let started = std::time::Instant::now();
     let base = crate::scenario::overrides::load_with_overrides(
         &args.scenario,
@@ -300,6 +301,7 @@ pub fn sweep_command(args: &SweepArgs) -> Result<PathBuf> {
         "scenario_sha256": base.sha256,
         "seed": base.seed,
         "households": base.households,
+        "lang": args.lang.lang,
         "param": spec.key,
         "values": grid.iter().map(|v| v.to_string()).collect::<Vec<_>>(),
         "run_seconds": (started.elapsed().as_secs_f64() * 1000.0).round() / 1000.0,

@@ -29,6 +29,7 @@ pub fn uncertainty_embedded(args: &UncertaintyArgs) -> Result<PathBuf> {
 }
 
 fn uncertainty_in(args: &UncertaintyArgs, handle_interrupts: bool) -> Result<PathBuf> {
+    let _lang = crate::output::lang::scoped(args.lang.lang);
     let started = Instant::now();
     let mut sc = load_with_overrides(&args.scenario, args.seed.seed, args.households)?;
     let Some(spec) = sc.uncertainty.clone() else {
@@ -186,6 +187,7 @@ fn uncertainty_in(args: &UncertaintyArgs, handle_interrupts: bool) -> Result<Pat
         "scenario_sha256": sc.sha256,
         "seed": sc.seed,
         "households": sc.households,
+        "lang": args.lang.lang,
         "draws": draws,
         "runs": runs.len(),
         "run_seconds": (seconds * 1000.0).round() / 1000.0,

@@ -14,6 +14,7 @@ pub mod horizon;
 pub mod html;
 pub mod interrupt;
 pub mod lab;
+pub mod lang;
 pub mod parquet;
 pub mod report;
 pub mod sweep;

@@ -444,9 +444,12 @@ pub fn write_named(
     use rayon::prelude::*;
     // Drawn in parallel (on the current rayon pool), written in order: the files do not depend
     // on the thread count, since each chart is drawn by one thread from its own table.
+    // Each worker draws in this thread's language.
+    let lang = crate::output::lang::current();
     let rendered: Vec<_> = tables
         .par_iter()
         .map(|(kind, name, t)| {
+            let _lang = crate::output::lang::scoped(lang);
             render(*kind, t)
                 .map(|mut r| {
                     r.info.name = name.clone();
