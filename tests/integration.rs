@@ -24,6 +24,12 @@ mod errors;
 mod explain_cli;
 #[path = "html_report.rs"]
 mod html_report;
+#[path = "lang_charts.rs"]
+mod lang_charts;
+#[path = "lang_outputs.rs"]
+mod lang_outputs;
+#[path = "lang_report.rs"]
+mod lang_report;
 #[path = "library.rs"]
 mod library;
 #[path = "limits.rs"]

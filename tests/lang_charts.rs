@@ -1,0 +1,1 @@
+//! `--lang nl`: the Dutch charts and report.html (English unchanged).

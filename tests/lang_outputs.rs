@@ -1,0 +1,1 @@
+//! `--lang nl`: the Dutch sweep, uncertainty and multi-year reports (English unchanged).

@@ -1,0 +1,1 @@
+//! `--lang nl`: the Dutch report.md and terminal headline (English unchanged).
