@@ -116,7 +116,7 @@ fn plot_rewrites_report_html_from_report_md() {
 }
 
 /// The first browser found on PATH.
-fn browser() -> Option<PathBuf> {
+pub(crate) fn browser() -> Option<PathBuf> {
     let path = std::env::var_os("PATH")?;
     for name in ["chromium", "chromium-browser", "google-chrome"] {
         for dir in std::env::split_paths(&path) {
@@ -130,15 +130,15 @@ fn browser() -> Option<PathBuf> {
 }
 
 /// What a headless browser saw on a page.
-struct Seen {
+pub(crate) struct Seen {
     /// Console messages (errors included).
-    console: Vec<String>,
+    pub(crate) console: Vec<String>,
     /// Requests the page itself made to anything but `file:` and `data:` URLs.
-    requests: Vec<String>,
+    pub(crate) requests: Vec<String>,
     /// The screenshot (PNG).
-    screenshot: PathBuf,
+    pub(crate) screenshot: PathBuf,
     /// The DOM after loading.
-    dom: String,
+    pub(crate) dom: String,
 }
 
 fn run_browser(browser: &Path, args: &[String], work: &Path) -> (bool, String, String) {
@@ -185,7 +185,7 @@ fn run_browser(browser: &Path, args: &[String], work: &Path) -> (bool, String, S
 
 /// Opens `page` in the headless browser: console messages, the page's own requests (from the
 /// network log: requests whose site for cookies is the `file://` page), a screenshot and the DOM.
-fn open(browser: &Path, page: &Path, work: &Path) -> Seen {
+pub(crate) fn open(browser: &Path, page: &Path, work: &Path) -> Seen {
     std::fs::create_dir_all(work).unwrap();
     let url = format!("file://{}", page.canonicalize().unwrap().display());
     let netlog = work.join("net.json");
@@ -238,7 +238,7 @@ fn open(browser: &Path, page: &Path, work: &Path) -> Seen {
 
 /// The screenshot's share of pixels that are not (near) white, and whether its top-left pixel
 /// has the page header's background (#f4f4f4: the inline styles were applied).
-fn ink(png_path: &Path) -> (f64, bool) {
+pub(crate) fn ink(png_path: &Path) -> (f64, bool) {
     let decoder = png::Decoder::new(std::io::BufReader::new(
         std::fs::File::open(png_path).unwrap(),
     ));

@@ -26,6 +26,8 @@ mod explain_cli;
 mod html_report;
 #[path = "lang_charts.rs"]
 mod lang_charts;
+#[path = "lang_html.rs"]
+mod lang_html;
 #[path = "lang_outputs.rs"]
 mod lang_outputs;
 #[path = "lang_report.rs"]

@@ -6,10 +6,16 @@
 //! column and `ci_high_<unit>` after that (`share_pct, ci_low_pct, ci_high_pct`;
 //! `difference_pp, ci_low_pp, ci_high_pp`). Everything drawn comes from the CSV's cells.
 //!
+//! The tooltips, ticks and row labels are in the output language ([`crate::output::lang`]):
+//! numbers through `format.rs` (`12,03%`, `−8,07 %-punt`, `€1.000` in Dutch), and in Dutch the
+//! CSV's fixed words (income deciles, household types, measures) shown in Dutch; the CSV itself,
+//! arm names and other cells are shown as they are.
+//!
 //! Must not: compute statistics (the intervals are in the CSV) or read files.
 
 use super::esc;
-use crate::model::money::group_thousands as group_number;
+use crate::output::format::{localize_number, num, pp_unit, thousands};
+use crate::output::lang::{self, pick, tr, Lang};
 use std::fmt::Write as _;
 
 /// Where a chart's estimate and interval are, and what unit they carry.
@@ -38,15 +44,16 @@ impl Unit {
         }
     }
 
-    /// A value as the tooltip shows it, with a typographic minus: `12.03%`, `−8.07 pp`, `−€85`.
+    /// A value as the tooltip shows it, with a typographic minus: `12.03%`, `−8.07 pp`, `−€85`
+    /// (Dutch: `12,03%`, `−8,07 %-punt`, `−€85`).
     fn show(self, x: f64) -> String {
         let sign = if x < 0.0 { "\u{2212}" } else { "" };
         let a = x.abs();
         match self {
-            Unit::Percent => format!("{sign}{a:.2}%"),
-            Unit::Points => format!("{sign}{a:.2} pp"),
-            Unit::Euros => format!("{sign}€{}", group_number(a.round() as u64)),
-            Unit::Plain => format!("{sign}{a:.4}"),
+            Unit::Percent => format!("{sign}{}%", num(a, 2)),
+            Unit::Points => format!("{sign}{} {}", num(a, 2), pp_unit()),
+            Unit::Euros => format!("{sign}€{}", thousands(a.round() as u64)),
+            Unit::Plain => format!("{sign}{}", num(a, 4)),
         }
     }
 
@@ -60,10 +67,10 @@ impl Unit {
             (-step.log10().floor()) as usize
         };
         match self {
-            Unit::Percent => format!("{sign}{a:.d$}%"),
-            Unit::Points => format!("{sign}{a:.d$} pp"),
-            Unit::Euros => format!("{sign}€{}", group_number(a.round() as u64)),
-            Unit::Plain => format!("{sign}{a:.d$}"),
+            Unit::Percent => format!("{sign}{}%", num(a, d)),
+            Unit::Points => format!("{sign}{} {}", num(a, d), pp_unit()),
+            Unit::Euros => format!("{sign}€{}", thousands(a.round() as u64)),
+            Unit::Plain => format!("{sign}{}", num(a, d)),
         }
     }
 }
@@ -84,12 +91,47 @@ fn layout(header: &[String]) -> Option<Layout> {
     })
 }
 
-/// The columns that count households (shown as `n` in the tooltip).
-fn is_count(h: &str) -> bool {
-    matches!(
-        h,
-        "households" | "n_control" | "n_treatment" | "arm_households" | "with"
-    )
+/// The columns that count households (shown as `n` in the tooltip), with the name the
+/// tooltip gives them: `n control` (Dutch `controlegroep`); `None` for other columns.
+fn count_name(h: &str) -> Option<&'static str> {
+    Some(match h {
+        "households" => pick("households", "huishoudens"),
+        "n_control" => pick("n control", "controlegroep"),
+        "n_treatment" => pick("n treatment", "variant"),
+        "arm_households" => pick("arm households", "huishoudens in de variant"),
+        "with" => pick("with", "waarvan"),
+        _ => return None,
+    })
+}
+
+/// A text cell of column `h` as a row label shows it: as it is in English; in Dutch the CSV's
+/// fixed words in Dutch (`decile 1: €0 to €15,000` → `deciel 1: €0 tot €15.000`, household
+/// types, measures). Other cells (arm names are user text) are shown as they are.
+fn cell_text(h: &str, c: &str) -> String {
+    if lang::current() == Lang::En {
+        return c.to_string();
+    }
+    if let Some(rest) = c.strip_prefix("decile ") {
+        return format!(
+            "deciel {}",
+            localize_number(
+                &rest
+                    .replace(" to ", " tot ")
+                    .replace(" and more", " en meer")
+            )
+        );
+    }
+    let nl = match (h, c) {
+        (_, "all recipient households") => "alle ontvangende huishoudens",
+        ("household_type", "single") => "alleenstaande",
+        ("household_type", "couple") => "paar",
+        ("household_type", "single_parent") => "alleenstaande ouder",
+        ("household_type", "couple_with_children") => "paar met kinderen",
+        ("measure", "reclaim") => "terugvordering",
+        ("measure", "high_reclaim") => "hoge terugvordering",
+        _ => c,
+    };
+    nl.to_string()
 }
 
 /// A row's label: its text cells (and a non-zero `_eur` threshold before the estimate), joined.
@@ -98,12 +140,13 @@ fn label(header: &[String], row: &[String], lay: &Layout) -> String {
     for (i, (h, c)) in header.iter().zip(row).enumerate().take(lay.estimate) {
         if c.parse::<f64>().is_err() {
             if !c.is_empty() && h != "vs" {
-                parts.push(c.clone());
+                parts.push(cell_text(h, c));
             }
         } else if h.ends_with("_eur") && i < lay.estimate {
             if let Ok(v) = c.parse::<f64>() {
                 if v != 0.0 {
-                    parts.push(format!("above €{}", group_number(v.round() as u64)));
+                    let amount = thousands(v.round() as u64);
+                    parts.push(tr!("above €{amount}", "boven €{amount}"));
                 }
             }
         }
@@ -164,25 +207,24 @@ pub(crate) fn forest_svg(title: &str, header: &[String], rows: &[Vec<String>]) -
         let ns: Vec<String> = header
             .iter()
             .zip(r)
-            .filter(|(h, _)| is_count(h))
-            .map(|(h, c)| {
+            .filter_map(|(h, c)| {
+                let name = count_name(h)?;
                 let n = c
                     .parse::<u64>()
-                    .map(group_number)
+                    .map(thousands)
                     .unwrap_or_else(|_| c.clone());
-                format!("{} {n}", h.replace('_', " "))
+                Some(format!("{name} {n}"))
             })
             .collect();
-        let tip = format!(
-            "{label}: {} (95% CI {} to {}){}",
-            lay.unit.show(est),
-            lay.unit.show(lo),
-            lay.unit.show(hi),
-            if ns.is_empty() {
-                String::new()
-            } else {
-                format!("; n: {}", ns.join(", "))
-            }
+        let (value, low, high) = (lay.unit.show(est), lay.unit.show(lo), lay.unit.show(hi));
+        let n = if ns.is_empty() {
+            String::new()
+        } else {
+            format!("; n: {}", ns.join(", "))
+        };
+        let tip = tr!(
+            "{label}: {value} (95% CI {low} to {high}){n}",
+            "{label}: {value} (95%-betrouwbaarheidsinterval {low} tot {high}){n}"
         );
         drawn.push(Row {
             label,
@@ -352,5 +394,94 @@ mod tests {
         ])];
         let svg = forest_svg("t", &header, &rows).unwrap();
         assert!(svg.contains("c&lt;1&gt; · high_reclaim · above €1,000: 12.03% (95% CI 11.81% to 12.26%); n: households 82,478, with 9,925"), "{svg}");
+    }
+
+    #[test]
+    fn in_dutch_the_tooltips_labels_and_ticks_are_dutch() {
+        let _g = lang::scoped(Lang::Nl);
+        let header = s(&[
+            "arm",
+            "measure",
+            "threshold_eur",
+            "households",
+            "with",
+            "share_pct",
+            "ci_low_pct",
+            "ci_high_pct",
+        ]);
+        let rows = vec![s(&[
+            "c",
+            "high_reclaim",
+            "1000",
+            "82478",
+            "9925",
+            "12.0335",
+            "11.8132",
+            "12.2573",
+        ])];
+        let svg = forest_svg("t", &header, &rows).unwrap();
+        assert!(svg.contains("<title>c · hoge terugvordering · boven €1.000: 12,03% (95%-betrouwbaarheidsinterval 11,81% tot 12,26%); n: huishoudens 82.478, waarvan 9.925</title>"), "{svg}");
+        let header = s(&[
+            "decile",
+            "arm",
+            "vs",
+            "n_control",
+            "n_treatment",
+            "difference_pp",
+            "ci_low_pp",
+            "ci_high_pp",
+        ]);
+        let rows = vec![
+            s(&[
+                "decile 1: €0 to €15,000",
+                "c",
+                "control",
+                "8174",
+                "8174",
+                "-8.0744",
+                "-8.6756",
+                "-7.4917",
+            ]),
+            s(&[
+                "decile 10: €42,000 and more",
+                "c",
+                "control",
+                "8174",
+                "8174",
+                "-1.25",
+                "-2.5",
+                "0.5",
+            ]),
+        ];
+        let svg = forest_svg("t", &header, &rows).unwrap();
+        assert!(svg.contains("<title>deciel 1: €0 tot €15.000 · c: \u{2212}8,07 %-punt (95%-betrouwbaarheidsinterval \u{2212}8,68 %-punt tot \u{2212}7,49 %-punt); n: controlegroep 8.174, variant 8.174</title>"), "{svg}");
+        assert!(
+            svg.contains(">deciel 10: €42.000 en meer · c</text>"),
+            "{svg}"
+        );
+        assert!(svg.contains(">\u{2212}2 %-punt</text>"), "{svg}");
+        assert_eq!(Unit::Points.tick(-2.5, 0.5), "\u{2212}2,5 %-punt");
+        assert_eq!(Unit::Euros.show(-1234.4), "\u{2212}€1.234");
+        assert_eq!(Unit::Plain.show(0.5), "0,5000");
+        assert_eq!(
+            cell_text("household_type", "single_parent"),
+            "alleenstaande ouder"
+        );
+        assert_eq!(
+            cell_text("arm", "single"),
+            "single",
+            "arm names are user text"
+        );
+        for english in [
+            " to ",
+            "CI",
+            "households",
+            "above",
+            "decile",
+            "pp<",
+            "with ",
+        ] {
+            assert!(!svg.contains(english), "Dutch SVG has {english:?}");
+        }
     }
 }

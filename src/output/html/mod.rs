@@ -9,10 +9,15 @@
 //! shown as text, never rendered. The page is laid out by the template
 //! `src/templates/report.html` (minijinja) with print CSS.
 //!
+//! The page's own words (the frame, the chart hints and captions, the tooltips) follow the
+//! output language ([`crate::output::lang`]): the template has no words of its own, they come in
+//! the page context as [`Words`]; `<html lang>` is the language's code.
+//!
 //! Must not: compute statistics, run the simulation or write files (it returns the text).
 
 mod forest;
 
+use crate::output::lang::{self, pick, tr};
 use base64::Engine as _;
 use pulldown_cmark::{CowStr, Event, HeadingLevel, Options, Parser, Tag, TagEnd};
 use serde::Serialize;
@@ -85,6 +90,54 @@ struct Page<'a> {
     toc: Vec<TocEntry>,
     body: String,
     downloads: Vec<Download>,
+    words: Words,
+}
+
+/// The words of the page frame in the current language, for the template (which has none of
+/// its own). They are the program's own text, inserted as they are (`| safe`), so they must
+/// be valid HTML text: no `<`, `>`, `&` or `"` (a test checks).
+#[derive(Serialize)]
+struct Words {
+    /// `<html lang>`: `en`, `nl`.
+    lang: &'static str,
+    /// Header: "{title} · written by {version} · {self_contained}".
+    written_by: &'static str,
+    self_contained: &'static str,
+    /// The table of contents' label and heading.
+    contents: &'static str,
+    /// The heading of the downloads at the end, and its introduction.
+    data_files: &'static str,
+    data_files_intro: &'static str,
+    /// After a file's size in bytes.
+    bytes: &'static str,
+    /// Footer: "{made_by} {version} {made_from}".
+    made_by: &'static str,
+    made_from: &'static str,
+}
+
+impl Words {
+    fn current() -> Words {
+        Words {
+            lang: lang::current().code(),
+            written_by: pick("written by", "gemaakt met"),
+            self_contained: pick(
+                "a self-contained page: every chart and its data are inside this file",
+                "een zelfstandige pagina: elke grafiek en de gegevens ervan staan in dit bestand",
+            ),
+            contents: pick("Contents", "Inhoud"),
+            data_files: pick("Data files", "Gegevensbestanden"),
+            data_files_intro: pick(
+                "The numbers behind this page, as written beside it (each a download from inside this file):",
+                "De cijfers achter deze pagina, zoals ze in de bestanden ernaast staan (elk als download in dit bestand opgenomen):",
+            ),
+            bytes: pick("bytes", "bytes"),
+            made_by: pick("Made by", "Gemaakt met"),
+            made_from: pick(
+                "from report.md and the files beside it. The numbers are those of summary.json; each chart's data is in the table under it and in its CSV download.",
+                "uit report.md en de bestanden ernaast. De cijfers zijn die van summary.json; de gegevens van elke grafiek staan in de tabel eronder en in de CSV-download.",
+            ),
+        }
+    }
 }
 
 /// The run's data files offered at the end of the page when they are beside the report
@@ -192,7 +245,12 @@ fn chart_figure(stem: &str, alt: &str, files: &dyn Fn(&str) -> Option<Vec<u8>>) 
         (Some(i), Some(s)) => {
             let _ = write!(
                 o,
-                "<div class=\"plot interactive\">{i}</div><p class=\"hint\">Hover over or tab to a row for its exact value, interval and n.</p><details class=\"static\"><summary>The chart as drawn in <code>charts/{}.svg</code></summary><div class=\"plot\">{s}</div></details>",
+                "<div class=\"plot interactive\">{i}</div><p class=\"hint\">{}</p><details class=\"static\"><summary>{} <code>charts/{}.svg</code></summary><div class=\"plot\">{s}</div></details>",
+                pick(
+                    "Hover over or tab to a row for its exact value, interval and n.",
+                    "Wijs een rij aan met de muis of ga ernaartoe met Tab voor de exacte waarde, het interval en n.",
+                ),
+                pick("The chart as drawn in", "De grafiek zoals getekend in"),
                 esc(stem)
             );
         }
@@ -203,19 +261,22 @@ fn chart_figure(stem: &str, alt: &str, files: &dyn Fn(&str) -> Option<Vec<u8>>) 
             let _ = write!(o, "<div class=\"plot\">{s}</div>");
         }
         (None, None) => {
+            let alt = esc(alt);
             let _ = write!(
                 o,
-                "<p class=\"missing\">The chart {} was not found beside the report.</p>",
-                esc(alt)
+                "<p class=\"missing\">{}</p>",
+                tr!(
+                    "The chart {alt} was not found beside the report.",
+                    "De grafiek {alt} is niet naast het rapport gevonden."
+                )
             );
         }
     }
     if let Some((header, rows)) = &table {
         let _ = write!(
             o,
-            "<details class=\"data\"><summary>Data: {} rows × {} columns</summary><div class=\"scroll\"><table><thead><tr>",
-            rows.len(),
-            header.len()
+            "<details class=\"data\"><summary>{}</summary><div class=\"scroll\"><table><thead><tr>",
+            data_caption(rows.len(), header.len())
         );
         for h in header {
             let _ = write!(o, "<th>{}</th>", esc(h));
@@ -236,16 +297,31 @@ fn chart_figure(stem: &str, alt: &str, files: &dyn Fn(&str) -> Option<Vec<u8>>) 
         }
         o.push_str("</tbody></table></div>");
         if rows.len() > MAX_TABLE_ROWS {
+            let n = rows.len();
             let _ = write!(
                 o,
-                "<p>The first {MAX_TABLE_ROWS} of {} rows; the CSV has all.</p>",
-                rows.len()
+                "<p>{}</p>",
+                tr!(
+                    "The first {MAX_TABLE_ROWS} of {n} rows; the CSV has all.",
+                    "De eerste {MAX_TABLE_ROWS} van {n} rijen; de CSV bevat alle rijen."
+                )
             );
         }
         o.push_str("</details>");
     }
     o.push_str("</figure>\n");
     o
+}
+
+/// The summary of a chart's data table: `Data: 10 rows × 9 columns` (Dutch with singulars:
+/// `Gegevens: 1 rij × 9 kolommen`).
+fn data_caption(rows: usize, columns: usize) -> String {
+    let rw = pick("rows", if rows == 1 { "rij" } else { "rijen" });
+    let cw = pick("columns", if columns == 1 { "kolom" } else { "kolommen" });
+    tr!(
+        "Data: {rows} {rw} × {columns} {cw}",
+        "Gegevens: {rows} {rw} × {columns} {cw}"
+    )
 }
 
 /// Is this event run `[Start(Image), …, End(Image)]` alone in its paragraph?
@@ -404,7 +480,7 @@ pub fn report_html(
     pulldown_cmark::html::push_html(&mut body, body_events.into_iter());
     let page = Page {
         title: if title.is_empty() {
-            "toeslagenlab report"
+            pick("toeslagenlab report", "toeslagenlab-rapport")
         } else {
             &title
         },
@@ -422,6 +498,7 @@ pub fn report_html(
                 })
             })
             .collect(),
+        words: Words::current(),
     };
     let mut env = minijinja::Environment::new();
     env.set_auto_escape_callback(|_| minijinja::AutoEscape::Html);
@@ -494,6 +571,63 @@ mod tests {
         assert!(h.contains("<a href=\"../secret.txt\">up</a>"), "{h}");
         assert!(h.contains("<a href=\"charts/none.csv\">gone</a>"));
         assert!(h.contains("href=\"data:application/json;base64,e30=\" download=\"summary.json\""));
+    }
+
+    #[test]
+    fn the_page_frame_is_dutch_in_dutch_and_its_words_are_html_text() {
+        let md = "# Run\n\n## Charts\n\n![Shares](charts/shares.png)\n\n![Gone](charts/gone.png)\n";
+        let en = page(md);
+        let nl = {
+            let _g = lang::scoped(lang::Lang::Nl);
+            page(md)
+        };
+        assert!(en.contains("<html lang=\"en\">"));
+        assert!(nl.contains("<html lang=\"nl\">"), "{nl}");
+        for (e, n) in [
+            ("<strong>Contents</strong>", "<strong>Inhoud</strong>"),
+            ("aria-label=\"Contents\"", "aria-label=\"Inhoud\""),
+            ("Data files</h2>", "Gegevensbestanden</h2>"),
+            ("(2 bytes)", "(2 bytes)"),
+            ("Data: 2 rows × 5 columns", "Gegevens: 2 rijen × 5 kolommen"),
+            ("The chart Gone was not found", "De grafiek Gone is niet naast het rapport gevonden."),
+            ("· written by toeslagenlab 0.0.0 ·", "· gemaakt met toeslagenlab 0.0.0 ·"),
+            ("<footer>Made by toeslagenlab 0.0.0 from report.md", "<footer>Gemaakt met toeslagenlab 0.0.0 uit report.md"),
+            ("cautious: 18.00% (95% CI 17.00% to 19.00%); n: households 100", "cautious: 18,00% (95%-betrouwbaarheidsinterval 17,00% tot 19,00%); n: huishoudens 100"),
+        ] {
+            assert!(en.contains(e), "English lacks {e}");
+            assert!(nl.contains(n), "Dutch lacks {n}");
+        }
+        for english in [
+            "Contents",
+            "Data files",
+            "written by",
+            "Made by",
+            "Hover",
+            "as drawn",
+            "95% CI",
+            "households",
+            " rows ",
+            " columns<",
+            "not found",
+        ] {
+            // The data table shows the CSV as it is (its header is English in both).
+            let (before, rest) = nl.split_once("<table>").unwrap();
+            let outside = format!("{before}{}", rest.split_once("</table>").unwrap().1);
+            assert!(!outside.contains(english), "the Dutch page has {english}");
+        }
+        // No title: the default one.
+        let _g = lang::scoped(lang::Lang::Nl);
+        assert!(page("text").contains("<title>toeslagenlab-rapport</title>"));
+        assert_eq!(data_caption(1, 1), "Gegevens: 1 rij × 1 kolom");
+        // The words are inserted unescaped: they must be HTML text.
+        for l in lang::Lang::ALL {
+            let _g = lang::scoped(l);
+            let w = serde_json::to_value(Words::current()).unwrap();
+            for (k, v) in w.as_object().unwrap() {
+                let v = v.as_str().unwrap();
+                assert!(!v.contains(['<', '>', '&', '"']), "{l} {k}: {v}");
+            }
+        }
     }
 
     #[test]
