@@ -8,10 +8,12 @@
 use crate::analysis::horizon::{DebtComparison, HorizonSummary};
 use crate::model::scenario::Scenario;
 use crate::output::charts::{ChartKind, Table};
-use crate::output::format::{euro0, pct1, signed_euro};
+use crate::output::format::{euro0, localize_number, num, pct1, pp_unit, signed_euro};
+use crate::output::lang::{self, pick, Lang};
 use crate::output::report::money_cell;
 use crate::output::tables::csv_text;
 use crate::sim::horizon::HouseholdDebt;
+use crate::tr;
 use std::fmt::Write as _;
 
 /// The files a multi-year run adds (besides the open-debt chart).
@@ -226,10 +228,28 @@ pub fn open_debt_table(h: &HorizonSummary, arm_order: &[String]) -> Table {
 
 fn metric_label(m: &str) -> &'static str {
     match m {
-        "open_debt_end_share" => "households still in debt at the end",
-        "ever_in_debt_share" => "households ever in debt",
-        "mean_open_debt_end" => "mean open debt at the end",
+        "open_debt_end_share" => pick(
+            "households still in debt at the end",
+            "huishoudens met schuld aan het eind",
+        ),
+        "ever_in_debt_share" => pick("households ever in debt", "huishoudens ooit met schuld"),
+        "mean_open_debt_end" => pick(
+            "mean open debt at the end",
+            "gemiddelde openstaande schuld aan het eind",
+        ),
         _ => "?",
+    }
+}
+
+/// Why a debt comparison has no estimate (the analysis' English words, as in
+/// debt_comparisons.csv), in the current language when it is a known reason.
+fn reason_text(r: &str) -> String {
+    if lang::current() == Lang::En {
+        return r.to_string();
+    }
+    match r {
+        "no estimate" => "geen schatting".into(),
+        other => other.to_string(),
     }
 }
 
@@ -239,27 +259,72 @@ fn comparison_cells(c: &DebtComparison) -> (String, String, String) {
         if money {
             signed_euro(x)
         } else {
-            format!("{:+.1} pp", x * 100.0)
+            format!(
+                "{} {}",
+                localize_number(&format!("{:+.1}", x * 100.0)),
+                pp_unit()
+            )
         }
     };
     match (c.difference, c.ci_low, c.ci_high, c.p_adjusted) {
         (Some(x), Some(lo), Some(hi), Some(p)) => (
             d(x),
-            format!("{} to {}", d(lo), d(hi)),
+            tr!("{} to {}", "{} tot {}", d(lo), d(hi)),
             if p < 0.001 {
-                "< 0.001".into()
+                localize_number("< 0.001")
             } else {
-                format!("{p:.3}")
+                num(p, 3)
             },
         ),
         _ => (
-            format!(
+            tr!(
                 "not estimable ({})",
-                c.not_estimable.as_deref().unwrap_or("no estimate")
+                "niet te schatten ({})",
+                reason_text(c.not_estimable.as_deref().unwrap_or("no estimate"))
             ),
             "—".into(),
             "—".into(),
         ),
+    }
+}
+
+/// A comparison's method (the analysis' English words, as in debt_comparisons.csv) in the
+/// current language: the names of the intervals and tests.
+fn method_text(m: &str) -> String {
+    if lang::current() == Lang::En {
+        return m.to_string();
+    }
+    [
+        (
+            "Newcombe paired score interval (method 10)",
+            "gepaard score-interval van Newcombe (methode 10)",
+        ),
+        (
+            "Newcombe hybrid score interval (method 10)",
+            "hybride score-interval van Newcombe (methode 10)",
+        ),
+        ("exact McNemar test", "exacte McNemar-toets"),
+        ("McNemar test", "McNemar-toets"),
+        ("Fisher exact test", "exacte toets van Fisher"),
+        ("pooled score test", "gepoolde scoretoets"),
+        ("paired t-test", "gepaarde t-toets"),
+        ("Welch's t-test", "t-toets van Welch"),
+        ("Welch t-test", "t-toets van Welch"),
+    ]
+    .iter()
+    .fold(m.to_string(), |acc, (en, nl)| acc.replace(en, nl))
+}
+
+/// The analysis' description of who the debt figures count (English in summary.json), in the
+/// current language.
+fn population_text(p: &str) -> &str {
+    if lang::current() == Lang::En {
+        return p;
+    }
+    match p {
+        "households with a toeslag in at least one year of the horizon (recipients, decided on the household as drawn; the same in every arm)" =>
+            "huishoudens met een toeslag in ten minste één jaar van de horizon (ontvangers, bepaald op het huishouden zoals getrokken; in elke variant dezelfde)",
+        other => other,
     }
 }
 
@@ -268,46 +333,82 @@ pub fn report_section(h: &HorizonSummary, arm_order: &[String]) -> String {
     let mut s = String::new();
     let first = h.years.first().copied().unwrap_or(0);
     let last = h.years.last().copied().unwrap_or(0);
-    let _ = writeln!(s, "\n## Beyond one year: {first}–{last}\n");
     let _ = writeln!(
         s,
-        "Every household lives through {} benefit years; the tables above are the first year's ({first}), \
-         exactly as a one-year run of it. Each year's reclaim becomes a debt with its own repayment plan \
-         in month {} of the year after (its settlement), back-payments are netted against open debts \
-         (oldest first) before anything is paid out, and instalments are taken from the month's advances \
-         where they suffice. The horizon has {} months: the benefit years and the last year's settlement \
-         months. Debt figures count {}.\n",
-        h.years.len(),
-        h.settlement_month,
-        h.months,
-        h.population
+        "{}",
+        tr!(
+            "\n## Beyond one year: {first}–{last}\n",
+            "\n## Verder dan één jaar: {first}–{last}\n"
+        )
     );
     let _ = writeln!(
         s,
-        "Assumptions [U] (inputs in `[horizon]`, see docs/behaviour.md \"Beyond one year\"): settlement in month {} \
-         of the year after; next year's estimates: `{}`; take-up response to last year's reclaim: {}.{}\n",
-        h.settlement_month,
-        h.next_estimate,
-        h.reclaim_takeup_shift,
-        if h.projected_years.is_empty() {
-            String::new()
-        } else {
-            format!(
-                " **Projected years** (the last known year's parameters carried forward unchanged, no indexation): {}.",
-                h.projected_years
-                    .iter()
-                    .map(|y| y.to_string())
-                    .collect::<Vec<_>>()
-                    .join(", ")
-            )
-        }
+        "{}",
+        tr!(
+            "Every household lives through {} benefit years; the tables above are the first year's ({first}), \
+             exactly as a one-year run of it. Each year's reclaim becomes a debt with its own repayment plan \
+             in month {} of the year after (its settlement), back-payments are netted against open debts \
+             (oldest first) before anything is paid out, and instalments are taken from the month's advances \
+             where they suffice. The horizon has {} months: the benefit years and the last year's settlement \
+             months. Debt figures count {}.\n",
+            "Elk huishouden doorloopt {} toeslagjaren; de tabellen hierboven gaan over het eerste jaar ({first}), \
+             precies als een run van één jaar. De terugvordering van elk jaar wordt een schuld met een eigen \
+             betalingsregeling in maand {} van het jaar erna (bij de definitieve toekenning), nabetalingen worden \
+             eerst met openstaande schulden verrekend (de oudste eerst) voordat er iets wordt uitbetaald, en \
+             termijnen worden ingehouden op de voorschotten van de maand als die toereikend zijn. De horizon telt \
+             {} maanden: de toeslagjaren en de maanden tot en met de definitieve toekenning van het laatste jaar. \
+             De schuldcijfers tellen {}.\n",
+            h.years.len(),
+            h.settlement_month,
+            h.months,
+            population_text(&h.population)
+        )
+    );
+    let projected = if h.projected_years.is_empty() {
+        String::new()
+    } else {
+        let years = h
+            .projected_years
+            .iter()
+            .map(|y| y.to_string())
+            .collect::<Vec<_>>()
+            .join(", ");
+        tr!(
+            " **Projected years** (the last known year's parameters carried forward unchanged, no indexation): {years}.",
+            " **Geprojecteerde jaren** (de parameters van het laatst bekende jaar ongewijzigd doorgetrokken, zonder indexering): {years}."
+        )
+    };
+    let _ = writeln!(
+        s,
+        "{}",
+        tr!(
+            "Assumptions [U] (inputs in `[horizon]`, see docs/behaviour.md \"Beyond one year\"): settlement in month {} \
+             of the year after; next year's estimates: `{}`; take-up response to last year's reclaim: {}.{}\n",
+            "Aannames [U] (invoer in `[horizon]`, zie docs/behaviour.md \"Beyond one year\"): definitieve toekenning in \
+             maand {} van het jaar erna; schattingen voor het volgende jaar: `{}`; reactie van het gebruik op de \
+             terugvordering van vorig jaar: {}.{}\n",
+            h.settlement_month,
+            h.next_estimate,
+            match lang::current() {
+                Lang::En => h.reclaim_takeup_shift.to_string(),
+                Lang::Nl => localize_number(&h.reclaim_takeup_shift.to_string()),
+            },
+            projected
+        )
     );
     // Per year.
-    let _ = writeln!(s, "### Per benefit year\n");
-    let mut head = String::from("| year |");
+    let _ = writeln!(
+        s,
+        "{}",
+        pick("### Per benefit year\n", "### Per toeslagjaar\n")
+    );
+    let mut head = String::from(pick("| year |", "| jaar |"));
     let mut rule = String::from("| --- |");
     for a in arm_order {
-        let _ = write!(head, " {a}: reclaim share | {a}: mean reclaim |");
+        head.push_str(&tr!(
+            " {a}: reclaim share | {a}: mean reclaim |",
+            " {a}: aandeel met terugvordering | {a}: gemiddelde terugvordering |"
+        ));
         rule.push_str(" ---: | ---: |");
     }
     let _ = writeln!(s, "{head}\n{rule}");
@@ -315,7 +416,11 @@ pub fn report_section(h: &HorizonSummary, arm_order: &[String]) -> String {
         let mut row = format!(
             "| {}{} |",
             y.year,
-            if y.projected { " (projected)" } else { "" }
+            if y.projected {
+                pick(" (projected)", " (geprojecteerd)")
+            } else {
+                ""
+            }
         );
         for a in arm_order {
             match y.summary.arms.get(a) {
@@ -334,13 +439,28 @@ pub fn report_section(h: &HorizonSummary, arm_order: &[String]) -> String {
     }
     let _ = writeln!(
         s,
-        "\nShares among each year's recipient households; every year's full summary is under `horizon.by_year` in summary.json (and `years.csv`).\n"
+        "{}",
+        pick(
+            "\nShares among each year's recipient households; every year's full summary is under `horizon.by_year` in summary.json (and `years.csv`).\n",
+            "\nAandelen onder de ontvangende huishoudens van elk jaar; de volledige samenvatting van elk jaar staat onder `horizon.by_year` in summary.json (en in `years.csv`).\n"
+        )
     );
     // Debts per arm.
-    let _ = writeln!(s, "### Debts over the horizon\n");
     let _ = writeln!(
         s,
-        "| arm | households | ever in debt | in debt at the end | open at the end (mean) | months in debt (mean, if ever) | peak debt, months of income (mean) | reclaims open at once: 1 / 2 / 3 / 4+ | back-payments netted |"
+        "{}",
+        pick(
+            "### Debts over the horizon\n",
+            "### Schulden over de horizon\n"
+        )
+    );
+    let _ = writeln!(
+        s,
+        "{}",
+        pick(
+            "| arm | households | ever in debt | in debt at the end | open at the end (mean) | months in debt (mean, if ever) | peak debt, months of income (mean) | reclaims open at once: 1 / 2 / 3 / 4+ | back-payments netted |",
+            "| variant | huishoudens | ooit met schuld | met schuld aan het eind | openstaand aan het eind (gemiddeld) | maanden met schuld (gemiddeld, als ooit) | hoogste schuld, in maandinkomens (gemiddeld) | terugvorderingen tegelijk open: 1 / 2 / 3 / 4+ | nabetalingen verrekend |"
+        )
     );
     let _ = writeln!(
         s,
@@ -351,13 +471,13 @@ pub fn report_section(h: &HorizonSummary, arm_order: &[String]) -> String {
         let c = |k: &str| pct1(d.concurrent_reclaims.get(k).copied().unwrap_or(0.0));
         let _ = writeln!(
             s,
-            "| {a} | {} | {} | {} | {} | {:.1} | {:.2} | {} / {} / {} / {} | {} |",
+            "| {a} | {} | {} | {} | {} | {} | {} | {} / {} / {} / {} | {} |",
             d.households,
             pct1(d.ever_in_debt_share),
             pct1(d.open_debt_end_share),
             euro0(d.mean_open_debt_end),
-            d.mean_months_in_debt,
-            d.mean_peak_debt_months_of_income,
+            num(d.mean_months_in_debt, 1),
+            num(d.mean_peak_debt_months_of_income, 2),
             c("1"),
             c("2"),
             c("3"),
@@ -365,16 +485,31 @@ pub fn report_section(h: &HorizonSummary, arm_order: &[String]) -> String {
             pct1(d.backpay_netted_share),
         );
     }
+    let failures = h.debt.values().map(|d| d.identity_failures).sum::<u64>();
     let _ = writeln!(
         s,
-        "\nAccounting per household: reclaimed = repaid + netted + open, to the cent; households where it fails: {} (every arm).\n",
-        h.debt.values().map(|d| d.identity_failures).sum::<u64>()
+        "{}",
+        tr!(
+            "\nAccounting per household: reclaimed = repaid + netted + open, to the cent; households where it fails: {failures} (every arm).\n",
+            "\nBoekhouding per huishouden: teruggevorderd = terugbetaald + verrekend + openstaand, tot op de cent; huishoudens waar dat niet klopt: {failures} (alle varianten).\n"
+        )
     );
     if !h.debt_comparisons.is_empty() {
-        let _ = writeln!(s, "### Each arm against control over the horizon\n");
         let _ = writeln!(
             s,
-            "| arm | metric | control | arm | difference | 95% CI | p (Holm) | method |"
+            "{}",
+            pick(
+                "### Each arm against control over the horizon\n",
+                "### Elke variant tegenover de controlegroep over de horizon\n"
+            )
+        );
+        let _ = writeln!(
+            s,
+            "{}",
+            pick(
+                "| arm | metric | control | arm | difference | 95% CI | p (Holm) | method |",
+                "| variant | maatstaf | controlegroep | variant | verschil | 95%-BI | p (Holm) | methode |"
+            )
         );
         let _ = writeln!(s, "| --- | --- | ---: | ---: | ---: | --- | ---: | --- |");
         for c in &h.debt_comparisons {
@@ -388,13 +523,17 @@ pub fn report_section(h: &HorizonSummary, arm_order: &[String]) -> String {
                 metric_label(&c.metric),
                 v(c.control),
                 v(c.treated),
-                c.method
+                method_text(&c.method)
             );
         }
+        let n = h.debt_comparisons.len();
         let _ = writeln!(
             s,
-            "\nThe intervals show simulation noise among these synthetic households only, not the uncertainty of the assumptions above; p-values are Holm-adjusted over these {} debt comparisons (their own family).",
-            h.debt_comparisons.len()
+            "{}",
+            tr!(
+                "\nThe intervals show simulation noise among these synthetic households only, not the uncertainty of the assumptions above; p-values are Holm-adjusted over these {n} debt comparisons (their own family).",
+                "\nDe intervallen tonen alleen de simulatieruis onder deze synthetische huishoudens, niet de onzekerheid van de aannames hierboven; de p-waarden zijn met Holm gecorrigeerd over deze {n} schuldvergelijkingen (een eigen familie)."
+            )
         );
     }
     s

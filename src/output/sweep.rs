@@ -6,6 +6,8 @@
 use crate::model::metric::Metric;
 use crate::model::scenario::{Scenario, SweepSpec};
 use crate::output::charts::{self, ChartKind, Table};
+use crate::output::format::{localize_number, pct1, thousands};
+use crate::output::lang::{self, Lang};
 use crate::output::report::Summary;
 use rust_decimal::Decimal;
 use std::fmt::Write as _;
@@ -118,8 +120,33 @@ pub fn tradeoff_table(key: &str, arms: &[String], points: &[Point]) -> Table {
     t
 }
 
+/// A share for the terminal table (always English).
 fn pct(x: f64) -> String {
     format!("{:.1}%", x * 100.0)
+}
+
+/// A swept value in report.md's text and tables: `0.75`, in Dutch `0,75`.
+fn value_text(v: &Decimal) -> String {
+    localize_number(&v.to_string())
+}
+
+/// A metric's words in a two-way sweep's heading: the metric's own label in English (as
+/// always), the report's (bilingual) label otherwise.
+fn heading_label(metric: Metric) -> String {
+    match lang::current() {
+        Lang::En => metric.label().to_string(),
+        Lang::Nl => crate::output::report::metric_label(&metric.key()),
+    }
+}
+
+/// The closing line of both sweep reports: where every metric and interval is.
+fn csv_note(two_way: bool) -> String {
+    match (lang::current(), two_way) {
+        (Lang::En, false) => "Every metric per arm, with 95% confidence intervals of each arm's difference from control, is in `sweep.csv`.".into(),
+        (Lang::En, true) => "Every metric per arm and grid point, with 95% confidence intervals of each arm's difference from control, is in `sweep.csv`.".into(),
+        (Lang::Nl, false) => "Alle maatstaven per variant, met het 95%-betrouwbaarheidsinterval van het verschil van elke variant met de controlegroep, staan in `sweep.csv`.".into(),
+        (Lang::Nl, true) => "Alle maatstaven per variant en rasterpunt, met het 95%-betrouwbaarheidsinterval van het verschil van elke variant met de controlegroep, staan in `sweep.csv`.".into(),
+    }
 }
 
 /// The sweep's report.md (before the charts section).
@@ -130,28 +157,45 @@ pub fn sweep_markdown(
     points: &[Point],
 ) -> String {
     let mut o = String::new();
-    let _ = writeln!(o, "# Sweep: `{}` in {}\n", spec.key, base.name);
     let _ = writeln!(
         o,
-        "Scenario `{}`, seed {}, {} households per grid point; `{}` from {} to {} in steps of {}. Every grid point simulates the same households with the same random draws (common random numbers), so differences between points come from the swept value only.\n",
-        base.path.display(),
-        base.seed,
-        crate::model::money::group_thousands(base.households),
-        spec.key,
-        spec.from,
-        spec.to,
-        spec.step
+        "{}",
+        crate::tr!(
+            "# Sweep: `{}` in {}\n",
+            "# Parameterreeks: `{}` in {}\n",
+            spec.key,
+            base.name
+        )
+    );
+    let _ = writeln!(
+        o,
+        "{}",
+        crate::tr!(
+            "Scenario `{}`, seed {}, {} households per grid point; `{}` from {} to {} in steps of {}. Every grid point simulates the same households with the same random draws (common random numbers), so differences between points come from the swept value only.\n",
+            "Scenario `{}`, seed {}, {} huishoudens per rasterpunt; `{}` van {} tot en met {} in stappen van {}. Elk rasterpunt simuleert dezelfde huishoudens met dezelfde toevalstrekkingen (common random numbers), zodat verschillen tussen de punten alleen door de gevarieerde waarde ontstaan.\n",
+            base.path.display(),
+            base.seed,
+            thousands(base.households),
+            spec.key,
+            value_text(&spec.from),
+            value_text(&spec.to),
+            value_text(&spec.step)
+        )
     );
     let thr = points
         .first()
         .map(|p| p.summary.high_reclaim_threshold)
         .unwrap_or(1000);
+    let thr = charts::euro_label(thr as f64);
     let _ = write!(o, "| {} |", spec.key);
     for a in arms {
         let _ = write!(
             o,
-            " {a}: share with a reclaim | {a}: reclaim above {} | {a}: withheld per household |",
-            charts::euro_label(thr as f64)
+            "{}",
+            crate::tr!(
+                " {a}: share with a reclaim | {a}: reclaim above {thr} | {a}: withheld per household |",
+                " {a}: aandeel met terugvordering | {a}: terugvordering boven {thr} | {a}: ingehouden per huishouden |"
+            )
         );
     }
     let _ = writeln!(
@@ -160,28 +204,26 @@ pub fn sweep_markdown(
         " ---: | ---: | ---: |".repeat(arms.len())
     );
     for p in points {
-        let _ = write!(o, "| {} |", p.value);
+        let _ = write!(o, "| {} |", value_text(&p.value));
         for a in arms {
             let m = &p.summary.arms[a].metrics;
             let _ = write!(
                 o,
                 " {} | {} | {} |",
-                pct(m.reclaim_share),
-                pct(m.high_reclaim_share),
+                pct1(m.reclaim_share),
+                pct1(m.high_reclaim_share),
                 charts::euro_label(m.withheld_during_year)
             );
         }
         let _ = writeln!(o);
     }
-    let _ = writeln!(
-        o,
-        "\nEvery metric per arm, with 95% confidence intervals of each arm's difference from control, is in `sweep.csv`."
-    );
+    let _ = writeln!(o, "\n{}", csv_note(false));
     o
 }
 
 /// The table `sweep` prints on stdout.
 pub fn terminal_table(key: &str, arms: &[String], points: &[Point]) -> String {
+    let _en = lang::scoped(Lang::En);
     let mut o = String::new();
     let _ = write!(o, "{key:>24}");
     for a in arms {
@@ -277,7 +319,7 @@ fn heat_cell(share: bool, x: Option<f64>) -> String {
     match x {
         Some(v) if share => crate::output::format::pp_adaptive(v),
         Some(v) => crate::output::format::signed_euro(v),
-        None => "n/a".into(),
+        None => lang::pick("n/a", "n.v.t.").into(),
     }
 }
 
@@ -294,40 +336,54 @@ pub fn sweep2_markdown(
     let mut o = String::new();
     let _ = writeln!(
         o,
-        "# Sweep: `{}` × `{}` in {}\n",
-        spec.key, by.key, base.name
+        "{}",
+        crate::tr!(
+            "# Sweep: `{}` × `{}` in {}\n",
+            "# Parameterreeks: `{}` × `{}` in {}\n",
+            spec.key,
+            by.key,
+            base.name
+        )
     );
     let _ = writeln!(
         o,
-        "Scenario `{}`, seed {}, {} households per grid point; `{}` from {} to {} in steps of {}, and `{}` from {} to {} in steps of {} ({} grid points). Every grid point simulates the same households with the same random draws (common random numbers), so differences between points come from the swept values only.\n",
-        base.path.display(),
-        base.seed,
-        crate::model::money::group_thousands(base.households),
-        spec.key,
-        spec.from,
-        spec.to,
-        spec.step,
-        by.key,
-        by.from,
-        by.to,
-        by.step,
-        points.len()
+        "{}",
+        crate::tr!(
+            "Scenario `{}`, seed {}, {} households per grid point; `{}` from {} to {} in steps of {}, and `{}` from {} to {} in steps of {} ({} grid points). Every grid point simulates the same households with the same random draws (common random numbers), so differences between points come from the swept values only.\n",
+            "Scenario `{}`, seed {}, {} huishoudens per rasterpunt; `{}` van {} tot en met {} in stappen van {}, en `{}` van {} tot en met {} in stappen van {} ({} rasterpunten). Elk rasterpunt simuleert dezelfde huishoudens met dezelfde toevalstrekkingen (common random numbers), zodat verschillen tussen de punten alleen door de gevarieerde waarden ontstaan.\n",
+            base.path.display(),
+            base.seed,
+            thousands(base.households),
+            spec.key,
+            value_text(&spec.from),
+            value_text(&spec.to),
+            value_text(&spec.step),
+            by.key,
+            value_text(&by.from),
+            value_text(&by.to),
+            value_text(&by.step),
+            points.len()
+        )
     );
     let (rows, cols) = axes(points);
     for a in arms.iter().skip(1) {
+        let label = heading_label(metric);
         let _ = writeln!(
             o,
-            "## {a} vs {}: {} (difference)\n",
-            arms[0],
-            metric.label()
+            "{}",
+            crate::tr!(
+                "## {a} vs {}: {label} (difference)\n",
+                "## {a} tegenover {}: {label} (verschil)\n",
+                arms[0]
+            )
         );
         let _ = write!(o, "| {} \\ {} |", spec.key, by.key);
         for c in &cols {
-            let _ = write!(o, " {c} |");
+            let _ = write!(o, " {} |", value_text(c));
         }
         let _ = writeln!(o, "\n| ---: |{}", " ---: |".repeat(cols.len()));
         for r in &rows {
-            let _ = write!(o, "| {r} |");
+            let _ = write!(o, "| {} |", value_text(r));
             for c in &cols {
                 let d = difference_at(points, *r, *c, a, metric);
                 let _ = write!(o, " {} |", heat_cell(share, d));
@@ -336,10 +392,7 @@ pub fn sweep2_markdown(
         }
         let _ = writeln!(o);
     }
-    let _ = writeln!(
-        o,
-        "Every metric per arm and grid point, with 95% confidence intervals of each arm's difference from control, is in `sweep.csv`."
-    );
+    let _ = writeln!(o, "{}", csv_note(true));
     o
 }
 
@@ -352,6 +405,7 @@ pub fn terminal_matrix(
     arms: &[String],
     points: &[Point],
 ) -> String {
+    let _en = lang::scoped(Lang::En);
     let (metric, share) = heat_metric(base);
     let mut o = String::new();
     let Some(arm) = arms.get(1) else {
