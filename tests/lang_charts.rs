@@ -1,1 +1,1 @@
-//! `--lang nl`: the Dutch charts and report.html (English unchanged).
+//! `--lang nl`: the Dutch charts (English unchanged).
