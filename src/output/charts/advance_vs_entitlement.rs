@@ -10,6 +10,7 @@ use super::{
 use crate::analysis::run::RunResult;
 use crate::model::scenario::Scenario;
 use crate::output::format::euro_label;
+use crate::output::lang::pick;
 use plotters::coord::Shift;
 use plotters::prelude::*;
 
@@ -28,8 +29,16 @@ impl Chart for AdvanceVsEntitlement {
 
     fn title_caption(_t: &Table) -> Result<(String, String), String> {
         Ok((
-            "Advance paid minus entitlement, accumulated through the year".to_string(),
-            "Mean per household: the advances paid up to each month minus the entitlement up to that month on the household's actual situation. Above zero the arm has paid more than households are entitled to (a reclaim if the year ended there), below zero less (a back-payment); the December value is what the definitive award settles, on average. The monthly means themselves are in the CSV.".to_string(),
+            pick(
+                "Advance paid minus entitlement, accumulated through the year",
+                "Betaald voorschot min recht op toeslag, opgeteld over het jaar",
+            )
+            .to_string(),
+            pick(
+                "Mean per household: the advances paid up to each month minus the entitlement up to that month on the household's actual situation. Above zero the arm has paid more than households are entitled to (a reclaim if the year ended there), below zero less (a back-payment); the December value is what the definitive award settles, on average. The monthly means themselves are in the CSV.",
+                "Gemiddelde per huishouden: de voorschotten die tot en met elke maand zijn betaald, min het recht op toeslag tot en met die maand volgens de werkelijke situatie van het huishouden. Boven nul heeft de variant meer betaald dan waar de huishoudens recht op hebben (een terugvordering als het jaar daar zou eindigen), onder nul minder (een nabetaling); de waarde in december is wat de definitieve toekenning gemiddeld verrekent. De maandgemiddelden zelf staan in de CSV.",
+            )
+            .to_string(),
         ))
     }
 
@@ -61,7 +70,10 @@ impl Chart for AdvanceVsEntitlement {
         let area = header(
             root,
             &info.title,
-            "Mean per household: advances paid so far − entitlement so far (actual situation); above 0 a reclaim builds up",
+            pick(
+                "Mean per household: advances paid so far − entitlement so far (actual situation); above 0 a reclaim builds up",
+                "Gemiddelde per huishouden: betaalde voorschotten tot nu toe − recht tot nu toe (werkelijke situatie); boven 0 groeit een terugvordering",
+            ),
         )?;
         let arms = t.distinct("arm")?;
         let mut gap: Vec<Vec<(i32, f64)>> = vec![Vec::new(); arms.len()];
@@ -88,13 +100,20 @@ impl Chart for AdvanceVsEntitlement {
         chart
             .configure_mesh()
             .light_line_style(RGBColor(235, 235, 235))
-            .x_desc("month of the benefit year")
-            .y_desc("€ per household, accumulated")
+            .x_desc(pick(
+                "month of the benefit year",
+                "maand van het toeslagjaar",
+            ))
+            .y_desc(pick(
+                "€ per household, accumulated",
+                "€ per huishouden, opgeteld",
+            ))
             .axis_desc_style(font(18))
             .label_style(font(15))
             .x_labels(12)
             .x_label_formatter(&|m: &i32| {
-                MONTHS
+                let months = pick_months();
+                months
                     .get((*m - 1).clamp(0, 11) as usize)
                     .unwrap_or(&"")
                     .to_string()
@@ -136,6 +155,19 @@ impl Chart for AdvanceVsEntitlement {
 const MONTHS: [&str; 12] = [
     "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
 ];
+
+/// The months' Dutch abbreviations (lower case, as Dutch writes them).
+const MAANDEN: [&str; 12] = [
+    "jan", "feb", "mrt", "apr", "mei", "jun", "jul", "aug", "sep", "okt", "nov", "dec",
+];
+
+/// The abbreviated months in the current language.
+fn pick_months() -> &'static [&'static str; 12] {
+    match crate::output::lang::current() {
+        crate::output::lang::Lang::En => &MONTHS,
+        crate::output::lang::Lang::Nl => &MAANDEN,
+    }
+}
 
 /// `num / den` euro cents, rounded half away from zero to whole cents, as `123.45`.
 fn cents_mean(num: i128, den: u64) -> String {

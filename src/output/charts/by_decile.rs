@@ -8,6 +8,7 @@ use super::{
 use crate::analysis::run::RunResult;
 use crate::analysis::subgroups::subgroup_effects;
 use crate::model::scenario::Scenario;
+use crate::output::lang::pick;
 use plotters::coord::Shift;
 use plotters::prelude::*;
 
@@ -30,8 +31,16 @@ impl Chart for ByDecile {
 
     fn title_caption(_t: &Table) -> Result<(String, String), String> {
         Ok((
-            "Effect on the share with a reclaim, by income decile".to_string(),
-            "Each point: the arm's share of recipient households with a reclaim minus control's, within a decile of the applicant's actual annual income (the control arm's deciles), in percentage points, with its 95% confidence interval (the subgroup method of summary.json). Exploratory: outside the report's family of comparisons; read the interaction test in report.md first.".to_string(),
+            pick(
+                "Effect on the share with a reclaim, by income decile",
+                "Effect op het aandeel met een terugvordering, per inkomensdeciel",
+            )
+            .to_string(),
+            pick(
+                "Each point: the arm's share of recipient households with a reclaim minus control's, within a decile of the applicant's actual annual income (the control arm's deciles), in percentage points, with its 95% confidence interval (the subgroup method of summary.json). Exploratory: outside the report's family of comparisons; read the interaction test in report.md first.",
+                "Elk punt: het aandeel van de huishoudens met een toeslag dat een terugvordering heeft in de variant min dat in de controlegroep, binnen een deciel van het werkelijke jaarinkomen van de aanvrager (de decielen van de controlegroep), in procentpunten, met het 95%-betrouwbaarheidsinterval (de subgroepmethode van summary.json). Verkennend: buiten de familie van vergelijkingen van het rapport; lees eerst de interactietoets in report.md.",
+            )
+            .to_string(),
         ))
     }
 
@@ -79,7 +88,10 @@ impl Chart for ByDecile {
         let area = header(
             root,
             &info.title,
-            "arm − control, percentage points, with 95% intervals; deciles of the applicant's actual income",
+            pick(
+                "arm − control, percentage points, with 95% intervals; deciles of the applicant's actual income",
+                "variant − controlegroep, in procentpunten, met 95%-intervallen; decielen van het werkelijke inkomen van de aanvrager",
+            ),
         )?;
         let deciles = t.distinct("decile")?;
         let arms = t.distinct("arm")?;
@@ -131,8 +143,14 @@ impl Chart for ByDecile {
             .configure_mesh()
             .disable_x_mesh()
             .light_line_style(RGBColor(235, 235, 235))
-            .x_desc("income decile (1 = lowest; bounds in the CSV and report.md)")
-            .y_desc("difference (percentage points)")
+            .x_desc(pick(
+                "income decile (1 = lowest; bounds in the CSV and report.md)",
+                "inkomensdeciel (1 = laagste; grenzen in de CSV en report.md)",
+            ))
+            .y_desc(pick(
+                "difference (percentage points)",
+                "verschil (procentpunten)",
+            ))
             .axis_desc_style(font(18))
             .label_style(font(15))
             .x_labels(2 * deciles.len() + 1)

@@ -6,6 +6,7 @@ use crate::analysis::accumulators::GroupStats;
 use crate::analysis::run::RunResult;
 use crate::model::scenario::{Scenario, HOUSEHOLD_TYPES};
 use crate::output::format::pct4_of as pct;
+use crate::output::lang::{current, pick, Lang};
 use plotters::coord::Shift;
 use plotters::prelude::*;
 
@@ -25,8 +26,16 @@ impl Chart for ByType {
 
     fn title_caption(_t: &Table) -> Result<(String, String), String> {
         Ok((
-            "Households with a reclaim, by household type".to_string(),
-            "Share of households with a reclaim per household type and arm. Error bars: 95% confidence intervals (Wilson).".to_string(),
+            pick(
+                "Households with a reclaim, by household type",
+                "Huishoudens met een terugvordering, per huishoudtype",
+            )
+            .to_string(),
+            pick(
+                "Share of households with a reclaim per household type and arm. Error bars: 95% confidence intervals (Wilson).",
+                "Aandeel van de huishoudens met een terugvordering per huishoudtype en variant. Foutbalken: 95%-betrouwbaarheidsintervallen (Wilson).",
+            )
+            .to_string(),
         ))
     }
 
@@ -56,10 +65,13 @@ impl Chart for ByType {
         root: &DrawingArea<DB, Shift>,
     ) -> DrawResult {
         let area = header(
-        root,
-        &info.title,
-        "Share of households of each type with a reclaim, per arm, with 95% confidence intervals",
-    )?;
+            root,
+            &info.title,
+            pick(
+                "Share of households of each type with a reclaim, per arm, with 95% confidence intervals",
+                "Aandeel van de huishoudens van elk type met een terugvordering, per variant, met 95%-betrouwbaarheidsintervallen",
+            ),
+        )?;
         let arms = t.distinct("arm")?;
         let types = t.distinct("household_type")?;
         let mut values = vec![vec![None; arms.len()]; types.len()];
@@ -85,12 +97,42 @@ impl Chart for ByType {
             &groups,
             &arms,
             &values,
-            "household type",
-            "households with a reclaim (% of type)",
+            pick("household type", "huishoudtype"),
+            pick(
+                "households with a reclaim (% of type)",
+                "huishoudens met terugvordering (% van type)",
+            ),
         )
     }
 }
 
+/// A household type of the table (`single_parent`) in words: `single parent`, in Dutch
+/// `alleenstaande ouder` (a type this version does not know is shown as its words).
 fn human_type(t: &str) -> String {
-    t.replace('_', " ")
+    let dutch = match t {
+        "single" => "alleenstaande",
+        "couple" => "paar zonder kinderen",
+        "single_parent" => "alleenstaande ouder",
+        "couple_with_children" => "paar met kinderen",
+        _ => "",
+    };
+    match current() {
+        Lang::Nl if !dutch.is_empty() => dutch.to_string(),
+        _ => t.replace('_', " "),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::scenario::HOUSEHOLD_TYPES;
+
+    #[test]
+    fn every_household_type_has_its_dutch_words() {
+        let _nl = crate::output::lang::scoped(Lang::Nl);
+        for t in HOUSEHOLD_TYPES {
+            assert_ne!(human_type(t), t.replace('_', " "), "{t}");
+        }
+        assert_eq!(human_type("new_type"), "new type");
+    }
 }

@@ -8,6 +8,7 @@ use super::{
 use crate::analysis::run::RunResult;
 use crate::model::scenario::Scenario;
 use crate::output::format::pct4_of as pct;
+use crate::output::lang::pick;
 use plotters::coord::Shift;
 use plotters::prelude::*;
 
@@ -24,8 +25,16 @@ impl Chart for ChosenPercentages {
 
     fn title_caption(_t: &Table) -> Result<(String, String), String> {
         Ok((
-            "Advance percentage chosen in the adjustable arm".to_string(),
-            "Among households that took the adjustable advance: share choosing each whole percentage of the calculated advance.".to_string(),
+            pick(
+                "Advance percentage chosen in the adjustable arm",
+                "Gekozen percentage bij het instelbaar voorschot",
+            )
+            .to_string(),
+            pick(
+                "Among households that took the adjustable advance: share choosing each whole percentage of the calculated advance.",
+                "Onder de huishoudens die het instelbaar voorschot aannamen: het aandeel dat elk heel percentage van het berekende voorschot koos.",
+            )
+            .to_string(),
         ))
     }
 
@@ -59,10 +68,13 @@ impl Chart for ChosenPercentages {
         root: &DrawingArea<DB, Shift>,
     ) -> DrawResult {
         let area = header(
-        root,
-        &info.title,
-        "Households that took the adjustable advance, by the percentage of the calculated advance they chose",
-    )?;
+            root,
+            &info.title,
+            pick(
+                "Households that took the adjustable advance, by the percentage of the calculated advance they chose",
+                "Huishoudens die het instelbaar voorschot aannamen, naar het gekozen percentage van het berekende voorschot",
+            ),
+        )?;
         let arms = t.distinct("arm")?;
         let k = arms.len().max(1) as f64;
         let mut bars = Vec::new();
@@ -92,8 +104,14 @@ impl Chart for ChosenPercentages {
             .configure_mesh()
             .disable_x_mesh()
             .light_line_style(RGBColor(235, 235, 235))
-            .x_desc("chosen advance (% of the calculated advance)")
-            .y_desc("households that took the offer (%)")
+            .x_desc(pick(
+                "chosen advance (% of the calculated advance)",
+                "gekozen voorschot (% van het berekende voorschot)",
+            ))
+            .y_desc(pick(
+                "households that took the offer (%)",
+                "huishoudens die het aanbod aannamen (%)",
+            ))
             .axis_desc_style(font(18))
             .label_style(font(15))
             .x_labels(16)

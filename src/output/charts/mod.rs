@@ -12,6 +12,12 @@
 //! holds what charts share: the table, rendering and writing, `plot`'s checks of the CSV files,
 //! fonts, palette and the common drawing helpers.
 //!
+//! Every word a chart draws (title, subtitle, axes, legends, labels) and its caption is made
+//! here in the current language ([`crate::output::lang`], English or Dutch), keyed on the
+//! table's cells; a cell that names something (a household type, a window, a measure) is
+//! mapped to words at draw time. The tables themselves never change with the language, so the
+//! CSV files are byte-identical in both and `plot` redraws a run in either.
+//!
 //! Must not: run the simulation, or write files itself (it returns bytes; the caller stages
 //! them atomically).
 
@@ -32,6 +38,7 @@ use crate::analysis::run::RunResult;
 use crate::error::{Error, Result};
 use crate::model::scenario::Scenario;
 pub use crate::output::format::euro_label;
+use crate::output::lang::pick;
 use plotters::coord::Shift;
 use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, Pos, VPos};
@@ -475,11 +482,12 @@ pub fn markdown_section(charts: &[ChartInfo]) -> String {
     if charts.is_empty() {
         return o;
     }
-    let _ = writeln!(o, "\n## Charts\n");
+    let _ = writeln!(o, "\n## {}\n", pick("Charts", "Grafieken"));
+    let (data, vector) = (pick("Data", "Gegevens"), pick("vector", "vectorafbeelding"));
     for c in charts {
         let _ = writeln!(
             o,
-            "### {}\n\n![{}](charts/{}.png)\n\n{} Data: [`charts/{}.csv`](charts/{}.csv); vector: [`charts/{}.svg`](charts/{}.svg).\n",
+            "### {}\n\n![{}](charts/{}.png)\n\n{} {data}: [`charts/{}.csv`](charts/{}.csv); {vector}: [`charts/{}.svg`](charts/{}.svg).\n",
             c.title, c.title, c.name, c.caption, c.name, c.name, c.name, c.name
         );
     }
@@ -900,7 +908,7 @@ fn grouped_bars<DB: DrawingBackend>(
             .draw_series(values.iter().enumerate().filter_map(|(g, v)| {
                 v.get(a).copied().flatten().map(|(s, _, hi)| {
                     Text::new(
-                        format!("{s:.1}%"),
+                        format!("{}%", crate::output::format::num(s, 1)),
                         (bar(g) + w * 0.46, hi + ymax * 0.015),
                         font(13).pos(Pos::new(HPos::Center, VPos::Bottom)),
                     )
@@ -933,6 +941,65 @@ mod tests {
             assert_eq!(Table::for_chart(*k).header.len(), k.columns().len());
         }
         assert_eq!(ChartKind::from_stem("settlement"), None);
+    }
+
+    #[test]
+    fn every_chart_has_a_dutch_title_and_caption_and_keeps_its_english_one() {
+        use crate::output::lang::{scoped, Lang};
+        let english = [
+            "reclaim",
+            "household",
+            "households",
+            "advance",
+            "back-payment",
+            "arm",
+            "the",
+            "share",
+            "with",
+            "settlement",
+            "Each",
+            "Top",
+            "Share",
+            "Power",
+        ];
+        for k in ChartKind::ALL {
+            let t = Table::for_chart(k);
+            let en = k.info(&t).unwrap();
+            let nl = {
+                let _nl = scoped(Lang::Nl);
+                k.info(&t).unwrap()
+            };
+            assert_eq!(k.info(&t).unwrap(), en, "{k:?}: English after Dutch");
+            assert_ne!(en.title, nl.title, "{k:?}");
+            assert_ne!(en.caption, nl.caption, "{k:?}");
+            for text in [&nl.title, &nl.caption] {
+                let found: Vec<&str> = text
+                    .split(|c: char| !(c.is_alphanumeric() || c == '-'))
+                    .filter(|w| english.contains(w))
+                    .collect();
+                assert!(found.is_empty(), "{k:?}: {found:?} in {text}");
+            }
+        }
+    }
+
+    #[test]
+    fn the_chart_section_is_dutch_in_dutch() {
+        use crate::output::lang::{scoped, Lang};
+        let c = [ChartInfo {
+            name: "x".into(),
+            title: "T".into(),
+            caption: "C.".into(),
+        }];
+        assert_eq!(
+            markdown_section(&c),
+            "\n## Charts\n\n### T\n\n![T](charts/x.png)\n\nC. Data: [`charts/x.csv`](charts/x.csv); vector: [`charts/x.svg`](charts/x.svg).\n\n"
+        );
+        let _nl = scoped(Lang::Nl);
+        assert_eq!(
+            markdown_section(&c),
+            "\n## Grafieken\n\n### T\n\n![T](charts/x.png)\n\nC. Gegevens: [`charts/x.csv`](charts/x.csv); vectorafbeelding: [`charts/x.svg`](charts/x.svg).\n\n"
+        );
+        assert_eq!(markdown_section(&[]), "");
     }
 
     #[test]

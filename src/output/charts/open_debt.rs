@@ -5,6 +5,7 @@
 
 use super::{colour, e2s, font, header, legend, Cell, Chart, ChartInfo, DrawResult, Table};
 use crate::output::format::euro_label;
+use crate::output::lang::pick;
 use plotters::coord::Shift;
 use plotters::prelude::*;
 
@@ -28,8 +29,15 @@ impl Chart for OpenDebt {
             t.str(0, "year")?.to_string()
         };
         Ok((
-            "Open toeslag debt over the horizon".to_string(),
-            format!("Top: share of recipient households with an open debt at the end of each month, per arm; bottom: the mean open debt per recipient household (€), from January {first}. A year's reclaims become debts in its settlement month of the year after; back-payments are netted against them first."),
+            pick(
+                "Open toeslag debt over the horizon",
+                "Openstaande toeslagschuld over de doorgerekende jaren",
+            )
+            .to_string(),
+            crate::tr!(
+                "Top: share of recipient households with an open debt at the end of each month, per arm; bottom: the mean open debt per recipient household (€), from January {first}. A year's reclaims become debts in its settlement month of the year after; back-payments are netted against them first.",
+                "Boven: het aandeel van de huishoudens met een toeslag dat aan het eind van elke maand een openstaande schuld heeft, per variant; onder: de gemiddelde openstaande schuld per huishouden met een toeslag (€), vanaf januari {first}. De terugvorderingen over een jaar worden schulden in de maand van de vaststelling in het jaar daarna; nabetalingen worden eerst daarmee verrekend."
+            ),
         ))
     }
 
@@ -41,7 +49,10 @@ impl Chart for OpenDebt {
         let area = header(
             root,
             &info.title,
-            "Recipient households, same households and draws in every arm; month 1 = January of the first year",
+            pick(
+                "Recipient households, same households and draws in every arm; month 1 = January of the first year",
+                "Huishoudens met een toeslag, dezelfde huishoudens en trekkingen in elke variant; maand 1 = januari van het eerste jaar",
+            ),
         )?;
         let arms = t.distinct("arm")?;
         let mut share: Vec<Vec<(f64, f64)>> = vec![Vec::new(); arms.len()];
@@ -65,7 +76,7 @@ impl Chart for OpenDebt {
             &top,
             xmax,
             smax,
-            "households in debt (%)",
+            pick("households in debt (%)", "huishoudens met schuld (%)"),
             &arms,
             &share,
             |y| format!("{y:.0}%"),
@@ -74,7 +85,7 @@ impl Chart for OpenDebt {
             &bottom,
             xmax,
             mmax,
-            "mean open debt (€/household)",
+            pick("mean open debt (€/household)", "gem. schuld (€/huishouden)"),
             &arms,
             &mean,
             euro_label,
@@ -103,7 +114,10 @@ fn panel<DB: DrawingBackend>(
     chart
         .configure_mesh()
         .light_line_style(WHITE)
-        .x_desc("month of the horizon")
+        .x_desc(pick(
+            "month of the horizon",
+            "maand van de doorgerekende periode",
+        ))
         .y_desc(y_desc)
         .axis_desc_style(font(16))
         .label_style(font(15))

@@ -13,8 +13,9 @@ use crate::analysis::power::{
     PILOT_POWER,
 };
 use crate::analysis::run::RunResult;
-use crate::model::money::group_thousands;
 use crate::model::scenario::{Design, Scenario};
+use crate::output::format::thousands;
+use crate::output::lang::pick;
 use plotters::coord::Shift;
 use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, Pos, VPos};
@@ -68,8 +69,12 @@ impl Chart for PowerCurve {
 
     fn title_caption(_t: &Table) -> Result<(String, String), String> {
         Ok((
-            "Power of a randomized pilot to detect the simulated effect on the reclaim share".to_string(),
-            "Power of a two-arm randomized pilot (treatment arm vs control, 5% two-sided test of two proportions, normal approximation) against its households per arm (log scale), taking the simulated reclaim shares as the truth. Band: the power at the bounds of the effect's 95% interval (down to 5% when the interval contains no effect); dashed: 80% power; dot: the pilot size for 80% power; bar: its range for the interval's bounds (reaching the right edge when the simulation cannot exclude no effect; the bars of several arms are stacked just below 80%).".to_string(),
+            pick(
+                "Power of a randomized pilot to detect the simulated effect on the reclaim share",
+                "Onderscheidend vermogen van een pilot voor het effect op terugvorderingen",
+            )
+            .to_string(),
+            pick("Power of a two-arm randomized pilot (treatment arm vs control, 5% two-sided test of two proportions, normal approximation) against its households per arm (log scale), taking the simulated reclaim shares as the truth. Band: the power at the bounds of the effect's 95% interval (down to 5% when the interval contains no effect); dashed: 80% power; dot: the pilot size for 80% power; bar: its range for the interval's bounds (reaching the right edge when the simulation cannot exclude no effect; the bars of several arms are stacked just below 80%).", "Onderscheidend vermogen van een gerandomiseerde pilot met twee groepen (experimentele variant tegen controlegroep, tweezijdige toets van twee proporties op 5%, normale benadering) uitgezet tegen het aantal huishoudens per variant (logaritmische schaal), met de gesimuleerde aandelen met een terugvordering als de werkelijke. Band: het onderscheidend vermogen bij de grenzen van het 95%-interval van het effect (tot 5% als het interval een effect van nul omvat); gestreept: 80% onderscheidend vermogen; stip: de pilotomvang voor 80% onderscheidend vermogen; balk: het bereik daarvan bij de grenzen van het interval (tot de rechterrand als de simulatie een effect van nul niet kan uitsluiten; de balken van meerdere varianten liggen net onder 80% onder elkaar).").to_string(),
         ))
     }
 
@@ -108,7 +113,10 @@ impl Chart for PowerCurve {
         let area = header(
             root,
             &info.title,
-            "5% two-sided, normal approximation; band: the effect's 95% interval; dot: households per arm for 80% power",
+            pick(
+                "5% two-sided, normal approximation; band: the effect's 95% interval; dot: households per arm for 80% power",
+                "tweezijdig op 5%, normale benadering; band: 95%-interval van het effect; stip: huishoudens per variant voor 80% onderscheidend vermogen",
+            ),
         )?;
         let arms = t.distinct("arm")?;
         let mut series: Vec<ArmSeries> = vec![ArmSeries::default(); arms.len()];
@@ -150,11 +158,14 @@ impl Chart for PowerCurve {
         chart
             .configure_mesh()
             .light_line_style(RGBColor(235, 235, 235))
-            .x_desc("households per arm (log scale)")
-            .y_desc("power (%)")
+            .x_desc(pick(
+                "households per arm (log scale)",
+                "huishoudens per variant (logaritmische schaal)",
+            ))
+            .y_desc(pick("power (%)", "onderscheidend vermogen (%)"))
             .axis_desc_style(font(18))
             .label_style(font(15))
-            .x_label_formatter(&|x| group_thousands(x.round().max(0.0) as u64))
+            .x_label_formatter(&|x| thousands(x.round().max(0.0) as u64))
             .y_labels(12)
             .y_label_formatter(&|y| {
                 if *y > 100.0 {
@@ -177,7 +188,10 @@ impl Chart for PowerCurve {
                 GREY.stroke_width(2),
             ))
             .map_err(e2s)?
-            .label(format!("{target:.0}% power"))
+            .label(crate::tr!(
+                "{target:.0}% power",
+                "{target:.0}% onderscheidend vermogen"
+            ))
             .legend(|(x, y)| PathElement::new(vec![(x, y), (x + 20, y)], GREY.stroke_width(2)));
         for (a, arm) in arms.iter().enumerate() {
             // The range bars of several arms are stacked just below the 80% line.
@@ -344,7 +358,7 @@ fn draw_arm<DB: DrawingBackend>(
             .map_err(e2s)?;
         chart
             .draw_series(std::iter::once(Text::new(
-                group_thousands(n.round() as u64),
+                thousands(n.round() as u64),
                 (n, p + 3.0),
                 font(14).pos(Pos::new(HPos::Right, VPos::Bottom)),
             )))

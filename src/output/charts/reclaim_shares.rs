@@ -6,6 +6,7 @@ use crate::analysis::run::RunResult;
 use crate::model::scenario::Scenario;
 use crate::output::format::euro_label;
 use crate::output::format::pct4_of as pct;
+use crate::output::lang::pick;
 use crate::output::report::primary_threshold;
 use plotters::coord::Shift;
 use plotters::prelude::*;
@@ -32,9 +33,13 @@ impl Chart for ReclaimShares {
             .map(|i| t.num(i, "threshold_eur"))
             .transpose()?
             .unwrap_or(1000.0);
+        let thr = euro_label(thr);
         Ok((
-            "Households with a reclaim, per arm".to_string(),
-            format!("Share of households that must pay back part of their advance, and share whose reclaim is above {}. Error bars: 95% confidence intervals (Wilson).", euro_label(thr)),
+            pick("Households with a reclaim, per arm", "Huishoudens met een terugvordering, per variant").to_string(),
+            crate::tr!(
+                "Share of households that must pay back part of their advance, and share whose reclaim is above {thr}. Error bars: 95% confidence intervals (Wilson).",
+                "Aandeel van de huishoudens dat een deel van het voorschot moet terugbetalen, en aandeel met een terugvordering boven {thr}. Foutbalken: 95%-betrouwbaarheidsintervallen (Wilson)."
+            ),
         ))
     }
 
@@ -74,7 +79,10 @@ impl Chart for ReclaimShares {
         let area = header(
             root,
             &info.title,
-            "Share of each arm's households, with 95% confidence intervals",
+            pick(
+                "Share of each arm's households, with 95% confidence intervals",
+                "Aandeel van de huishoudens per variant, met 95%-betrouwbaarheidsintervallen",
+            ),
         )?;
         let arms = t.distinct("arm")?;
         let measures = t.distinct("measure")?;
@@ -88,9 +96,10 @@ impl Chart for ReclaimShares {
                     continue;
                 }
                 label = match m.as_str() {
-                    "reclaim" => "any reclaim".to_string(),
+                    "reclaim" => pick("any reclaim", "terugvordering (elk bedrag)").to_string(),
                     "high_reclaim" => {
-                        format!("reclaim above {}", euro_label(t.num(i, "threshold_eur")?))
+                        let thr = euro_label(t.num(i, "threshold_eur")?);
+                        crate::tr!("reclaim above {thr}", "terugvordering boven {thr}")
                     }
                     other => other.replace('_', " "),
                 };
@@ -113,8 +122,14 @@ impl Chart for ReclaimShares {
             &groups,
             &arms,
             &values,
-            "reclaim at the definitive award",
-            "households with a reclaim (% of arm)",
+            pick(
+                "reclaim at the definitive award",
+                "terugvordering bij de definitieve toekenning",
+            ),
+            pick(
+                "households with a reclaim (% of arm)",
+                "huishoudens met terugvordering (% van variant)",
+            ),
         )
     }
 }

@@ -8,6 +8,8 @@ use super::{
     Table, GREY,
 };
 use crate::analysis::uncertainty::Uncertainty;
+use crate::output::format::localize_number;
+use crate::output::lang::{current, pick, Lang};
 use plotters::coord::Shift;
 use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, Pos, VPos};
@@ -44,9 +46,16 @@ impl Chart for Sensitivity {
         } else {
             (t.str(0, "arm")?, t.str(0, "vs")?, t.str(0, "metric")?)
         };
+        let words = metric_words(metric);
         Ok((
-            format!("What moves the effect of {arm} on {}", metric.replace('_', " ")),
-            format!("Each bar: the difference {arm} − {vs} when one assumption is at the lowest (blue) or highest (orange) value of its range and every other is at the scenario's value; longest swing on top. Black line: the estimate at the scenario's values; grey band: its Monte Carlo 95% interval (simulation noise); dashed lines: the total 95% interval over the assumption draws. Labels give each assumption's range and its total Sobol index (the share of the spread over the draws it explains, alone or with others)."),
+            crate::tr!(
+                "What moves the effect of {arm} on {words}",
+                "Wat het effect van {arm} op {words} verschuift"
+            ),
+            crate::tr!(
+                "Each bar: the difference {arm} − {vs} when one assumption is at the lowest (blue) or highest (orange) value of its range and every other is at the scenario's value; longest swing on top. Black line: the estimate at the scenario's values; grey band: its Monte Carlo 95% interval (simulation noise); dashed lines: the total 95% interval over the assumption draws. Labels give each assumption's range and its total Sobol index (the share of the spread over the draws it explains, alone or with others).",
+                "Elke balk: het verschil {arm} − {vs} als één aanname op de laagste (blauw) of hoogste (oranje) waarde van haar bereik staat en elke andere op de waarde van het scenario; de grootste uitslag bovenaan. Zwarte lijn: de schatting bij de waarden van het scenario; grijze band: het 95%-interval van de Monte Carlo-simulatie (simulatieruis); gestreepte lijnen: het totale 95%-interval over de trekkingen van de aannamen. De labels geven per aanname het bereik en de totale Sobol-index (het deel van de spreiding over de trekkingen dat de aanname verklaart, alleen of samen met andere)."
+            ),
         ))
     }
 
@@ -60,15 +69,14 @@ impl Chart for Sensitivity {
         } else {
             t.str(0, "unit")?
         };
-        let unit_word = if unit == "pp" {
-            "percentage points"
-        } else {
-            "euros"
-        };
+        let unit_word = unit_words(unit);
         let area = header(
             root,
             &info.title,
-            &format!("difference with control, in {unit_word}; one assumption at a time, the others at the scenario's values"),
+            &crate::tr!(
+                "difference with control, in {unit_word}; one assumption at a time, the others at the scenario's values",
+                "verschil met de controlegroep, in {unit_word}; één aanname tegelijk, de andere op de waarden van het scenario"
+            ),
         )?;
         let mut rows = Vec::new();
         for i in 0..t.rows.len() {
@@ -119,17 +127,20 @@ impl Chart for Sensitivity {
             .build_cartesian_2d(lo..hi, 0.0..n)
             .map_err(e2s)?;
         let fmt = move |x: &f64| {
-            if unit == "pp" {
+            localize_number(&if unit == "pp" {
                 format!("{x:+.1}")
             } else {
                 format!("{x:+.0}")
-            }
+            })
         };
         chart
             .configure_mesh()
             .disable_y_mesh()
             .light_line_style(RGBColor(235, 235, 235))
-            .x_desc(format!("difference with control ({unit_word})"))
+            .x_desc(crate::tr!(
+                "difference with control ({unit_word})",
+                "verschil met de controlegroep ({unit_word})"
+            ))
             .axis_desc_style(font(17))
             .label_style(font(14))
             .y_labels(0)
@@ -144,7 +155,10 @@ impl Chart for Sensitivity {
                 RGBColor(200, 200, 200).mix(0.6).filled(),
             )))
             .map_err(e2s)?
-            .label("Monte Carlo 95% interval (simulation noise)")
+            .label(pick(
+                "Monte Carlo 95% interval (simulation noise)",
+                "95%-interval Monte Carlo (simulatieruis)",
+            ))
             .legend(legend_rect(RGBColor(200, 200, 200)));
         for x in [tot_lo, tot_hi] {
             chart
@@ -162,12 +176,29 @@ impl Chart for Sensitivity {
                 GREY.stroke_width(2),
             )))
             .map_err(e2s)?
-            .label("total 95% interval (assumptions + noise)")
+            .label(pick(
+                "total 95% interval (assumptions + noise)",
+                "totaal 95%-interval (aannamen + ruis)",
+            ))
             .legend(|(x, y)| PathElement::new(vec![(x, y), (x + 16, y)], GREY.stroke_width(2)));
         let (c_low, c_high) = (colour(0), colour(1));
         for (lab, c, pick) in [
-            ("assumption at its lowest value", c_low, 3usize),
-            ("assumption at its highest value", c_high, 4usize),
+            (
+                pick(
+                    "assumption at its lowest value",
+                    "aanname op haar laagste waarde",
+                ),
+                c_low,
+                3usize,
+            ),
+            (
+                pick(
+                    "assumption at its highest value",
+                    "aanname op haar hoogste waarde",
+                ),
+                c_high,
+                4usize,
+            ),
         ] {
             chart
                 .draw_series(rows.iter().enumerate().map(|(i, r)| {
@@ -186,10 +217,13 @@ impl Chart for Sensitivity {
                 BLACK.stroke_width(2),
             )))
             .map_err(e2s)?
-            .label(format!(
-                "estimate at the scenario's values ({})",
-                fmt(&central)
-            ))
+            .label({
+                let v = fmt(&central);
+                crate::tr!(
+                    "estimate at the scenario's values ({v})",
+                    "schatting bij de waarden van het scenario ({v})"
+                )
+            })
             .legend(|(x, y)| PathElement::new(vec![(x, y), (x + 16, y)], BLACK.stroke_width(2)));
         // Labels left of the plot: the key, its range and its total index.
         for (i, r) in rows.iter().enumerate() {
@@ -206,7 +240,14 @@ impl Chart for Sensitivity {
             ))
             .map_err(e2s)?;
             root.draw(&Text::new(
-                format!("{} to {}; total index {:.0}%", r.1, r.2, r.5 * 100.0),
+                {
+                    let (a, b, idx) = (r.1.to_string(), r.2.to_string(), r.5 * 100.0);
+                    let (a, b) = (localize_number(&a), localize_number(&b));
+                    crate::tr!(
+                        "{a} to {b}; total index {idx:.0}%",
+                        "{a} tot {b}; totale index {idx:.0}%"
+                    )
+                },
                 (px - 8, py + 9),
                 font(12)
                     .color(&GREY)
@@ -215,6 +256,24 @@ impl Chart for Sensitivity {
             .map_err(e2s)?;
         }
         legend(&mut chart, SeriesLabelPosition::LowerRight, 8, 13)
+    }
+}
+
+/// The words of the effect's unit (`pp` or `EUR` in the table).
+fn unit_words(unit: &str) -> &'static str {
+    if unit == "pp" {
+        pick("percentage points", "procentpunten")
+    } else {
+        pick("euros", "euro")
+    }
+}
+
+/// A metric key of the table in words: its key with spaces in English (as the chart always
+/// wrote it), the report's label in Dutch.
+pub(super) fn metric_words(metric: &str) -> String {
+    match current() {
+        Lang::En => metric.replace('_', " "),
+        Lang::Nl => crate::output::report::metric_label(metric),
     }
 }
 

@@ -11,6 +11,7 @@ use crate::analysis::run::RunResult;
 use crate::model::scenario::Scenario;
 use crate::output::format::euro_label;
 use crate::output::format::pct4_of as pct;
+use crate::output::lang::pick;
 use plotters::coord::Shift;
 use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, Pos, VPos};
@@ -52,8 +53,8 @@ impl Chart for Settlement {
 
     fn title_caption(_t: &Table) -> Result<(String, String), String> {
         Ok((
-            "Net settlement at the definitive award, per arm".to_string(),
-            "Each recipient household once, by its net settlement over all its benefits (back-payments paid minus reclaims collected). Left of zero: households that pay money back on balance (net reclaim); right of zero: households that receive money on balance, above the back-payment threshold (net back-payment). Bar height is the share of the arm's recipient households in each €-band; the outermost bars collect everything beyond the last band; households settled within the threshold are in neither side, so the bars of an arm sum to at most 100%.".to_string(),
+            title().to_string(),
+            pick("Each recipient household once, by its net settlement over all its benefits (back-payments paid minus reclaims collected). Left of zero: households that pay money back on balance (net reclaim); right of zero: households that receive money on balance, above the back-payment threshold (net back-payment). Bar height is the share of the arm's recipient households in each €-band; the outermost bars collect everything beyond the last band; households settled within the threshold are in neither side, so the bars of an arm sum to at most 100%.", "Elk huishouden met een toeslag telt één keer, naar het saldo van de vaststelling over al zijn toeslagen (uitbetaalde nabetalingen min geïnde terugvorderingen). Links van nul: huishoudens die per saldo geld terugbetalen (netto terugvordering); rechts van nul: huishoudens die per saldo geld ontvangen, boven de drempel voor nabetalingen (netto nabetaling). De hoogte van een staaf is het aandeel van de huishoudens met een toeslag in de variant per €-klasse; de buitenste staven bevatten alles voorbij de laatste klasse; huishoudens met een saldo binnen de drempel vallen aan geen van beide kanten, zodat de staven van een variant samen hoogstens 100% zijn.").to_string(),
         ))
     }
 
@@ -107,10 +108,13 @@ impl Chart for Settlement {
         root: &DrawingArea<DB, Shift>,
     ) -> DrawResult {
         let area = header(
-        root,
-        "Net settlement at the definitive award, per arm",
-        "Each household once: net reclaim (left, pays back) or net back-payment (right, receives); share of each arm's recipient households",
-    )?;
+            root,
+            title(),
+            pick(
+                "Each household once: net reclaim (left, pays back) or net back-payment (right, receives); share of each arm's recipient households",
+                "Elk huishouden één keer: netto terugvordering (links) of netto nabetaling (rechts); aandeel van de huishoudens met een toeslag per variant",
+            ),
+        )?;
         let arms = t.distinct("arm")?;
         let k = arms.len().max(1) as f64;
         // Bars: (arm index, x0, x1, share); the open bin is drawn one width wide.
@@ -162,8 +166,14 @@ impl Chart for Settlement {
             .configure_mesh()
             .disable_x_mesh()
             .light_line_style(RGBColor(235, 235, 235))
-            .x_desc("settlement (€): reclaim ← 0 → back-payment")
-            .y_desc("households (% of arm)")
+            .x_desc(pick(
+                "settlement (€): reclaim ← 0 → back-payment",
+                "saldo (€): terugvordering ← 0 → nabetaling",
+            ))
+            .y_desc(pick(
+                "households (% of arm)",
+                "huishoudens (% van de variant)",
+            ))
             .axis_desc_style(font(18))
             .label_style(font(15))
             .x_labels(11)
@@ -209,18 +219,19 @@ impl Chart for Settlement {
                 .map(|b| b.3)
                 .fold(0.0f64, f64::max)
         };
+        let beyond = pick("beyond", "voorbij");
         let note = font(14)
             .color(&GREY)
             .pos(Pos::new(HPos::Center, VPos::Bottom));
         chart
             .draw_series([
                 Text::new(
-                    format!("beyond {}", euro_label(-last_edge)),
+                    format!("{beyond} {}", euro_label(-last_edge)),
                     (-xmax + width * 0.5, outer(true) + ymax * 0.02),
                     note.clone(),
                 ),
                 Text::new(
-                    format!("beyond {}", euro_label(last_edge)),
+                    format!("{beyond} {}", euro_label(last_edge)),
                     (xmax - width * 0.5, outer(false) + ymax * 0.02),
                     note.clone(),
                 ),
@@ -229,6 +240,14 @@ impl Chart for Settlement {
         legend(&mut chart, SeriesLabelPosition::UpperRight, 15, 16)?;
         Ok(())
     }
+}
+
+/// The chart's title.
+fn title() -> &'static str {
+    pick(
+        "Net settlement at the definitive award, per arm",
+        "Saldo bij de definitieve toekenning, per variant",
+    )
 }
 
 /// A "nice" bin width in cents (1, 2, 2.5 or 5 × 10^k euros) so that about `bins` bins cover

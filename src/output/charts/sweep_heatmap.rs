@@ -4,6 +4,8 @@
 //! `output::sweep::heatmap_tables`.
 
 use super::{e2s, font, header, Cell, Chart, ChartInfo, DrawResult, Table, GREY};
+use crate::output::format::localize_number;
+use crate::output::lang::pick;
 use plotters::coord::Shift;
 use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, Pos, VPos};
@@ -41,9 +43,16 @@ impl Chart for SweepHeatmap {
                 t.str(0, "param2")?,
             )
         };
+        let words = super::sensitivity::metric_words(metric);
         Ok((
-            format!("Effect of {arm} on {} over two swept keys", metric.replace('_', " ")),
-            format!("Each cell: the difference {arm} − {vs} at one grid point (rows: {p1}; columns: {p2}); blue cells are falls, red cells rises, darker is larger. Every grid point simulates the same households with the same draws. The 95% intervals are in the chart's CSV and sweep.csv."),
+            crate::tr!(
+                "Effect of {arm} on {words} over two swept keys",
+                "Effect van {arm} op {words} over twee parameters"
+            ),
+            crate::tr!(
+                "Each cell: the difference {arm} − {vs} at one grid point (rows: {p1}; columns: {p2}); blue cells are falls, red cells rises, darker is larger. Every grid point simulates the same households with the same draws. The 95% intervals are in the chart's CSV and sweep.csv.",
+                "Elke cel: het verschil {arm} − {vs} in één punt van het rooster (rijen: {p1}; kolommen: {p2}); blauwe cellen zijn dalingen, rode cellen stijgingen, donkerder is groter. Elk roosterpunt simuleert dezelfde huishoudens met dezelfde trekkingen. De 95%-intervallen staan in de CSV van de grafiek en in sweep.csv."
+            ),
         ))
     }
 
@@ -69,11 +78,15 @@ impl Chart for SweepHeatmap {
             root,
             &info.title,
             &format!(
-                "difference with control, in {}",
+                "{} {}",
+                pick(
+                    "difference with control, in",
+                    "verschil met de controlegroep, in"
+                ),
                 if unit == "pp" {
-                    "percentage points"
+                    pick("percentage points", "procentpunten")
                 } else {
-                    "euros"
+                    pick("euros", "euro")
                 }
             ),
         )?;
@@ -119,11 +132,11 @@ impl Chart for SweepHeatmap {
             .draw()
             .map_err(e2s)?;
         let fmt = |x: f64| {
-            if unit == "pp" {
+            localize_number(&if unit == "pp" {
                 format!("{x:+.1}")
             } else {
                 format!("{x:+.0}")
-            }
+            })
         };
         for (a, b, d) in &cells {
             let xi = xs.iter().position(|x| x == b).unwrap_or(0) as f64;
@@ -162,7 +175,7 @@ impl Chart for SweepHeatmap {
         for (i, x) in xs.iter().enumerate() {
             let (px, py) = chart.backend_coord(&(i as f64 + 0.5, 0.0));
             root.draw(&Text::new(
-                x.clone(),
+                localize_number(x),
                 (px, py + 8),
                 font(13).pos(Pos::new(HPos::Center, VPos::Top)),
             ))
@@ -171,7 +184,7 @@ impl Chart for SweepHeatmap {
         for (i, y) in ys.iter().enumerate() {
             let (px, py) = chart.backend_coord(&(0.0, i as f64 + 0.5));
             root.draw(&Text::new(
-                y.clone(),
+                localize_number(y),
                 (px - 8, py),
                 font(13)
                     .color(&GREY)

@@ -3,7 +3,8 @@
 //! Its table is built from the grid points by `output::sweep::tradeoff_table`.
 
 use super::{colour, e2s, font, header, legend, Cell, Chart, ChartInfo, DrawResult, Table};
-use crate::output::format::euro_label;
+use crate::output::format::{euro_label, localize_number};
+use crate::output::lang::pick;
 use plotters::coord::Shift;
 use plotters::prelude::*;
 
@@ -29,8 +30,12 @@ impl Chart for SweepTradeoff {
             t.str(0, "param")?.to_string()
         };
         Ok((
-            format!("Trade-off as {param} varies"),
-            "Top: share of households with a reclaim (solid) and with a high reclaim (dashed), per arm. Bottom: money held back during the year per household, compared with a 100% advance.".to_string(),
+            crate::tr!("Trade-off as {param} varies", "Afweging naarmate {param} varieert"),
+            pick(
+                "Top: share of households with a reclaim (solid) and with a high reclaim (dashed), per arm. Bottom: money held back during the year per household, compared with a 100% advance.",
+                "Boven: het aandeel van de huishoudens met een terugvordering (doorgetrokken) en met een hoge terugvordering (gestreept), per variant. Onder: het geld dat in de loop van het jaar per huishouden is ingehouden, vergeleken met een voorschot van 100%.",
+            )
+            .to_string(),
         ))
     }
 
@@ -40,10 +45,13 @@ impl Chart for SweepTradeoff {
         root: &DrawingArea<DB, Shift>,
     ) -> DrawResult {
         let area = header(
-        root,
-        &info.title,
-        "Households with a reclaim vs money held back during the year; same households and draws at every point",
-    )?;
+            root,
+            &info.title,
+            pick(
+                "Households with a reclaim vs money held back during the year; same households and draws at every point",
+                "Huishoudens met een terugvordering tegenover in het jaar ingehouden geld; dezelfde huishoudens en trekkingen in elk punt",
+            ),
+        )?;
         let arms = t.distinct("arm")?;
         let param = if t.rows.is_empty() {
             String::new()
@@ -96,7 +104,7 @@ type Series = Vec<(f64, f64)>;
 /// The swept value on the trade-off chart's x axis: up to 4 decimals, trailing zeros dropped.
 fn swept_value_label(x: &f64) -> String {
     let s = format!("{x:.4}");
-    s.trim_end_matches('0').trim_end_matches('.').to_string()
+    localize_number(s.trim_end_matches('0').trim_end_matches('.'))
 }
 
 /// Top panel of the trade-off chart: the shares with any and with a high reclaim per arm.
@@ -119,7 +127,7 @@ fn draw_tradeoff_shares<DB: DrawingBackend>(
     chart
         .configure_mesh()
         .light_line_style(RGBColor(235, 235, 235))
-        .y_desc("households (%)")
+        .y_desc(pick("households (%)", "huishoudens (%)"))
         .axis_desc_style(font(16))
         .label_style(font(15))
         .x_label_formatter(&swept_value_label)
@@ -134,7 +142,10 @@ fn draw_tradeoff_shares<DB: DrawingBackend>(
                 c.stroke_width(3),
             ))
             .map_err(e2s)?
-            .label(format!("{arm}: any reclaim"))
+            .label(crate::tr!(
+                "{arm}: any reclaim",
+                "{arm}: terugvordering (elk bedrag)"
+            ))
             .legend(move |(x, y)| PathElement::new(vec![(x, y), (x + 20, y)], c.stroke_width(3)));
         chart
             .draw_series(reclaim[a].iter().map(|p| Circle::new(*p, 4, c.filled())))
@@ -147,7 +158,13 @@ fn draw_tradeoff_shares<DB: DrawingBackend>(
                 c.stroke_width(2),
             ))
             .map_err(e2s)?
-            .label(format!("{arm}: reclaim above {}", euro_label(thr)))
+            .label({
+                let thr = euro_label(thr);
+                crate::tr!(
+                    "{arm}: reclaim above {thr}",
+                    "{arm}: terugvordering boven {thr}"
+                )
+            })
             .legend(move |(x, y)| PathElement::new(vec![(x, y), (x + 8, y)], c.stroke_width(2)));
         chart
             .draw_series(
@@ -180,8 +197,14 @@ fn draw_tradeoff_withheld<DB: DrawingBackend>(
     chart
         .configure_mesh()
         .light_line_style(RGBColor(235, 235, 235))
-        .x_desc(format!("swept value: {param}{}", key_meaning(param)))
-        .y_desc("withheld (€/household)")
+        .x_desc({
+            let meaning = key_meaning(param);
+            crate::tr!(
+                "swept value: {param}{meaning}",
+                "gevarieerde waarde: {param}{meaning}"
+            )
+        })
+        .y_desc(pick("withheld (€/household)", "ingehouden (€/huishouden)"))
         .y_labels(6)
         .axis_desc_style(font(16))
         .label_style(font(15))
@@ -197,7 +220,10 @@ fn draw_tradeoff_withheld<DB: DrawingBackend>(
                 c.stroke_width(3),
             ))
             .map_err(e2s)?
-            .label(format!("{arm}: withheld during the year"))
+            .label(crate::tr!(
+                "{arm}: withheld during the year",
+                "{arm}: ingehouden in het jaar"
+            ))
             .legend(move |(x, y)| PathElement::new(vec![(x, y), (x + 20, y)], c.stroke_width(3)));
         chart
             .draw_series(withheld[a].iter().map(|p| Circle::new(*p, 4, c.filled())))
@@ -210,11 +236,17 @@ fn draw_tradeoff_withheld<DB: DrawingBackend>(
 /// A plain-language gloss of a sweep key for the axis label.
 fn key_meaning(key: &str) -> &'static str {
     if key.ends_with(".fraction") {
-        " (advance as a fraction of the calculated amount)"
+        pick(
+            " (advance as a fraction of the calculated amount)",
+            " (voorschot als fractie van het berekende bedrag)",
+        )
     } else if key.ends_with(".takeup") {
-        " (share of offered households that accept)"
+        pick(
+            " (share of offered households that accept)",
+            " (aandeel van de huishoudens met het aanbod dat het aanneemt)",
+        )
     } else if key == "experiment.households" {
-        " (households simulated)"
+        pick(" (households simulated)", " (gesimuleerde huishoudens)")
     } else {
         ""
     }

@@ -8,6 +8,8 @@ use super::{e2s, font, header, legend_rect, Cell, Chart, ChartInfo, ChartKind, D
 use crate::analysis::cash_change::{cash_changes, CashChangeRow, CashShares};
 use crate::analysis::run::RunResult;
 use crate::model::scenario::Scenario;
+use crate::output::format::euro_label;
+use crate::output::lang::{current, pick, Lang};
 use plotters::coord::Shift;
 use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, Pos, VPos};
@@ -15,12 +17,17 @@ use plotters::style::text_anchor::{HPos, Pos, VPos};
 /// Winners and losers by income decile.
 pub(super) struct WinnersLosers;
 
-/// The two windows, as the table names them and as the panels title them.
-const WINDOWS: [(&str, &str); 2] = [
-    ("in_year", "in the benefit year (advances paid)"),
+/// The two windows, as the table names them and as the panels title them (English, Dutch).
+const WINDOWS: [(&str, &str, &str); 2] = [
+    (
+        "in_year",
+        "in the benefit year (advances paid)",
+        "in het toeslagjaar (betaalde voorschotten)",
+    ),
     (
         "after_settlement",
         "after settlement (advances + back-payment − reclaim)",
+        "na de vaststelling (voorschotten + nabetaling − terugvordering)",
     ),
 ];
 
@@ -39,12 +46,17 @@ pub(crate) fn group_label(r: &CashChangeRow) -> String {
     }
 }
 
-/// The threshold the table states (€; the first row's, or the default €10 of an empty table).
+/// The threshold the table states (€; the first row's, or the default €10 of an empty table),
+/// as text: `€10` (English: the cell after `€`; Dutch: as an amount, `€1.000`).
 fn threshold(t: &Table) -> Result<String, String> {
-    Ok(if t.rows.is_empty() {
+    let cell = if t.rows.is_empty() {
         "10".to_string()
     } else {
         t.str(0, "threshold_eur")?.to_string()
+    };
+    Ok(match current() {
+        Lang::En => format!("€{cell}"),
+        Lang::Nl => euro_label(cell.parse().unwrap_or(10.0)),
     })
 }
 
@@ -64,9 +76,14 @@ impl Chart for WinnersLosers {
     fn title_caption(t: &Table) -> Result<(String, String), String> {
         let th = threshold(t)?;
         Ok((
-            "Better or worse off in cash, by income decile".to_string(),
-            format!(
-                "Per treatment arm: the share of recipient households with less cash (worse off), the same (a change of at most €{th} either way) or more cash (better off) than the same household under control, by decile of the applicant's actual income (the control arm's deciles), in the benefit year (advances paid) and after its settlement (advances + back-payment − collected reclaim). The definitive award is the same in both arms unless an arm changes who applies, so after settlement differences come mostly from reclaims below the small-reclaim threshold, which are not collected. Paired design; descriptive (no test)."
+            pick(
+                "Better or worse off in cash, by income decile",
+                "Erop vooruit of achteruit in geld, per inkomensdeciel",
+            )
+            .to_string(),
+            crate::tr!(
+                "Per treatment arm: the share of recipient households with less cash (worse off), the same (a change of at most {th} either way) or more cash (better off) than the same household under control, by decile of the applicant's actual income (the control arm's deciles), in the benefit year (advances paid) and after its settlement (advances + back-payment − collected reclaim). The definitive award is the same in both arms unless an arm changes who applies, so after settlement differences come mostly from reclaims below the small-reclaim threshold, which are not collected. Paired design; descriptive (no test).",
+                "Per experimentele variant: het aandeel van de huishoudens met een toeslag dat minder geld heeft (erop achteruit), evenveel (een verandering van hoogstens {th} naar boven of beneden) of meer geld (erop vooruit) dan hetzelfde huishouden in de controlegroep, per deciel van het werkelijke inkomen van de aanvrager (de decielen van de controlegroep), in het toeslagjaar (betaalde voorschotten) en na de vaststelling (voorschotten + nabetaling − geïnde terugvordering). De definitieve toekenning is in beide varianten gelijk, tenzij een variant verandert wie aanvraagt; verschillen na de vaststelling komen dus vooral van terugvorderingen onder de drempel voor kleine terugvorderingen, die niet worden geïnd. Gepaard ontwerp; beschrijvend (geen toets)."
             ),
         ))
     }
@@ -81,7 +98,7 @@ impl Chart for WinnersLosers {
         for c in &changes {
             for row in c.by_income_decile.iter().chain(std::iter::once(&c.all)) {
                 let windows: [&CashShares; 2] = [&row.in_year, &row.after_settlement];
-                for ((key, _), s) in WINDOWS.iter().zip(windows) {
+                for ((key, _, _), s) in WINDOWS.iter().zip(windows) {
                     t.push(vec![
                         c.arm.clone(),
                         c.vs.clone(),
@@ -108,13 +125,20 @@ impl Chart for WinnersLosers {
         let area = header(
             root,
             &info.title,
-            &format!("share of recipient households vs the same household under control; a change of at most €{th} counts as the same"),
+            &crate::tr!(
+                "share of recipient households vs the same household under control; a change of at most {th} counts as the same",
+                "aandeel huishoudens met een toeslag, tegenover hetzelfde huishouden in de controlegroep; een verschil tot {th} telt als gelijk"
+            ),
         )?;
         let arms = t.distinct("arm")?;
         let groups = t.distinct("group")?;
         let (legend_area, panels) = area.split_vertically(30);
         // The legend: worse, the same, better.
-        for (k, name) in ["worse off", "the same", "better off"].iter().enumerate() {
+        let names = match current() {
+            Lang::En => ["worse off", "the same", "better off"],
+            Lang::Nl => ["erop achteruit", "gelijk", "erop vooruit"],
+        };
+        for (k, name) in names.iter().enumerate() {
             let x = 90 + k as i32 * 150;
             legend_area
                 .draw(&legend_rect(COLOURS[k])((x, 12)))
@@ -131,7 +155,7 @@ impl Chart for WinnersLosers {
         for (p, panel) in rows.iter().enumerate() {
             let (a, w) = (p / WINDOWS.len(), p % WINDOWS.len());
             let Some(arm) = arms.get(a) else { continue };
-            let caption = format!("{arm}: {}", WINDOWS[w].1);
+            let caption = format!("{arm}: {}", pick(WINDOWS[w].1, WINDOWS[w].2));
             let n = groups.len().max(1);
             let mut chart = ChartBuilder::on(panel)
                 .caption(caption, font(14))
@@ -141,6 +165,7 @@ impl Chart for WinnersLosers {
                 .y_label_area_size(if w == 0 { 60 } else { 10 })
                 .build_cartesian_2d(0.0..100.0, 0.0..n as f64)
                 .map_err(e2s)?;
+            let all = pick("all", "alle");
             let labels: Vec<String> = groups
                 .iter()
                 .map(|g| {
@@ -148,7 +173,7 @@ impl Chart for WinnersLosers {
                         .next()
                         .unwrap_or_default()
                         .replace("decile ", "D")
-                        .replace("all recipient households", "all")
+                        .replace("all recipient households", all)
                 })
                 .collect();
             chart
