@@ -6,7 +6,7 @@
 //! Money is `DECIMAL(18, 2)` stored as 64-bit integer cents (exact; pyarrow reads it as
 //! `decimal128(18, 2)`); identifiers and counts are 64- or 32-bit integers, flags booleans,
 //! names strings (dictionary encoded). Integer columns use delta encoding. Pages are compressed
-//! with zstd where it pays ([`Compress`]); min/max statistics are kept for `household_id` only
+//! with zstd where it pays (`Compress`); min/max statistics are kept for `household_id` only
 //! (a reader skips row groups by household; statistics on every column cost a fifth of the
 //! writing time).
 //!
@@ -575,7 +575,7 @@ impl<W: Write + Send + 'static> HouseholdsParquet<W> {
     }
 
     /// Appends outcomes (households.csv's rows, the same cells typed). The rows are converted
-    /// to columns in parts of [`PART_ROWS`] on the current rayon pool, then moved into the row
+    /// to columns in parts of `PART_ROWS` (2,048) on the current rayon pool, then moved into the row
     /// group in order: the file does not depend on the thread count.
     pub fn write(&mut self, rows: &[Outcome]) -> Result<()> {
         use rayon::prelude::*;

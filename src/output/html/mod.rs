@@ -11,7 +11,7 @@
 //!
 //! The page's own words (the frame, the chart hints and captions, the tooltips) follow the
 //! output language ([`crate::output::lang`]): the template has no words of its own, they come in
-//! the page context as [`Words`]; `<html lang>` is the language's code.
+//! the page context as `Words`; `<html lang>` is the language's code.
 //!
 //! Must not: compute statistics, run the simulation or write files (it returns the text).
 
