@@ -239,3 +239,53 @@ fn the_word_check_catches_english() {
     assert!(english_left("# t\n\nd\n\n`households` en \"Selection into the offer\"").is_empty());
     assert_eq!(masked("a 12,5% b 3.000\n"), "a #,#% b #.#\n");
 }
+
+#[test]
+fn dutch_assumptions_of_interventions_and_error_distributions() {
+    // The national scenario with every intervention and every error-distribution shock: its
+    // assumption lines (written by output::report::assumptions) are Dutch in Dutch and the
+    // same English sentences in English.
+    let tmp = tempfile::tempdir().unwrap();
+    let (nl, en) = (tmp.path().join("nl"), tmp.path().join("en"));
+    let s = common::root().join("scenarios/nl-2026-interventions.toml");
+    common::run_to(&s, &nl, &["--households", "1500", "--lang", "nl"]);
+    common::run_to(&s, &en, &["--households", "1500"]);
+    let section = |md: &str, from: &str| -> String {
+        let start = md.find(from).unwrap_or_else(|| panic!("no {from:?}"));
+        md[start..].split("\n## ").next().unwrap().to_string()
+    };
+    let md_en = read(&en, "report.md");
+    let en_part = section(&md_en, "## Assumptions and approximations in force");
+    for s in [
+        "- Attention letter (`letters`): sent in month 3",
+        "- Mutation (`mutation`, `cautious-mutation`): runs in months [4, 6, 8, 10];",
+        "- Employment (assumption): shares employee/flex/self-employed [0.78, 0.14, 0.08];",
+        "- Error distribution (`assets_above_estimate`): 1 January assets turn out higher than estimated by lognormal(median 25000, sigma 1) euros",
+    ] {
+        assert!(en_part.contains(s), "English lost {s:?}");
+    }
+    let md_nl = read(&nl, "report.md");
+    let nl_part = section(&md_nl, "## Geldende aannames en benaderingen");
+    for s in [
+        "- Attentiebrief (`letters`): verstuurd in maand 3",
+        "- Mutatie (`mutation`, `cautious-mutation`): in de maanden [4; 6; 8; 10];",
+        "- Arbeidsvorm (aanname): aandelen werknemer/flex/zelfstandige [0,78; 0,14; 0,08];",
+        "- Foutenverdeling (`assets_above_estimate`): het vermogen op 1 januari blijkt lognormaal(mediaan 25000, sigma 1) euro hoger",
+        "- Persoonlijke begeleiding (`guidance`):",
+    ] {
+        assert!(nl_part.contains(s), "Dutch lacks {s:?}");
+    }
+    for english in [
+        "Error distribution",
+        "Mutation (",
+        "Attention letter",
+        "Personal guidance",
+        "reported with",
+        "households with",
+    ] {
+        assert!(
+            !nl_part.contains(english),
+            "English {english:?} in the Dutch assumptions"
+        );
+    }
+}

@@ -4,7 +4,7 @@
 //! household's `Events` stream only.
 
 use crate::model::money::{Money, Rate};
-use crate::model::scenario::{ChangeType, MonthSpec, Scenario, ShockKind};
+use crate::model::scenario::{MonthSpec, Scenario, ShockKind};
 use crate::sim::random::{sample, stream, weighted_index, Purpose};
 use rand::RngExt;
 
@@ -117,54 +117,4 @@ pub fn draw(
     }
     out[..n].sort_by_key(|e| e.month);
     n
-}
-
-/// The report's assumption lines for the error-distribution shocks the scenario lists (issue
-/// 18; empty when it lists none, so older reports keep their text). Each names its source.
-pub fn assumptions_md(sc: &Scenario) -> String {
-    let mut o = String::new();
-    for sh in &sc.shocks {
-        let line = match &sh.kind {
-            ShockKind::AssetsAboveEstimate { amount } => format!(
-                "1 January assets turn out higher than estimated by {} euros (probability {}; the asset test looks at 1 January, so above the limit the whole year's award goes; never reported during the year; size an assumption after CPB, \"Toeslagen: een analyse van terugvorderingen\", ESB 2020)",
-                dist_text(amount), sh.probability
-            ),
-            ShockKind::PartnerIncomeChange { factor } => format!(
-                "the partner's income × {} from a month (probability {}, households with a partner; reported with probability {}; assumption)",
-                dist_text(factor), sh.probability, sc.behaviour.p(ChangeType::PartnerIncome)
-            ),
-            ShockKind::CoResidentIncome { income } => format!(
-                "a co-resident with {} euros a year moves in or starts earning (probability {}; counts for huurtoeslag; reported with probability {}; assumption)",
-                dist_text(income), sh.probability, sc.behaviour.p(ChangeType::CoResident)
-            ),
-            ShockKind::PartnerFoundAfterwards { income } => format!(
-                "a benefit partner with {} euros a year is found after the year (probability {}, households applying as single; never reported; assumption after CPB 2020 and IBO Toeslagen 2020 on partner changes as a source of reclaims)",
-                dist_text(income), sh.probability
-            ),
-            ShockKind::SelfEmployedIncome { factor } => format!(
-                "the year's income × {} known only after the year (probability {}; reported with probability {}; assumption: the self-employed's profit is known at the income tax assessment)",
-                dist_text(factor), sh.probability, sc.behaviour.p(ChangeType::SelfEmployedIncome)
-            ),
-            ShockKind::ChildcareStops => format!(
-                "childcare ends in a month (probability {}; reported with probability {}; assumption after the agency's reports on large childcare reclaims)",
-                sh.probability, sc.behaviour.p(ChangeType::ChildcareStops)
-            ),
-            _ => continue,
-        };
-        o.push_str(&format!(
-            "- Error distribution (`{}`): {line}.\n",
-            sh.kind.name()
-        ));
-    }
-    o
-}
-
-fn dist_text(d: &crate::model::scenario::Dist) -> String {
-    use crate::model::scenario::Dist;
-    match *d {
-        Dist::Fixed(x) => format!("{x}"),
-        Dist::LogNormal { median, sigma } => format!("lognormal(median {median}, sigma {sigma})"),
-        Dist::Normal { mean, sd } => format!("normal(mean {mean}, sd {sd})"),
-        Dist::Uniform { min, max } => format!("uniform({min}–{max})"),
-    }
 }

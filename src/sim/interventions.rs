@@ -339,56 +339,6 @@ pub fn apply(sc: &Scenario, arm: &Arm, h: &Household) -> (Household, Trace) {
     (hh, t)
 }
 
-/// The report's assumption lines for the agency procedure, the employment model and the
-/// interventions in use (each uncertain fact marked as such, with its source).
-pub fn assumptions_md(sc: &Scenario) -> String {
-    use std::fmt::Write;
-    let mut o = String::new();
-    let x = sc.agency.income_indexation_extra;
-    if x > 0.0 {
-        let _ = writeln!(o, "- Agency: the estimated income is indexed by an extra {x} at the year start (docs/rules.md §5: +3% extra since 2025).");
-    }
-    if let Some(e) = &sc.population.employment {
-        let _ = writeln!(o, "- Employment (assumption): shares employee/flex/self-employed {:?}; yearly income surprise log-sd {:?}; income-estimate log-sd {:?}.", e.shares, e.volatility, e.estimate_sigma);
-    }
-    for a in sc
-        .arms
-        .iter()
-        .filter(|a| a.takeup_volatile.is_some() || a.choice_volatile.is_some())
-    {
-        let _ = writeln!(o, "- Risk-aware choice in `{}` (assumption): households with volatile income (flex, self-employed) take up with probability {} and choose from their own percentage bands.", a.name, a.takeup_volatile.unwrap_or(a.takeup));
-    }
-    let p = &sc.interventions;
-    let used = |k: InterventionKind| sc.arms.iter().any(|a| a.has(k));
-    let arms_with = |k: InterventionKind| {
-        sc.arms
-            .iter()
-            .filter(|a| a.has(k))
-            .map(|a| format!("`{}`", a.name))
-            .collect::<Vec<_>>()
-            .join(", ")
-    };
-    if used(InterventionKind::AttentionLetter) || used(InterventionKind::Mutation) {
-        let _ = writeln!(o, "- Provider data (assumption, **uncertain**): {} of households with childcare have a provider in the agency's two highest reliability categories (one draw per household); attention letters and childcare mutation use only their data (docs/rules.md §7).", p.provider_quality_share);
-    }
-    if used(InterventionKind::AttentionLetter) {
-        let _ = writeln!(o, "- Attention letter ({}): sent in month {} when reliable provider data differ from the childcare hours paid on by more than {} for some child (threshold: **uncertain**, assumption, set for a reach near ≈2% of households with childcare); {} of recipients report their actual childcare (docs/rules.md §7: ≈12,000 letters, ≈22% acted, on average €977 lower).", arms_with(InterventionKind::AttentionLetter), p.letter_month, p.letter_gap_threshold, p.letter_response_share);
-    }
-    if used(InterventionKind::YearStartNotice) {
-        let _ = writeln!(o, "- Year-start notice ({}): every reporting probability × {} (capped at 1; a calibrated factor: docs/rules.md §7, notified parents reported 3× as often). Households unaware of the duty to report income stay unaware (assumption).", arms_with(InterventionKind::YearStartNotice), p.notice_multiplier);
-    }
-    if used(InterventionKind::Mutation) {
-        let _ = writeln!(o, "- Mutation ({}): runs in months {:?}; a household that reported a change in the last {} month(s) is skipped; a child's data change when the gap exceeds {} (**uncertain**, assumption, set for a reach near the agency's 0.5–1.4% of households with childcare) in {} consecutive provider deliveries; one letter per child, at most {} at a time (more: to the attention process); applied from two months after the letter (3 weeks to object) only when it lowers the total advance; self-report share {} and objection share {} (both **uncertain**, assumptions); sources: {}{} (docs/rules.md §7).", arms_with(InterventionKind::Mutation), p.mutation_months, p.mutation_exclusion_months, p.mutation_gap_threshold, p.mutation_confirm_deliveries, p.mutation_max_letters, p.mutation_self_report_share, p.mutation_objection_share, if p.mutation_childcare { "childcare provider data" } else { "" }, if p.mutation_income { " and payroll income (not for the self-employed)" } else { "" });
-        if p.mutation_income {
-            let _ = writeln!(o, "- Income mutation (assumption): payroll income up to the month before, used only when it alone lowers the total advance. The agency's published evidence (all reclaims reduced, no back-payments caused) covers childcare data only; results on income are not backed by it.");
-        }
-    }
-    if used(InterventionKind::PersonalGuidance) {
-        let _ = writeln!(o, "- Personal guidance ({}): of the households whose childcare gap exceeds {} in month {}, a share {} (both **uncertain**, assumptions) has childcare and income brought up to date (docs/rules.md §7: 285 parents guided; 79 lowered by €4,960 a year on average, 44 raised by €2,517).", arms_with(InterventionKind::PersonalGuidance), p.guidance_gap_threshold, p.guidance_month, p.guidance_share);
-    }
-    o
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -17,6 +17,7 @@ use crate::sim::engine::Outcome;
 use crate::tr;
 use std::fmt::Write as _;
 
+mod assumptions;
 mod effects;
 mod sections;
 

@@ -1018,7 +1018,7 @@ pub(super) fn assumptions(o: &mut String, sc: &Scenario, s: &Summary) {
             "- Een aandeel van {share} van de huishoudens weet niet dat het inkomenswijzigingen moet doorgeven en geeft ze nooit door (enquête in docs/rules.md §6: 50%)."
         ));
     }
-    o.push_str(&crate::sim::interventions::assumptions_md(sc));
+    o.push_str(&super::assumptions::interventions(sc));
     let file = if sc.path.is_absolute() {
         sc.path
             .file_name()
@@ -1047,7 +1047,7 @@ pub(super) fn assumptions(o: &mut String, sc: &Scenario, s: &Summary) {
             ));
         }
     }
-    o.push_str(&crate::sim::events::assumptions_md(sc));
+    o.push_str(&super::assumptions::error_distribution(sc));
     let shocks = sc
         .shocks
         .iter()
