@@ -177,3 +177,15 @@ def test_progress_lines_go_to_stderr(capfd):
     assert "loaded" in err and "simulated 1000 households" in err, err
     tl.run(SCENARIO, households=1000, seed=8)
     assert capfd.readouterr().err == ""
+
+
+def test_lang_writes_the_report_in_dutch_and_keeps_the_numbers():
+    en = tl.run(SCENARIO, households=2000, seed=3)
+    nl = tl.run(SCENARIO, households=2000, seed=3, lang="nl")
+    assert nl.summary == en.summary
+    assert "## Kerncijfers: elke variant tegenover de controlegroep" in nl.report()
+    assert "## Headline: each arm against control" in en.report()
+    assert "## Headline" not in nl.report()
+    with pytest.raises(tl.UsageError) as e:
+        tl.run(SCENARIO, households=2000, lang="de")
+    assert e.value.exit_code == 2
