@@ -20,15 +20,6 @@ fn euro(cents: i64, n: u64) -> String {
     format!("€{}", thousands((cents / n as i64 / 100) as u64))
 }
 
-/// A benefit's name in the tables: the scenario's snake_case name in English (as always), the
-/// name as written in Dutch otherwise (`kindgebonden budget`).
-fn benefit_name(b: Benefit) -> String {
-    match lang::current() {
-        Lang::En => b.name().to_string(),
-        Lang::Nl => b.name().replace('_', " "),
-    }
-}
-
 /// A difference of shares in signed percentage points with 1 decimal: `+1.2 pp` (`+1,2 %-punt`).
 fn pp1(x: f64) -> String {
     format!(
@@ -434,7 +425,7 @@ fn per_benefit(o: &mut String, t: &Tally) {
         let _ = writeln!(
             o,
             "| {} | {} | {} | {} | {} | {} |",
-            benefit_name(b),
+            crate::output::report::benefit_label(b.name()),
             thousands(t.toeslagen[i]),
             pct(share(t.reclaims[i], t.toeslagen[i])),
             euro(t.reclaimed[i], t.reclaims[i]),

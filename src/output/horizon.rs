@@ -288,33 +288,6 @@ fn comparison_cells(c: &DebtComparison) -> (String, String, String) {
     }
 }
 
-/// A comparison's method (the analysis' English words, as in debt_comparisons.csv) in the
-/// current language: the names of the intervals and tests.
-fn method_text(m: &str) -> String {
-    if lang::current() == Lang::En {
-        return m.to_string();
-    }
-    [
-        (
-            "Newcombe paired score interval (method 10)",
-            "gepaard score-interval van Newcombe (methode 10)",
-        ),
-        (
-            "Newcombe hybrid score interval (method 10)",
-            "hybride score-interval van Newcombe (methode 10)",
-        ),
-        ("exact McNemar test", "exacte McNemar-toets"),
-        ("McNemar test", "McNemar-toets"),
-        ("Fisher exact test", "exacte toets van Fisher"),
-        ("pooled score test", "gepoolde scoretoets"),
-        ("paired t-test", "gepaarde t-toets"),
-        ("Welch's t-test", "t-toets van Welch"),
-        ("Welch t-test", "t-toets van Welch"),
-    ]
-    .iter()
-    .fold(m.to_string(), |acc, (en, nl)| acc.replace(en, nl))
-}
-
 /// The analysis' description of who the debt figures count (English in summary.json), in the
 /// current language.
 fn population_text(p: &str) -> &str {
@@ -523,7 +496,7 @@ pub fn report_section(h: &HorizonSummary, arm_order: &[String]) -> String {
                 metric_label(&c.metric),
                 v(c.control),
                 v(c.treated),
-                method_text(&c.method)
+                crate::output::report::method_label(&c.method)
             );
         }
         let n = h.debt_comparisons.len();

@@ -475,7 +475,26 @@ pub(crate) fn method_label(m: &str) -> String {
         "complier average causal effect (ITT / take-up), Fieller interval, Welch test of the ITT effect" => {
             "gemiddeld causaal effect bij wie het aanbod aanneemt (ITT / deelname), Fieller-interval, Welch-toets van het ITT-effect".into()
         }
-        m => m.to_string(),
+        // Other combinations (the multi-year debt comparisons): name by name.
+        m => [
+        (
+            "Newcombe paired score interval (method 10)",
+            "gepaard score-interval van Newcombe (methode 10)",
+        ),
+        (
+            "Newcombe hybrid score interval (method 10)",
+            "hybride score-interval van Newcombe (methode 10)",
+        ),
+        ("exact McNemar test", "exacte McNemar-toets"),
+        ("McNemar test", "McNemar-toets"),
+        ("Fisher exact test", "exacte toets van Fisher"),
+        ("pooled score test", "gepoolde scoretoets"),
+        ("paired t-test", "gepaarde t-toets"),
+        ("Welch's t-test", "t-toets van Welch"),
+        ("Welch t-test", "t-toets van Welch"),
+    ]
+        .iter()
+        .fold(m.to_string(), |acc, (en, nl)| acc.replace(en, nl)),
     }
 }
 
