@@ -30,8 +30,24 @@ use std::sync::Arc;
 /// households.parquet).
 pub const ROW_GROUP_ROWS: usize = 1 << 17;
 
-/// Rows converted to columns as one task of [`HouseholdsParquet::write`].
-const PART_ROWS: usize = 2048;
+/// Rows per part: the unit in which rows are turned into columns (a part of
+/// [`HouseholdsParquet::write`]'s rows per task on the worker threads) and handed to the
+/// encoder. Parts start at multiples of `PART_ROWS` rows in the file and a row group is
+/// `ROW_GROUP_ROWS / PART_ROWS` of them, so how the rows arrive (the batches, the thread count)
+/// cannot change a byte. A part (about 400 KB of outcomes) is read from the core's cache.
+const PART_ROWS: usize = 1024;
+
+/// Values per call of the column writer's inner loop (its `write_batch_size`), after which it
+/// decides whether a page is full. A part is a whole number of such calls, so writing a row
+/// group part by part cuts its pages where writing it at once would.
+const WRITE_BATCH: usize = 1024;
+
+/// Rows whose cells are taken column by column at a time: their outcomes (a few hundred bytes
+/// each) stay in the core's cache while every column reads them.
+const EXTRACT_ROWS: usize = 16;
+
+const _: () =
+    assert!(ROW_GROUP_ROWS.is_multiple_of(PART_ROWS) && PART_ROWS.is_multiple_of(WRITE_BATCH));
 
 /// The zstd level of every page: level 1 is several times faster than the default 3 and makes
 /// the national households.parquet only a few percent larger.
@@ -101,47 +117,141 @@ impl Kind {
     }
 }
 
+/// Where a households.parquet column takes its cells from in an [`Outcome`]. Each field
+/// fills its column in a loop of its own ([`Field::fill`]): no call through a pointer per cell.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Field {
+    HouseholdId,
+    Arm,
+    HouseholdType,
+    TookOffer,
+    ChosenPercentage,
+    Advances,
+    DefinitiveAward,
+    Reclaim,
+    ReclaimBeforeThreshold,
+    Backpay,
+    Withheld,
+    InYearReclaim,
+    RepaymentMonthly,
+    Income,
+    /// `reclaim_<benefit>`: the benefit's index in [`Benefit::ALL`].
+    ReclaimOf(usize),
+    Recipient,
+    BackpayCounted,
+    NetSettlement,
+    /// `backpay_<benefit>`.
+    BackpayOf(usize),
+    Employment,
+    Receives,
+}
+
+/// Appends one cell per outcome.
+fn fill<T>(v: &mut Vec<T>, rows: &[Outcome], cell: impl Fn(&Outcome) -> T) {
+    v.extend(rows.iter().map(cell));
+}
+
+impl Field {
+    /// Appends this field's cells of `rows` to its column's buffer.
+    fn fill(self, buf: &mut Buf, cx: &Context, rows: &[Outcome]) -> Result<()> {
+        use Field::*;
+        let names = &cx.names;
+        match (self, buf) {
+            (HouseholdId, Buf::Int(v)) => fill(v, rows, |o| o.household_id as i64),
+            (Advances, Buf::Int(v)) => fill(v, rows, |o| o.advances.0),
+            (DefinitiveAward, Buf::Int(v)) => fill(v, rows, |o| o.definitive.0),
+            (Reclaim, Buf::Int(v)) => fill(v, rows, |o| o.reclaim.0),
+            (ReclaimBeforeThreshold, Buf::Int(v)) => {
+                fill(v, rows, |o| o.reclaim_before_threshold.0)
+            }
+            (Backpay, Buf::Int(v)) => fill(v, rows, |o| o.backpay.0),
+            (Withheld, Buf::Int(v)) => fill(v, rows, |o| o.withheld.0),
+            (InYearReclaim, Buf::Int(v)) => fill(v, rows, |o| o.in_year_reclaim.0),
+            (RepaymentMonthly, Buf::Int(v)) => fill(v, rows, |o| o.repayment_monthly.0),
+            (Income, Buf::Int(v)) => fill(v, rows, |o| o.income.0),
+            (ReclaimOf(i), Buf::Int(v)) => fill(v, rows, |o| o.reclaim_by_benefit[i].0),
+            (BackpayCounted, Buf::Int(v)) => fill(v, rows, |o| o.backpay_counted.0),
+            (NetSettlement, Buf::Int(v)) => fill(v, rows, |o| o.net_settlement().0),
+            (BackpayOf(i), Buf::Int(v)) => fill(v, rows, |o| o.backpay_by_benefit[i].0),
+            (TookOffer, Buf::Flag(v)) => fill(v, rows, |o| o.took_offer),
+            (Recipient, Buf::Flag(v)) => fill(v, rows, |o| o.recipient),
+            (Arm, Buf::Text(v)) => fill(v, rows, |o| text(names.arms[o.arm])),
+            (HouseholdType, Buf::Text(v)) => fill(v, rows, |o| {
+                text(names.household_types[o.household_type as usize])
+            }),
+            (Employment, Buf::Text(v)) => {
+                fill(v, rows, |o| text(names.employment[o.employment as usize]))
+            }
+            (Receives, Buf::Text(v)) => fill(v, rows, |o| {
+                text(names.receives[o.receives as usize & ((1 << N_BENEFITS) - 1)])
+            }),
+            (ChosenPercentage, Buf::OptionalSmall(v, d)) => {
+                for o in rows {
+                    match crate::output::report::chosen_percentage(cx.offers[o.arm], o) {
+                        Some(p) => {
+                            v.push(p as i32);
+                            d.push(1);
+                        }
+                        None => d.push(0),
+                    }
+                }
+            }
+            _ => {
+                return Err(Error::Internal(format!(
+                    "Parquet: the field {self:?} is not of its column's kind"
+                )))
+            }
+        }
+        Ok(())
+    }
+}
+
+/// The columns of households.parquet with their kinds and where their cells come from, in
+/// households.csv's order ([`crate::output::report::csv_header`]).
+fn household_fields() -> Vec<(String, Kind, Field)> {
+    use Field::*;
+    use Kind::{Flag, Int, Money, OptionalSmall, Text};
+    let named = |n: &str, k: Kind, f: Field| (n.to_string(), k, f);
+    let per_benefit = |prefix: &str, f: fn(usize) -> Field| {
+        Benefit::ALL
+            .iter()
+            .enumerate()
+            .map(|(i, b)| (format!("{prefix}_{}", b.name()), Money, f(i)))
+            .collect::<Vec<_>>()
+    };
+    let mut c = vec![
+        named("household_id", Int, HouseholdId),
+        named("arm", Text, Arm),
+        named("household_type", Text, HouseholdType),
+        named("took_offer", Flag, TookOffer),
+        named("chosen_percentage", OptionalSmall, ChosenPercentage),
+        named("advances", Money, Advances),
+        named("definitive_award", Money, DefinitiveAward),
+        named("reclaim", Money, Reclaim),
+        named("reclaim_before_threshold", Money, ReclaimBeforeThreshold),
+        named("backpay", Money, Backpay),
+        named("withheld", Money, Withheld),
+        named("in_year_reclaim", Money, InYearReclaim),
+        named("repayment_monthly", Money, RepaymentMonthly),
+        named("income", Money, Income),
+    ];
+    c.extend(per_benefit("reclaim", ReclaimOf));
+    c.push(named("recipient", Flag, Recipient));
+    c.push(named("backpay_counted", Money, BackpayCounted));
+    c.push(named("net_settlement", Money, NetSettlement));
+    c.extend(per_benefit("backpay", BackpayOf));
+    c.push(named("employment", Text, Employment));
+    c.push(named("receives", Text, Receives));
+    c
+}
+
 /// The columns of households.parquet, in households.csv's order
 /// ([`crate::output::report::csv_header`]), with their kinds.
 pub fn household_columns() -> Vec<(String, Kind)> {
-    use Kind::*;
-    let mut c: Vec<(String, Kind)> = [
-        ("household_id", Int),
-        ("arm", Text),
-        ("household_type", Text),
-        ("took_offer", Flag),
-        ("chosen_percentage", OptionalSmall),
-        ("advances", Money),
-        ("definitive_award", Money),
-        ("reclaim", Money),
-        ("reclaim_before_threshold", Money),
-        ("backpay", Money),
-        ("withheld", Money),
-        ("in_year_reclaim", Money),
-        ("repayment_monthly", Money),
-        ("income", Money),
-    ]
-    .iter()
-    .map(|(n, k)| (n.to_string(), *k))
-    .collect();
-    c.extend(
-        Benefit::ALL
-            .iter()
-            .map(|b| (format!("reclaim_{}", b.name()), Money)),
-    );
-    c.extend([
-        ("recipient".to_string(), Flag),
-        ("backpay_counted".to_string(), Money),
-        ("net_settlement".to_string(), Money),
-    ]);
-    c.extend(
-        Benefit::ALL
-            .iter()
-            .map(|b| (format!("backpay_{}", b.name()), Money)),
-    );
-    c.push(("employment".to_string(), Text));
-    c.push(("receives".to_string(), Text));
-    c
+    household_fields()
+        .into_iter()
+        .map(|(n, k, _)| (n, k))
+        .collect()
 }
 
 /// The columns of monthly_ledger.parquet: one row per household, arm and payment month.
@@ -165,7 +275,7 @@ pub fn monthly_columns() -> Vec<(String, Kind)> {
     .collect()
 }
 
-/// One column's buffered values of the current row group.
+/// One column's values in a part.
 enum Buf {
     Int(Vec<i64>),
     Small(Vec<i32>),
@@ -175,11 +285,6 @@ enum Buf {
 }
 
 impl Buf {
-    /// An empty row group's buffer.
-    fn new(k: Kind) -> Buf {
-        Buf::with_capacity(k, ROW_GROUP_ROWS)
-    }
-
     /// An empty buffer with room for `n` rows.
     fn with_capacity(k: Kind, n: usize) -> Buf {
         match k {
@@ -205,8 +310,8 @@ impl Buf {
     }
 }
 
-/// One row after another pushed into typed column buffers: a row group being filled, or a part
-/// of a batch converted on a worker thread and then moved into the row group.
+/// A part of a table: up to [`PART_ROWS`] rows in typed column buffers, filled row by row
+/// (the monthly ledger) or column by column ([`Columns::extract`], households.parquet).
 struct Columns {
     bufs: Vec<Buf>,
     rows: usize,
@@ -218,18 +323,25 @@ struct Columns {
 }
 
 impl Columns {
-    /// Empty columns with room for `n` rows.
-    fn with_capacity(kinds: &[Kind], n: usize) -> Columns {
-        Columns::from_bufs(kinds.iter().map(|k| Buf::with_capacity(*k, n)).collect())
-    }
-
-    fn from_bufs(bufs: Vec<Buf>) -> Columns {
+    /// An empty part with room for [`PART_ROWS`] rows.
+    fn new(kinds: &[Kind]) -> Columns {
         Columns {
-            bufs,
+            bufs: kinds
+                .iter()
+                .map(|k| Buf::with_capacity(*k, PART_ROWS))
+                .collect(),
             rows: 0,
             next: 0,
             mismatch: None,
         }
+    }
+
+    /// Empties the part (its buffers keep their memory).
+    fn clear(&mut self) {
+        self.bufs.iter_mut().for_each(Buf::clear);
+        self.rows = 0;
+        self.next = 0;
+        self.mismatch = None;
     }
 
     /// The index of the column a row's next value goes to.
@@ -258,33 +370,10 @@ impl Columns {
         }
     }
 
-    fn optional_small(&mut self, v: Option<i32>) {
+    fn text(&mut self, v: &'static [u8]) {
         let i = self.advance();
         match self.bufs.get_mut(i) {
-            Some(Buf::OptionalSmall(b, d)) => {
-                if let Some(v) = v {
-                    b.push(v);
-                    d.push(1);
-                } else {
-                    d.push(0);
-                }
-            }
-            _ => self.mismatch = Some(i),
-        }
-    }
-
-    fn flag(&mut self, v: bool) {
-        let i = self.advance();
-        match self.bufs.get_mut(i) {
-            Some(Buf::Flag(b)) => b.push(v),
-            _ => self.mismatch = Some(i),
-        }
-    }
-
-    fn text(&mut self, v: &ByteArray) {
-        let i = self.advance();
-        match self.bufs.get_mut(i) {
-            Some(Buf::Text(b)) => b.push(v.clone()),
+            Some(Buf::Text(b)) => b.push(text(v)),
             _ => self.mismatch = Some(i),
         }
     }
@@ -304,66 +393,71 @@ impl Columns {
         Ok(())
     }
 
-    /// Moves the first `k` rows of `from` to the end of these columns (same kinds).
-    fn take_rows(&mut self, from: &mut Columns, k: usize) -> Result<()> {
-        for (to, src) in self.bufs.iter_mut().zip(from.bufs.iter_mut()) {
-            match (to, src) {
-                (Buf::Int(t), Buf::Int(f)) => t.extend(f.drain(..k)),
-                (Buf::Small(t), Buf::Small(f)) => t.extend(f.drain(..k)),
-                (Buf::OptionalSmall(t, td), Buf::OptionalSmall(f, fd)) => {
-                    let values = fd[..k].iter().filter(|d| **d == 1).count();
-                    t.extend(f.drain(..values));
-                    td.extend(fd.drain(..k));
-                }
-                (Buf::Flag(t), Buf::Flag(f)) => t.extend(f.drain(..k)),
-                (Buf::Text(t), Buf::Text(f)) => t.extend(f.drain(..k)),
-                _ => return Err(Error::Internal("Parquet: columns of another table".into())),
-            }
+    /// Appends `rows` column by column: each column's cells taken from every row in turn (a
+    /// tight loop per column over outcomes in the cache, instead of a dispatch per cell).
+    fn extract(&mut self, fields: &[Field], cx: &Context, rows: &[Outcome]) -> Result<()> {
+        // A block's outcomes stay in the core's cache while each column reads them.
+        for block in rows.chunks(EXTRACT_ROWS) {
+            self.extract_block(fields, cx, block)?;
         }
-        self.rows += k;
-        from.rows -= k;
+        self.rows += rows.len();
+        Ok(())
+    }
+
+    fn extract_block(&mut self, fields: &[Field], cx: &Context, rows: &[Outcome]) -> Result<()> {
+        for (buf, f) in self.bufs.iter_mut().zip(fields) {
+            f.fill(buf, cx, rows)?;
+        }
         Ok(())
     }
 }
 
-/// A Parquet file written row group by row group from buffered columns. A full row group is
-/// encoded and compressed on a thread of its own while the run goes on (the buffers come back
-/// to be filled again), so at most three row groups are in memory.
+/// A Parquet file written row group by row group from parts. A full row group is encoded and
+/// compressed on a thread of its own while the run goes on; its emptied parts come back to be
+/// filled again, so at most three row groups are in memory and no part is allocated twice.
 struct TableWriter<W: Write + Send + 'static> {
     kinds: Vec<Kind>,
-    /// The row group being filled.
-    cols: Columns,
+    /// The full parts of the row group being filled.
+    group: Vec<Columns>,
+    /// The part being filled (fewer than [`PART_ROWS`] rows).
+    open: Columns,
+    /// Empty parts to fill.
+    spare: Vec<Columns>,
     /// Full row groups to the encoder thread.
-    to_encoder: Option<std::sync::mpsc::SyncSender<Vec<Buf>>>,
-    /// Written (and cleared) buffers back from it.
-    spare: std::sync::mpsc::Receiver<Vec<Buf>>,
+    to_encoder: Option<std::sync::mpsc::SyncSender<Vec<Columns>>>,
+    /// Written (and emptied) parts back from it.
+    returned: std::sync::mpsc::Receiver<Vec<Columns>>,
     encoder: Option<std::thread::JoinHandle<Result<W>>>,
 }
 
-/// Writes one row group of buffered columns and clears the buffers.
+/// Writes one row group from its parts (column by column, each column part by part) and empties
+/// the parts.
 fn write_group<W: Write + Send>(
     writer: &mut SerializedFileWriter<W>,
-    bufs: &mut [Buf],
+    parts: &mut [Columns],
 ) -> Result<()> {
     let e = |e| parquet_err("a Parquet row group", e);
     let mut rg = writer.next_row_group().map_err(e)?;
-    for buf in bufs.iter_mut() {
+    let columns = parts.first().map_or(0, |p| p.bufs.len());
+    for i in 0..columns {
         let mut col = rg
             .next_column()
             .map_err(e)?
             .ok_or_else(|| Error::Internal("Parquet: fewer columns than buffers".into()))?;
-        match buf {
-            Buf::Int(v) => col.typed::<Int64Type>().write_batch(v, None, None),
-            Buf::Small(v) => col.typed::<Int32Type>().write_batch(v, None, None),
-            Buf::OptionalSmall(v, d) => col.typed::<Int32Type>().write_batch(v, Some(d), None),
-            Buf::Flag(v) => col.typed::<BoolType>().write_batch(v, None, None),
-            Buf::Text(v) => col.typed::<ByteArrayType>().write_batch(v, None, None),
+        for part in parts.iter() {
+            match &part.bufs[i] {
+                Buf::Int(v) => col.typed::<Int64Type>().write_batch(v, None, None),
+                Buf::Small(v) => col.typed::<Int32Type>().write_batch(v, None, None),
+                Buf::OptionalSmall(v, d) => col.typed::<Int32Type>().write_batch(v, Some(d), None),
+                Buf::Flag(v) => col.typed::<BoolType>().write_batch(v, None, None),
+                Buf::Text(v) => col.typed::<ByteArrayType>().write_batch(v, None, None),
+            }
+            .map_err(e)?;
         }
-        .map_err(e)?;
         col.close().map_err(e)?;
-        buf.clear();
     }
     rg.close().map_err(e)?;
+    parts.iter_mut().for_each(Columns::clear);
     Ok(())
 }
 
@@ -394,6 +488,7 @@ impl<W: Write + Send + 'static> TableWriter<W> {
             ))
             .set_statistics_enabled(EnabledStatistics::None)
             .set_dictionary_enabled(false)
+            .set_write_batch_size(WRITE_BATCH)
             .set_max_row_group_row_count(Some(ROW_GROUP_ROWS))
             .set_key_value_metadata(Some(metadata));
         for (name, kind) in columns {
@@ -414,15 +509,15 @@ impl<W: Write + Send + 'static> TableWriter<W> {
         }
         let mut writer = SerializedFileWriter::new(w, Arc::new(schema), Arc::new(props.build()))
             .map_err(|e| parquet_err("the Parquet header", e))?;
-        let (to_encoder, groups) = std::sync::mpsc::sync_channel::<Vec<Buf>>(1);
-        let (give_back, spare) = std::sync::mpsc::channel::<Vec<Buf>>();
+        let (to_encoder, groups) = std::sync::mpsc::sync_channel::<Vec<Columns>>(1);
+        let (give_back, returned) = std::sync::mpsc::channel::<Vec<Columns>>();
         let encoder = std::thread::Builder::new()
             .name("parquet-encoder".into())
             .spawn(move || -> Result<W> {
-                for mut bufs in groups {
-                    write_group(&mut writer, &mut bufs)?;
+                for mut parts in groups {
+                    write_group(&mut writer, &mut parts)?;
                     // The writer side may be gone already (finished or failed): nothing to do.
-                    let _ = give_back.send(bufs);
+                    let _ = give_back.send(parts);
                 }
                 writer
                     .into_inner()
@@ -431,45 +526,61 @@ impl<W: Write + Send + 'static> TableWriter<W> {
             .map_err(|e| Error::Internal(format!("cannot start the Parquet encoder: {e}")))?;
         let kinds: Vec<Kind> = columns.iter().map(|(_, k)| *k).collect();
         Ok(TableWriter {
-            cols: Columns::with_capacity(&kinds, ROW_GROUP_ROWS),
+            open: Columns::new(&kinds),
             kinds,
+            group: Vec::with_capacity(ROW_GROUP_ROWS / PART_ROWS),
+            spare: Vec::new(),
             to_encoder: Some(to_encoder),
-            spare,
+            returned,
             encoder: Some(encoder),
         })
     }
 
-    /// Ends a row pushed into [`TableWriter::cols`]; writes the row group when it is full.
-    fn end_row(&mut self) -> Result<()> {
-        self.cols.end_row()?;
-        if self.cols.rows == ROW_GROUP_ROWS {
+    /// An empty part: one the encoder gave back, or a new one.
+    fn part(&mut self) -> Columns {
+        while let Ok(parts) = self.returned.try_recv() {
+            self.spare.extend(parts);
+        }
+        self.spare
+            .pop()
+            .unwrap_or_else(|| Columns::new(&self.kinds))
+    }
+
+    /// Adds a full part to the row group; writes the row group when it is full.
+    fn push_full(&mut self, part: Columns) -> Result<()> {
+        debug_assert_eq!(part.rows, PART_ROWS);
+        self.group.push(part);
+        if self.group.len() * PART_ROWS == ROW_GROUP_ROWS {
             self.flush()?;
         }
         Ok(())
     }
 
-    /// Appends every row of `part` in order, writing each row group that fills.
-    fn append(&mut self, mut part: Columns) -> Result<()> {
-        while part.rows > 0 {
-            let k = part.rows.min(ROW_GROUP_ROWS - self.cols.rows);
-            self.cols.take_rows(&mut part, k)?;
-            if self.cols.rows == ROW_GROUP_ROWS {
-                self.flush()?;
-            }
+    /// Moves the open part to the row group when it is full.
+    fn close_open_if_full(&mut self) -> Result<()> {
+        if self.open.rows == PART_ROWS {
+            let fresh = self.part();
+            let full = std::mem::replace(&mut self.open, fresh);
+            self.push_full(full)?;
         }
         Ok(())
     }
 
-    /// Hands the full row group to the encoder thread and goes on with empty buffers.
+    /// Ends a row pushed into [`TableWriter::open`].
+    fn end_row(&mut self) -> Result<()> {
+        self.open.end_row()?;
+        self.close_open_if_full()
+    }
+
+    /// Hands the row group to the encoder thread and goes on with an empty one.
     fn flush(&mut self) -> Result<()> {
-        if self.cols.rows == 0 {
+        if self.group.is_empty() {
             return Ok(());
         }
-        let fresh = self
-            .spare
-            .try_recv()
-            .unwrap_or_else(|_| self.kinds.iter().map(|k| Buf::new(*k)).collect());
-        let full = std::mem::replace(&mut self.cols, Columns::from_bufs(fresh)).bufs;
+        let full = std::mem::replace(
+            &mut self.group,
+            Vec::with_capacity(ROW_GROUP_ROWS / PART_ROWS),
+        );
         let sent = self
             .to_encoder
             .as_ref()
@@ -494,6 +605,10 @@ impl<W: Write + Send + 'static> TableWriter<W> {
 
     /// Writes the last rows and the footer; returns the inner writer.
     fn finish(mut self) -> Result<W> {
+        if self.open.rows > 0 {
+            let last = std::mem::replace(&mut self.open, Columns::new(&[]));
+            self.group.push(last);
+        }
         self.flush()?;
         // Closing the channel ends the encoder's loop; it then writes the footer.
         self.to_encoder = None;
@@ -528,113 +643,115 @@ fn metadata(sc: &Scenario, table: &str) -> Vec<KeyValue> {
     .collect()
 }
 
-/// The names written as strings, made once (a row then only clones a shared buffer).
+/// A name kept for the life of the process, so that each cell can point at it
+/// ([`text`]) without counting references. Each distinct name is kept once, so memory is
+/// bounded by the names scenarios can have (arms, household and employment types, sets of
+/// benefits).
+fn static_name(s: &str) -> &'static [u8] {
+    use std::collections::BTreeSet;
+    use std::sync::Mutex;
+    static NAMES: Mutex<BTreeSet<&'static str>> = Mutex::new(BTreeSet::new());
+    let mut names = NAMES.lock().unwrap_or_else(|e| e.into_inner());
+    let kept: &'static str = match names.get(s) {
+        Some(k) => k,
+        None => {
+            let k: &'static str = Box::leak(s.to_owned().into_boxed_str());
+            names.insert(k);
+            k
+        }
+    };
+    kept.as_bytes()
+}
+
+/// A string cell pointing at a kept name: made without an allocation or a reference count
+/// (cloning a shared buffer instead cost an atomic increment and decrement per cell).
+fn text(name: &'static [u8]) -> ByteArray {
+    ByteArray::from(bytes::Bytes::from_static(name))
+}
+
+/// The names written as strings, kept once ([`static_name`]).
 struct Names {
-    arms: Vec<ByteArray>,
-    household_types: Vec<ByteArray>,
-    employment: Vec<ByteArray>,
+    arms: Vec<&'static [u8]>,
+    household_types: Vec<&'static [u8]>,
+    employment: Vec<&'static [u8]>,
     /// Per bit set of received benefits, its `+`-joined names (households.csv's `receives`).
-    receives: Vec<ByteArray>,
+    receives: Vec<&'static [u8]>,
 }
 
 impl Names {
     fn new(sc: &Scenario) -> Names {
-        let ba = |s: &str| ByteArray::from(s.as_bytes().to_vec());
         Names {
-            arms: sc.arms.iter().map(|a| ba(&a.name)).collect(),
-            household_types: HOUSEHOLD_TYPES.iter().map(|s| ba(s)).collect(),
-            employment: EMPLOYMENT_TYPES.iter().map(|s| ba(s)).collect(),
+            arms: sc.arms.iter().map(|a| static_name(&a.name)).collect(),
+            household_types: HOUSEHOLD_TYPES.iter().map(|s| static_name(s)).collect(),
+            employment: EMPLOYMENT_TYPES.iter().map(|s| static_name(s)).collect(),
             receives: (0..1u16 << N_BENEFITS)
-                .map(|bits| ba(&crate::output::report::receives_cell(bits as u8)))
+                .map(|bits| static_name(&crate::output::report::receives_cell(bits as u8)))
                 .collect(),
         }
     }
+}
+
+/// What a households.parquet cell may need besides its outcome.
+struct Context {
+    names: Names,
+    /// Per arm: whether it offers a percentage (else `chosen_percentage` is missing).
+    offers: Vec<bool>,
 }
 
 /// households.parquet, streamed: [`HouseholdsParquet::write`] the rows as the run hands them
 /// over, then [`HouseholdsParquet::finish`].
 pub struct HouseholdsParquet<W: Write + Send + 'static> {
     table: TableWriter<W>,
-    names: Names,
-    offers: Vec<bool>,
+    fields: Vec<Field>,
+    cx: Context,
 }
 
 impl<W: Write + Send + 'static> HouseholdsParquet<W> {
     /// Starts households.parquet for `sc` on `w`.
     pub fn new(w: W, sc: &Scenario) -> Result<Self> {
+        let fields = household_fields();
+        let columns: Vec<(String, Kind)> = fields.iter().map(|(n, k, _)| (n.clone(), *k)).collect();
         Ok(HouseholdsParquet {
-            table: TableWriter::new(
-                w,
-                &household_columns(),
-                Compress::Sparse,
-                metadata(sc, "households"),
-            )?,
-            names: Names::new(sc),
-            offers: sc.arms.iter().map(|a| a.policy.offers()).collect(),
+            table: TableWriter::new(w, &columns, Compress::Sparse, metadata(sc, "households"))?,
+            fields: fields.into_iter().map(|(_, _, f)| f).collect(),
+            cx: Context {
+                names: Names::new(sc),
+                offers: sc.arms.iter().map(|a| a.policy.offers()).collect(),
+            },
         })
     }
 
-    /// Appends outcomes (households.csv's rows, the same cells typed). The rows are converted
-    /// to columns in parts of `PART_ROWS` (2,048) on the current rayon pool, then moved into the row
-    /// group in order: the file does not depend on the thread count.
-    pub fn write(&mut self, rows: &[Outcome]) -> Result<()> {
+    /// Appends outcomes (households.csv's rows, the same cells typed). The rows that complete
+    /// the open part are added to it; whole parts of [`PART_ROWS`] rows are turned into columns
+    /// in parallel on the current rayon pool, into parts the encoder gave back; the rest opens
+    /// the next part. Parts start at fixed rows of the file, so neither the thread count nor
+    /// the batches the run hands over change a byte.
+    pub fn write(&mut self, mut rows: &[Outcome]) -> Result<()> {
         use rayon::prelude::*;
-        let kinds = &self.table.kinds;
-        let (names, offers) = (&self.names, &self.offers);
-        let parts: Vec<Result<Columns>> = rows
-            .par_chunks(PART_ROWS)
-            .map(|part| {
-                let mut c = Columns::with_capacity(kinds, part.len());
-                for o in part {
-                    push_household(&mut c, names, offers, o)?;
-                }
-                Ok(c)
-            })
-            .collect();
-        for part in parts {
-            self.table.append(part?)?;
+        let (fields, cx) = (&self.fields, &self.cx);
+        let t = &mut self.table;
+        if t.open.rows > 0 {
+            let k = rows.len().min(PART_ROWS - t.open.rows);
+            t.open.extract(fields, cx, &rows[..k])?;
+            rows = &rows[k..];
+            t.close_open_if_full()?;
         }
-        Ok(())
+        let whole = rows.len() / PART_ROWS * PART_ROWS;
+        let mut parts: Vec<Columns> = (0..whole / PART_ROWS).map(|_| t.part()).collect();
+        parts
+            .par_iter_mut()
+            .zip(rows[..whole].par_chunks_exact(PART_ROWS))
+            .try_for_each(|(p, r)| p.extract(fields, cx, r))?;
+        for p in parts {
+            t.push_full(p)?;
+        }
+        t.open.extract(fields, cx, &rows[whole..])
     }
 
     /// Writes the last rows and the footer; returns the inner writer (to flush and sync).
     pub fn finish(self) -> Result<W> {
         self.table.finish()
     }
-}
-
-/// Pushes one outcome's cells (households.parquet's row).
-fn push_household(t: &mut Columns, names: &Names, offers: &[bool], o: &Outcome) -> Result<()> {
-    t.int(o.household_id as i64);
-    t.text(&names.arms[o.arm]);
-    t.text(&names.household_types[o.household_type as usize]);
-    t.flag(o.took_offer);
-    t.optional_small(crate::output::report::chosen_percentage(offers[o.arm], o).map(|p| p as i32));
-    for m in [
-        o.advances,
-        o.definitive,
-        o.reclaim,
-        o.reclaim_before_threshold,
-        o.backpay,
-        o.withheld,
-        o.in_year_reclaim,
-        o.repayment_monthly,
-        o.income,
-    ] {
-        t.money(m);
-    }
-    for m in o.reclaim_by_benefit {
-        t.money(m);
-    }
-    t.flag(o.recipient);
-    t.money(o.backpay_counted);
-    t.money(o.net_settlement());
-    for m in o.backpay_by_benefit {
-        t.money(m);
-    }
-    t.text(&names.employment[o.employment as usize]);
-    t.text(&names.receives[o.receives as usize & ((1 << N_BENEFITS) - 1)]);
-    t.end_row()
 }
 
 /// monthly_ledger.parquet, streamed: one row per household, arm and month.
@@ -679,9 +796,9 @@ impl<W: Write + Send + 'static> MonthlyParquet<W> {
                     ))
                 })?;
             for m in 0..12 {
-                let c = &mut t.cols;
+                let c = &mut t.open;
                 c.int(o.household_id as i64);
-                c.text(&self.names.arms[o.arm]);
+                c.text(self.names.arms[o.arm]);
                 c.small(m as i32 + 1);
                 c.small(y.known_from[m] as i32);
                 c.money(o.paid_by_month[m]);
@@ -703,43 +820,71 @@ impl<W: Write + Send + 'static> MonthlyParquet<W> {
 mod tests {
     use super::*;
 
-    #[test]
-    fn moving_rows_keeps_missing_values_with_their_rows() {
-        let kinds = [Kind::Int, Kind::OptionalSmall, Kind::Text];
-        let mut from = Columns::with_capacity(&kinds, 10);
-        let name = ByteArray::from("a".as_bytes().to_vec());
-        for i in 0..10i64 {
-            from.int(i);
-            from.optional_small((i % 3 == 0).then_some(i as i32));
-            from.text(&name);
-            from.end_row().unwrap();
-        }
-        let mut to = Columns::with_capacity(&kinds, 10);
-        to.take_rows(&mut from, 4).unwrap();
-        assert_eq!((to.rows, from.rows), (4, 6));
-        match (&to.bufs[..], &from.bufs[..]) {
-            (
-                [Buf::Int(a), Buf::OptionalSmall(v, d), Buf::Text(t)],
-                [Buf::Int(b), Buf::OptionalSmall(w, e), Buf::Text(u)],
-            ) => {
-                assert_eq!(a, &[0, 1, 2, 3]);
-                assert_eq!(
-                    (v.as_slice(), d.as_slice()),
-                    (&[0, 3][..], &[1, 0, 0, 1][..])
-                );
-                assert_eq!(t.len(), 4);
-                assert_eq!(b, &[4, 5, 6, 7, 8, 9]);
-                assert_eq!(
-                    (w.as_slice(), e.as_slice()),
-                    (&[6, 9][..], &[0, 0, 1, 0, 0, 1][..])
-                );
-                assert_eq!(u.len(), 6);
+    /// A paired run's rows for `n` households in two arms, with cells that vary.
+    fn outcomes(n: u64) -> Vec<Outcome> {
+        (0..n * 2)
+            .map(|i| Outcome {
+                household_id: i / 2,
+                arm: (i % 2) as usize,
+                household_type: (i % 3) as u8,
+                took_offer: i % 5 == 0,
+                advances: Money((i as i64 * 7919) % 300_000),
+                reclaim: Money(if i % 11 == 0 { i as i64 } else { 0 }),
+                receives: (i % 4) as u8,
+                ..Outcome::default()
+            })
+            .collect()
+    }
+
+    fn households_file(rows: &[Outcome], batches: &[usize]) -> Vec<u8> {
+        let sc = crate::scenario::parse_str(
+            std::path::Path::new("t.toml"),
+            "[experiment]\nname = \"t\"\nyear = 2026\nhouseholds = 10\n\n[[arms]]\nname = \"control\"\nadvance = { policy = \"standard\" }\n\n[[arms]]\nname = \"cautious\"\nadvance = { policy = \"cautious\", fraction = 0.8 }\n",
+            "sha".into(),
+        )
+        .unwrap();
+        let mut w = HouseholdsParquet::new(Vec::new(), &sc).unwrap();
+        let mut rest = rows;
+        for &b in batches.iter().cycle() {
+            if rest.is_empty() {
+                break;
             }
-            _ => panic!("kinds changed"),
+            let k = b.min(rest.len());
+            w.write(&rest[..k]).unwrap();
+            rest = &rest[k..];
         }
-        // A row that misses a column is refused.
-        from.int(1);
-        assert!(from.end_row().is_err());
+        w.finish().unwrap()
+    }
+
+    #[test]
+    fn the_bytes_do_not_depend_on_how_the_rows_arrive() {
+        // Two row groups and a part left open, handed over at once, in odd batches that
+        // straddle parts and row groups, and in whole parts.
+        let rows = outcomes((ROW_GROUP_ROWS as u64 + 3 * PART_ROWS as u64) / 2 + 77);
+        let at_once = households_file(&rows, &[usize::MAX]);
+        assert_eq!(
+            at_once,
+            households_file(&rows, &[1, 1023, 5000, 7, 130_000])
+        );
+        assert_eq!(at_once, households_file(&rows, &[PART_ROWS]));
+        let reader =
+            parquet::file::reader::SerializedFileReader::new(bytes::Bytes::from(at_once)).unwrap();
+        use parquet::file::reader::FileReader;
+        let meta = reader.metadata();
+        assert_eq!(meta.file_metadata().num_rows(), rows.len() as i64);
+        assert_eq!(meta.num_row_groups(), 2);
+        assert_eq!(meta.row_group(0).num_rows(), ROW_GROUP_ROWS as i64);
+    }
+
+    #[test]
+    fn a_row_that_misses_a_column_is_refused() {
+        let mut c = Columns::new(&[Kind::Int, Kind::Small]);
+        c.int(1);
+        assert!(c.end_row().is_err());
+        let mut c = Columns::new(&[Kind::Int, Kind::Small]);
+        c.int(1);
+        c.int(2);
+        assert!(c.end_row().is_err(), "a value in a column of another kind");
     }
 
     #[test]
