@@ -117,7 +117,7 @@ pub fn pair_index(arms: usize, a: usize, b: usize) -> usize {
 pub fn run(
     sc: &Scenario,
     opts: &RunOptions,
-    mut on_rows: impl FnMut(&[Outcome]) -> Result<()>,
+    mut on_rows: impl FnMut(&[Outcome]) -> Result<()> + Send,
     on_progress: impl FnMut(u64, u64),
 ) -> Result<RunResult> {
     engine::run_with(sc, opts, |rows, _| on_rows(rows), on_progress)
@@ -128,7 +128,7 @@ pub fn run(
 pub fn run_with_months(
     sc: &Scenario,
     opts: &RunOptions,
-    on_rows: impl FnMut(&[Outcome], &[crate::model::outcome::YearMonths]) -> Result<()>,
+    on_rows: impl FnMut(&[Outcome], &[crate::model::outcome::YearMonths]) -> Result<()> + Send,
     on_progress: impl FnMut(u64, u64),
 ) -> Result<RunResult> {
     engine::run_with(sc, opts, on_rows, on_progress)

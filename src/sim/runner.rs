@@ -131,28 +131,6 @@ impl RowBuffers {
     }
 }
 
-/// Accumulated results of some chunks, with their rows when asked for.
-struct Partial<T> {
-    tally: T,
-    rows: Vec<ChunkRows>,
-}
-
-impl<T: Tally> Partial<T> {
-    fn new(sc: &Scenario) -> Partial<T> {
-        Partial {
-            tally: T::empty(sc),
-            rows: Vec::new(),
-        }
-    }
-
-    /// Exact, order-free merge (the rows keep their chunk index for ordering later).
-    fn merge(mut self, mut o: Partial<T>) -> Partial<T> {
-        self.tally.merge(&o.tally);
-        self.rows.append(&mut o.rows);
-        self
-    }
-}
-
 fn assigned_arm(sc: &Scenario, id: u64, shares: &[f64]) -> usize {
     let mut rng = stream(sc.seed, id, Purpose::Assignment);
     weighted_index(shares, &mut rng)
@@ -241,16 +219,17 @@ pub(crate) fn simulate_household<T: Tally>(
     Ok(())
 }
 
-/// Simulates households `start..end` (chunk `c`) into `p`.
+/// Simulates households `start..end` (chunk `c`) into `tally`; returns the chunk's rows when
+/// asked for.
 fn simulate_chunk<T: Tally>(
-    p: &mut Partial<T>,
+    tally: &mut T,
     sc: &Scenario,
     c: u64,
     start: u64,
     end: u64,
     opts: &RunOptions,
     spare: &RowBuffers,
-) -> Result<()> {
+) -> Result<Option<ChunkRows>> {
     let rows = opts.household_rows;
     let months = rows && opts.monthly_rows;
     let (mut out_rows, mut out_months) = if rows {
@@ -267,7 +246,7 @@ fn simulate_chunk<T: Tally>(
         }
         let u = crate::sim::behaviour::takeup_draw(sc.seed, id);
         simulate_household(
-            &mut p.tally,
+            tally,
             sc,
             &h,
             &year,
@@ -276,10 +255,46 @@ fn simulate_chunk<T: Tally>(
             rows.then_some(&mut out_rows),
         )?;
     }
-    if rows {
-        p.rows.push((c, out_rows, out_months));
+    Ok(rows.then_some((c, out_rows, out_months)))
+}
+
+/// One tally per worker thread, kept across batches and merged once at the end. Merges are
+/// exact and order-free, so which worker simulated which chunk cannot change a result; and a
+/// batch costs no fresh accumulators and no merges (with rows the batches are small, and
+/// merging per batch cost more than a second of page faults and copies at national scale).
+struct WorkerTallies<T>(Vec<std::sync::Mutex<Option<T>>>);
+
+impl<T: Tally> WorkerTallies<T> {
+    /// Slots for `threads` workers and one for a caller outside the pool.
+    fn new(threads: usize) -> Self {
+        WorkerTallies((0..=threads).map(|_| std::sync::Mutex::new(None)).collect())
     }
-    Ok(())
+
+    /// Runs `f` on the current worker's tally. The tally is taken out of its slot while `f`
+    /// runs (no lock is held, so a worker that picks up another chunk meanwhile cannot block
+    /// on itself) and merged back afterwards.
+    fn with<R>(&self, sc: &Scenario, f: impl FnOnce(&mut T) -> R) -> R {
+        let last = self.0.len() - 1;
+        let slot = &self.0[rayon::current_thread_index().map_or(last, |i| i.min(last))];
+        let taken = slot.lock().unwrap_or_else(|e| e.into_inner()).take();
+        let mut t = taken.unwrap_or_else(|| T::empty(sc));
+        let r = f(&mut t);
+        let mut g = slot.lock().unwrap_or_else(|e| e.into_inner());
+        if let Some(other) = g.take() {
+            t.merge(&other);
+        }
+        *g = Some(t);
+        r
+    }
+
+    /// Every worker's tally merged into `total`.
+    fn merge_into(self, total: &mut T) {
+        for slot in self.0 {
+            if let Some(t) = slot.into_inner().unwrap_or_else(|e| e.into_inner()) {
+                total.merge(&t);
+            }
+        }
+    }
 }
 
 impl Scenario {
@@ -296,7 +311,7 @@ impl Scenario {
 pub fn run_with<T: Tally>(
     sc: &Scenario,
     opts: &RunOptions,
-    mut on_rows: impl FnMut(&[Outcome], &[YearMonths]) -> Result<()>,
+    mut on_rows: impl FnMut(&[Outcome], &[YearMonths]) -> Result<()> + Send,
     mut on_progress: impl FnMut(u64, u64),
 ) -> Result<T> {
     // Selection into the offer ranks households in a reference sample: built once here.
@@ -310,10 +325,10 @@ pub fn run_with<T: Tally>(
     let chunk = (opts.chunk_size.max(1) as u64).min((n / (threads * 16)).max(256));
     let n_chunks = n.div_ceil(chunk);
     let mut total = T::empty(sc);
-    // Each batch is one parallel fold: every worker accumulates its share of the chunks, and
-    // the partial results are merged exactly (so the thread count cannot change a result).
-    // With rows the batch is small, bounding the rows held in memory; without, it only sets
-    // how often the progress bar moves.
+    // Each batch is one parallel loop over chunks: every worker adds its chunks to its own
+    // tally ([`WorkerTallies`]), merged exactly at the end (so the thread count cannot change
+    // a result). With rows the batch is small, bounding the rows held in memory; without, it
+    // only sets how often the progress bar moves.
     let batch = if opts.household_rows {
         threads * 8
     } else {
@@ -321,46 +336,81 @@ pub fn run_with<T: Tally>(
     }
     .max(1);
     let spare = RowBuffers::default();
-    let mut c0 = 0;
-    while c0 < n_chunks {
-        let c1 = (c0 + batch).min(n_chunks);
-        let min_len = ((c1 - c0) / (threads * 4)).max(1) as usize;
-        let part: Result<Partial<T>> = install(&pool, || {
-            (c0 as usize..c1 as usize)
-                .into_par_iter()
-                .with_min_len(min_len)
-                .try_fold(
-                    || Partial::new(sc),
-                    |mut p, c| {
-                        let c = c as u64;
-                        simulate_chunk(
-                            &mut p,
-                            sc,
-                            c,
-                            c * chunk,
-                            ((c + 1) * chunk).min(n),
-                            opts,
-                            &spare,
-                        )?;
-                        Ok(p)
-                    },
-                )
-                .try_reduce(|| Partial::new(sc), |a, b| Ok(a.merge(b)))
+    let tallies = WorkerTallies::<T>::new(threads as usize);
+    // With rows, a batch's rows are written on a thread of their own while the workers
+    // simulate the next batch (at most one batch waits): the workers never stand idle while
+    // files are written, and the writing (its parallel parts run on the same pool) fills the
+    // cores between batches.
+    std::thread::scope(|scope| -> Result<()> {
+        let (to_writer, batches) = std::sync::mpsc::sync_channel::<Vec<ChunkRows>>(1);
+        let writer = opts.household_rows.then(|| {
+            let (pool, spare) = (&pool, &spare);
+            let on_rows = &mut on_rows;
+            scope.spawn(move || -> Result<()> {
+                for rows in batches {
+                    install(pool, || -> Result<()> {
+                        for (_, r, m) in &rows {
+                            on_rows(r, m)?;
+                        }
+                        Ok(())
+                    })?;
+                    for (_, r, m) in rows {
+                        spare.give(r, m);
+                    }
+                }
+                Ok(())
+            })
         });
-        let mut part = part?;
-        if opts.household_rows {
-            part.rows.sort_by_key(|(c, _, _)| *c);
-            for (_, rows, months) in &part.rows {
-                on_rows(rows, months)?;
+        let mut to_writer = Some(to_writer);
+        let mut c0 = 0;
+        while c0 < n_chunks {
+            let c1 = (c0 + batch).min(n_chunks);
+            let min_len = ((c1 - c0) / (threads * 4)).max(1) as usize;
+            let batch_rows = std::sync::Mutex::new(Vec::<ChunkRows>::new());
+            install(&pool, || {
+                (c0 as usize..c1 as usize)
+                    .into_par_iter()
+                    .with_min_len(min_len)
+                    .try_for_each(|c| -> Result<()> {
+                        let c = c as u64;
+                        let rows = tallies.with(sc, |t| {
+                            simulate_chunk(
+                                t,
+                                sc,
+                                c,
+                                c * chunk,
+                                ((c + 1) * chunk).min(n),
+                                opts,
+                                &spare,
+                            )
+                        })?;
+                        if let Some(r) = rows {
+                            batch_rows.lock().unwrap_or_else(|e| e.into_inner()).push(r);
+                        }
+                        Ok(())
+                    })
+            })?;
+            if opts.household_rows {
+                let mut rows = batch_rows.into_inner().unwrap_or_else(|e| e.into_inner());
+                rows.sort_by_key(|(c, _, _)| *c);
+                let sent = to_writer.as_ref().is_some_and(|tx| tx.send(rows).is_ok());
+                if !sent {
+                    // The writer stopped on an error: it is reported below.
+                    break;
+                }
             }
-            for (_, rows, months) in part.rows.drain(..) {
-                spare.give(rows, months);
-            }
+            on_progress((c1 * chunk).min(n), n);
+            c0 = c1;
         }
-        total.merge(&part.tally);
-        on_progress((c1 * chunk).min(n), n);
-        c0 = c1;
-    }
+        // Closing the channel ends the writer once it has written every batch.
+        to_writer.take();
+        match writer.map(|w| w.join()) {
+            Some(Ok(r)) => r,
+            Some(Err(_)) => Err(Error::Internal("the row writer panicked".into())),
+            None => Ok(()),
+        }
+    })?;
+    tallies.merge_into(&mut total);
     total.finish();
     Ok(total)
 }
