@@ -722,7 +722,7 @@ impl<W: Write + Send + 'static> HouseholdsParquet<W> {
     }
 
     /// Appends outcomes (households.csv's rows, the same cells typed). The rows that complete
-    /// the open part are added to it; whole parts of [`PART_ROWS`] rows are turned into columns
+    /// the open part are added to it; whole parts of 1,024 rows are turned into columns
     /// in parallel on the current rayon pool, into parts the encoder gave back; the rest opens
     /// the next part. Parts start at fixed rows of the file, so neither the thread count nor
     /// the batches the run hands over change a byte.
