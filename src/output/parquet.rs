@@ -42,10 +42,6 @@ const PART_ROWS: usize = 1024;
 /// group part by part cuts its pages where writing it at once would.
 const WRITE_BATCH: usize = 1024;
 
-/// Rows whose cells are taken column by column at a time: their outcomes (a few hundred bytes
-/// each) stay in the core's cache while every column reads them.
-const EXTRACT_ROWS: usize = 16;
-
 const _: () =
     assert!(ROW_GROUP_ROWS.is_multiple_of(PART_ROWS) && PART_ROWS.is_multiple_of(WRITE_BATCH));
 
@@ -393,21 +389,13 @@ impl Columns {
         Ok(())
     }
 
-    /// Appends `rows` column by column: each column's cells taken from every row in turn (a
-    /// tight loop per column over outcomes in the cache, instead of a dispatch per cell).
+    /// Appends `rows` column by column: one loop per column over every row (no dispatch per
+    /// cell).
     fn extract(&mut self, fields: &[Field], cx: &Context, rows: &[Outcome]) -> Result<()> {
-        // A block's outcomes stay in the core's cache while each column reads them.
-        for block in rows.chunks(EXTRACT_ROWS) {
-            self.extract_block(fields, cx, block)?;
-        }
-        self.rows += rows.len();
-        Ok(())
-    }
-
-    fn extract_block(&mut self, fields: &[Field], cx: &Context, rows: &[Outcome]) -> Result<()> {
         for (buf, f) in self.bufs.iter_mut().zip(fields) {
             f.fill(buf, cx, rows)?;
         }
+        self.rows += rows.len();
         Ok(())
     }
 }
@@ -709,11 +697,14 @@ pub struct HouseholdsParquet<W: Write + Send + 'static> {
 impl<W: Write + Send + 'static> HouseholdsParquet<W> {
     /// Starts households.parquet for `sc` on `w`.
     pub fn new(w: W, sc: &Scenario) -> Result<Self> {
-        let fields = household_fields();
-        let columns: Vec<(String, Kind)> = fields.iter().map(|(n, k, _)| (n.clone(), *k)).collect();
         Ok(HouseholdsParquet {
-            table: TableWriter::new(w, &columns, Compress::Sparse, metadata(sc, "households"))?,
-            fields: fields.into_iter().map(|(_, _, f)| f).collect(),
+            table: TableWriter::new(
+                w,
+                &household_columns(),
+                Compress::Sparse,
+                metadata(sc, "households"),
+            )?,
+            fields: household_fields().into_iter().map(|(_, _, f)| f).collect(),
             cx: Context {
                 names: Names::new(sc),
                 offers: sc.arms.iter().map(|a| a.policy.offers()).collect(),

@@ -361,7 +361,6 @@ pub fn run_with<T: Tally>(
                 Ok(())
             })
         });
-        let mut to_writer = Some(to_writer);
         let mut c0 = 0;
         while c0 < n_chunks {
             let c1 = (c0 + batch).min(n_chunks);
@@ -393,8 +392,7 @@ pub fn run_with<T: Tally>(
             if opts.household_rows {
                 let mut rows = batch_rows.into_inner().unwrap_or_else(|e| e.into_inner());
                 rows.sort_by_key(|(c, _, _)| *c);
-                let sent = to_writer.as_ref().is_some_and(|tx| tx.send(rows).is_ok());
-                if !sent {
+                if to_writer.send(rows).is_err() {
                     // The writer stopped on an error: it is reported below.
                     break;
                 }
@@ -403,7 +401,7 @@ pub fn run_with<T: Tally>(
             c0 = c1;
         }
         // Closing the channel ends the writer once it has written every batch.
-        to_writer.take();
+        drop(to_writer);
         match writer.map(|w| w.join()) {
             Some(Ok(r)) => r,
             Some(Err(_)) => Err(Error::Internal("the row writer panicked".into())),
