@@ -124,14 +124,19 @@ pub fn run(
 }
 
 /// [`run`], with each household's year month by month beside its outcomes (when
-/// `opts.household_rows` and `opts.monthly_rows`; empty otherwise): for the monthly ledger.
-pub fn run_with_months(
+/// `opts.household_rows` and `opts.monthly_rows`; empty otherwise: for the monthly ledger), and
+/// each chunk's rows first turned into a piece by `prepare` on the worker that simulated them;
+/// `on_rows` receives the pieces in household order, with their rows when `rows_too` (see
+/// [`engine::run_prepared`]).
+pub fn run_prepared<P: Send>(
     sc: &Scenario,
     opts: &RunOptions,
-    on_rows: impl FnMut(&[Outcome], &[crate::model::outcome::YearMonths]) -> Result<()> + Send,
+    prepare: impl Fn(&[Outcome], &[crate::model::outcome::YearMonths]) -> Result<P> + Sync,
+    rows_too: bool,
+    on_rows: impl FnMut(&[Outcome], &[crate::model::outcome::YearMonths], P) -> Result<()> + Send,
     on_progress: impl FnMut(u64, u64),
 ) -> Result<RunResult> {
-    engine::run_with(sc, opts, on_rows, on_progress)
+    engine::run_prepared(sc, opts, prepare, rows_too, on_rows, on_progress)
 }
 
 #[cfg(test)]

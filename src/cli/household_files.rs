@@ -7,7 +7,7 @@
 use crate::cli::run::{csv_err, detail};
 use crate::error::{Error, Result};
 use crate::model::outcome::{Outcome, YearMonths};
-use crate::output::parquet::{HouseholdsParquet, MonthlyParquet};
+use crate::output::parquet::{HouseholdPiece, HouseholdPrep, HouseholdsParquet, MonthlyParquet};
 use crate::output::report;
 use crate::output::Staging;
 use crate::scenario::Scenario;
@@ -79,6 +79,17 @@ impl HouseholdFiles {
         self.csv.is_some() || self.parquet.is_some() || self.monthly.is_some()
     }
 
+    /// What turns rows into households.parquet's pieces on the workers (with
+    /// `--households-parquet`).
+    pub(crate) fn prep(&self) -> Option<std::sync::Arc<HouseholdPrep>> {
+        self.parquet.as_ref().map(|(w, _)| w.prep())
+    }
+
+    /// Whether the files need the rows themselves, besides households.parquet's pieces.
+    pub(crate) fn rows_too(&self) -> bool {
+        self.csv.is_some() || self.monthly.is_some()
+    }
+
     /// Whether the run must collect its households' months.
     pub(crate) fn months(&self) -> bool {
         self.monthly.is_some()
@@ -97,6 +108,34 @@ impl HouseholdFiles {
         }
         if let Some((w, _)) = self.parquet.as_mut() {
             w.write(rows)?;
+        }
+        if let Some((w, _)) = self.monthly.as_mut() {
+            w.write(rows, years)?;
+        }
+        Ok(())
+    }
+
+    /// Writes a batch as the workers prepared it: `piece` (households.parquet's columns of the
+    /// batch, made by [`HouseholdFiles::prep`]'s preparer) and, when [`HouseholdFiles::rows_too`],
+    /// the rows themselves (outcomes in household order; `years` their months, when asked for).
+    pub(crate) fn write_prepared(
+        &mut self,
+        sc: &Scenario,
+        rows: &[Outcome],
+        years: &[YearMonths],
+        piece: Option<HouseholdPiece>,
+    ) -> Result<()> {
+        if let Some((w, p)) = self.csv.as_mut() {
+            report::write_rows(w, sc, rows).map_err(|e| csv_err(p, e))?;
+        }
+        match (self.parquet.as_mut(), piece) {
+            (Some((w, _)), Some(piece)) => w.write_piece(piece)?,
+            (None, None) => {}
+            _ => {
+                return Err(Error::Internal(
+                    "households.parquet: a batch came without its piece".into(),
+                ))
+            }
         }
         if let Some((w, _)) = self.monthly.as_mut() {
             w.write(rows, years)?;

@@ -88,7 +88,13 @@ fn run_loaded(args: &RunArgs, sc: Scenario, started: Instant) -> Result<PathBuf>
         threads: args.threads.threads,
         household_rows: files.rows(),
         monthly_rows: files.months(),
-        ..RunOptions::default()
+        // households.parquet's pages are cut per chunk: chunks must not depend on the threads.
+        fixed_chunks: files.prep().is_some(),
+        chunk_size: if files.prep().is_some() {
+            crate::output::parquet::HOUSEHOLDS_PER_PAGE
+        } else {
+            RunOptions::default().chunk_size
+        },
     };
     let (result, mut summary) = simulate(
         &sc,
@@ -205,10 +211,14 @@ fn simulate(
     quiet: bool,
 ) -> Result<(RunResult, Summary)> {
     let t_loaded = started.elapsed().as_secs_f64();
-    let result = crate::analysis::run::run_with_months(
+    let prep = files.prep();
+    let rows_too = files.rows_too();
+    let result = crate::analysis::run::run_prepared(
         sc,
         opts,
-        |rows, years| files.write(sc, rows, years),
+        |rows, _| prep.as_ref().map(|p| p.prepare(rows)).transpose(),
+        rows_too,
+        |rows, years, piece| files.write_prepared(sc, rows, years, piece),
         |done, _| {
             if let Some(b) = bar {
                 b.set_position(done);

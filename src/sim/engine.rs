@@ -23,7 +23,7 @@ pub use crate::sim::pay::{
     arm_outcome, arm_outcome_into, pay_year, simulate_arm, simulate_arm_given, simulate_arm_into,
 };
 pub use crate::sim::runner::{
-    install, randomized_arm, run_with, worker_pool, RunOptions, Tally, MAX_THREADS,
+    install, randomized_arm, run_prepared, run_with, worker_pool, RunOptions, Tally, MAX_THREADS,
 };
 pub use crate::sim::trace::{trace, Trace, ViewTrace};
 pub use crate::sim::year::known_award;

@@ -58,6 +58,10 @@ pub struct RunOptions {
     pub monthly_rows: bool,
     /// Households per work unit.
     pub chunk_size: usize,
+    /// Chunks of exactly `chunk_size` households whatever the thread count (by default small
+    /// runs get smaller chunks so every core has work): for output made per chunk, such as
+    /// households.parquet's pages, which must not depend on the thread count.
+    pub fixed_chunks: bool,
 }
 
 impl Default for RunOptions {
@@ -67,6 +71,7 @@ impl Default for RunOptions {
             household_rows: false,
             monthly_rows: false,
             chunk_size: 4096,
+            fixed_chunks: false,
         }
     }
 }
@@ -103,6 +108,10 @@ pub trait Tally: Send + Sized {
 /// household's months.
 type ChunkRows = (u64, Vec<Outcome>, Vec<YearMonths>);
 
+/// A chunk as the row writer receives it: its index, its rows (empty when the writer only
+/// needs the piece) and the piece the worker made of them ([`run_prepared`]).
+type PreparedChunk<P> = (u64, Vec<Outcome>, Vec<YearMonths>, P);
+
 /// Row vectors of written batches, reused by the next chunks: a batch's rows are tens of
 /// megabytes, and allocating them afresh each time cost more in page faults than the copying.
 #[derive(Default)]
@@ -123,6 +132,9 @@ impl RowBuffers {
 
     /// Gives written vectors back (emptied).
     fn give(&self, mut r: Vec<Outcome>, mut m: Vec<YearMonths>) {
+        if r.capacity() == 0 && m.capacity() == 0 {
+            return;
+        }
         r.clear();
         m.clear();
         if let Ok(mut v) = self.0.lock() {
@@ -312,6 +324,29 @@ pub fn run_with<T: Tally>(
     sc: &Scenario,
     opts: &RunOptions,
     mut on_rows: impl FnMut(&[Outcome], &[YearMonths]) -> Result<()> + Send,
+    on_progress: impl FnMut(u64, u64),
+) -> Result<T> {
+    run_prepared(
+        sc,
+        opts,
+        |_, _| Ok(()),
+        true,
+        |rows, months, ()| on_rows(rows, months),
+        on_progress,
+    )
+}
+
+/// [`run_with`], where each chunk's rows are first handed to `prepare` on the worker that
+/// simulated them (while they are still in its cache; chunks are consecutive households, in
+/// any order and on any thread), and `on_rows` receives, in household order, each chunk's
+/// piece with its rows (empty unless `rows_too`: the rows' memory then goes straight back to
+/// the workers).
+pub fn run_prepared<T: Tally, P: Send>(
+    sc: &Scenario,
+    opts: &RunOptions,
+    prepare: impl Fn(&[Outcome], &[YearMonths]) -> Result<P> + Sync,
+    rows_too: bool,
+    mut on_rows: impl FnMut(&[Outcome], &[YearMonths], P) -> Result<()> + Send,
     mut on_progress: impl FnMut(u64, u64),
 ) -> Result<T> {
     // Selection into the offer ranks households in a reference sample: built once here.
@@ -322,7 +357,11 @@ pub fn run_with<T: Tally>(
     let n = sc.households;
     // Small runs get smaller chunks (at least 16 per thread, at least 256 households), so both
     // cores have work; results do not depend on the chunking (exact merges, rows in order).
-    let chunk = (opts.chunk_size.max(1) as u64).min((n / (threads * 16)).max(256));
+    let chunk = if opts.fixed_chunks {
+        opts.chunk_size.max(1) as u64
+    } else {
+        (opts.chunk_size.max(1) as u64).min((n / (threads * 16)).max(256))
+    };
     let n_chunks = n.div_ceil(chunk);
     let mut total = T::empty(sc);
     // Each batch is one parallel loop over chunks: every worker adds its chunks to its own
@@ -342,19 +381,21 @@ pub fn run_with<T: Tally>(
     // files are written, and the writing (its parallel parts run on the same pool) fills the
     // cores between batches.
     std::thread::scope(|scope| -> Result<()> {
-        let (to_writer, batches) = std::sync::mpsc::sync_channel::<Vec<ChunkRows>>(1);
+        let (to_writer, batches) = std::sync::mpsc::sync_channel::<Vec<PreparedChunk<P>>>(1);
         let writer = opts.household_rows.then(|| {
             let (pool, spare) = (&pool, &spare);
             let on_rows = &mut on_rows;
             scope.spawn(move || -> Result<()> {
-                for rows in batches {
+                for chunks in batches {
+                    let mut written = Vec::with_capacity(chunks.len());
                     install(pool, || -> Result<()> {
-                        for (_, r, m) in &rows {
-                            on_rows(r, m)?;
+                        for (_, r, m, p) in chunks {
+                            on_rows(&r, &m, p)?;
+                            written.push((r, m));
                         }
                         Ok(())
                     })?;
-                    for (_, r, m) in rows {
+                    for (r, m) in written {
                         spare.give(r, m);
                     }
                 }
@@ -365,7 +406,7 @@ pub fn run_with<T: Tally>(
         while c0 < n_chunks {
             let c1 = (c0 + batch).min(n_chunks);
             let min_len = ((c1 - c0) / (threads * 4)).max(1) as usize;
-            let batch_rows = std::sync::Mutex::new(Vec::<ChunkRows>::new());
+            let batch_rows = std::sync::Mutex::new(Vec::<PreparedChunk<P>>::new());
             install(&pool, || {
                 (c0 as usize..c1 as usize)
                     .into_par_iter()
@@ -383,15 +424,25 @@ pub fn run_with<T: Tally>(
                                 &spare,
                             )
                         })?;
-                        if let Some(r) = rows {
-                            batch_rows.lock().unwrap_or_else(|e| e.into_inner()).push(r);
+                        if let Some((c, r, m)) = rows {
+                            let piece = prepare(&r, &m)?;
+                            let chunk = if rows_too {
+                                (c, r, m, piece)
+                            } else {
+                                spare.give(r, m);
+                                (c, Vec::new(), Vec::new(), piece)
+                            };
+                            batch_rows
+                                .lock()
+                                .unwrap_or_else(|e| e.into_inner())
+                                .push(chunk);
                         }
                         Ok(())
                     })
             })?;
             if opts.household_rows {
                 let mut rows = batch_rows.into_inner().unwrap_or_else(|e| e.into_inner());
-                rows.sort_by_key(|(c, _, _)| *c);
+                rows.sort_by_key(|(c, _, _, _)| *c);
                 if to_writer.send(rows).is_err() {
                     // The writer stopped on an error: it is reported below.
                     break;

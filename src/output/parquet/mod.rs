@@ -1,14 +1,17 @@
 //! Parquet files of a run: `households.parquet` (the rows and columns of households.csv, typed)
 //! and `monthly_ledger.parquet` (the monthly ledger: household × arm × month).
 //!
-//! Both are streamed: rows are buffered into columns and written one row group at a time
-//! ([`ROW_GROUP_ROWS`] rows), so memory stays bounded whatever the number of households.
-//! Money is `DECIMAL(18, 2)` stored as 64-bit integer cents (exact; pyarrow reads it as
-//! `decimal128(18, 2)`); identifiers and counts are 64- or 32-bit integers, flags booleans,
-//! names strings (dictionary encoded). Integer columns use delta encoding. Pages are compressed
-//! with zstd where it pays (`Compress`); min/max statistics are kept for `household_id` only
-//! (a reader skips row groups by household; statistics on every column cost a fifth of the
-//! writing time).
+//! Both are streamed, one row group at a time (about [`ROW_GROUP_ROWS`] rows), so memory stays
+//! bounded whatever the number of households. Money is `DECIMAL(18, 2)` stored as 64-bit
+//! integer cents (exact; pyarrow reads it as `decimal128(18, 2)`); identifiers and counts are
+//! 64- or 32-bit integers, flags booleans, names dictionary-encoded strings. Integer columns
+//! are delta encoded; pages are compressed with zstd where it pays (`Compress`); min/max
+//! statistics are kept for `household_id` only (a reader skips row groups by household).
+//!
+//! households.parquet's pages are encoded by [`pages`] on the worker threads, one page per
+//! column per chunk of households ([`HouseholdPrep`]), and spliced into column chunks here;
+//! the monthly ledger goes through arrow-rs's column writer (`TableWriter`), encoded on a
+//! thread of its own.
 //!
 //! Must not: simulate, compute statistics or choose file names (the caller opens the file).
 
@@ -18,13 +21,17 @@ use crate::model::outcome::{Outcome, YearMonths};
 use crate::model::scenario::{Scenario, EMPLOYMENT_TYPES, HOUSEHOLD_TYPES};
 use crate::rules::{Benefit, N_BENEFITS};
 use parquet::basic::{Compression, Encoding, ZstdLevel};
+use parquet::column::writer::ColumnCloseResult;
 use parquet::data_type::{BoolType, ByteArray, ByteArrayType, Int32Type, Int64Type};
-use parquet::file::metadata::KeyValue;
+use parquet::file::metadata::{ColumnChunkMetaData, KeyValue};
 use parquet::file::properties::{EnabledStatistics, WriterProperties, WriterVersion};
+use parquet::file::statistics::Statistics;
 use parquet::file::writer::SerializedFileWriter;
 use parquet::schema::types::ColumnPath;
 use std::io::Write;
 use std::sync::Arc;
+
+mod pages;
 
 /// Rows per row group: the most rows held in memory before they are written (about 30 MB for
 /// households.parquet).
@@ -55,11 +62,11 @@ enum Compress {
     /// Every column (the monthly ledger: a household's advance repeats month after month, so
     /// its deltas are mostly zero and compress many times).
     All,
-    /// The columns zstd shrinks at least about twice after delta encoding: names, identifiers
-    /// and the money columns that are zero for most households (reclaims, in-year reclaims,
-    /// repayment plans and every per-benefit column). Amounts most households have (advances,
-    /// awards, back-payments, income) shrink only 1.2–1.9× and cost most of the compression
-    /// time, so they are stored delta-encoded only (measured in docs/outputs.md).
+    /// The columns zstd shrinks about 2.5× or more after encoding (measured per column at
+    /// national scale, docs/outputs.md): `household_id`, the arm, employment and benefit-set
+    /// names, and the reclaims, in-year reclaims and repayment plans that are zero for most
+    /// households. The rest (the household type, advances, awards, back-payments, income, the
+    /// reclaim before the threshold) shrinks 1.0–2.2×, not worth zstd's time.
     Sparse,
 }
 
@@ -68,15 +75,16 @@ impl Compress {
         match self {
             Compress::All => true,
             Compress::Sparse => match kind {
-                Kind::Text | Kind::Int | Kind::Small => true,
+                Kind::Text => name != "household_type",
+                Kind::Int | Kind::Small => true,
                 Kind::Flag | Kind::OptionalSmall => false,
                 Kind::Money => {
-                    name.starts_with("reclaim")
+                    name == "reclaim"
                         || name == "in_year_reclaim"
                         || name == "repayment_monthly"
                         || Benefit::ALL
                             .iter()
-                            .any(|b| name == format!("backpay_{}", b.name()))
+                            .any(|b| name == format!("reclaim_{}", b.name()))
                 }
             },
         }
@@ -181,6 +189,7 @@ impl Field {
             (Receives, Buf::Text(v)) => fill(v, rows, |o| {
                 text(names.receives[o.receives as usize & ((1 << N_BENEFITS) - 1)])
             }),
+            (Arm | HouseholdType | Employment | Receives, Buf::Codes(v)) => self.codes(rows, v)?,
             (ChosenPercentage, Buf::OptionalSmall(v, d)) => {
                 for o in rows {
                     match crate::output::report::chosen_percentage(cx.offers[o.arm], o) {
@@ -195,6 +204,29 @@ impl Field {
             _ => {
                 return Err(Error::Internal(format!(
                     "Parquet: the field {self:?} is not of its column's kind"
+                )))
+            }
+        }
+        Ok(())
+    }
+}
+
+impl Field {
+    /// Appends a string field's cells of `rows` as indices into its names
+    /// ([`PrepColumn::dictionary`]).
+    fn codes(self, rows: &[Outcome], out: &mut Vec<u64>) -> Result<()> {
+        use Field::*;
+        match self {
+            Arm => out.extend(rows.iter().map(|o| o.arm as u64)),
+            HouseholdType => out.extend(rows.iter().map(|o| o.household_type as u64)),
+            Employment => out.extend(rows.iter().map(|o| o.employment as u64)),
+            Receives => out.extend(
+                rows.iter()
+                    .map(|o| (o.receives as usize & ((1 << N_BENEFITS) - 1)) as u64),
+            ),
+            _ => {
+                return Err(Error::Internal(format!(
+                    "Parquet: the field {self:?} is not a string"
                 )))
             }
         }
@@ -278,6 +310,8 @@ enum Buf {
     OptionalSmall(Vec<i32>, Vec<i16>),
     Flag(Vec<bool>),
     Text(Vec<ByteArray>),
+    /// Names as indices into their column's names (households.parquet's dictionary pages).
+    Codes(Vec<u64>),
 }
 
 impl Buf {
@@ -302,6 +336,7 @@ impl Buf {
             }
             Buf::Flag(v) => v.clear(),
             Buf::Text(v) => v.clear(),
+            Buf::Codes(v) => v.clear(),
         }
     }
 }
@@ -388,16 +423,6 @@ impl Columns {
         self.rows += 1;
         Ok(())
     }
-
-    /// Appends `rows` column by column: one loop per column over every row (no dispatch per
-    /// cell).
-    fn extract(&mut self, fields: &[Field], cx: &Context, rows: &[Outcome]) -> Result<()> {
-        for (buf, f) in self.bufs.iter_mut().zip(fields) {
-            f.fill(buf, cx, rows)?;
-        }
-        self.rows += rows.len();
-        Ok(())
-    }
 }
 
 /// A Parquet file written row group by row group from parts. A full row group is encoded and
@@ -439,6 +464,11 @@ fn write_group<W: Write + Send>(
                 Buf::OptionalSmall(v, d) => col.typed::<Int32Type>().write_batch(v, Some(d), None),
                 Buf::Flag(v) => col.typed::<BoolType>().write_batch(v, None, None),
                 Buf::Text(v) => col.typed::<ByteArrayType>().write_batch(v, None, None),
+                Buf::Codes(_) => {
+                    return Err(Error::Internal(
+                        "Parquet: a column of indices reached the arrow-rs writer".into(),
+                    ))
+                }
             }
             .map_err(e)?;
         }
@@ -447,6 +477,41 @@ fn write_group<W: Write + Send>(
     rg.close().map_err(e)?;
     parts.iter_mut().for_each(Columns::clear);
     Ok(())
+}
+
+/// The schema of a table of `columns`.
+fn schema(columns: &[(String, Kind)]) -> Result<parquet::schema::types::Type> {
+    let mut text = String::from("message toeslagenlab {\n");
+    for (name, kind) in columns {
+        text.push_str(&kind.schema_line(name));
+        text.push('\n');
+    }
+    text.push('}');
+    parquet::schema::parser::parse_message_type(&text)
+        .map_err(|e| parquet_err("the Parquet schema", e))
+}
+
+/// The writer properties every table shares (the monthly ledger sets its columns' on top).
+fn properties(
+    metadata: Vec<KeyValue>,
+) -> Result<parquet::file::properties::WriterPropertiesBuilder> {
+    Ok(WriterProperties::builder()
+        .set_writer_version(WriterVersion::PARQUET_2_0)
+        .set_created_by(format!("toeslagenlab {}", env!("CARGO_PKG_VERSION")))
+        .set_compression(Compression::ZSTD(
+            ZstdLevel::try_new(ZSTD_LEVEL).map_err(|e| parquet_err("zstd level", e))?,
+        ))
+        .set_statistics_enabled(EnabledStatistics::None)
+        .set_dictionary_enabled(false)
+        .set_write_batch_size(WRITE_BATCH)
+        .set_max_row_group_row_count(Some(ROW_GROUP_ROWS))
+        .set_key_value_metadata(Some(metadata)))
+}
+
+/// households.parquet's writer properties: its pages are encoded by [`pages`], so only the
+/// file's own metadata matters.
+fn file_properties(metadata: Vec<KeyValue>) -> Result<WriterProperties> {
+    Ok(properties(metadata)?.build())
 }
 
 fn parquet_err(what: &str, e: parquet::errors::ParquetError) -> Error {
@@ -460,25 +525,8 @@ impl<W: Write + Send + 'static> TableWriter<W> {
         compress: Compress,
         metadata: Vec<KeyValue>,
     ) -> Result<Self> {
-        let mut text = String::from("message toeslagenlab {\n");
-        for (name, kind) in columns {
-            text.push_str(&kind.schema_line(name));
-            text.push('\n');
-        }
-        text.push('}');
-        let schema = parquet::schema::parser::parse_message_type(&text)
-            .map_err(|e| parquet_err("the Parquet schema", e))?;
-        let mut props = WriterProperties::builder()
-            .set_writer_version(WriterVersion::PARQUET_2_0)
-            .set_created_by(format!("toeslagenlab {}", env!("CARGO_PKG_VERSION")))
-            .set_compression(Compression::ZSTD(
-                ZstdLevel::try_new(ZSTD_LEVEL).map_err(|e| parquet_err("zstd level", e))?,
-            ))
-            .set_statistics_enabled(EnabledStatistics::None)
-            .set_dictionary_enabled(false)
-            .set_write_batch_size(WRITE_BATCH)
-            .set_max_row_group_row_count(Some(ROW_GROUP_ROWS))
-            .set_key_value_metadata(Some(metadata));
+        let schema = schema(columns)?;
+        let mut props = properties(metadata)?;
         for (name, kind) in columns {
             let path = ColumnPath::from(name.as_str());
             if name == "household_id" {
@@ -686,62 +734,384 @@ struct Context {
     offers: Vec<bool>,
 }
 
-/// households.parquet, streamed: [`HouseholdsParquet::write`] the rows as the run hands them
-/// over, then [`HouseholdsParquet::finish`].
-pub struct HouseholdsParquet<W: Write + Send + 'static> {
-    table: TableWriter<W>,
-    fields: Vec<Field>,
+/// A households.parquet column as the workers encode it.
+struct PrepColumn {
+    field: Field,
+    kind: Kind,
+    /// Whether its pages are zstd frames ([`Compress::Sparse`]).
+    compressed: bool,
+    /// A string column: the names its dictionary holds (every name it can have).
+    dictionary: Vec<&'static [u8]>,
+}
+
+/// Turns a run's rows into households.parquet's pages ([`HouseholdPrep::prepare`]) on the
+/// worker threads that simulated them, while the rows are still in the core's cache. Shared
+/// by the workers (`Sync`); made by [`HouseholdsParquet::prep`].
+pub struct HouseholdPrep {
+    columns: Vec<PrepColumn>,
     cx: Context,
 }
+
+/// Consecutive rows of households.parquet encoded: one data page per column. Made by
+/// [`HouseholdPrep::prepare`], written by [`HouseholdsParquet::write_piece`].
+pub struct HouseholdPiece {
+    rows: usize,
+    /// Per column: its page (header and body).
+    pages: Vec<Vec<u8>>,
+    /// Per column: the page's size before compression (header included).
+    uncompressed: Vec<usize>,
+    /// The least and greatest `household_id` (the file keeps them per row group).
+    ids: Option<(i64, i64)>,
+}
+
+/// A worker's means to encode pieces, kept across chunks: its zstd context and a buffer per
+/// column (so no piece allocates its cells afresh).
+struct Scratch {
+    zstd: pages::Zstd,
+    bufs: Vec<Buf>,
+}
+
+thread_local! {
+    static SCRATCH: std::cell::RefCell<Option<Scratch>> = const { std::cell::RefCell::new(None) };
+}
+
+/// Rows turned into columns at a time: their outcomes (about 20 KB) stay in the core's first
+/// cache while every column takes its cells, instead of each column reading every row anew.
+const GATHER_ROWS: usize = 64;
+
+fn zstd_err(e: std::io::Error) -> Error {
+    Error::Internal(format!("compressing a Parquet page: {e}"))
+}
+
+impl HouseholdPrep {
+    fn new(sc: &Scenario) -> HouseholdPrep {
+        let names = Names::new(sc);
+        let columns = household_fields()
+            .into_iter()
+            .map(|(name, kind, field)| PrepColumn {
+                field,
+                kind,
+                compressed: Compress::Sparse.applies(&name, kind),
+                dictionary: match field {
+                    Field::Arm => names.arms.clone(),
+                    Field::HouseholdType => names.household_types.clone(),
+                    Field::Employment => names.employment.clone(),
+                    Field::Receives => names.receives.clone(),
+                    _ => Vec::new(),
+                },
+            })
+            .collect();
+        HouseholdPrep {
+            columns,
+            cx: Context {
+                names,
+                offers: sc.arms.iter().map(|a| a.policy.offers()).collect(),
+            },
+        }
+    }
+
+    /// The pages of `rows` (outcomes in household order, as the run hands them over): the
+    /// next rows of the file.
+    pub fn prepare(&self, rows: &[Outcome]) -> Result<HouseholdPiece> {
+        SCRATCH.with(|s| {
+            let mut s = s.borrow_mut();
+            if s.as_ref()
+                .is_none_or(|s| s.bufs.len() != self.columns.len())
+            {
+                *s = Some(Scratch {
+                    zstd: pages::Zstd::new(ZSTD_LEVEL).map_err(zstd_err)?,
+                    bufs: self
+                        .columns
+                        .iter()
+                        .map(|c| match c.kind {
+                            Kind::Text => Buf::Codes(Vec::new()),
+                            k => Buf::with_capacity(k, 0),
+                        })
+                        .collect(),
+                });
+            }
+            let s = s
+                .as_mut()
+                .ok_or_else(|| Error::Internal("no scratch".into()))?;
+            self.encode(rows, s)
+        })
+    }
+
+    fn encode(&self, rows: &[Outcome], s: &mut Scratch) -> Result<HouseholdPiece> {
+        let n = rows.len();
+        let mut piece = HouseholdPiece {
+            rows: n,
+            pages: Vec::with_capacity(self.columns.len()),
+            uncompressed: Vec::with_capacity(self.columns.len()),
+            ids: None,
+        };
+        s.bufs.iter_mut().for_each(Buf::clear);
+        for block in rows.chunks(GATHER_ROWS) {
+            for (buf, col) in s.bufs.iter_mut().zip(&self.columns) {
+                col.field.fill(buf, &self.cx, block)?;
+            }
+        }
+        let z = &mut s.zstd;
+        let mut values: Vec<u8> = Vec::with_capacity(n * 4);
+        let mut scratch: Vec<u64> = Vec::new();
+        for (col, buf) in self.columns.iter().zip(&s.bufs) {
+            values.clear();
+            let mut levels = Vec::new();
+            let mut nulls = 0;
+            let encoding = match buf {
+                Buf::Int(v) => {
+                    if col.field == Field::HouseholdId {
+                        piece.ids = v.iter().min().zip(v.iter().max()).map(|(a, b)| (*a, *b));
+                    }
+                    pages::delta(&mut values, v);
+                    pages::DELTA_BINARY_PACKED
+                }
+                Buf::OptionalSmall(v, d) => {
+                    nulls = n - v.len();
+                    scratch.clear();
+                    scratch.extend(d.iter().map(|&x| x as u64));
+                    pages::hybrid(&mut levels, &scratch, 1);
+                    let v: Vec<i64> = v.iter().map(|&x| i64::from(x)).collect();
+                    pages::delta(&mut values, &v);
+                    pages::DELTA_BINARY_PACKED
+                }
+                Buf::Flag(v) => {
+                    pages::booleans(&mut values, v);
+                    pages::PLAIN
+                }
+                Buf::Codes(codes) => {
+                    let len = col.dictionary.len();
+                    if codes.iter().any(|&c| c as usize >= len) {
+                        return Err(Error::Internal(format!(
+                            "Parquet: a {:?} outside its {len} names",
+                            col.field
+                        )));
+                    }
+                    pages::dictionary_indices(&mut values, codes, pages::index_width(len));
+                    pages::RLE_DICTIONARY
+                }
+                Buf::Small(_) | Buf::Text(_) => {
+                    return Err(Error::Internal(format!(
+                        "Parquet: households.parquet's {:?} has no page encoding",
+                        col.field
+                    )))
+                }
+            };
+            let body;
+            let body_ref = if col.compressed {
+                body = z.compress(&values).map_err(zstd_err)?;
+                &body[..]
+            } else {
+                &values[..]
+            };
+            let mut page = Vec::with_capacity(body_ref.len() + levels.len() + 32);
+            let unc = pages::data_page(
+                &mut page,
+                &pages::DataPage {
+                    rows: n,
+                    nulls,
+                    encoding,
+                    def_len: levels.len(),
+                    compressed: col.compressed,
+                },
+                &levels,
+                body_ref,
+                values.len(),
+            );
+            piece.pages.push(page);
+            piece.uncompressed.push(unc);
+        }
+        Ok(piece)
+    }
+}
+
+/// households.parquet, streamed: [`HouseholdsParquet::write_piece`] the pieces the workers
+/// encoded (or [`HouseholdsParquet::write`] rows), then [`HouseholdsParquet::finish`]. A row
+/// group closes after the piece that brings it to [`ROW_GROUP_ROWS`] rows; each column chunk
+/// is the column's dictionary page (strings) and the pieces' pages, spliced as they are.
+pub struct HouseholdsParquet<W: Write + Send + 'static> {
+    writer: SerializedFileWriter<W>,
+    prep: Arc<HouseholdPrep>,
+    descr: Vec<parquet::schema::types::ColumnDescPtr>,
+    /// Per string column: its dictionary page and that page's uncompressed size.
+    dictionaries: Vec<Option<(Vec<u8>, usize)>>,
+    group: Vec<HouseholdPiece>,
+    group_rows: usize,
+    /// [`HouseholdsParquet::write`]: rows short of a whole piece.
+    pending: Vec<Outcome>,
+}
+
+/// Rows per piece when [`HouseholdsParquet::write`] is handed rows (a `run` hands over
+/// pieces of one chunk of households each: [`crate::sim::engine::RunOptions::fixed_chunks`]).
+const PIECE_ROWS: usize = 8192;
+
+/// Households per chunk of a `run` that writes households.parquet, and so per page (their rows
+/// in every arm): the runner's usual chunk. Smaller chunks (1,024) kept the outcomes in the
+/// core's cache but doubled zstd's time, which builds its tables anew for every page.
+pub const HOUSEHOLDS_PER_PAGE: usize = 4096;
 
 impl<W: Write + Send + 'static> HouseholdsParquet<W> {
     /// Starts households.parquet for `sc` on `w`.
     pub fn new(w: W, sc: &Scenario) -> Result<Self> {
+        let columns = household_columns();
+        let schema = Arc::new(schema(&columns)?);
+        let props = file_properties(metadata(sc, "households"))?;
+        let writer = SerializedFileWriter::new(w, schema.clone(), Arc::new(props))
+            .map_err(|e| parquet_err("the Parquet header", e))?;
+        let descr: Vec<_> = (0..columns.len())
+            .map(|i| writer.schema_descr().column(i))
+            .collect();
+        let prep = Arc::new(HouseholdPrep::new(sc));
+        let mut z = pages::Zstd::new(ZSTD_LEVEL).map_err(zstd_err)?;
+        let dictionaries = prep
+            .columns
+            .iter()
+            .map(|c| -> Result<Option<(Vec<u8>, usize)>> {
+                if c.kind != Kind::Text {
+                    return Ok(None);
+                }
+                let mut page = Vec::new();
+                let unc = pages::dictionary_page(
+                    &mut page,
+                    &c.dictionary,
+                    c.compressed.then_some(&mut z),
+                )
+                .map_err(zstd_err)?;
+                Ok(Some((page, unc)))
+            })
+            .collect::<Result<_>>()?;
         Ok(HouseholdsParquet {
-            table: TableWriter::new(
-                w,
-                &household_columns(),
-                Compress::Sparse,
-                metadata(sc, "households"),
-            )?,
-            fields: household_fields().into_iter().map(|(_, _, f)| f).collect(),
-            cx: Context {
-                names: Names::new(sc),
-                offers: sc.arms.iter().map(|a| a.policy.offers()).collect(),
-            },
+            writer,
+            prep,
+            descr,
+            dictionaries,
+            group: Vec::new(),
+            group_rows: 0,
+            pending: Vec::new(),
         })
     }
 
-    /// Appends outcomes (households.csv's rows, the same cells typed). The rows that complete
-    /// the open part are added to it; whole parts of 1,024 rows are turned into columns
-    /// in parallel on the current rayon pool, into parts the encoder gave back; the rest opens
-    /// the next part. Parts start at fixed rows of the file, so neither the thread count nor
-    /// the batches the run hands over change a byte.
+    /// What encodes rows into this file's pieces on the workers.
+    pub fn prep(&self) -> Arc<HouseholdPrep> {
+        self.prep.clone()
+    }
+
+    /// Appends a piece (the next rows of the file). Pages are cut where the pieces are, so the
+    /// pieces must not depend on the thread count (a `run`'s chunks do not).
+    pub fn write_piece(&mut self, piece: HouseholdPiece) -> Result<()> {
+        if piece.rows == 0 {
+            return Ok(());
+        }
+        self.group_rows += piece.rows;
+        self.group.push(piece);
+        if self.group_rows >= ROW_GROUP_ROWS {
+            self.write_group()?;
+        }
+        Ok(())
+    }
+
+    /// Appends outcomes (households.csv's rows, the same cells typed), encoded in pieces of
+    /// 8,192 rows at fixed rows of the file (so how the rows arrive cannot change a
+    /// byte), in parallel on the current rayon pool.
     pub fn write(&mut self, mut rows: &[Outcome]) -> Result<()> {
         use rayon::prelude::*;
-        let (fields, cx) = (&self.fields, &self.cx);
-        let t = &mut self.table;
-        if t.open.rows > 0 {
-            let k = rows.len().min(PART_ROWS - t.open.rows);
-            t.open.extract(fields, cx, &rows[..k])?;
+        if !self.pending.is_empty() {
+            let k = rows.len().min(PIECE_ROWS - self.pending.len());
+            self.pending.extend_from_slice(&rows[..k]);
             rows = &rows[k..];
-            t.close_open_if_full()?;
+            if self.pending.len() == PIECE_ROWS {
+                let piece = self.prep.prepare(&self.pending)?;
+                self.pending.clear();
+                self.write_piece(piece)?;
+            }
         }
-        let whole = rows.len() / PART_ROWS * PART_ROWS;
-        let mut parts: Vec<Columns> = (0..whole / PART_ROWS).map(|_| t.part()).collect();
-        parts
-            .par_iter_mut()
-            .zip(rows[..whole].par_chunks_exact(PART_ROWS))
-            .try_for_each(|(p, r)| p.extract(fields, cx, r))?;
-        for p in parts {
-            t.push_full(p)?;
+        let whole = rows.len() / PIECE_ROWS * PIECE_ROWS;
+        let prep = &self.prep;
+        let pieces: Vec<HouseholdPiece> = rows[..whole]
+            .par_chunks(PIECE_ROWS)
+            .map(|r| prep.prepare(r))
+            .collect::<Result<_>>()?;
+        for p in pieces {
+            self.write_piece(p)?;
         }
-        t.open.extract(fields, cx, &rows[whole..])
+        self.pending.extend_from_slice(&rows[whole..]);
+        Ok(())
+    }
+
+    /// Writes the row group's column chunks: per column its dictionary page and the pieces'
+    /// pages, with the chunk's metadata.
+    fn write_group(&mut self) -> Result<()> {
+        if self.group.is_empty() {
+            return Ok(());
+        }
+        let e = |e| parquet_err("a Parquet row group", e);
+        let rows = self.group_rows as i64;
+        let mut rg = self.writer.next_row_group().map_err(e)?;
+        for (i, col) in self.prep.columns.iter().enumerate() {
+            let mut chunk = Vec::new();
+            let mut uncompressed = 0;
+            let dictionary_offset = self.dictionaries[i].as_ref().map(|(page, unc)| {
+                chunk.extend_from_slice(page);
+                uncompressed += unc;
+                0
+            });
+            let data_offset = chunk.len() as i64;
+            for p in &self.group {
+                chunk.extend_from_slice(&p.pages[i]);
+                uncompressed += p.uncompressed[i];
+            }
+            let encodings = match col.kind {
+                Kind::Text => vec![Encoding::PLAIN, Encoding::RLE_DICTIONARY],
+                Kind::Flag => vec![Encoding::PLAIN],
+                Kind::OptionalSmall => vec![Encoding::RLE, Encoding::DELTA_BINARY_PACKED],
+                _ => vec![Encoding::DELTA_BINARY_PACKED],
+            };
+            let compression = if col.compressed {
+                Compression::ZSTD(ZstdLevel::try_new(ZSTD_LEVEL).map_err(e)?)
+            } else {
+                Compression::UNCOMPRESSED
+            };
+            let mut meta = ColumnChunkMetaData::builder(self.descr[i].clone())
+                .set_compression(compression)
+                .set_encodings(encodings)
+                .set_num_values(rows)
+                .set_total_compressed_size(chunk.len() as i64)
+                .set_total_uncompressed_size(uncompressed as i64)
+                .set_data_page_offset(data_offset)
+                .set_dictionary_page_offset(dictionary_offset);
+            if col.field == Field::HouseholdId {
+                let min = self.group.iter().filter_map(|p| p.ids).map(|x| x.0).min();
+                let max = self.group.iter().filter_map(|p| p.ids).map(|x| x.1).max();
+                meta = meta.set_statistics(Statistics::int64(min, max, None, Some(0), false));
+            }
+            let close = ColumnCloseResult {
+                bytes_written: chunk.len() as u64,
+                rows_written: rows as u64,
+                metadata: meta.build().map_err(e)?,
+                bloom_filter: None,
+                column_index: None,
+                offset_index: None,
+            };
+            rg.append_column(&bytes::Bytes::from(chunk), close)
+                .map_err(e)?;
+        }
+        rg.close().map_err(e)?;
+        self.group.clear();
+        self.group_rows = 0;
+        Ok(())
     }
 
     /// Writes the last rows and the footer; returns the inner writer (to flush and sync).
-    pub fn finish(self) -> Result<W> {
-        self.table.finish()
+    pub fn finish(mut self) -> Result<W> {
+        if !self.pending.is_empty() {
+            let piece = self.prep.prepare(&self.pending)?;
+            self.pending.clear();
+            self.write_piece(piece)?;
+        }
+        self.write_group()?;
+        self.writer
+            .into_inner()
+            .map_err(|e| parquet_err("the Parquet footer", e))
     }
 }
 
@@ -865,6 +1235,144 @@ mod tests {
         assert_eq!(meta.file_metadata().num_rows(), rows.len() as i64);
         assert_eq!(meta.num_row_groups(), 2);
         assert_eq!(meta.row_group(0).num_rows(), ROW_GROUP_ROWS as i64);
+    }
+
+    /// Every value of column `i` of households.parquet, read back with arrow-rs's reader
+    /// (integers and flags as `i64`, strings as text, a missing value as `None`).
+    fn read_column(file: &[u8], i: usize) -> Vec<Option<String>> {
+        use parquet::column::reader::ColumnReader;
+        use parquet::file::reader::FileReader;
+        let reader =
+            parquet::file::reader::SerializedFileReader::new(bytes::Bytes::from(file.to_vec()))
+                .unwrap();
+        let mut out = Vec::new();
+        for g in 0..reader.num_row_groups() {
+            let rg = reader.get_row_group(g).unwrap();
+            let n = rg.metadata().num_rows() as usize;
+            let mut defs = Vec::new();
+            macro_rules! read {
+                ($r:expr, $v:expr, $show:expr) => {{
+                    let (records, _, _) =
+                        $r.read_records(n, Some(&mut defs), None, &mut $v).unwrap();
+                    assert_eq!(records, n, "column {i}, row group {g}");
+                    let mut vals = $v.iter();
+                    for k in 0..n {
+                        let present = defs.get(k).is_none_or(|&d| d == 1);
+                        out.push(present.then(|| $show(vals.next().unwrap())));
+                    }
+                }};
+            }
+            match rg.get_column_reader(i).unwrap() {
+                ColumnReader::Int64ColumnReader(mut r) => {
+                    let mut v: Vec<i64> = Vec::new();
+                    read!(r, v, |x: &i64| x.to_string())
+                }
+                ColumnReader::Int32ColumnReader(mut r) => {
+                    let mut v: Vec<i32> = Vec::new();
+                    read!(r, v, |x: &i32| x.to_string())
+                }
+                ColumnReader::BoolColumnReader(mut r) => {
+                    let mut v: Vec<bool> = Vec::new();
+                    read!(r, v, |x: &bool| (*x as i64).to_string())
+                }
+                ColumnReader::ByteArrayColumnReader(mut r) => {
+                    let mut v: Vec<ByteArray> = Vec::new();
+                    read!(r, v, |x: &ByteArray| x.as_utf8().unwrap().to_string())
+                }
+                _ => panic!("column {i}: an unexpected type"),
+            }
+        }
+        out
+    }
+
+    #[test]
+    fn households_parquet_reads_back_every_cell() {
+        let sc = crate::scenario::parse_str(
+            std::path::Path::new("t.toml"),
+            "[experiment]\nname = \"t\"\nyear = 2026\nhouseholds = 10\n\n[[arms]]\nname = \"control\"\nadvance = { policy = \"standard\" }\n\n[[arms]]\nname = \"cautious\"\nadvance = { policy = \"cautious\", fraction = 0.8 }\n\n[[arms]]\nname = \"adjustable\"\nadvance = { policy = \"adjustable\" }\n",
+            "sha".into(),
+        )
+        .unwrap();
+        // Amounts of every size and sign (widths 0 to 64 bits in the delta encoding), runs of
+        // zeros, every name of every string column, flags, missing percentages.
+        let n = 3 * 9_000u64;
+        let rows: Vec<Outcome> = (0..n)
+            .map(|i| {
+                let x = (i as i64 + 1).wrapping_mul(0x9e37_79b9_7f4a_7c15_u64 as i64);
+                let wide = if i % 997 == 0 { x } else { x >> (i % 64) };
+                Outcome {
+                    household_id: i / 3,
+                    arm: (i % 3) as usize,
+                    household_type: (i % HOUSEHOLD_TYPES.len() as u64) as u8,
+                    employment: (i % EMPLOYMENT_TYPES.len() as u64) as u8,
+                    receives: (i % 16) as u8,
+                    took_offer: i % 5 == 0,
+                    recipient: i % 7 != 0,
+                    percentage: crate::model::money::Rate::percent((i % 101) as i64),
+                    advances: Money(wide),
+                    definitive: Money(-(i as i64) * 1_234),
+                    reclaim: Money(if i % 211 == 0 { i as i64 * 31 } else { 0 }),
+                    income: Money(i64::MAX - i as i64),
+                    ..Outcome::default()
+                }
+            })
+            .collect();
+        let mut w = HouseholdsParquet::new(Vec::new(), &sc).unwrap();
+        // Pieces of a run's sizes, then rows: both paths in one file.
+        let prep = w.prep();
+        let (pieces, rest) = rows.split_at(3 * 3 * 1024);
+        for p in pieces.chunks(3 * 1024) {
+            w.write_piece(prep.prepare(p).unwrap()).unwrap();
+        }
+        w.write(rest).unwrap();
+        let file = w.finish().unwrap();
+        let names = Names::new(&sc);
+        let offers: Vec<bool> = sc.arms.iter().map(|a| a.policy.offers()).collect();
+        for (i, (name, _, field)) in household_fields().into_iter().enumerate() {
+            let got = read_column(&file, i);
+            assert_eq!(got.len(), rows.len(), "{name}");
+            for (k, o) in rows.iter().enumerate() {
+                let text =
+                    |v: &[&'static [u8]], c: usize| Some(String::from_utf8(v[c].to_vec()).unwrap());
+                let want = match field {
+                    Field::HouseholdId => Some(o.household_id.to_string()),
+                    Field::Arm => text(&names.arms, o.arm),
+                    Field::HouseholdType => text(&names.household_types, o.household_type as usize),
+                    Field::Employment => text(&names.employment, o.employment as usize),
+                    Field::Receives => text(&names.receives, o.receives as usize),
+                    Field::TookOffer => Some((o.took_offer as i64).to_string()),
+                    Field::Recipient => Some((o.recipient as i64).to_string()),
+                    Field::ChosenPercentage => {
+                        crate::output::report::chosen_percentage(offers[o.arm], o)
+                            .map(|p| p.to_string())
+                    }
+                    Field::Advances => Some(o.advances.0.to_string()),
+                    Field::DefinitiveAward => Some(o.definitive.0.to_string()),
+                    Field::Reclaim => Some(o.reclaim.0.to_string()),
+                    Field::Income => Some(o.income.0.to_string()),
+                    Field::NetSettlement => Some(o.net_settlement().0.to_string()),
+                    _ => got[k].clone(),
+                };
+                assert_eq!(got[k], want, "{name}, row {k}");
+            }
+        }
+        // household_id's statistics bound each row group.
+        use parquet::file::reader::FileReader;
+        let reader =
+            parquet::file::reader::SerializedFileReader::new(bytes::Bytes::from(file)).unwrap();
+        let stats = reader
+            .metadata()
+            .row_group(0)
+            .column(0)
+            .statistics()
+            .cloned();
+        match stats {
+            Some(parquet::file::statistics::Statistics::Int64(s)) => {
+                assert_eq!(s.min_opt(), Some(&0));
+                assert!(s.max_opt().is_some_and(|&m| m > 0));
+            }
+            other => panic!("household_id statistics: {other:?}"),
+        }
     }
 
     #[test]
