@@ -8,7 +8,7 @@
 //! are delta encoded; pages are compressed with zstd where it pays (`Compress`); min/max
 //! statistics are kept for `household_id` only (a reader skips row groups by household).
 //!
-//! households.parquet's pages are encoded by [`pages`] on the worker threads, one page per
+//! households.parquet's pages are encoded by `pages.rs` on the worker threads, one page per
 //! column per chunk of households ([`HouseholdPrep`]), and spliced into column chunks here;
 //! the monthly ledger goes through arrow-rs's column writer (`TableWriter`), encoded on a
 //! thread of its own.
