@@ -103,11 +103,16 @@ impl HouseholdFiles {
         rows: &[Outcome],
         years: &[YearMonths],
     ) -> Result<()> {
-        if let Some((w, p)) = self.csv.as_mut() {
-            report::write_rows(w, sc, rows).map_err(|e| csv_err(p, e))?;
-        }
         if let Some((w, _)) = self.parquet.as_mut() {
             w.write(rows)?;
+        }
+        self.write_rows(sc, rows, years)
+    }
+
+    /// Writes rows to the files that take rows: households.csv and the monthly ledger.
+    fn write_rows(&mut self, sc: &Scenario, rows: &[Outcome], years: &[YearMonths]) -> Result<()> {
+        if let Some((w, p)) = self.csv.as_mut() {
+            report::write_rows(w, sc, rows).map_err(|e| csv_err(p, e))?;
         }
         if let Some((w, _)) = self.monthly.as_mut() {
             w.write(rows, years)?;
@@ -125,9 +130,6 @@ impl HouseholdFiles {
         years: &[YearMonths],
         piece: Option<HouseholdPiece>,
     ) -> Result<()> {
-        if let Some((w, p)) = self.csv.as_mut() {
-            report::write_rows(w, sc, rows).map_err(|e| csv_err(p, e))?;
-        }
         match (self.parquet.as_mut(), piece) {
             (Some((w, _)), Some(piece)) => w.write_piece(piece)?,
             (None, None) => {}
@@ -137,10 +139,7 @@ impl HouseholdFiles {
                 ))
             }
         }
-        if let Some((w, _)) = self.monthly.as_mut() {
-            w.write(rows, years)?;
-        }
-        Ok(())
+        self.write_rows(sc, rows, years)
     }
 
     /// Finishes and flushes every open file (a detail line each).

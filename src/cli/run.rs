@@ -84,13 +84,14 @@ fn run_loaded(args: &RunArgs, sc: Scenario, started: Instant) -> Result<PathBuf>
     };
     let work = sc.households * (replications as u64 + sensitivity.len() as u64);
     let bar = show_progress.then(|| progress_bar(&sc, work));
+    // households.parquet's pages are cut per chunk: chunks must not depend on the threads.
+    let per_chunk_pages = files.prep().is_some();
     let opts = RunOptions {
         threads: args.threads.threads,
         household_rows: files.rows(),
         monthly_rows: files.months(),
-        // households.parquet's pages are cut per chunk: chunks must not depend on the threads.
-        fixed_chunks: files.prep().is_some(),
-        chunk_size: if files.prep().is_some() {
+        fixed_chunks: per_chunk_pages,
+        chunk_size: if per_chunk_pages {
             crate::output::parquet::HOUSEHOLDS_PER_PAGE
         } else {
             RunOptions::default().chunk_size

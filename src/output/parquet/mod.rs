@@ -159,7 +159,6 @@ impl Field {
     /// Appends this field's cells of `rows` to its column's buffer.
     fn fill(self, buf: &mut Buf, cx: &Context, rows: &[Outcome]) -> Result<()> {
         use Field::*;
-        let names = &cx.names;
         match (self, buf) {
             (HouseholdId, Buf::Int(v)) => fill(v, rows, |o| o.household_id as i64),
             (Advances, Buf::Int(v)) => fill(v, rows, |o| o.advances.0),
@@ -179,17 +178,13 @@ impl Field {
             (BackpayOf(i), Buf::Int(v)) => fill(v, rows, |o| o.backpay_by_benefit[i].0),
             (TookOffer, Buf::Flag(v)) => fill(v, rows, |o| o.took_offer),
             (Recipient, Buf::Flag(v)) => fill(v, rows, |o| o.recipient),
-            (Arm, Buf::Text(v)) => fill(v, rows, |o| text(names.arms[o.arm])),
-            (HouseholdType, Buf::Text(v)) => fill(v, rows, |o| {
-                text(names.household_types[o.household_type as usize])
+            // Names as indices into their column's names (`PrepColumn::dictionary`).
+            (Arm, Buf::Codes(v)) => fill(v, rows, |o| o.arm as u64),
+            (HouseholdType, Buf::Codes(v)) => fill(v, rows, |o| o.household_type as u64),
+            (Employment, Buf::Codes(v)) => fill(v, rows, |o| o.employment as u64),
+            (Receives, Buf::Codes(v)) => fill(v, rows, |o| {
+                (o.receives as usize & ((1 << N_BENEFITS) - 1)) as u64
             }),
-            (Employment, Buf::Text(v)) => {
-                fill(v, rows, |o| text(names.employment[o.employment as usize]))
-            }
-            (Receives, Buf::Text(v)) => fill(v, rows, |o| {
-                text(names.receives[o.receives as usize & ((1 << N_BENEFITS) - 1)])
-            }),
-            (Arm | HouseholdType | Employment | Receives, Buf::Codes(v)) => self.codes(rows, v)?,
             (ChosenPercentage, Buf::OptionalSmall(v, d)) => {
                 for o in rows {
                     match crate::output::report::chosen_percentage(cx.offers[o.arm], o) {
@@ -204,29 +199,6 @@ impl Field {
             _ => {
                 return Err(Error::Internal(format!(
                     "Parquet: the field {self:?} is not of its column's kind"
-                )))
-            }
-        }
-        Ok(())
-    }
-}
-
-impl Field {
-    /// Appends a string field's cells of `rows` as indices into its names
-    /// ([`PrepColumn::dictionary`]).
-    fn codes(self, rows: &[Outcome], out: &mut Vec<u64>) -> Result<()> {
-        use Field::*;
-        match self {
-            Arm => out.extend(rows.iter().map(|o| o.arm as u64)),
-            HouseholdType => out.extend(rows.iter().map(|o| o.household_type as u64)),
-            Employment => out.extend(rows.iter().map(|o| o.employment as u64)),
-            Receives => out.extend(
-                rows.iter()
-                    .map(|o| (o.receives as usize & ((1 << N_BENEFITS) - 1)) as u64),
-            ),
-            _ => {
-                return Err(Error::Internal(format!(
-                    "Parquet: the field {self:?} is not a string"
                 )))
             }
         }
@@ -729,7 +701,6 @@ impl Names {
 
 /// What a households.parquet cell may need besides its outcome.
 struct Context {
-    names: Names,
     /// Per arm: whether it offers a percentage (else `chosen_percentage` is missing).
     offers: Vec<bool>,
 }
@@ -804,7 +775,6 @@ impl HouseholdPrep {
         HouseholdPrep {
             columns,
             cx: Context {
-                names,
                 offers: sc.arms.iter().map(|a| a.policy.offers()).collect(),
             },
         }
