@@ -60,6 +60,8 @@ mod regression;
 mod reliability;
 #[path = "rules_props.rs"]
 mod rules_props;
+#[path = "shards.rs"]
+mod shards;
 #[path = "statistics.rs"]
 mod statistics;
 #[path = "uncertainty.rs"]

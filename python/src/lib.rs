@@ -112,6 +112,7 @@ fn run_to_dir(
         replications: None,
         lang: LangArg { lang },
         quiet: QuietArg { quiet: !progress },
+        shard: None,
     };
     verbosity(progress);
     let result = py.detach(|| -> Result<PathBuf, Error> {

@@ -73,7 +73,7 @@ impl InterventionCounts {
 }
 
 /// Exact sums of one money quantity over households.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct MoneySum {
     /// Σ x in cents.
     pub sum: i128,
@@ -120,7 +120,7 @@ impl MoneySum {
 /// Who is counted: every statistic is over the group's *recipient households* (at least one
 /// toeslag in the year, [`Outcome::recipient`]); `n_all` also counts the households without any
 /// toeslag, whose amounts are all zero.
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct GroupStats {
     /// All households of the group, recipients or not.
     pub n_all: u64,
@@ -335,7 +335,7 @@ const DENSE_EUROS: usize = 16_384;
 /// The dense array grows to the largest whole-euro amount seen (in powers of two), so a
 /// per-thread partial that sees only small reclaims allocates and merges only what it needs.
 /// Equality compares counts, not the array's length.
-#[derive(Clone, Debug, Default)]
+#[derive(Clone, Debug, Default, serde::Serialize, serde::Deserialize)]
 pub struct Histogram {
     dense: Vec<u64>,
     sparse: BTreeMap<i64, u64>,
@@ -493,7 +493,7 @@ pub fn ratio(a: u64, b: u64) -> f64 {
 }
 
 /// The few statistics of a subgroup that its effect needs (recipient households only).
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct SubgroupStats {
     /// Recipient households.
     pub n: u64,
@@ -541,7 +541,7 @@ impl SubgroupStats {
 }
 
 /// Everything accumulated for one arm.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ArmAccumulator {
     /// All households of the arm (derived by [`ArmAccumulator::finish`]).
     pub total: GroupStats,
@@ -555,6 +555,7 @@ pub struct ArmAccumulator {
     /// benefit (a household with several benefits is in several groups).
     pub by_benefit: [SubgroupStats; crate::rules::N_BENEFITS],
     /// Households that took the offer, by chosen whole percentage 0–100.
+    #[serde(with = "percent_counts")]
     pub percentages: [u64; 101],
     /// Σ advances paid per month (cents; an i64 holds 9 × 10¹⁶ cents).
     pub month_paid: [i64; 12],
@@ -651,8 +652,24 @@ impl ArmAccumulator {
     }
 }
 
+/// `[u64; 101]` as a list of 101 counts in a partial state (serde derives arrays up to 32 only).
+mod percent_counts {
+    use serde::{de::Error as _, Deserialize, Deserializer, Serialize, Serializer};
+
+    pub fn serialize<S: Serializer>(a: &[u64; 101], s: S) -> Result<S::Ok, S::Error> {
+        a.as_slice().serialize(s)
+    }
+
+    pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<[u64; 101], D::Error> {
+        let v = Vec::<u64>::deserialize(d)?;
+        let n = v.len();
+        v.try_into()
+            .map_err(|_| D::Error::invalid_length(n, &"101 counts, one per whole percentage"))
+    }
+}
+
 /// A subgroup's within-household comparison (paired design, recipient households).
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct PairedSubgroup {
     /// Recipient households.
     pub n: u64,
@@ -686,7 +703,7 @@ pub struct PairedSubgroup {
 pub const CASH_CHANGE_THRESHOLD: Money = Money(1_000);
 
 /// Households better and worse off in cash (the rest of the group is unchanged).
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct CashChangeCounts {
     /// More cash under the compared arm, by more than the threshold.
     pub better: u64,
@@ -752,7 +769,7 @@ impl PairedSubgroup {
 /// Within-household comparison of a treatment arm with control (paired design), over recipient
 /// households (a household is a recipient in every arm or in none). The same accumulator
 /// compares two treatment arms (the first in the place of control).
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct PairedAccumulator {
     /// Recipient households.
     pub n: u64,

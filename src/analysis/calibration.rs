@@ -20,7 +20,7 @@ use crate::rules::N_BENEFITS;
 use crate::sim::engine::{Outcome, Year};
 
 /// Exact counts of the control arm and the lab and intervention arms.
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct Tally {
     /// Households simulated.
     pub households: u64,

@@ -20,7 +20,7 @@ use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 
 /// One arm's debts over the horizon (recipient households only).
-#[derive(Clone, Debug, Default)]
+#[derive(Clone, Debug, Default, serde::Serialize, serde::Deserialize)]
 pub struct DebtAccumulator {
     /// Recipient households.
     pub households: u64,
@@ -139,7 +139,7 @@ impl DebtAccumulator {
 
 /// Paired design: the within-household comparison of one treatment arm's debts with control
 /// (recipient households).
-#[derive(Clone, Debug, Default)]
+#[derive(Clone, Debug, Default, serde::Serialize, serde::Deserialize)]
 pub struct DebtPairs {
     /// Pairs.
     pub n: u64,
@@ -200,7 +200,7 @@ impl DebtPairs {
 }
 
 /// The tally of a multi-year run.
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, serde::Serialize, serde::Deserialize)]
 pub struct HorizonResult {
     /// One one-year result per benefit year.
     pub years: Vec<RunResult>,

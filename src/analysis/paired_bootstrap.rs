@@ -28,7 +28,7 @@ const METHOD_SUBSAMPLED: &str = "paired percentile bootstrap (1,000 seeded resam
 
 /// A bounded sample of (control reclaim, treatment reclaim) pairs of recipient households with
 /// a reclaim under either arm (cents), and their total number.
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct PairSample {
     /// (hashed household id, control reclaim, treatment reclaim); at most 2 × cap between
     /// prunings, the cap smallest hashes after [`PairSample::finish`].

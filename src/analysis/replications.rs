@@ -94,33 +94,53 @@ pub fn add_replications(main: &mut Summary, reps: &[Summary]) {
     }
 }
 
-/// Runs replications `reps` of `sc` (replication `r` seeded with [`replication_seed`]) one
-/// after the other and returns their summaries in order: the one replication loop. No
-/// household rows are written. `on_progress(r, done, total)` receives each replication's
-/// progress; `on_done(r, rsc)` is called after replication `r` with its scenario (its seed).
-pub fn run_replications(
+/// The scenario of replication `r` of `sc`: the same, seeded with [`replication_seed`].
+pub fn replication_scenario(sc: &Scenario, r: u32) -> Scenario {
+    let mut rsc = sc.clone();
+    rsc.seed = replication_seed(sc.seed, r);
+    rsc
+}
+
+/// Runs replications `reps` of `sc` ([`replication_scenario`]) one after the other and returns
+/// what `keep(r, rsc, result)` makes of each, in order: the one replication loop. No household
+/// rows are written. `on_progress(r, done, total)` receives each replication's progress;
+/// `on_done(r, rsc)` is called after replication `r` with its scenario (its seed).
+pub fn replicate<R>(
     sc: &Scenario,
     opts: &RunOptions,
     reps: Range<u32>,
     mut on_progress: impl FnMut(u32, u64, u64),
     mut on_done: impl FnMut(u32, &Scenario),
-) -> Result<Vec<Summary>> {
+    mut keep: impl FnMut(u32, &Scenario, crate::analysis::run::RunResult) -> R,
+) -> Result<Vec<R>> {
     let opts = RunOptions {
         household_rows: false,
         ..opts.clone()
     };
-    let mut summaries = Vec::with_capacity(reps.len());
+    let mut kept = Vec::with_capacity(reps.len());
     for r in reps {
-        let mut rsc = sc.clone();
-        rsc.seed = replication_seed(sc.seed, r);
+        let rsc = replication_scenario(sc, r);
         let res = crate::analysis::run::run(
             &rsc,
             &opts,
             |_| Ok(()),
             |done, total| on_progress(r, done, total),
         )?;
-        summaries.push(summarize(&rsc, &res));
+        kept.push(keep(r, &rsc, res));
         on_done(r, &rsc);
     }
-    Ok(summaries)
+    Ok(kept)
+}
+
+/// [`replicate`], keeping each replication's summary.
+pub fn run_replications(
+    sc: &Scenario,
+    opts: &RunOptions,
+    reps: Range<u32>,
+    on_progress: impl FnMut(u32, u64, u64),
+    on_done: impl FnMut(u32, &Scenario),
+) -> Result<Vec<Summary>> {
+    replicate(sc, opts, reps, on_progress, on_done, |_, rsc, res| {
+        summarize(rsc, &res)
+    })
 }

@@ -9,7 +9,7 @@ use crate::model::scenario::{Design, Scenario};
 use crate::sim::engine::{self, Outcome, RunOptions, Tally, Year};
 
 /// Aggregated results of a run.
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, serde::Serialize, serde::Deserialize)]
 pub struct RunResult {
     /// One accumulator per arm, in scenario arm order (control first).
     pub arms: Vec<ArmAccumulator>,

@@ -180,19 +180,24 @@ pub fn alternative(sc: &Scenario, strength: f64) -> Scenario {
 }
 
 /// Simulates `sc` with both selection strengths set to `strength` (`on_progress` receives the
-/// households done) and returns its row.
+/// households done) and returns its tally, for [`alternative_row`].
 pub fn run_alternative(
     sc: &Scenario,
     strength: f64,
     opts: &RunOptions,
     mut on_progress: impl FnMut(u64),
-) -> Result<SelectionRow> {
+) -> Result<RunResult> {
     let alt = alternative(sc, strength);
     let opts = RunOptions {
         household_rows: false,
         ..opts.clone()
     };
-    let r: RunResult =
-        crate::analysis::run::run(&alt, &opts, |_| Ok(()), |done, _| on_progress(done))?;
-    Ok(row(&alt, &summarize(&alt, &r), false))
+    crate::analysis::run::run(&alt, &opts, |_| Ok(()), |done, _| on_progress(done))
+}
+
+/// The row of `sc` under selection strength `strength`, from that run's tally
+/// ([`run_alternative`]).
+pub fn alternative_row(sc: &Scenario, strength: f64, r: &RunResult) -> SelectionRow {
+    let alt = alternative(sc, strength);
+    row(&alt, &summarize(&alt, r), false)
 }

@@ -14,7 +14,7 @@ use crate::model::outcome::Outcome;
 use crate::rules::N_BENEFITS;
 
 /// The take-up counts of one arm.
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct TakeUpStats {
     /// Per benefit: entitled households.
     pub entitled: [u64; N_BENEFITS],

@@ -67,6 +67,12 @@ pub enum Command {
         after_help = "Examples:\n  toeslagenlab run scenarios/cautious-vs-standard.toml\n  toeslagenlab run scenarios/adjustable.toml --seed 7 --households 50000 --out /tmp/adj\n  toeslagenlab run scenarios/cautious-vs-standard.toml --households-csv --threads 2 --quiet"
     )]
     Run(RunArgs),
+    /// Merge the partial states of every shard of a run (`run --shard K/N`) into the run's
+    /// directory: the same files, byte for byte, as one `run` with the same flags writes.
+    #[command(
+        after_help = "Examples:\n  for k in 0 1 2 3; do toeslagenlab run scenarios/cautious-vs-standard.toml --shard $k/4 --out parts/shard-$k; done\n  toeslagenlab merge parts/shard-* --out output/cautious-vs-standard\n\nThe parts may be given in any order; each shard must be given once. See docs/cluster.md."
+    )]
+    Merge(MergeArgs),
     /// Check scenario files without running them: reports every problem in every file, exit 2 if any.
     #[command(
         after_help = "Examples:\n  toeslagenlab validate scenarios/cautious-vs-standard.toml\n  toeslagenlab validate scenarios/"
@@ -214,6 +220,28 @@ pub struct RunArgs {
     /// Language of report.md, report.html and the charts (`--lang`).
     #[command(flatten)]
     pub lang: LangArg,
+    /// Print nothing but errors (`--quiet`).
+    #[command(flatten)]
+    pub quiet: QuietArg,
+    /// Simulate only shard K of N (the households split by id into N ranges, K from 0) and
+    /// write its partial state into `--out` for `toeslagenlab merge`; `auto/N` reads K from
+    /// SLURM_ARRAY_TASK_ID, JOB_COMPLETION_INDEX or AWS_BATCH_JOB_ARRAY_INDEX (docs/cluster.md).
+    #[arg(long, value_name = "K/N", value_parser = crate::cli::shard::parse_shard)]
+    pub shard: Option<crate::cli::shard::ShardSpec>,
+}
+
+/// Options of `merge`.
+#[derive(Args, Debug, Clone)]
+pub struct MergeArgs {
+    /// The partial-state directories of every shard (`run --shard K/N --out DIR`), in any order.
+    #[arg(required = true, value_name = "DIR")]
+    pub parts: Vec<PathBuf>,
+    /// Directory for the run's files (default: `output/<scenario name>`, as `run`).
+    #[arg(long, value_name = "DIR")]
+    pub out: Option<PathBuf>,
+    /// Worker threads (`--threads`).
+    #[command(flatten)]
+    pub threads: ThreadsArg,
     /// Print nothing but errors (`--quiet`).
     #[command(flatten)]
     pub quiet: QuietArg,

@@ -236,6 +236,7 @@ pub fn bench_command(args: &BenchArgs) -> Result<()> {
                 replications: Some(1),
                 lang: Default::default(),
                 quiet: QuietArg { quiet: true },
+                shard: None,
             };
             let t = Instant::now();
             let dir = run_command(&run)?;

@@ -168,6 +168,7 @@ pub fn compare_limit(args: &BenchArgs, limit: &Path) -> Result<()> {
                     replications: Some(1),
                     lang: Default::default(),
                     quiet: QuietArg { quiet: true },
+                    shard: None,
                 };
                 let before = cpu_seconds().map_or(0.0, |c| c.0);
                 let t = Instant::now();

@@ -50,6 +50,7 @@ where
 fn dispatch(cli: Cli) -> Result<()> {
     match cli.command {
         Command::Run(args) => run_command(&args).map(|_| ()),
+        Command::Merge(args) => crate::cli::merge::merge_command(&args).map(|_| ()),
         Command::Validate { paths } => validate_command(&paths),
         Command::Params { year } => params_command(year),
         Command::Power(args) => on_threads(args.threads.threads, || {

@@ -4,7 +4,7 @@
 //! Owns the order of the steps and the progress/detail lines on stderr; the simulation,
 //! statistics, charts and report text come from the lower layers. Must not compute results.
 
-use crate::analysis::replications::run_replications;
+use crate::analysis::replications::replicate;
 use crate::analysis::run::RunResult;
 use crate::analysis::selection_sensitivity::{self, SelectionSensitivity};
 use crate::cli::dispatch::on_threads;
@@ -59,13 +59,14 @@ pub fn run_scenario(args: &RunArgs, sc: Scenario) -> Result<PathBuf> {
 fn run_loaded(args: &RunArgs, sc: Scenario, started: Instant) -> Result<PathBuf> {
     let _lang = crate::output::lang::scoped(args.lang.lang);
     let quiet = args.quiet.quiet;
-    let target = args
-        .out
-        .clone()
-        .unwrap_or_else(|| Path::new("output").join(safe_dir_name(&sc.name)));
+    let shard = crate::cli::merge::shard_of(args)?;
+    let target = args.out.clone().unwrap_or_else(|| match shard {
+        Some(s) => crate::cli::merge::default_shard_dir(&sc, s),
+        None => Path::new("output").join(safe_dir_name(&sc.name)),
+    });
     let staging = Staging::new(&target, &[args.scenario.as_path()])?;
     if sc.horizon.is_some() {
-        return crate::cli::run_horizon::run(args, &sc, staging, started);
+        return crate::cli::run_horizon::run(args, &sc, staging, started, shard);
     }
     let files = HouseholdFiles::open(
         &staging,
@@ -82,7 +83,9 @@ fn run_loaded(args: &RunArgs, sc: Scenario, started: Instant) -> Result<PathBuf>
     } else {
         vec![]
     };
-    let work = sc.households * (replications as u64 + sensitivity.len() as u64);
+    let ids = shard.map(|s| crate::sim::runner::shard_ids(sc.households, s.index, s.count));
+    let households = ids.as_ref().map_or(sc.households, |r| r.end - r.start);
+    let work = households * (replications as u64 + sensitivity.len() as u64);
     let bar = show_progress.then(|| progress_bar(&sc, work));
     // households.parquet's pages are cut per chunk: chunks must not depend on the threads.
     let per_chunk_pages = files.prep().is_some();
@@ -96,29 +99,115 @@ fn run_loaded(args: &RunArgs, sc: Scenario, started: Instant) -> Result<PathBuf>
         } else {
             RunOptions::default().chunk_size
         },
+        ids,
     };
-    let (result, mut summary) = simulate(
-        &sc,
-        &opts,
-        replications,
-        files,
-        bar.as_ref(),
+    let progress = Progress {
+        bar: bar.as_ref(),
+        households,
         started,
         quiet,
-    )?;
-    summary.selection_sensitivity = selection_passes(
-        &sc,
-        &summary,
-        &opts,
-        &sensitivity,
-        replications,
-        bar.as_ref(),
-        started,
-        quiet,
-    )?;
+    };
+    let passes = if let Some(shard) = shard {
+        let passes = simulate(
+            &sc,
+            &opts,
+            replications,
+            &sensitivity,
+            files,
+            &progress,
+            |_, _, r| r,
+        )?;
+        if let Some(b) = &bar {
+            b.finish_and_clear();
+        }
+        return crate::cli::merge::write_partial(
+            args,
+            &sc,
+            shard,
+            crate::output::partial::PartialState::OneYear {
+                main: Box::new(passes.main),
+                replications: passes.replications,
+                selection: passes.selection,
+            },
+            staging,
+            started,
+        );
+    } else {
+        simulate(
+            &sc,
+            &opts,
+            replications,
+            &sensitivity,
+            files,
+            &progress,
+            |_, rsc, r| report::summarize(rsc, &r),
+        )?
+    };
     if let Some(b) = &bar {
         b.finish_and_clear();
     }
+    write_run(args, &sc, passes, staging, &written, started)
+}
+
+/// What a one-year run's statistics and files are made from: the run's tally, each further
+/// replication (its tally `R`, or its summary) and the run again under each other selection
+/// strength.
+pub(crate) struct Passes<R> {
+    /// The run.
+    pub main: RunResult,
+    /// Replications 2, 3, … in order.
+    pub replications: Vec<R>,
+    /// Per alternative selection strength, in the scenario's order.
+    pub selection: Vec<RunResult>,
+}
+
+/// Writes a one-year run's statistics, tables, charts, report and manifest from its passes into
+/// `staging` and commits it: what `run` does after simulating, and what `merge` does with the
+/// merged shards. `written` names the per-household files already in `staging`.
+pub(crate) fn write_run(
+    args: &RunArgs,
+    sc: &Scenario,
+    passes: Passes<Summary>,
+    staging: Staging,
+    written: &[&str],
+    started: Instant,
+) -> Result<PathBuf> {
+    let quiet = args.quiet.quiet;
+    let t_sim = started.elapsed().as_secs_f64();
+    let result = passes.main;
+    let mut summary = report::summarize(sc, &result);
+    let mut reps = vec![summary.clone()];
+    reps.extend(passes.replications);
+    report::add_replications(&mut summary, &reps);
+    let strengths = if selection_sensitivity::matters(sc) {
+        selection_sensitivity::alternatives(sc)
+    } else {
+        vec![]
+    };
+    if strengths.len() != passes.selection.len() {
+        return Err(Error::Internal(format!(
+            "{} selection passes for {} strengths",
+            passes.selection.len(),
+            strengths.len()
+        )));
+    }
+    summary.selection_sensitivity = (!strengths.is_empty()).then(|| {
+        let mut rows = vec![selection_sensitivity::row(sc, &summary, true)];
+        for (&strength, r) in strengths.iter().zip(&passes.selection) {
+            rows.push(selection_sensitivity::alternative_row(sc, strength, r));
+        }
+        SelectionSensitivity {
+            metric: sc.primary_metric.clone(),
+            rows,
+        }
+    });
+    detail(
+        quiet,
+        format!(
+            "statistics in {:.1} ms",
+            (started.elapsed().as_secs_f64() - t_sim) * 1e3
+        ),
+    );
     let summary_text = report::summary_json(&summary);
     staging.write("summary.json", summary_text.as_bytes())?;
     // The same numbers in long CSV tables (read back from the text just written, so each is
@@ -128,16 +217,16 @@ fn run_loaded(args: &RunArgs, sc: Scenario, started: Instant) -> Result<PathBuf>
     for (name, text) in crate::output::tables::tidy_tables(&summary_value) {
         staging.write(name, text.as_bytes())?;
     }
-    let charts = write_charts(&sc, &result, &staging, started, quiet)?;
-    let public = public_comparison(&sc, &result);
-    let mut report_md = report::report_markdown(&sc, &summary);
+    let charts = write_charts(sc, &result, &staging, started, quiet)?;
+    let public = public_comparison(sc, &result);
+    let mut report_md = report::report_markdown(sc, &summary);
     if let Some((section, _)) = &public {
         report_md.push_str(section);
     }
     report_md.push_str(&crate::output::charts::markdown_section(&charts));
     staging.write("report.md", report_md.as_bytes())?;
     write_report_html(&staging, &report_md)?;
-    let manifest = manifest(&sc, args, started.elapsed().as_secs_f64());
+    let manifest = manifest(sc, args, started.elapsed().as_secs_f64());
     staging.write("manifest.json", manifest.as_bytes())?;
     let dir = staging.commit()?;
     detail(
@@ -151,7 +240,7 @@ fn run_loaded(args: &RunArgs, sc: Scenario, started: Instant) -> Result<PathBuf>
     );
     if !quiet {
         let line = public.as_ref().map(|(_, line)| line.as_str());
-        term::out(headline(&summary, line, &dir, &written, started))?;
+        term::out(headline(&summary, line, &dir, written, started))?;
     }
     Ok(dir)
 }
@@ -200,37 +289,53 @@ pub(crate) fn progress_bar(sc: &Scenario, total_work: u64) -> indicatif::Progres
     b
 }
 
-/// Simulates the scenario (streaming households.csv), then the further replications, and
-/// returns the first run's result and its summary with the replications' standard errors.
-fn simulate(
+/// Where a run shows its progress: the bar (on a terminal), the households of one pass, and
+/// the detail lines.
+struct Progress<'a> {
+    bar: Option<&'a indicatif::ProgressBar>,
+    households: u64,
+    started: Instant,
+    quiet: bool,
+}
+
+impl Progress<'_> {
+    fn at(&self, passes_before: u64, done: u64) {
+        if let Some(b) = self.bar {
+            b.set_position(self.households * passes_before + done);
+        }
+    }
+}
+
+/// Simulates the scenario (streaming the per-household files), then the further replications
+/// (each kept as `keep(r, its scenario, its tally)` makes it) and the scenario under each other
+/// selection strength in `strengths`.
+#[allow(clippy::too_many_arguments)]
+fn simulate<R>(
     sc: &Scenario,
     opts: &RunOptions,
     replications: u32,
+    strengths: &[f64],
     mut files: HouseholdFiles,
-    bar: Option<&indicatif::ProgressBar>,
-    started: Instant,
-    quiet: bool,
-) -> Result<(RunResult, Summary)> {
+    progress: &Progress,
+    keep: impl FnMut(u32, &Scenario, RunResult) -> R,
+) -> Result<Passes<R>> {
+    let (started, quiet) = (progress.started, progress.quiet);
     let t_loaded = started.elapsed().as_secs_f64();
     let prep = files.prep();
     let rows_too = files.rows_too();
-    let result = crate::analysis::run::run_prepared(
+    let main = crate::analysis::run::run_prepared(
         sc,
         opts,
         |rows, _| prep.as_ref().map(|p| p.prepare(rows)).transpose(),
         rows_too,
         |rows, years, piece| files.write_prepared(sc, rows, years, piece),
-        |done, _| {
-            if let Some(b) = bar {
-                b.set_position(done);
-            }
-        },
+        |done, _| progress.at(0, done),
     )?;
     detail(
         quiet,
         format!(
             "simulated {} households × {} arms in {:.1} ms on {} threads (loaded in {:.1} ms)",
-            sc.households,
+            progress.households,
             sc.arms.len(),
             (started.elapsed().as_secs_f64() - t_loaded) * 1e3,
             rayon::current_num_threads(),
@@ -238,25 +343,11 @@ fn simulate(
         ),
     );
     files.finish(quiet)?;
-    let t_sim = started.elapsed().as_secs_f64();
-    let mut summary = report::summarize(sc, &result);
-    detail(
-        quiet,
-        format!(
-            "statistics in {:.1} ms",
-            (started.elapsed().as_secs_f64() - t_sim) * 1e3
-        ),
-    );
-    let mut reps = vec![summary.clone()];
-    reps.extend(run_replications(
+    let replications = replicate(
         sc,
         opts,
         1..replications,
-        |r, done, _| {
-            if let Some(b) = bar {
-                b.set_position(sc.households * r as u64 + done);
-            }
-        },
+        |r, done, _| progress.at(r as u64, done),
         |r, rsc| {
             detail(
                 quiet,
@@ -268,39 +359,16 @@ fn simulate(
                 ),
             )
         },
-    )?);
-    report::add_replications(&mut summary, &reps);
-    Ok((result, summary))
-}
-
-/// The scenario again under each other selection strength (`[behaviour.selection]
-/// sensitivity`), for report.md's "Who takes the offer" table; `None` without alternatives.
-#[allow(clippy::too_many_arguments)]
-fn selection_passes(
-    sc: &Scenario,
-    summary: &Summary,
-    opts: &RunOptions,
-    strengths: &[f64],
-    replications: u32,
-    bar: Option<&indicatif::ProgressBar>,
-    started: Instant,
-    quiet: bool,
-) -> Result<Option<SelectionSensitivity>> {
-    if strengths.is_empty() {
-        return Ok(None);
-    }
-    let mut rows = vec![selection_sensitivity::row(sc, summary, true)];
+        keep,
+    )?;
+    let mut selection = Vec::with_capacity(strengths.len());
     for (i, &strength) in strengths.iter().enumerate() {
-        let before = sc.households * (replications as u64 + i as u64);
-        rows.push(selection_sensitivity::run_alternative(
+        let before = replications.len() as u64 + 1 + i as u64;
+        selection.push(selection_sensitivity::run_alternative(
             sc,
             strength,
             opts,
-            |done| {
-                if let Some(b) = bar {
-                    b.set_position(before + done);
-                }
-            },
+            |done| progress.at(before, done),
         )?);
         detail(
             quiet,
@@ -312,10 +380,11 @@ fn selection_passes(
             ),
         );
     }
-    Ok(Some(SelectionSensitivity {
-        metric: sc.primary_metric.clone(),
-        rows,
-    }))
+    Ok(Passes {
+        main,
+        replications,
+        selection,
+    })
 }
 
 /// Writes the charts (csv, svg, png) of the run into the staging directory.

@@ -28,6 +28,7 @@ pub(crate) fn run(
     sc: &Scenario,
     staging: Staging,
     started: Instant,
+    shard: Option<crate::cli::shard::Shard>,
 ) -> Result<PathBuf> {
     let quiet = args.quiet.quiet;
     let h = sc
@@ -55,11 +56,7 @@ pub(crate) fn run(
         args.households_parquet,
         false,
     )?;
-    let mut names = households.names();
-    if args.households_csv {
-        names.push("households_debts.csv");
-    }
-    let written: String = names.iter().map(|f| format!(", {f}")).collect();
+    let names = written_files(args, &households);
     let mut debts = if args.households_csv {
         let (sink, p) = crate::cli::household_files::create(&staging, "households_debts.csv")?;
         let mut w = csv::Writer::from_writer(sink);
@@ -69,11 +66,14 @@ pub(crate) fn run(
     } else {
         None
     };
+    let ids = shard.map(|s| crate::sim::runner::shard_ids(sc.households, s.index, s.count));
+    let n = ids.as_ref().map_or(sc.households, |r| r.end - r.start);
     let show_progress = !quiet && std::io::stderr().is_terminal();
-    let bar = show_progress.then(|| progress_bar(sc, sc.households));
+    let bar = show_progress.then(|| progress_bar(sc, n));
     let opts = RunOptions {
         threads: args.threads.threads,
         household_rows: households.rows(),
+        ids,
         ..RunOptions::default()
     };
     let t0 = started.elapsed().as_secs_f64();
@@ -103,7 +103,7 @@ pub(crate) fn run(
         quiet,
         format!(
             "simulated {} households × {} arms × {} years in {:.1} ms on {} threads",
-            sc.households,
+            n,
             sc.arms.len(),
             h.years.len(),
             (started.elapsed().as_secs_f64() - t0) * 1e3,
@@ -115,7 +115,43 @@ pub(crate) fn run(
         w.flush().map_err(|e| Error::io(&p, e))?;
         detail(quiet, format!("wrote {}", p.display()));
     }
-    let summary = summarize_horizon(sc, &result);
+    if let Some(shard) = shard {
+        return crate::cli::merge::write_partial(
+            args,
+            sc,
+            shard,
+            crate::output::partial::PartialState::Horizon { result },
+            staging,
+            started,
+        );
+    }
+    write_horizon(args, sc, &result, staging, &names, started)
+}
+
+/// The per-household files a multi-year run writes (for the headline).
+pub(crate) fn written_files(args: &RunArgs, households: &HouseholdFiles) -> Vec<&'static str> {
+    let mut names = households.names();
+    if args.households_csv {
+        names.push("households_debts.csv");
+    }
+    names
+}
+
+/// Writes a multi-year run's statistics, tables, charts, report and manifest from its tally
+/// into `staging` and commits it: what `run` does after simulating, and what `merge` does with
+/// the merged shards. `names` are the per-household files already in `staging`.
+pub(crate) fn write_horizon(
+    args: &RunArgs,
+    sc: &Scenario,
+    result: &crate::analysis::horizon::HorizonResult,
+    staging: Staging,
+    names: &[&str],
+    started: Instant,
+) -> Result<PathBuf> {
+    let quiet = args.quiet.quiet;
+    let written: String = names.iter().map(|f| format!(", {f}")).collect();
+    let first = crate::sim::horizon::year_scenario(sc, 0);
+    let summary = summarize_horizon(sc, result);
     let hs = summary
         .horizon
         .as_deref()

@@ -50,7 +50,19 @@ pub fn div_ceil_i128(a: i128, b: i128) -> i128 {
 }
 
 /// An exact amount of money in euro cents.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[derive(
+    Clone,
+    Copy,
+    Debug,
+    Default,
+    PartialEq,
+    Eq,
+    PartialOrd,
+    Ord,
+    Hash,
+    serde::Serialize,
+    serde::Deserialize,
+)]
 pub struct Money(pub i64);
 
 impl Money {

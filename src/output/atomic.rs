@@ -28,8 +28,9 @@ use std::path::{Path, PathBuf};
 
 /// Files a run, sweep or uncertainty analysis writes at the top of its directory (besides
 /// `charts/`).
-const KNOWN_FILES: [&str; 18] = [
+const KNOWN_FILES: [&str; 19] = [
     "manifest.json",
+    crate::output::partial::PARTIAL_FILE,
     "summary.json",
     "report.md",
     "report.html",

@@ -16,6 +16,7 @@ pub mod interrupt;
 pub mod lab;
 pub mod lang;
 pub mod parquet;
+pub mod partial;
 pub mod report;
 pub mod sweep;
 pub mod tables;

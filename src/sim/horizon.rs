@@ -271,7 +271,8 @@ pub fn run_horizon_with<T: HorizonTally>(
         .collect();
     let pool = worker_pool(opts.threads)?;
     let threads = install(&pool, rayon::current_num_threads) as u64;
-    let n = sc.households;
+    let ids = opts.id_range(sc.households);
+    let (first, n) = (ids.start, ids.end - ids.start);
     let chunk = (opts.chunk_size.max(1) as u64).min((n / (threads * 16)).max(256));
     let n_chunks = n.div_ceil(chunk);
     let mut total = T::empty(sc, &years);
@@ -301,8 +302,8 @@ pub fn run_horizon_with<T: HorizonTally>(
                         h,
                         &years,
                         c,
-                        c * chunk,
-                        ((c + 1) * chunk).min(n),
+                        first + c * chunk,
+                        first + ((c + 1) * chunk).min(n),
                         opts.household_rows,
                     )?;
                     Ok(p)

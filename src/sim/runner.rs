@@ -62,6 +62,19 @@ pub struct RunOptions {
     /// runs get smaller chunks so every core has work): for output made per chunk, such as
     /// households.parquet's pages, which must not depend on the thread count.
     pub fixed_chunks: bool,
+    /// The household ids to simulate (`run --shard`: one shard's range of `0..households`);
+    /// `None` simulates every household. Progress then counts the range's households.
+    pub ids: Option<std::ops::Range<u64>>,
+}
+
+impl RunOptions {
+    /// The ids of the households this run simulates, out of `households` in the scenario.
+    pub fn id_range(&self, households: u64) -> std::ops::Range<u64> {
+        match &self.ids {
+            Some(r) => r.start.min(households)..r.end.min(households),
+            None => 0..households,
+        }
+    }
 }
 
 impl Default for RunOptions {
@@ -72,6 +85,7 @@ impl Default for RunOptions {
             monthly_rows: false,
             chunk_size: 4096,
             fixed_chunks: false,
+            ids: None,
         }
     }
 }
@@ -354,7 +368,8 @@ pub fn run_prepared<T: Tally, P: Send>(
     let sc: &Scenario = &prepared;
     let pool = worker_pool(opts.threads)?;
     let threads = install(&pool, rayon::current_num_threads) as u64;
-    let n = sc.households;
+    let ids = opts.id_range(sc.households);
+    let (first, n) = (ids.start, ids.end - ids.start);
     // Small runs get smaller chunks (at least 16 per thread, at least 256 households), so both
     // cores have work; results do not depend on the chunking (exact merges, rows in order).
     let chunk = if opts.fixed_chunks {
@@ -418,8 +433,8 @@ pub fn run_prepared<T: Tally, P: Send>(
                                 t,
                                 sc,
                                 c,
-                                c * chunk,
-                                ((c + 1) * chunk).min(n),
+                                first + c * chunk,
+                                first + ((c + 1) * chunk).min(n),
                                 opts,
                                 &spare,
                             )
@@ -464,8 +479,37 @@ pub fn run_prepared<T: Tally, P: Send>(
     Ok(total)
 }
 
+/// The household ids of shard `index` of `count` (`run --shard`): consecutive ranges of
+/// `0..households` whose sizes differ by at most one, in shard order, together every id once.
+pub fn shard_ids(households: u64, index: u32, count: u32) -> std::ops::Range<u64> {
+    let cut = |k: u32| (households as u128 * k as u128 / count.max(1) as u128) as u64;
+    cut(index)..cut(index + 1)
+}
+
 /// The arm household `id` is assigned to in the randomized design (the draw [`run_with`] makes).
 pub fn randomized_arm(sc: &Scenario, id: u64) -> usize {
     let shares: Vec<f64> = sc.arms.iter().map(|a| a.share).collect();
     assigned_arm(sc, id, &shares)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::shard_ids;
+
+    #[test]
+    fn shards_cover_every_household_once_in_order() {
+        for n in [0u64, 1, 7, 1000, 5_400_001, u64::MAX / 3] {
+            for count in [1u32, 2, 3, 4, 7, 64] {
+                let mut next = 0;
+                for k in 0..count {
+                    let r = shard_ids(n, k, count);
+                    assert_eq!(r.start, next, "{n} {k}/{count}");
+                    let size = r.end - r.start;
+                    assert!(size == n / count as u64 || size == n / count as u64 + 1);
+                    next = r.end;
+                }
+                assert_eq!(next, n);
+            }
+        }
+    }
 }

@@ -1,0 +1,357 @@
+//! Sharded runs: the shard side of `run --shard K/N` (its partial-state directory) and
+//! `toeslagenlab merge`, which checks that the parts belong together and are complete, adds
+//! their exact accumulators up and writes what a single `run` writes, households.csv included.
+//!
+//! Owns the order of the steps; the partial-state format is `output::partial`, the
+//! statistics and files come from the same functions `run` uses. Must not compute results.
+
+use crate::analysis::horizon::HorizonResult;
+use crate::analysis::replications::replication_scenario;
+use crate::analysis::run::RunResult;
+use crate::analysis::selection_sensitivity;
+use crate::cli::args::{LangArg, MergeArgs, RunArgs, SeedArg};
+use crate::cli::dispatch::on_threads;
+use crate::cli::run::{detail, manifest, write_run, Passes};
+use crate::cli::shard::Shard;
+use crate::cli::term;
+use crate::error::{Error, Result};
+use crate::output::partial::{self, Partial, PartialHead, PartialState, RunIdentity};
+use crate::output::{safe_dir_name, Staging};
+use crate::scenario::overrides::load_with_overrides;
+use crate::scenario::Scenario;
+use crate::sim::engine::Tally;
+use crate::sim::horizon::HorizonTally;
+use std::io::{BufRead, BufReader, Write};
+use std::path::{Path, PathBuf};
+use std::time::Instant;
+
+/// The shard `run --shard` asks for (its index read from the environment for `auto/N`), or
+/// `None` for a whole run; refuses the per-household files a shard cannot write yet.
+pub(crate) fn shard_of(args: &RunArgs) -> Result<Option<Shard>> {
+    let Some(spec) = args.shard else {
+        return Ok(None);
+    };
+    if args.households_parquet || args.monthly_parquet {
+        return Err(Error::Usage(
+            "--shard: a sharded run does not write households.parquet or monthly_ledger.parquet yet (merge cannot join their row groups); use --households-csv, or run without --shard for the Parquet files".into(),
+        ));
+    }
+    spec.resolve(|k| std::env::var(k).ok()).map(Some)
+}
+
+/// The directory a shard writes into without `--out`: beside the run's default directory.
+pub(crate) fn default_shard_dir(sc: &Scenario, shard: Shard) -> PathBuf {
+    Path::new("output").join(format!(
+        "{}.shard-{}-of-{}",
+        safe_dir_name(&sc.name),
+        shard.index,
+        shard.count
+    ))
+}
+
+/// What every shard of the run of `args` on `sc` records and `merge` compares.
+fn identity(args: &RunArgs, sc: &Scenario, shards: u32) -> RunIdentity {
+    RunIdentity {
+        format: partial::FORMAT.into(),
+        format_version: partial::FORMAT_VERSION,
+        program_version: env!("CARGO_PKG_VERSION").into(),
+        scenario_file: args.scenario.display().to_string(),
+        scenario_sha256: sc.sha256.clone(),
+        scenario_name: sc.name.clone(),
+        seed: sc.seed,
+        households: sc.households,
+        replications: args.replications.unwrap_or(sc.replications).max(1),
+        households_csv: args.households_csv,
+        lang: args.lang.lang.code().into(),
+        seed_flag: args.seed.seed,
+        households_flag: args.households,
+        replications_flag: args.replications,
+        shards,
+    }
+}
+
+/// Writes a shard's partial state (and manifest.json) into `staging` and commits it; its
+/// households.csv rows, if any, are already there.
+pub(crate) fn write_partial(
+    args: &RunArgs,
+    sc: &Scenario,
+    shard: Shard,
+    state: PartialState,
+    staging: Staging,
+    started: Instant,
+) -> Result<PathBuf> {
+    let ids = crate::sim::runner::shard_ids(sc.households, shard.index, shard.count);
+    let wd = std::env::current_dir().map_err(|e| Error::io(Path::new("."), e))?;
+    let p = Partial {
+        run: identity(args, sc, shard.count),
+        working_dir: wd.display().to_string(),
+        shard: shard.index,
+        first_household: ids.start,
+        end_household: ids.end,
+        state,
+    };
+    staging.write(partial::PARTIAL_FILE, partial::partial_json(&p)?.as_bytes())?;
+    let mut m: serde_json::Value =
+        serde_json::from_str(&manifest(sc, args, started.elapsed().as_secs_f64()))
+            .map_err(|e| Error::Internal(format!("manifest.json does not read back: {e}")))?;
+    m["shard"] = serde_json::json!({
+        "index": shard.index,
+        "count": shard.count,
+        "first_household": ids.start,
+        "end_household": ids.end,
+    });
+    let mut text = serde_json::to_string_pretty(&m).unwrap_or_default();
+    text.push('\n');
+    staging.write("manifest.json", text.as_bytes())?;
+    let dir = staging.commit()?;
+    if !args.quiet.quiet {
+        term::out(format!(
+            "wrote shard {shard} (households {}..{} of {}) into {}/ in {:.1} s\nwhen all {} shards are done: toeslagenlab merge DIR… --out OUT (every shard's directory, in any order)\n",
+            ids.start,
+            ids.end,
+            sc.households,
+            dir.display(),
+            started.elapsed().as_secs_f64(),
+            shard.count
+        ))?;
+    }
+    Ok(dir)
+}
+
+/// `toeslagenlab merge DIR… [--out OUT]`: returns the run directory written.
+pub fn merge_command(args: &MergeArgs) -> Result<PathBuf> {
+    on_threads(args.threads.threads, || merge_in_pool(args))
+}
+
+fn merge_in_pool(args: &MergeArgs) -> Result<PathBuf> {
+    let started = Instant::now();
+    let quiet = args.quiet.quiet;
+    let mut heads = Vec::with_capacity(args.parts.len());
+    for d in &args.parts {
+        heads.push((d.clone(), partial::read_head(d)?));
+    }
+    let parts = partial::check_complete(heads)?;
+    let (sc, file, run_args) = scenario_of(args, &parts[0].1)?;
+    let id = &parts[0].1.run;
+    let _lang = crate::output::lang::scoped(run_args.lang.lang);
+    crate::output::interrupt::install();
+    let target = args
+        .out
+        .clone()
+        .unwrap_or_else(|| Path::new("output").join(safe_dir_name(&sc.name)));
+    let inputs: Vec<PathBuf> = std::iter::once(file.clone())
+        .chain(parts.iter().map(|(d, _)| d.join(partial::PARTIAL_FILE)))
+        .collect();
+    let inputs: Vec<&Path> = inputs.iter().map(PathBuf::as_path).collect();
+    let staging = Staging::new(&target, &inputs)?;
+    let mut written: Vec<&str> = Vec::new();
+    if id.households_csv {
+        written.push("households.csv");
+        if sc.horizon.is_some() {
+            written.push("households_debts.csv");
+        }
+    }
+    for name in &written {
+        concatenate(&staging, name, &parts)?;
+    }
+    detail(
+        quiet,
+        format!(
+            "read {} shards of {} ({} households) at {:.2} s",
+            parts.len(),
+            id.scenario_file,
+            id.households,
+            started.elapsed().as_secs_f64()
+        ),
+    );
+    if let Some(h) = &sc.horizon {
+        let years: Vec<Scenario> = (0..h.years.len())
+            .map(|t| crate::sim::horizon::year_scenario(&sc, t))
+            .collect();
+        let mut total = <HorizonResult as HorizonTally>::empty(&sc, &years);
+        for (dir, _) in &parts {
+            match partial::read_state(dir)? {
+                PartialState::Horizon { result } => HorizonTally::merge(&mut total, &result),
+                PartialState::OneYear { .. } => return Err(wrong_kind(dir, "a one-year run")),
+            }
+        }
+        HorizonTally::finish(&mut total);
+        return crate::cli::run_horizon::write_horizon(
+            &run_args, &sc, &total, staging, &written, started,
+        );
+    }
+    let replications = id.replications;
+    let strengths = if selection_sensitivity::matters(&sc) {
+        selection_sensitivity::alternatives(&sc)
+    } else {
+        vec![]
+    };
+    let rep_scenarios: Vec<Scenario> = (1..replications)
+        .map(|r| replication_scenario(&sc, r))
+        .collect();
+    let mut main = RunResult::empty(&sc);
+    let mut reps: Vec<RunResult> = rep_scenarios.iter().map(RunResult::empty).collect();
+    let mut selection: Vec<RunResult> = strengths
+        .iter()
+        .map(|&s| RunResult::empty(&selection_sensitivity::alternative(&sc, s)))
+        .collect();
+    for (dir, _) in &parts {
+        match partial::read_state(dir)? {
+            PartialState::OneYear {
+                main: m,
+                replications: r,
+                selection: s,
+            } => {
+                if r.len() != reps.len() || s.len() != selection.len() {
+                    return Err(Error::Usage(format!(
+                        "{}: {} replications and {} selection passes, where the scenario and flags make {} and {}; the part is damaged",
+                        dir.display(),
+                        r.len() + 1,
+                        s.len(),
+                        reps.len() + 1,
+                        selection.len()
+                    )));
+                }
+                main.merge(&m);
+                for (t, x) in reps.iter_mut().zip(&r) {
+                    t.merge(x);
+                }
+                for (t, x) in selection.iter_mut().zip(&s) {
+                    t.merge(x);
+                }
+            }
+            PartialState::Horizon { .. } => return Err(wrong_kind(dir, "a multi-year run")),
+        }
+    }
+    main.finish();
+    let summaries = reps
+        .iter_mut()
+        .zip(&rep_scenarios)
+        .map(|(r, rsc)| {
+            r.finish();
+            crate::output::report::summarize(rsc, r)
+        })
+        .collect();
+    for s in selection.iter_mut() {
+        s.finish();
+    }
+    write_run(
+        &run_args,
+        &sc,
+        Passes {
+            main,
+            replications: summaries,
+            selection,
+        },
+        staging,
+        &written,
+        started,
+    )
+}
+
+fn wrong_kind(dir: &Path, what: &str) -> Error {
+    Error::Usage(format!(
+        "{}: holds the state of {what}, which its scenario is not; the part is damaged",
+        dir.display()
+    ))
+}
+
+/// The scenario the shards ran, loaded again as `run` loaded it (and checked against the hash
+/// they recorded), its file, and the arguments of the single run the merge stands for.
+fn scenario_of(args: &MergeArgs, head: &PartialHead) -> Result<(Scenario, PathBuf, RunArgs)> {
+    let id = &head.run;
+    let given = PathBuf::from(&id.scenario_file);
+    let file = if given.is_absolute() || given.is_file() {
+        given.clone()
+    } else {
+        Path::new(&head.working_dir).join(&given)
+    };
+    if !file.is_file() {
+        return Err(Error::Usage(format!(
+            "merge: the shards ran scenario {}, which is neither here nor in their working directory {}; run merge where the scenario file is",
+            id.scenario_file, head.working_dir
+        )));
+    }
+    let mut sc = load_with_overrides(&file, id.seed_flag, id.households_flag)?;
+    if sc.sha256 != id.scenario_sha256 {
+        return Err(Error::Usage(format!(
+            "{}: the scenario file changed since the shards ran (SHA-256 {} now, {} then); run the shards again",
+            file.display(),
+            sc.sha256,
+            id.scenario_sha256
+        )));
+    }
+    if sc.seed != id.seed || sc.households != id.households {
+        return Err(Error::Usage(format!(
+            "{}: loads with seed {} and {} households, where the shards recorded seed {} and {}; the parts are damaged",
+            file.display(),
+            sc.seed,
+            sc.households,
+            id.seed,
+            id.households
+        )));
+    }
+    // report.md and manifest.json name the scenario as `run` was given it.
+    sc.path = given.clone();
+    let lang = crate::output::lang::Lang::parse(&id.lang).ok_or_else(|| {
+        Error::Usage(format!(
+            "merge: the shards recorded language {:?}, which this program does not know; the parts are damaged",
+            id.lang
+        ))
+    })?;
+    let run_args = RunArgs {
+        scenario: given,
+        out: args.out.clone(),
+        seed: SeedArg { seed: id.seed_flag },
+        households: id.households_flag,
+        threads: args.threads,
+        households_csv: id.households_csv,
+        households_parquet: false,
+        monthly_parquet: false,
+        replications: id.replications_flag,
+        lang: LangArg { lang },
+        quiet: args.quiet,
+        shard: None,
+    };
+    Ok((sc, file, run_args))
+}
+
+/// Writes `name` (households.csv or households_debts.csv) into `staging` as the shards' parts
+/// of it one after the other, the header once: the rows are in household order within each
+/// shard, and the shards are consecutive ranges of households.
+fn concatenate(staging: &Staging, name: &str, parts: &[(PathBuf, PartialHead)]) -> Result<()> {
+    let (mut sink, out) = crate::cli::household_files::create(staging, name)?;
+    let mut header: Option<Vec<u8>> = None;
+    for (dir, _) in parts {
+        let src = dir.join(name);
+        let f = std::fs::File::open(&src).map_err(|e| {
+            if e.kind() == std::io::ErrorKind::NotFound {
+                Error::Usage(format!(
+                    "{}: has no {name}, which its shard writes with --households-csv; the part is damaged",
+                    dir.display()
+                ))
+            } else {
+                Error::io(&src, e)
+            }
+        })?;
+        let mut r = BufReader::new(f);
+        let mut line = Vec::new();
+        r.read_until(b'\n', &mut line)
+            .map_err(|e| Error::io(&src, e))?;
+        match &header {
+            None => {
+                sink.write_all(&line).map_err(|e| Error::io(&out, e))?;
+                header = Some(line);
+            }
+            Some(h) if *h == line => {}
+            Some(_) => {
+                return Err(Error::Usage(format!(
+                    "{}: its header differs from the first shard's; the part is damaged",
+                    src.display()
+                )))
+            }
+        }
+        std::io::copy(&mut r, &mut sink).map_err(|e| Error::io(&src, e))?;
+    }
+    sink.flush().map_err(|e| Error::io(&out, e))
+}
