@@ -309,7 +309,72 @@ fn shard_flags_are_checked_and_auto_reads_the_cluster_index() {
             serde_json::from_str(&std::fs::read_to_string(dir.join("partial.json")).unwrap())
                 .unwrap();
         assert_eq!(p["shard"], k, "{var}");
-        assert_eq!(p["first_household"], 150 * k, "{var}");
+        assert_eq!(p["first"], 150 * k, "{var}");
         assert_eq!(p["run"]["shards"], 4);
     }
+}
+
+/// `uncertainty` of cautious-vs-standard (`flags`), once and in `n` shards run in `order`.
+fn uncertainty(out: &Path, flags: &[&str]) -> assert_cmd::assert::Assert {
+    let mut c = common::bin();
+    c.args([
+        "uncertainty",
+        "scenarios/cautious-vs-standard.toml",
+        "--quiet",
+    ])
+    .args(["--draws", "16", "--households", "1500", "--out"])
+    .arg(out)
+    .args(flags);
+    for v in [
+        "SLURM_ARRAY_TASK_ID",
+        "JOB_COMPLETION_INDEX",
+        "AWS_BATCH_JOB_ARRAY_INDEX",
+    ] {
+        c.env_remove(v);
+    }
+    c.assert()
+}
+
+#[test]
+fn an_uncertainty_analysis_split_by_runs_merges_byte_identical() {
+    let tmp = tempfile::tempdir().unwrap();
+    let single = tmp.path().join("single");
+    uncertainty(&single, &[]).success();
+    let mut parts = Vec::new();
+    for (i, k) in [2, 0, 3, 1].into_iter().enumerate() {
+        let dir = tmp.path().join(format!("u{k}"));
+        let threads = if i % 2 == 0 { "1" } else { "2" };
+        uncertainty(&dir, &["--shard", &format!("{k}/4"), "--threads", threads]).success();
+        assert!(dir.join("runs").is_dir());
+        parts.push(dir);
+    }
+    // A shard's directory is a previous output: running it again replaces it.
+    uncertainty(&parts[0], &["--shard", "2/4"]).success();
+    let merged = tmp.path().join("merged");
+    merge(&parts, &merged).success();
+    let (a, b) = (files(&single), files(&merged));
+    assert_eq!(a.keys().collect::<Vec<_>>(), b.keys().collect::<Vec<_>>());
+    assert!(a.contains_key("uncertainty.json") && a.contains_key("draws.csv"));
+    for (f, bytes) in &a {
+        assert!(bytes == &b[f], "uncertainty: {f} differs after the merge");
+    }
+    // An uncertainty shard does not mix with a run's.
+    let run_part = tmp.path().join("r");
+    run(
+        "cautious-vs-standard.toml",
+        &run_part,
+        &["--households", "1500"],
+        &["--shard", "1/4"],
+    )
+    .success();
+    let e = stderr(merge(
+        &[
+            parts[0].clone(),
+            run_part,
+            parts[2].clone(),
+            parts[3].clone(),
+        ],
+        &tmp.path().join("x"),
+    ));
+    assert!(e.contains("are not shards of the same run: command"), "{e}");
 }

@@ -163,6 +163,7 @@ fn uncertainty_to_dir(
         threads: ThreadsArg { threads },
         lang: LangArg { lang },
         quiet: QuietArg { quiet: !progress },
+        shard: None,
     };
     verbosity(progress);
     py.detach(|| toeslagenlab::cli::uncertainty::uncertainty_embedded(&args))

@@ -332,13 +332,50 @@ pub fn analyse(
     plan: &Plan,
     opts: &RunOptions,
     build: impl Fn(&[(String, f64)]) -> Result<Scenario>,
-    mut on_run: impl FnMut(usize, usize, RunKind),
+    on_run: impl FnMut(usize, usize, RunKind),
     mut on_progress: impl FnMut(u64),
 ) -> Result<Uncertainty> {
+    analyse_results(sc, plan, build, on_run, |_, s| {
+        run_planned(s, opts, &mut on_progress)
+    })
+}
+
+/// The scenario of a run of `kind` in `plan`, made by `build` ([`analyse`]).
+pub fn planned_scenario(
+    plan: &Plan,
+    kind: RunKind,
+    build: impl Fn(&[(String, f64)]) -> Result<Scenario>,
+) -> Result<Scenario> {
+    let mut s = build(&plan.values(kind))?;
+    s.compare_public = false;
+    s.selection_reference = None;
+    Ok(s)
+}
+
+/// Simulates one run of the plan (its scenario from [`planned_scenario`]) without household
+/// rows; `on_progress` hears the households done.
+pub fn run_planned(
+    s: &Scenario,
+    opts: &RunOptions,
+    on_progress: &mut impl FnMut(u64),
+) -> Result<RunResult> {
     let opts = RunOptions {
         household_rows: false,
         ..opts.clone()
     };
+    crate::analysis::run::run(s, &opts, |_| Ok(()), |done, _| on_progress(done))
+}
+
+/// [`analyse`], with each run's tally from `result_of(run index, its scenario)`: a simulation,
+/// or the tally a shard wrote (`uncertainty --shard`, merged by `merge`). The runs are asked
+/// for in plan order.
+pub fn analyse_results(
+    sc: &Scenario,
+    plan: &Plan,
+    build: impl Fn(&[(String, f64)]) -> Result<Scenario>,
+    mut on_run: impl FnMut(usize, usize, RunKind),
+    mut result_of: impl FnMut(usize, &Scenario) -> Result<RunResult>,
+) -> Result<Uncertainty> {
     let runs = plan.runs();
     let k = plan.assumptions.len();
     let mut keys: Vec<(String, String, String, &'static str, bool)> = Vec::new();
@@ -348,11 +385,8 @@ pub fn analyse(
     let mut draws: Vec<Vec<Option<Obs>>> = Vec::with_capacity(plan.points.len());
     for (i, kind) in runs.iter().enumerate() {
         on_run(i, runs.len(), *kind);
-        let mut s = build(&plan.values(*kind))?;
-        s.compare_public = false;
-        s.selection_reference = None;
-        let r: RunResult =
-            crate::analysis::run::run(&s, &opts, |_| Ok(()), |done, _| on_progress(done))?;
+        let s = planned_scenario(plan, *kind, &build)?;
+        let r: RunResult = result_of(i, &s)?;
         let summary = summarize(&s, &r);
         if *kind == RunKind::Central {
             keys = followed(sc, &summary);

@@ -146,6 +146,7 @@ fn bench_uncertainty(args: &BenchArgs, draws: usize) -> Result<()> {
                 },
                 lang: Default::default(),
                 quiet: QuietArg { quiet: true },
+                shard: None,
             };
             let dir = crate::cli::uncertainty::uncertainty_command(&u)?;
             let text = std::fs::read_to_string(dir.join("manifest.json"))

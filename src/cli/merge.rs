@@ -9,7 +9,7 @@ use crate::analysis::horizon::HorizonResult;
 use crate::analysis::replications::replication_scenario;
 use crate::analysis::run::RunResult;
 use crate::analysis::selection_sensitivity;
-use crate::cli::args::{LangArg, MergeArgs, RunArgs, SeedArg};
+use crate::cli::args::{LangArg, MergeArgs, RunArgs, SeedArg, UncertaintyArgs};
 use crate::cli::dispatch::on_threads;
 use crate::cli::run::{detail, manifest, write_run, Passes};
 use crate::cli::shard::Shard;
@@ -55,6 +55,9 @@ fn identity(args: &RunArgs, sc: &Scenario, shards: u32) -> RunIdentity {
         format: partial::FORMAT.into(),
         format_version: partial::FORMAT_VERSION,
         program_version: env!("CARGO_PKG_VERSION").into(),
+        command: "run".into(),
+        units: sc.households,
+        draws: 0,
         scenario_file: args.scenario.display().to_string(),
         scenario_sha256: sc.sha256.clone(),
         scenario_name: sc.name.clone(),
@@ -86,8 +89,8 @@ pub(crate) fn write_partial(
         run: identity(args, sc, shard.count),
         working_dir: wd.display().to_string(),
         shard: shard.index,
-        first_household: ids.start,
-        end_household: ids.end,
+        first: ids.start,
+        end: ids.end,
         state,
     };
     staging.write(partial::PARTIAL_FILE, partial::partial_json(&p)?.as_bytes())?;
@@ -131,6 +134,9 @@ fn merge_in_pool(args: &MergeArgs) -> Result<PathBuf> {
         heads.push((d.clone(), partial::read_head(d)?));
     }
     let parts = partial::check_complete(heads)?;
+    if parts[0].1.run.command == "uncertainty" {
+        return merge_uncertainty(args, &parts, started);
+    }
     let (sc, file, run_args) = scenario_of(args, &parts[0].1)?;
     let id = &parts[0].1.run;
     let _lang = crate::output::lang::scoped(run_args.lang.lang);
@@ -172,7 +178,9 @@ fn merge_in_pool(args: &MergeArgs) -> Result<PathBuf> {
         for (dir, _) in &parts {
             match partial::read_state(dir)? {
                 PartialState::Horizon { result } => HorizonTally::merge(&mut total, &result),
-                PartialState::OneYear { .. } => return Err(wrong_kind(dir, "a one-year run")),
+                PartialState::OneYear { .. } | PartialState::Uncertainty => {
+                    return Err(wrong_kind(dir, "another run"))
+                }
             }
         }
         HorizonTally::finish(&mut total);
@@ -220,7 +228,9 @@ fn merge_in_pool(args: &MergeArgs) -> Result<PathBuf> {
                     t.merge(x);
                 }
             }
-            PartialState::Horizon { .. } => return Err(wrong_kind(dir, "a multi-year run")),
+            PartialState::Horizon { .. } | PartialState::Uncertainty => {
+                return Err(wrong_kind(dir, "another run"))
+            }
         }
     }
     main.finish();
@@ -256,9 +266,10 @@ fn wrong_kind(dir: &Path, what: &str) -> Error {
     ))
 }
 
-/// The scenario the shards ran, loaded again as `run` loaded it (and checked against the hash
-/// they recorded), its file, and the arguments of the single run the merge stands for.
-fn scenario_of(args: &MergeArgs, head: &PartialHead) -> Result<(Scenario, PathBuf, RunArgs)> {
+/// The scenario file the shards ran: as they were given it (`given`, which report.md names)
+/// and where it is found from here (`file`): the same path, or else that path in the shards'
+/// working directory.
+fn scenario_file(head: &PartialHead) -> Result<(PathBuf, PathBuf)> {
     let id = &head.run;
     let given = PathBuf::from(&id.scenario_file);
     let file = if given.is_absolute() || given.is_file() {
@@ -272,7 +283,11 @@ fn scenario_of(args: &MergeArgs, head: &PartialHead) -> Result<(Scenario, PathBu
             id.scenario_file, head.working_dir
         )));
     }
-    let mut sc = load_with_overrides(&file, id.seed_flag, id.households_flag)?;
+    Ok((given, file))
+}
+
+/// Checks that the scenario loaded again from `file` is the one the shards ran.
+fn check_same(sc: &Scenario, id: &RunIdentity, file: &Path) -> Result<()> {
     if sc.sha256 != id.scenario_sha256 {
         return Err(Error::Usage(format!(
             "{}: the scenario file changed since the shards ran (SHA-256 {} now, {} then); run the shards again",
@@ -291,14 +306,28 @@ fn scenario_of(args: &MergeArgs, head: &PartialHead) -> Result<(Scenario, PathBu
             id.households
         )));
     }
-    // report.md and manifest.json name the scenario as `run` was given it.
-    sc.path = given.clone();
-    let lang = crate::output::lang::Lang::parse(&id.lang).ok_or_else(|| {
+    Ok(())
+}
+
+/// The output language the shards recorded.
+fn lang_of(id: &RunIdentity) -> Result<crate::output::lang::Lang> {
+    crate::output::lang::Lang::parse(&id.lang).ok_or_else(|| {
         Error::Usage(format!(
             "merge: the shards recorded language {:?}, which this program does not know; the parts are damaged",
             id.lang
         ))
-    })?;
+    })
+}
+
+/// The scenario the shards ran, loaded again as `run` loaded it (and checked against the hash
+/// they recorded), its file, and the arguments of the single run the merge stands for.
+fn scenario_of(args: &MergeArgs, head: &PartialHead) -> Result<(Scenario, PathBuf, RunArgs)> {
+    let id = &head.run;
+    let (given, file) = scenario_file(head)?;
+    let mut sc = load_with_overrides(&file, id.seed_flag, id.households_flag)?;
+    check_same(&sc, id, &file)?;
+    // report.md and manifest.json name the scenario as `run` was given it.
+    sc.path = given.clone();
     let run_args = RunArgs {
         scenario: given,
         out: args.out.clone(),
@@ -309,11 +338,167 @@ fn scenario_of(args: &MergeArgs, head: &PartialHead) -> Result<(Scenario, PathBu
         households_parquet: false,
         monthly_parquet: false,
         replications: id.replications_flag,
-        lang: LangArg { lang },
+        lang: LangArg { lang: lang_of(id)? },
         quiet: args.quiet,
         shard: None,
     };
     Ok((sc, file, run_args))
+}
+
+/// Writes an uncertainty shard's partial state (its runs' tallies are already in `staging`)
+/// and commits it.
+pub(crate) fn write_uncertainty_partial(
+    args: &UncertaintyArgs,
+    sc: &Scenario,
+    draws: usize,
+    runs: u64,
+    shard: Shard,
+    staging: Staging,
+    started: Instant,
+) -> Result<PathBuf> {
+    let ids = crate::sim::runner::shard_ids(runs, shard.index, shard.count);
+    let wd = std::env::current_dir().map_err(|e| Error::io(Path::new("."), e))?;
+    let p = Partial {
+        run: RunIdentity {
+            format: partial::FORMAT.into(),
+            format_version: partial::FORMAT_VERSION,
+            program_version: env!("CARGO_PKG_VERSION").into(),
+            command: "uncertainty".into(),
+            units: runs,
+            draws,
+            scenario_file: args.scenario.display().to_string(),
+            scenario_sha256: sc.sha256.clone(),
+            scenario_name: sc.name.clone(),
+            seed: sc.seed,
+            households: sc.households,
+            replications: 1,
+            households_csv: false,
+            lang: args.lang.lang.code().into(),
+            seed_flag: args.seed.seed,
+            households_flag: args.households,
+            replications_flag: None,
+            shards: shard.count,
+        },
+        working_dir: wd.display().to_string(),
+        shard: shard.index,
+        first: ids.start,
+        end: ids.end,
+        state: PartialState::Uncertainty,
+    };
+    staging.write(partial::PARTIAL_FILE, partial::partial_json(&p)?.as_bytes())?;
+    let mut m = serde_json::to_string_pretty(&serde_json::json!({
+        "program": "toeslagenlab",
+        "version": env!("CARGO_PKG_VERSION"),
+        "command": "uncertainty",
+        "scenario": sc.name,
+        "scenario_file": sc.path.display().to_string(),
+        "scenario_sha256": sc.sha256,
+        "seed": sc.seed,
+        "households": sc.households,
+        "draws": draws,
+        "runs": runs,
+        "run_seconds": (started.elapsed().as_secs_f64() * 1000.0).round() / 1000.0,
+        "shard": {"index": shard.index, "count": shard.count, "first_run": ids.start, "end_run": ids.end},
+    }))
+    .unwrap_or_default();
+    m.push('\n');
+    staging.write("manifest.json", m.as_bytes())?;
+    let dir = staging.commit()?;
+    if !args.quiet.quiet {
+        term::out(format!(
+            "wrote shard {shard} of the uncertainty analysis (runs {}..{} of {runs}) into {}/ in {:.1} s\nwhen all {} shards are done: toeslagenlab merge DIR… --out OUT (every shard's directory, in any order)\n",
+            ids.start,
+            ids.end,
+            dir.display(),
+            started.elapsed().as_secs_f64(),
+            shard.count
+        ))?;
+    }
+    Ok(dir)
+}
+
+/// `merge` of the shards of an uncertainty analysis: its runs' tallies in plan order, each
+/// read from the shard that ran it, into the same analysis and files as `uncertainty`.
+fn merge_uncertainty(
+    args: &MergeArgs,
+    parts: &[(PathBuf, PartialHead)],
+    started: Instant,
+) -> Result<PathBuf> {
+    let head = &parts[0].1;
+    let id = &head.run;
+    let (given, file) = scenario_file(head)?;
+    let lang = lang_of(id)?;
+    let mut uargs = UncertaintyArgs {
+        scenario: file.clone(),
+        draws: Some(id.draws),
+        out: args.out.clone(),
+        seed: SeedArg { seed: id.seed_flag },
+        households: id.households_flag,
+        threads: args.threads,
+        lang: LangArg { lang },
+        quiet: args.quiet,
+        shard: None,
+    };
+    let (mut sc, plan, draws) = crate::cli::uncertainty::load_plan(&uargs)?;
+    check_same(&sc, id, &file)?;
+    sc.path = given.clone();
+    uargs.scenario = given;
+    let runs = plan.runs();
+    if runs.len() as u64 != id.units {
+        return Err(Error::Usage(format!(
+            "merge: the shards split {} runs, where the scenario and flags make {}; the parts are damaged",
+            id.units,
+            runs.len()
+        )));
+    }
+    for (dir, _) in parts {
+        if !matches!(partial::read_state(dir)?, PartialState::Uncertainty) {
+            return Err(wrong_kind(dir, "a run"));
+        }
+    }
+    let _lang = crate::output::lang::scoped(lang);
+    crate::output::interrupt::install();
+    let target = args.out.clone().unwrap_or_else(|| {
+        Path::new("output").join(format!("{}-uncertainty", safe_dir_name(&sc.name)))
+    });
+    let inputs: Vec<PathBuf> = std::iter::once(file.clone())
+        .chain(parts.iter().map(|(d, _)| d.join(partial::PARTIAL_FILE)))
+        .collect();
+    let inputs: Vec<&Path> = inputs.iter().map(PathBuf::as_path).collect();
+    let staging = Staging::new(&target, &inputs)?;
+    let result = crate::analysis::uncertainty::analyse_results(
+        &sc,
+        &plan,
+        |v| crate::cli::uncertainty::build(&sc, v),
+        |_, _, _| {},
+        |i, _| {
+            let i = i as u64;
+            let (dir, _) = parts
+                .iter()
+                .find(|(_, p)| p.first <= i && i < p.end)
+                .ok_or_else(|| Error::Internal(format!("no shard holds run {i}")))?;
+            partial::read_run(dir, i)
+        },
+    )?;
+    detail(
+        args.quiet.quiet,
+        format!(
+            "merged {} runs from {} shards at {:.2} s",
+            runs.len(),
+            parts.len(),
+            started.elapsed().as_secs_f64()
+        ),
+    );
+    crate::cli::uncertainty::write_uncertainty(
+        &uargs,
+        &sc,
+        draws,
+        runs.len(),
+        &result,
+        staging,
+        None,
+        started,
+    )
 }
 
 /// Writes `name` (households.csv or households_debts.csv) into `staging` as the shards' parts

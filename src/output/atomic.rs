@@ -313,6 +313,16 @@ fn survey(dir: &Path) -> std::io::Result<Survey> {
                     s.foreign.push(format!("charts/{cname}"));
                 }
             }
+        } else if name == crate::output::partial::RUNS_DIR && ft.is_dir() {
+            // An uncertainty shard's run tallies.
+            for c in fs::read_dir(entry.path())? {
+                let c = c?;
+                s.entries += 1;
+                let cname = c.file_name().to_string_lossy().to_string();
+                if !(c.file_type()?.is_file() && crate::output::partial::is_run_file(&cname)) {
+                    s.foreign.push(format!("{name}/{cname}"));
+                }
+            }
         } else if ft.is_file() && KNOWN_FILES.contains(&name.as_str()) {
             if name == "manifest.json" {
                 s.manifest_ok = manifest_is_ours(&entry.path());

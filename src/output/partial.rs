@@ -30,8 +30,8 @@ pub const FORMAT_VERSION: u32 = 1;
 /// grow with the range of amounts, the pair sample is bounded, neither with households).
 pub const MAX_PARTIAL_BYTES: u64 = 1 << 30;
 
-/// What every shard of one run must agree on: the scenario, the seed, the flags that change
-/// what a run writes, the program and the number of shards.
+/// What every shard of one run must agree on: the command, the scenario, the seed, the flags
+/// that change what a run writes, the program and the number of shards.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct RunIdentity {
     /// [`FORMAT`].
@@ -40,6 +40,13 @@ pub struct RunIdentity {
     pub format_version: u32,
     /// The toeslagenlab version that wrote the part.
     pub program_version: String,
+    /// The sharded command: `run` (split by households) or `uncertainty` (split by runs).
+    pub command: String,
+    /// The units of work split into shards: households (`run`) or runs of the plan
+    /// (`uncertainty`).
+    pub units: u64,
+    /// `uncertainty`: the draws (after `--draws`); 0 for `run`.
+    pub draws: usize,
     /// The scenario file as given to `run` (report.md and manifest.json name it so).
     pub scenario_file: String,
     /// SHA-256 of the scenario file's text.
@@ -75,10 +82,11 @@ pub struct Partial {
     pub working_dir: String,
     /// K: this shard's index, 0-based.
     pub shard: u32,
-    /// The first household id of the shard.
-    pub first_household: u64,
-    /// One past its last household id.
-    pub end_household: u64,
+    /// The shard's first unit of work: a household id (`run`) or a run index of the plan
+    /// (`uncertainty`).
+    pub first: u64,
+    /// One past its last unit.
+    pub end: u64,
     /// The accumulators.
     pub state: PartialState,
 }
@@ -101,6 +109,60 @@ pub enum PartialState {
         /// Every year's tally and the debts.
         result: HorizonResult,
     },
+    /// Runs `first..end` of an uncertainty plan: each run's tally is in its own file,
+    /// [`RUNS_DIR`]`/`[`run_file`]`(i)`, so a merge holds one at a time.
+    Uncertainty,
+}
+
+/// The directory of an uncertainty shard's run tallies.
+pub const RUNS_DIR: &str = "runs";
+
+/// The file of run `i` of an uncertainty plan, in [`RUNS_DIR`].
+pub fn run_file(i: u64) -> String {
+    format!("run-{i:06}.json")
+}
+
+/// Whether `name` is a [`run_file`] name (for recognising a previous output).
+pub fn is_run_file(name: &str) -> bool {
+    name.strip_prefix("run-")
+        .and_then(|r| r.strip_suffix(".json"))
+        .is_some_and(|d| d.len() >= 6 && d.bytes().all(|b| b.is_ascii_digit()))
+}
+
+/// A run tally's file text.
+pub fn run_json(r: &RunResult) -> Result<String> {
+    let mut s = serde_json::to_string(r)
+        .map_err(|e| Error::Internal(format!("cannot write a run's tally: {e}")))?;
+    s.push('\n');
+    Ok(s)
+}
+
+/// Reads run `i`'s tally from the uncertainty shard in `dir` (bounded, located errors).
+pub fn read_run(dir: &Path, i: u64) -> Result<RunResult> {
+    let path = dir.join(RUNS_DIR).join(run_file(i));
+    let file = std::fs::File::open(&path).map_err(|e| {
+        if e.kind() == std::io::ErrorKind::NotFound {
+            Error::Usage(format!(
+                "{}: has no {RUNS_DIR}/{}, which its shard writes; the part is damaged",
+                dir.display(),
+                run_file(i)
+            ))
+        } else {
+            Error::io(&path, e)
+        }
+    })?;
+    let mut text = String::new();
+    file.take(MAX_PARTIAL_BYTES + 1)
+        .read_to_string(&mut text)
+        .map_err(|e| Error::io(&path, e))?;
+    if text.len() as u64 > MAX_PARTIAL_BYTES {
+        return Err(Error::Usage(format!(
+            "{}: larger than {} MiB, which no shard writes",
+            path.display(),
+            MAX_PARTIAL_BYTES >> 20
+        )));
+    }
+    serde_json::from_str(&text).map_err(|e| damaged(&path, e))
 }
 
 /// `partial.json`'s text.
@@ -120,10 +182,11 @@ pub struct PartialHead {
     pub working_dir: String,
     /// K.
     pub shard: u32,
-    /// The first household id of the shard.
-    pub first_household: u64,
-    /// One past its last household id.
-    pub end_household: u64,
+    /// The shard's first unit of work: a household id (`run`) or a run index of the plan
+    /// (`uncertainty`).
+    pub first: u64,
+    /// One past its last unit.
+    pub end: u64,
 }
 
 /// Reads the identity of the partial state in directory `dir`, with a located error (exit 2)
@@ -248,16 +311,16 @@ pub fn check_complete(parts: Vec<(PathBuf, PartialHead)>) -> Result<Vec<(PathBuf
     let mut by_index: Vec<Option<(PathBuf, PartialHead)>> = (0..n).map(|_| None).collect();
     for (dir, p) in parts {
         let k = p.shard as usize;
-        let ids = crate::sim::runner::shard_ids(want.households, p.shard, want.shards);
-        if k >= n || p.first_household != ids.start || p.end_household != ids.end {
+        let ids = crate::sim::runner::shard_ids(want.units, p.shard, want.shards);
+        if k >= n || p.first != ids.start || p.end != ids.end {
             return Err(Error::Usage(format!(
-                "{}: shard {} of {} with households {}..{}, which is not how {} households split into {} shards; the part is damaged",
+                "{}: shard {} of {} with units {}..{}, which is not how {} units split into {} shards; the part is damaged",
                 dir.display(),
                 p.shard,
                 want.shards,
-                p.first_household,
-                p.end_household,
-                want.households,
+                p.first,
+                p.end,
+                want.units,
                 want.shards
             )));
         }
@@ -290,7 +353,9 @@ pub fn check_complete(parts: Vec<(PathBuf, PartialHead)>) -> Result<Vec<(PathBuf
 /// Words for how two runs' identities differ (the first field that does).
 fn identity_difference(a: &RunIdentity, b: &RunIdentity) -> String {
     let flag = |v: Option<String>| v.unwrap_or_else(|| "(not given)".into());
-    let fields: [(&str, String, String); 11] = [
+    let fields: [(&str, String, String); 13] = [
+        ("command", a.command.clone(), b.command.clone()),
+        ("--draws", a.draws.to_string(), b.draws.to_string()),
         (
             "scenario file",
             a.scenario_file.clone(),
