@@ -277,6 +277,11 @@ pub struct SweepArgs {
     /// Print nothing but errors (`--quiet`).
     #[command(flatten)]
     pub quiet: QuietArg,
+    /// Simulate only shard K of N of the grid points (split into N consecutive ranges) and
+    /// write their tallies into `--out` for `toeslagenlab merge`; `auto/N` reads K from
+    /// SLURM_ARRAY_TASK_ID, JOB_COMPLETION_INDEX or AWS_BATCH_JOB_ARRAY_INDEX (docs/cluster.md).
+    #[arg(long, value_name = "K/N", value_parser = crate::cli::shard::parse_shard)]
+    pub shard: Option<crate::cli::shard::ShardSpec>,
 }
 
 /// Options of `uncertainty`.

@@ -9,7 +9,7 @@ use crate::analysis::horizon::HorizonResult;
 use crate::analysis::replications::replication_scenario;
 use crate::analysis::run::RunResult;
 use crate::analysis::selection_sensitivity;
-use crate::cli::args::{LangArg, MergeArgs, RunArgs, SeedArg, UncertaintyArgs};
+use crate::cli::args::{LangArg, MergeArgs, RunArgs, SeedArg, SweepArgs, UncertaintyArgs};
 use crate::cli::dispatch::on_threads;
 use crate::cli::run::{detail, manifest, write_run, Passes};
 use crate::cli::shard::Shard;
@@ -69,6 +69,8 @@ fn identity(args: &RunArgs, sc: &Scenario, shards: u32) -> RunIdentity {
         seed_flag: args.seed.seed,
         households_flag: args.households,
         replications_flag: args.replications,
+        sweep_param: None,
+        sweep_by: None,
         shards,
     }
 }
@@ -134,8 +136,10 @@ fn merge_in_pool(args: &MergeArgs) -> Result<PathBuf> {
         heads.push((d.clone(), partial::read_head(d)?));
     }
     let parts = partial::check_complete(heads)?;
-    if parts[0].1.run.command == "uncertainty" {
-        return merge_uncertainty(args, &parts, started);
+    match parts[0].1.run.command.as_str() {
+        "uncertainty" => return merge_uncertainty(args, &parts, started),
+        "sweep" => return merge_sweep(args, &parts, started),
+        _ => {}
     }
     let (sc, file, run_args) = scenario_of(args, &parts[0].1)?;
     let id = &parts[0].1.run;
@@ -178,7 +182,7 @@ fn merge_in_pool(args: &MergeArgs) -> Result<PathBuf> {
         for (dir, _) in &parts {
             match partial::read_state(dir)? {
                 PartialState::Horizon { result } => HorizonTally::merge(&mut total, &result),
-                PartialState::OneYear { .. } | PartialState::Uncertainty => {
+                PartialState::OneYear { .. } | PartialState::Uncertainty | PartialState::Sweep => {
                     return Err(wrong_kind(dir, "another run"))
                 }
             }
@@ -228,7 +232,7 @@ fn merge_in_pool(args: &MergeArgs) -> Result<PathBuf> {
                     t.merge(x);
                 }
             }
-            PartialState::Horizon { .. } | PartialState::Uncertainty => {
+            PartialState::Horizon { .. } | PartialState::Uncertainty | PartialState::Sweep => {
                 return Err(wrong_kind(dir, "another run"))
             }
         }
@@ -345,6 +349,98 @@ fn scenario_of(args: &MergeArgs, head: &PartialHead) -> Result<(Scenario, PathBu
     Ok((sc, file, run_args))
 }
 
+/// The identity of a shard of a plan of runs (`uncertainty`, `sweep`) on `sc`: `units` runs,
+/// the flags as given.
+#[allow(clippy::too_many_arguments)]
+fn plan_identity(
+    command: &str,
+    scenario: &Path,
+    sc: &Scenario,
+    units: u64,
+    draws: usize,
+    lang: crate::output::lang::Lang,
+    seed_flag: Option<u64>,
+    households_flag: Option<i64>,
+    shards: u32,
+) -> RunIdentity {
+    RunIdentity {
+        format: partial::FORMAT.into(),
+        format_version: partial::FORMAT_VERSION,
+        program_version: env!("CARGO_PKG_VERSION").into(),
+        command: command.into(),
+        units,
+        draws,
+        scenario_file: scenario.display().to_string(),
+        scenario_sha256: sc.sha256.clone(),
+        scenario_name: sc.name.clone(),
+        seed: sc.seed,
+        households: sc.households,
+        replications: 1,
+        households_csv: false,
+        lang: lang.code().into(),
+        seed_flag,
+        households_flag,
+        replications_flag: None,
+        sweep_param: None,
+        sweep_by: None,
+        shards,
+    }
+}
+
+/// Writes the partial state of a shard of a plan of runs (its runs' tallies are already in
+/// `staging`) and commits it; `what` names the plan in the terminal line.
+fn write_plan_partial(
+    run: RunIdentity,
+    shard: Shard,
+    state: PartialState,
+    what: &str,
+    staging: Staging,
+    started: Instant,
+    quiet: bool,
+) -> Result<PathBuf> {
+    let ids = crate::sim::runner::shard_ids(run.units, shard.index, shard.count);
+    let wd = std::env::current_dir().map_err(|e| Error::io(Path::new("."), e))?;
+    let mut m = serde_json::to_string_pretty(&serde_json::json!({
+        "program": "toeslagenlab",
+        "version": env!("CARGO_PKG_VERSION"),
+        "command": run.command,
+        "scenario": run.scenario_name,
+        "scenario_file": run.scenario_file,
+        "scenario_sha256": run.scenario_sha256,
+        "seed": run.seed,
+        "households": run.households,
+        "runs": run.units,
+        "run_seconds": (started.elapsed().as_secs_f64() * 1000.0).round() / 1000.0,
+        "shard": {"index": shard.index, "count": shard.count, "first_run": ids.start, "end_run": ids.end},
+    }))
+    .unwrap_or_default();
+    m.push('\n');
+    let units = run.units;
+    let p = Partial {
+        run,
+        working_dir: wd.display().to_string(),
+        shard: shard.index,
+        first: ids.start,
+        end: ids.end,
+        state,
+    };
+    staging.write(partial::PARTIAL_FILE, partial::partial_json(&p)?.as_bytes())?;
+    staging.write("manifest.json", m.as_bytes())?;
+    let dir = staging.commit()?;
+    if !quiet {
+        term::out(format!(
+            "wrote shard {shard} of the {what} ({} {}..{} of {units}) into {}/ in {:.1} s\nwhen all {} shards are done: toeslagenlab merge DIR… --out OUT (every shard's directory, in any order)\n",
+            if what == "sweep" { "grid points" } else { "runs" },
+            ids.start,
+            ids.end,
+            dir.display(),
+            started.elapsed().as_secs_f64(),
+            shard.count
+        ))?;
+    }
+    Ok(dir)
+}
+
 /// Writes an uncertainty shard's partial state (its runs' tallies are already in `staging`)
 /// and commits it.
 pub(crate) fn write_uncertainty_partial(
@@ -356,65 +452,132 @@ pub(crate) fn write_uncertainty_partial(
     staging: Staging,
     started: Instant,
 ) -> Result<PathBuf> {
-    let ids = crate::sim::runner::shard_ids(runs, shard.index, shard.count);
-    let wd = std::env::current_dir().map_err(|e| Error::io(Path::new("."), e))?;
-    let p = Partial {
-        run: RunIdentity {
-            format: partial::FORMAT.into(),
-            format_version: partial::FORMAT_VERSION,
-            program_version: env!("CARGO_PKG_VERSION").into(),
-            command: "uncertainty".into(),
-            units: runs,
-            draws,
-            scenario_file: args.scenario.display().to_string(),
-            scenario_sha256: sc.sha256.clone(),
-            scenario_name: sc.name.clone(),
-            seed: sc.seed,
-            households: sc.households,
-            replications: 1,
-            households_csv: false,
-            lang: args.lang.lang.code().into(),
-            seed_flag: args.seed.seed,
-            households_flag: args.households,
-            replications_flag: None,
-            shards: shard.count,
-        },
-        working_dir: wd.display().to_string(),
-        shard: shard.index,
-        first: ids.start,
-        end: ids.end,
-        state: PartialState::Uncertainty,
+    let run = plan_identity(
+        "uncertainty",
+        &args.scenario,
+        sc,
+        runs,
+        draws,
+        args.lang.lang,
+        args.seed.seed,
+        args.households,
+        shard.count,
+    );
+    write_plan_partial(
+        run,
+        shard,
+        PartialState::Uncertainty,
+        "uncertainty analysis",
+        staging,
+        started,
+        args.quiet.quiet,
+    )
+}
+
+/// Writes a sweep shard's partial state (its grid points' tallies are already in `staging`)
+/// and commits it.
+pub(crate) fn write_sweep_partial(
+    args: &SweepArgs,
+    sc: &Scenario,
+    points: u64,
+    shard: Shard,
+    staging: Staging,
+    started: Instant,
+) -> Result<PathBuf> {
+    let mut run = plan_identity(
+        "sweep",
+        &args.scenario,
+        sc,
+        points,
+        0,
+        args.lang.lang,
+        args.seed.seed,
+        args.households,
+        shard.count,
+    );
+    run.sweep_param = args.param.clone();
+    run.sweep_by = args.by.clone();
+    write_plan_partial(
+        run,
+        shard,
+        PartialState::Sweep,
+        "sweep",
+        staging,
+        started,
+        args.quiet.quiet,
+    )
+}
+
+/// `merge` of the shards of a sweep: each grid point's tally, in grid order, read from the
+/// shard that ran it, into the same files as `sweep`.
+fn merge_sweep(
+    args: &MergeArgs,
+    parts: &[(PathBuf, PartialHead)],
+    started: Instant,
+) -> Result<PathBuf> {
+    let head = &parts[0].1;
+    let id = &head.run;
+    let (given, file) = scenario_file(head)?;
+    let lang = lang_of(id)?;
+    let mut sargs = SweepArgs {
+        scenario: file.clone(),
+        param: id.sweep_param.clone(),
+        by: id.sweep_by.clone(),
+        out: args.out.clone(),
+        seed: SeedArg { seed: id.seed_flag },
+        households: id.households_flag,
+        threads: args.threads,
+        lang: LangArg { lang },
+        quiet: args.quiet,
+        shard: None,
     };
-    staging.write(partial::PARTIAL_FILE, partial::partial_json(&p)?.as_bytes())?;
-    let mut m = serde_json::to_string_pretty(&serde_json::json!({
-        "program": "toeslagenlab",
-        "version": env!("CARGO_PKG_VERSION"),
-        "command": "uncertainty",
-        "scenario": sc.name,
-        "scenario_file": sc.path.display().to_string(),
-        "scenario_sha256": sc.sha256,
-        "seed": sc.seed,
-        "households": sc.households,
-        "draws": draws,
-        "runs": runs,
-        "run_seconds": (started.elapsed().as_secs_f64() * 1000.0).round() / 1000.0,
-        "shard": {"index": shard.index, "count": shard.count, "first_run": ids.start, "end_run": ids.end},
-    }))
-    .unwrap_or_default();
-    m.push('\n');
-    staging.write("manifest.json", m.as_bytes())?;
-    let dir = staging.commit()?;
-    if !args.quiet.quiet {
-        term::out(format!(
-            "wrote shard {shard} of the uncertainty analysis (runs {}..{} of {runs}) into {}/ in {:.1} s\nwhen all {} shards are done: toeslagenlab merge DIR… --out OUT (every shard's directory, in any order)\n",
-            ids.start,
-            ids.end,
-            dir.display(),
-            started.elapsed().as_secs_f64(),
-            shard.count
-        ))?;
+    let mut g = crate::cli::sweep::grid_of(&sargs)?;
+    check_same(g.base(), id, &file)?;
+    g.base_mut().path = given.clone();
+    sargs.scenario = given;
+    if g.len() as u64 != id.units {
+        return Err(Error::Usage(format!(
+            "merge: the shards split {} grid points, where the scenario and flags make {}; the parts are damaged",
+            id.units,
+            g.len()
+        )));
     }
-    Ok(dir)
+    for (dir, _) in parts {
+        if !matches!(partial::read_state(dir)?, PartialState::Sweep) {
+            return Err(wrong_kind(dir, "another run"));
+        }
+    }
+    let _lang = crate::output::lang::scoped(lang);
+    crate::output::interrupt::install();
+    let target = args.out.clone().unwrap_or_else(|| {
+        Path::new("output").join(format!("{}-sweep", safe_dir_name(&g.base().name)))
+    });
+    let staging = Staging::new(
+        &target,
+        &plan_inputs(&file, parts)
+            .iter()
+            .map(PathBuf::as_path)
+            .collect::<Vec<_>>(),
+    )?;
+    crate::cli::sweep::write_sweep(&sargs, &g, staging, started, |i| {
+        partial::read_run(holder(parts, i as u64)?, i as u64)
+    })
+}
+
+/// The inputs a merge must not write over: the scenario and every part's partial.json.
+fn plan_inputs(file: &Path, parts: &[(PathBuf, PartialHead)]) -> Vec<PathBuf> {
+    std::iter::once(file.to_path_buf())
+        .chain(parts.iter().map(|(d, _)| d.join(partial::PARTIAL_FILE)))
+        .collect()
+}
+
+/// The directory of the shard that ran unit `i`.
+fn holder(parts: &[(PathBuf, PartialHead)], i: u64) -> Result<&Path> {
+    parts
+        .iter()
+        .find(|(_, p)| p.first <= i && i < p.end)
+        .map(|(d, _)| d.as_path())
+        .ok_or_else(|| Error::Internal(format!("no shard holds run {i}")))
 }
 
 /// `merge` of the shards of an uncertainty analysis: its runs' tallies in plan order, each
@@ -461,9 +624,7 @@ fn merge_uncertainty(
     let target = args.out.clone().unwrap_or_else(|| {
         Path::new("output").join(format!("{}-uncertainty", safe_dir_name(&sc.name)))
     });
-    let inputs: Vec<PathBuf> = std::iter::once(file.clone())
-        .chain(parts.iter().map(|(d, _)| d.join(partial::PARTIAL_FILE)))
-        .collect();
+    let inputs = plan_inputs(&file, parts);
     let inputs: Vec<&Path> = inputs.iter().map(PathBuf::as_path).collect();
     let staging = Staging::new(&target, &inputs)?;
     let result = crate::analysis::uncertainty::analyse_results(
@@ -471,14 +632,7 @@ fn merge_uncertainty(
         &plan,
         |v| crate::cli::uncertainty::build(&sc, v),
         |_, _, _| {},
-        |i, _| {
-            let i = i as u64;
-            let (dir, _) = parts
-                .iter()
-                .find(|(_, p)| p.first <= i && i < p.end)
-                .ok_or_else(|| Error::Internal(format!("no shard holds run {i}")))?;
-            partial::read_run(dir, i)
-        },
+        |i, _| partial::read_run(holder(parts, i as u64)?, i as u64),
     )?;
     detail(
         args.quiet.quiet,

@@ -11,10 +11,12 @@
 //!
 //! Must not: know benefit formulas, or change the scenario parser.
 
+use crate::analysis::run::RunResult;
 use crate::cli::SweepArgs;
 use crate::error::{Error, Result};
 use crate::model::parameters::decimal_from_toml;
 use crate::output::charts;
+use crate::output::partial;
 use crate::output::report;
 use crate::output::sweep::{
     heatmap_tables, sweep2_markdown, sweep_csv, sweep_markdown, terminal_matrix, terminal_table,
@@ -139,10 +141,37 @@ pub fn by_from_table(path: &Path, sweep: Option<&toml::Value>) -> Result<Option<
     })
 }
 
-/// Runs `toeslagenlab sweep` and returns the sweep directory.
-pub fn sweep_command(args: &SweepArgs) -> Result<PathBuf> {
-    let _lang = crate::output::lang::scoped(args.lang.lang);
-    let started = std::time::Instant::now();
+/// A sweep's grid: the scenario, its one or two keys, their values, and every grid point with
+/// its scenario (each checked before any is simulated).
+pub(crate) struct Grid {
+    base: Scenario,
+    spec: SweepSpec,
+    by: Option<SweepSpec>,
+    grid: Vec<Decimal>,
+    grid2: Option<Vec<Decimal>>,
+    combos: Vec<(Decimal, Option<Decimal>)>,
+    scenarios: Vec<Scenario>,
+}
+
+impl Grid {
+    /// The grid points.
+    pub(crate) fn len(&self) -> usize {
+        self.combos.len()
+    }
+
+    /// The loaded scenario.
+    pub(crate) fn base(&self) -> &Scenario {
+        &self.base
+    }
+
+    /// The loaded scenario, to rename its path.
+    pub(crate) fn base_mut(&mut self) -> &mut Scenario {
+        &mut self.base
+    }
+}
+
+/// Loads the scenario of `args` and makes its grid.
+pub(crate) fn grid_of(args: &SweepArgs) -> Result<Grid> {
     let base = crate::scenario::overrides::load_with_overrides(
         &args.scenario,
         args.seed.seed,
@@ -206,13 +235,41 @@ pub fn sweep_command(args: &SweepArgs) -> Result<PathBuf> {
             crate::scenario::overrides::apply_all(&base, &vals)
         })
         .collect::<Result<_>>()?;
+    Ok(Grid {
+        base,
+        spec,
+        by,
+        grid,
+        grid2,
+        combos,
+        scenarios,
+    })
+}
+
+/// Runs `toeslagenlab sweep` and returns the sweep directory.
+pub fn sweep_command(args: &SweepArgs) -> Result<PathBuf> {
+    let _lang = crate::output::lang::scoped(args.lang.lang);
+    let started = std::time::Instant::now();
+    let g = grid_of(args)?;
+    let shard = args
+        .shard
+        .map(|s| s.resolve(|k| std::env::var(k).ok()))
+        .transpose()?;
     let target = args.out.clone().unwrap_or_else(|| {
-        Path::new("output").join(format!("{}-sweep", safe_dir_name(&base.name)))
+        let name = format!("{}-sweep", safe_dir_name(&g.base.name));
+        Path::new("output").join(match shard {
+            Some(s) => format!("{name}.shard-{}-of-{}", s.index, s.count),
+            None => name,
+        })
     });
     crate::output::interrupt::install();
     let staging = Staging::new(&target, &[args.scenario.as_path()])?;
+    let mine = shard.map_or(0..g.len() as u64, |s| {
+        crate::sim::runner::shard_ids(g.len() as u64, s.index, s.count)
+    });
+    let (spec, by) = (&g.spec, &g.by);
     let bar = (!args.quiet.quiet && std::io::stderr().is_terminal()).then(|| {
-        let b = indicatif::ProgressBar::new(combos.len() as u64);
+        let b = indicatif::ProgressBar::new(mine.end - mine.start);
         b.set_style(
             indicatif::ProgressStyle::with_template(
                 "{spinner} {msg} [{bar:40}] {pos}/{len} grid points (eta {eta})",
@@ -221,7 +278,7 @@ pub fn sweep_command(args: &SweepArgs) -> Result<PathBuf> {
             .progress_chars("=> "),
         );
         b.set_message(format!("sweep {}", spec.key));
-        if let Some(by) = &by {
+        if let Some(by) = by {
             b.set_message(format!("sweep {} × {}", spec.key, by.key));
         }
         b
@@ -230,9 +287,9 @@ pub fn sweep_command(args: &SweepArgs) -> Result<PathBuf> {
         threads: args.threads.threads,
         ..RunOptions::default()
     };
-    let mut points = Vec::new();
-    for ((v, w), sc) in combos.iter().zip(&scenarios) {
-        let at = match (&by, w) {
+    let simulate = |i: usize| -> Result<RunResult> {
+        let ((v, w), sc) = (&g.combos[i], &g.scenarios[i]);
+        let at = match (by, w) {
             (Some(b), Some(w)) => format!("{} = {v}, {} = {w}", spec.key, b.key),
             _ => format!("{} = {v}", spec.key),
         };
@@ -247,36 +304,75 @@ pub fn sweep_command(args: &SweepArgs) -> Result<PathBuf> {
                 started.elapsed().as_secs_f64()
             ));
         }
+        if let Some(b) = &bar {
+            b.inc(1);
+        }
+        Ok(result)
+    };
+    if let Some(shard) = shard {
+        for i in mine.clone() {
+            let r = simulate(i as usize)?;
+            staging.write(
+                &format!("{}/{}", partial::RUNS_DIR, partial::run_file(i)),
+                partial::run_json(&r)?.as_bytes(),
+            )?;
+        }
+        if let Some(b) = &bar {
+            b.finish_and_clear();
+        }
+        return crate::cli::merge::write_sweep_partial(
+            args,
+            &g.base,
+            g.len() as u64,
+            shard,
+            staging,
+            started,
+        );
+    }
+    let dir = write_sweep(args, &g, staging, started, simulate)?;
+    if let Some(b) = &bar {
+        b.finish_and_clear();
+    }
+    Ok(dir)
+}
+
+/// Writes a sweep's files into `staging` and commits it, each grid point's tally from
+/// `result_of(point index)` (a simulation, or for `merge` a shard's file), in grid order.
+pub(crate) fn write_sweep(
+    args: &SweepArgs,
+    g: &Grid,
+    staging: Staging,
+    started: std::time::Instant,
+    mut result_of: impl FnMut(usize) -> Result<RunResult>,
+) -> Result<PathBuf> {
+    let (base, spec, by, grid, grid2) = (&g.base, &g.spec, &g.by, &g.grid, &g.grid2);
+    let mut points = Vec::new();
+    for (i, ((v, w), sc)) in g.combos.iter().zip(&g.scenarios).enumerate() {
+        let result = result_of(i)?;
         points.push(Point {
             value: *v,
             value2: *w,
             households: sc.households,
             summary: report::summarize(sc, &result),
         });
-        if let Some(b) = &bar {
-            b.inc(1);
-        }
-    }
-    if let Some(b) = &bar {
-        b.finish_and_clear();
     }
     let arms: Vec<String> = base.arms.iter().map(|a| a.name.clone()).collect();
     let key2 = by.as_ref().map(|b| b.key.as_str());
     staging.write(
         "sweep.csv",
-        &sweep_csv(&spec.key, key2, &base, &arms, &points),
+        &sweep_csv(&spec.key, key2, base, &arms, &points),
     )?;
-    let md = match &by {
+    let md = match by {
         None => {
             let table = tradeoff_table(&spec.key, &arms, &points);
             let infos = charts::write_all(&[(charts::ChartKind::SweepTradeoff, table)], |n, b| {
                 staging.write(n, b)
             })?;
-            sweep_markdown(&spec, &base, &arms, &points) + &charts::markdown_section(&infos)
+            sweep_markdown(spec, base, &arms, &points) + &charts::markdown_section(&infos)
         }
         Some(b) => {
             let tables: Vec<(charts::ChartKind, String, charts::Table)> =
-                heatmap_tables(&spec.key, &b.key, &base, &arms, &points)
+                heatmap_tables(&spec.key, &b.key, base, &arms, &points)
                     .into_iter()
                     .map(|(arm, t)| {
                         (
@@ -287,7 +383,7 @@ pub fn sweep_command(args: &SweepArgs) -> Result<PathBuf> {
                     })
                     .collect();
             let infos = charts::write_named(&tables, |n, b| staging.write(n, b))?;
-            sweep2_markdown(&spec, b, &base, &arms, &points) + &charts::markdown_section(&infos)
+            sweep2_markdown(spec, b, base, &arms, &points) + &charts::markdown_section(&infos)
         }
     };
     staging.write("report.md", md.as_bytes())?;
@@ -307,7 +403,7 @@ pub fn sweep_command(args: &SweepArgs) -> Result<PathBuf> {
         "run_seconds": (started.elapsed().as_secs_f64() * 1000.0).round() / 1000.0,
     });
     let mut manifest = manifest;
-    if let (Some(b), Some(g2)) = (&by, &grid2) {
+    if let (Some(b), Some(g2)) = (by, grid2) {
         manifest["by"] = serde_json::json!(b.key);
         manifest["by_values"] =
             serde_json::json!(g2.iter().map(|v| v.to_string()).collect::<Vec<_>>());
@@ -318,7 +414,7 @@ pub fn sweep_command(args: &SweepArgs) -> Result<PathBuf> {
     let dir = staging.commit()?;
     if !args.quiet.quiet {
         let mut out = std::io::stdout().lock();
-        match &by {
+        match by {
             None => {
                 let _ = write!(out, "{}", terminal_table(&spec.key, &arms, &points));
             }
@@ -326,7 +422,7 @@ pub fn sweep_command(args: &SweepArgs) -> Result<PathBuf> {
                 let _ = write!(
                     out,
                     "{}",
-                    terminal_matrix(&spec.key, &b.key, &base, &arms, &points)
+                    terminal_matrix(&spec.key, &b.key, base, &arms, &points)
                 );
             }
         }

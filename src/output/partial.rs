@@ -40,7 +40,8 @@ pub struct RunIdentity {
     pub format_version: u32,
     /// The toeslagenlab version that wrote the part.
     pub program_version: String,
-    /// The sharded command: `run` (split by households) or `uncertainty` (split by runs).
+    /// The sharded command: `run` (split by households), `uncertainty` (split by runs) or
+    /// `sweep` (split by grid points).
     pub command: String,
     /// The units of work split into shards: households (`run`) or runs of the plan
     /// (`uncertainty`).
@@ -69,6 +70,12 @@ pub struct RunIdentity {
     pub households_flag: Option<i64>,
     /// `--replications` as given.
     pub replications_flag: Option<u32>,
+    /// `sweep`: `--param` as given.
+    #[serde(default)]
+    pub sweep_param: Option<String>,
+    /// `sweep`: `--by` as given.
+    #[serde(default)]
+    pub sweep_by: Option<String>,
     /// N: the number of shards.
     pub shards: u32,
 }
@@ -112,6 +119,9 @@ pub enum PartialState {
     /// Runs `first..end` of an uncertainty plan: each run's tally is in its own file,
     /// [`RUNS_DIR`]`/`[`run_file`]`(i)`, so a merge holds one at a time.
     Uncertainty,
+    /// Grid points `first..end` of a sweep, each point's tally in its own file as for
+    /// [`PartialState::Uncertainty`].
+    Sweep,
 }
 
 /// The directory of an uncertainty shard's run tallies.
@@ -353,7 +363,13 @@ pub fn check_complete(parts: Vec<(PathBuf, PartialHead)>) -> Result<Vec<(PathBuf
 /// Words for how two runs' identities differ (the first field that does).
 fn identity_difference(a: &RunIdentity, b: &RunIdentity) -> String {
     let flag = |v: Option<String>| v.unwrap_or_else(|| "(not given)".into());
-    let fields: [(&str, String, String); 13] = [
+    let fields: [(&str, String, String); 15] = [
+        (
+            "--param",
+            flag(a.sweep_param.clone()),
+            flag(b.sweep_param.clone()),
+        ),
+        ("--by", flag(a.sweep_by.clone()), flag(b.sweep_by.clone())),
         ("command", a.command.clone(), b.command.clone()),
         ("--draws", a.draws.to_string(), b.draws.to_string()),
         (
