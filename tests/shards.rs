@@ -29,6 +29,17 @@ fn files(dir: &Path) -> BTreeMap<String, Vec<u8>> {
     out
 }
 
+/// Removes the cluster's shard index variables from `c`'s environment.
+fn without_shard_env(c: &mut assert_cmd::Command) {
+    for v in [
+        "SLURM_ARRAY_TASK_ID",
+        "JOB_COMPLETION_INDEX",
+        "AWS_BATCH_JOB_ARRAY_INDEX",
+    ] {
+        c.env_remove(v);
+    }
+}
+
 /// `run` of the shipped scenario `name` with `flags`, without any shard variable in its
 /// environment.
 fn run(name: &str, out: &Path, flags: &[&str], extra: &[&str]) -> assert_cmd::assert::Assert {
@@ -40,13 +51,7 @@ fn run(name: &str, out: &Path, flags: &[&str], extra: &[&str]) -> assert_cmd::as
         .arg("--quiet")
         .args(flags)
         .args(extra);
-    for v in [
-        "SLURM_ARRAY_TASK_ID",
-        "JOB_COMPLETION_INDEX",
-        "AWS_BATCH_JOB_ARRAY_INDEX",
-    ] {
-        c.env_remove(v);
-    }
+    without_shard_env(&mut c);
     c.assert()
 }
 
@@ -325,13 +330,7 @@ fn uncertainty(out: &Path, flags: &[&str]) -> assert_cmd::assert::Assert {
     .args(["--draws", "16", "--households", "1500", "--out"])
     .arg(out)
     .args(flags);
-    for v in [
-        "SLURM_ARRAY_TASK_ID",
-        "JOB_COMPLETION_INDEX",
-        "AWS_BATCH_JOB_ARRAY_INDEX",
-    ] {
-        c.env_remove(v);
-    }
+    without_shard_env(&mut c);
     c.assert()
 }
 
@@ -386,13 +385,7 @@ fn sweep(name: &str, out: &Path, flags: &[&str]) -> assert_cmd::assert::Assert {
         .args(["--households", "1200", "--out"])
         .arg(out)
         .args(flags);
-    for v in [
-        "SLURM_ARRAY_TASK_ID",
-        "JOB_COMPLETION_INDEX",
-        "AWS_BATCH_JOB_ARRAY_INDEX",
-    ] {
-        c.env_remove(v);
-    }
+    without_shard_env(&mut c);
     c.assert()
 }
 

@@ -535,33 +535,49 @@ fn merge_sweep(
     check_same(g.base(), id, &file)?;
     g.base_mut().path = given.clone();
     sargs.scenario = given;
-    if g.len() as u64 != id.units {
-        return Err(Error::Usage(format!(
-            "merge: the shards split {} grid points, where the scenario and flags make {}; the parts are damaged",
-            id.units,
-            g.len()
-        )));
-    }
-    for (dir, _) in parts {
-        if !matches!(partial::read_state(dir)?, PartialState::Sweep) {
-            return Err(wrong_kind(dir, "another run"));
-        }
-    }
     let _lang = crate::output::lang::scoped(lang);
-    crate::output::interrupt::install();
-    let target = args.out.clone().unwrap_or_else(|| {
-        Path::new("output").join(format!("{}-sweep", safe_dir_name(&g.base().name)))
-    });
-    let staging = Staging::new(
-        &target,
-        &plan_inputs(&file, parts)
-            .iter()
-            .map(PathBuf::as_path)
-            .collect::<Vec<_>>(),
+    let staging = plan_staging(
+        args,
+        parts,
+        &file,
+        g.len(),
+        "grid points",
+        |s| matches!(s, PartialState::Sweep),
+        Path::new("output").join(format!("{}-sweep", safe_dir_name(&g.base().name))),
     )?;
     crate::cli::sweep::write_sweep(&sargs, &g, staging, started, |i| {
         partial::read_run(holder(parts, i as u64)?, i as u64)
     })
+}
+
+/// The checks and the output of a merge of a plan of runs: the shards split `units` (`what`:
+/// runs, grid points) as the scenario and flags make them, every part holds the state `kind`
+/// accepts, and the files go to `--out`, else `default`, never over the scenario or a part.
+fn plan_staging(
+    args: &MergeArgs,
+    parts: &[(PathBuf, PartialHead)],
+    file: &Path,
+    units: usize,
+    what: &str,
+    kind: impl Fn(&PartialState) -> bool,
+    default: PathBuf,
+) -> Result<Staging> {
+    let split = parts[0].1.run.units;
+    if units as u64 != split {
+        return Err(Error::Usage(format!(
+            "merge: the shards split {split} {what}, where the scenario and flags make {units}; the parts are damaged"
+        )));
+    }
+    for (dir, _) in parts {
+        if !kind(&partial::read_state(dir)?) {
+            return Err(wrong_kind(dir, "another command"));
+        }
+    }
+    crate::output::interrupt::install();
+    let target = args.out.clone().unwrap_or(default);
+    let inputs = plan_inputs(file, parts);
+    let inputs: Vec<&Path> = inputs.iter().map(PathBuf::as_path).collect();
+    Staging::new(&target, &inputs)
 }
 
 /// The inputs a merge must not write over: the scenario and every part's partial.json.
@@ -607,26 +623,16 @@ fn merge_uncertainty(
     sc.path = given.clone();
     uargs.scenario = given;
     let runs = plan.runs();
-    if runs.len() as u64 != id.units {
-        return Err(Error::Usage(format!(
-            "merge: the shards split {} runs, where the scenario and flags make {}; the parts are damaged",
-            id.units,
-            runs.len()
-        )));
-    }
-    for (dir, _) in parts {
-        if !matches!(partial::read_state(dir)?, PartialState::Uncertainty) {
-            return Err(wrong_kind(dir, "a run"));
-        }
-    }
     let _lang = crate::output::lang::scoped(lang);
-    crate::output::interrupt::install();
-    let target = args.out.clone().unwrap_or_else(|| {
-        Path::new("output").join(format!("{}-uncertainty", safe_dir_name(&sc.name)))
-    });
-    let inputs = plan_inputs(&file, parts);
-    let inputs: Vec<&Path> = inputs.iter().map(PathBuf::as_path).collect();
-    let staging = Staging::new(&target, &inputs)?;
+    let staging = plan_staging(
+        args,
+        parts,
+        &file,
+        runs.len(),
+        "runs",
+        |s| matches!(s, PartialState::Uncertainty),
+        Path::new("output").join(format!("{}-uncertainty", safe_dir_name(&sc.name))),
+    )?;
     let result = crate::analysis::uncertainty::analyse_results(
         &sc,
         &plan,

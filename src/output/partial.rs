@@ -23,7 +23,7 @@ pub const PARTIAL_FILE: &str = "partial.json";
 /// What `partial.json` says it is.
 pub const FORMAT: &str = "toeslagenlab-partial";
 
-/// The version of the partial-state format; [`read`] refuses any other.
+/// The version of the partial-state format; [`read_head`] refuses any other.
 pub const FORMAT_VERSION: u32 = 1;
 
 /// Largest `partial.json` read: far above a national run's (a few megabytes: the histograms
