@@ -195,6 +195,13 @@ pub fn paired_median_difference(
         v
     };
     let (c_order, t_order) = (order(|p| p.1), order(|p| p.2));
+    // Per pair, whether it has a reclaim under control (bit 0) and treatment (bit 1): one byte
+    // a pair, so a draw reads a few cache lines less than the 24-byte pairs (the draws are the
+    // bootstrap's cost; the same draws in the same order, so the same interval).
+    let reclaims: Vec<u8> = pairs
+        .iter()
+        .map(|p| u8::from(p.1 > 0) | (u8::from(p.2 > 0) << 1))
+        .collect();
     let mut diffs: Vec<f64> = (0..BOOTSTRAP_RESAMPLES as u64)
         .into_par_iter()
         .map_init(
@@ -211,8 +218,9 @@ pub fn paired_median_difference(
                 for _ in 0..m {
                     let i = rng.random_range(0..pairs.len());
                     counts[i] += 1;
-                    nc += u64::from(pairs[i].1 > 0);
-                    nt += u64::from(pairs[i].2 > 0);
+                    let r = reclaims[i];
+                    nc += u64::from(r & 1);
+                    nt += u64::from(r >> 1);
                 }
                 match (
                     resampled_lower_median(&c_order, counts, nc),
