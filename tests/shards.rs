@@ -99,6 +99,9 @@ fn merged_equals_single(name: &str, n: u32, order: &[u32], flags: &[&str]) {
     if flags.contains(&"--households-csv") {
         assert!(a.contains_key("households.csv"), "{name}");
     }
+    if flags.contains(&"--households-parquet") {
+        assert!(a.contains_key("households.parquet"), "{name}");
+    }
     for (f, bytes) in &a {
         assert!(bytes == &b[f], "{name}: {f} differs after the merge");
     }
@@ -111,6 +114,23 @@ fn paired_with_selection_passes_merges_byte_identical() {
         3,
         &[2, 0, 1],
         &["--households", "3000", "--households-csv"],
+    );
+}
+
+#[test]
+fn households_parquet_is_spliced_from_the_shards_byte_identical() {
+    // 10,000 households in 3 shards cut at multiples of 4,096 households (the pages' chunk):
+    // 0..0, 0..4096 and 4096..10000; the first shard is empty.
+    merged_equals_single(
+        "cautious-vs-standard.toml",
+        3,
+        &[1, 2, 0],
+        &[
+            "--households",
+            "10000",
+            "--households-parquet",
+            "--households-csv",
+        ],
     );
 }
 
@@ -277,10 +297,17 @@ fn shard_flags_are_checked_and_auto_reads_the_cluster_index() {
     let e = stderr(run(
         "cautious-vs-standard.toml",
         &dir,
+        &["--households", "600", "--monthly-parquet"],
+        &["--shard", "0/2"],
+    ));
+    assert!(e.contains("does not write monthly_ledger.parquet"), "{e}");
+    let e = stderr(run(
+        "multi-year.toml",
+        &dir,
         &["--households", "600", "--households-parquet"],
         &["--shard", "0/2"],
     ));
-    assert!(e.contains("does not write households.parquet"), "{e}");
+    assert!(e.contains("does not write households.parquet yet"), "{e}");
     let e = stderr(run(
         "cautious-vs-standard.toml",
         &dir,

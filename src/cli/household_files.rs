@@ -7,7 +7,9 @@
 use crate::cli::run::{csv_err, detail};
 use crate::error::{Error, Result};
 use crate::model::outcome::{Outcome, YearMonths};
-use crate::output::parquet::{HouseholdPiece, HouseholdPrep, HouseholdsParquet, MonthlyParquet};
+use crate::output::parquet::{
+    HouseholdPiece, HouseholdPrep, HouseholdsParquet, MonthlyParquet, PieceFile, PIECES_FILE,
+};
 use crate::output::report;
 use crate::output::Staging;
 use crate::scenario::Scenario;
@@ -32,10 +34,17 @@ fn open_households_csv(staging: &Staging, enabled: bool) -> Result<Option<Househ
     Ok(Some((w, p)))
 }
 
+/// Where households.parquet's pieces go: the file itself, or (a shard of a run) the pieces
+/// file `merge` splices into it.
+enum ParquetSink {
+    File(Box<HouseholdsParquet<Sink>>),
+    Pieces(PieceFile<Sink>),
+}
+
 /// The streamed per-household files of one run.
 pub(crate) struct HouseholdFiles {
     csv: Option<HouseholdsCsv>,
-    parquet: Option<(HouseholdsParquet<Sink>, PathBuf)>,
+    parquet: Option<(ParquetSink, PathBuf)>,
     monthly: Option<(MonthlyParquet<Sink>, PathBuf)>,
 }
 
@@ -47,19 +56,27 @@ pub(crate) fn create(staging: &Staging, name: &str) -> Result<(Sink, PathBuf)> {
 }
 
 impl HouseholdFiles {
-    /// Opens the files asked for (none: nothing is collected).
+    /// Opens the files asked for (none: nothing is collected); `shard`: households.parquet's
+    /// pieces go to the pieces file of a shard's partial state instead.
     pub(crate) fn open(
         staging: &Staging,
         sc: &Scenario,
         csv: bool,
         parquet: bool,
         monthly: bool,
+        shard: bool,
     ) -> Result<HouseholdFiles> {
-        let parquet = if parquet {
-            let (w, p) = create(staging, "households.parquet")?;
-            Some((HouseholdsParquet::new(w, sc)?, p))
-        } else {
-            None
+        let parquet = match (parquet, shard) {
+            (false, _) => None,
+            (true, false) => {
+                let (w, p) = create(staging, "households.parquet")?;
+                Some((ParquetSink::File(Box::new(HouseholdsParquet::new(w, sc)?)), p))
+            }
+            (true, true) => {
+                let (w, p) = create(staging, PIECES_FILE)?;
+                let f = PieceFile::new(w, sc).map_err(|e| Error::io(&p, e))?;
+                Some((ParquetSink::Pieces(f), p))
+            }
         };
         let monthly = if monthly {
             let (w, p) = create(staging, "monthly_ledger.parquet")?;
@@ -82,7 +99,10 @@ impl HouseholdFiles {
     /// What turns rows into households.parquet's pieces on the workers (with
     /// `--households-parquet`).
     pub(crate) fn prep(&self) -> Option<std::sync::Arc<HouseholdPrep>> {
-        self.parquet.as_ref().map(|(w, _)| w.prep())
+        self.parquet.as_ref().map(|(w, _)| match w {
+            ParquetSink::File(f) => f.prep(),
+            ParquetSink::Pieces(f) => f.prep(),
+        })
     }
 
     /// Whether the files need the rows themselves, besides households.parquet's pieces.
@@ -103,8 +123,14 @@ impl HouseholdFiles {
         rows: &[Outcome],
         years: &[YearMonths],
     ) -> Result<()> {
-        if let Some((w, _)) = self.parquet.as_mut() {
-            w.write(rows)?;
+        match self.parquet.as_mut() {
+            Some((ParquetSink::File(w), _)) => w.write(rows)?,
+            Some((ParquetSink::Pieces(_), _)) => {
+                return Err(Error::Internal(
+                    "households.parquet's pieces come from the workers".into(),
+                ))
+            }
+            None => {}
         }
         self.write_rows(sc, rows, years)
     }
@@ -131,7 +157,10 @@ impl HouseholdFiles {
         piece: Option<HouseholdPiece>,
     ) -> Result<()> {
         match (self.parquet.as_mut(), piece) {
-            (Some((w, _)), Some(piece)) => w.write_piece(piece)?,
+            (Some((ParquetSink::File(w), _)), Some(piece)) => w.write_piece(piece)?,
+            (Some((ParquetSink::Pieces(w), p)), Some(piece)) => {
+                w.write_piece(&piece).map_err(|e| Error::io(&*p, e))?
+            }
             (None, None) => {}
             _ => {
                 return Err(Error::Internal(
@@ -148,12 +177,13 @@ impl HouseholdFiles {
             w.flush().map_err(|e| Error::io(&p, e))?;
             detail(quiet, format!("wrote {}", p.display()));
         }
-        for (w, p) in [
-            self.parquet.map(|(w, p)| (w.finish(), p)),
-            self.monthly.map(|(w, p)| (w.finish(), p)),
-        ]
-        .into_iter()
-        .flatten()
+        let parquet = self.parquet.map(|(w, p)| match w {
+            ParquetSink::File(w) => (w.finish(), p),
+            ParquetSink::Pieces(w) => (Ok(w.into_inner()), p),
+        });
+        for (w, p) in [parquet, self.monthly.map(|(w, p)| (w.finish(), p))]
+            .into_iter()
+            .flatten()
         {
             w?.flush().map_err(|e| Error::io(&p, e))?;
             detail(quiet, format!("wrote {}", p.display()));

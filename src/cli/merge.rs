@@ -31,12 +31,32 @@ pub(crate) fn shard_of(args: &RunArgs) -> Result<Option<Shard>> {
     let Some(spec) = args.shard else {
         return Ok(None);
     };
-    if args.households_parquet || args.monthly_parquet {
+    if args.monthly_parquet {
         return Err(Error::Usage(
-            "--shard: a sharded run does not write households.parquet or monthly_ledger.parquet yet (merge cannot join their row groups); use --households-csv, or run without --shard for the Parquet files".into(),
+            "--shard: a sharded run does not write monthly_ledger.parquet yet (merge cannot join its row groups); use households.csv or households.parquet, or run without --shard for the monthly ledger".into(),
         ));
     }
     spec.resolve(|k| std::env::var(k).ok()).map(Some)
+}
+
+/// Every cut between the shards of `args`'s run is at a multiple of this many households:
+/// households.parquet's chunk with `--households-parquet` (its pages are cut per chunk, so a
+/// shard must start where a chunk of the whole run starts), else 1.
+fn align(args: &RunArgs) -> u64 {
+    if args.households_parquet {
+        crate::output::parquet::HOUSEHOLDS_PER_PAGE as u64
+    } else {
+        1
+    }
+}
+
+/// The household ids of `shard` of the run of `args` on `sc`.
+pub(crate) fn shard_households(
+    args: &RunArgs,
+    sc: &Scenario,
+    shard: Shard,
+) -> std::ops::Range<u64> {
+    crate::sim::runner::shard_ids_aligned(sc.households, shard.index, shard.count, align(args))
 }
 
 /// The directory a shard writes into without `--out`: beside the run's default directory.
@@ -65,6 +85,8 @@ fn identity(args: &RunArgs, sc: &Scenario, shards: u32) -> RunIdentity {
         households: sc.households,
         replications: args.replications.unwrap_or(sc.replications).max(1),
         households_csv: args.households_csv,
+        households_parquet: args.households_parquet,
+        align: align(args),
         lang: args.lang.lang.code().into(),
         seed_flag: args.seed.seed,
         households_flag: args.households,
@@ -85,7 +107,7 @@ pub(crate) fn write_partial(
     staging: Staging,
     started: Instant,
 ) -> Result<PathBuf> {
-    let ids = crate::sim::runner::shard_ids(sc.households, shard.index, shard.count);
+    let ids = shard_households(args, sc, shard);
     let wd = std::env::current_dir().map_err(|e| Error::io(Path::new("."), e))?;
     let p = Partial {
         run: identity(args, sc, shard.count),
@@ -163,6 +185,10 @@ fn merge_in_pool(args: &MergeArgs) -> Result<PathBuf> {
     }
     for name in &written {
         concatenate(&staging, name, &parts)?;
+    }
+    if id.households_parquet {
+        splice_parquet(&staging, &sc, &parts)?;
+        written.push("households.parquet");
     }
     detail(
         quiet,
@@ -339,7 +365,7 @@ fn scenario_of(args: &MergeArgs, head: &PartialHead) -> Result<(Scenario, PathBu
         households: id.households_flag,
         threads: args.threads,
         households_csv: id.households_csv,
-        households_parquet: false,
+        households_parquet: id.households_parquet,
         monthly_parquet: false,
         replications: id.replications_flag,
         lang: LangArg { lang: lang_of(id)? },
@@ -377,6 +403,8 @@ fn plan_identity(
         households: sc.households,
         replications: 1,
         households_csv: false,
+        households_parquet: false,
+        align: 1,
         lang: lang.code().into(),
         seed_flag,
         households_flag,
@@ -659,6 +687,34 @@ fn merge_uncertainty(
         None,
         started,
     )
+}
+
+/// Writes households.parquet into `staging` from the shards' pieces, in shard order: the
+/// pieces the single run's workers make, in the same order, so the same row groups and bytes.
+fn splice_parquet(
+    staging: &Staging,
+    sc: &Scenario,
+    parts: &[(PathBuf, PartialHead)],
+) -> Result<()> {
+    use crate::output::parquet::{HouseholdsParquet, PIECES_FILE};
+    let (sink, out) = crate::cli::household_files::create(staging, "households.parquet")?;
+    let mut w = HouseholdsParquet::new(sink, sc)?;
+    for (dir, _) in parts {
+        let src = dir.join(PIECES_FILE);
+        let f = std::fs::File::open(&src).map_err(|e| {
+            if e.kind() == std::io::ErrorKind::NotFound {
+                Error::Usage(format!(
+                    "{}: has no {PIECES_FILE}, which its shard writes with --households-parquet; the part is damaged",
+                    dir.display()
+                ))
+            } else {
+                Error::io(&src, e)
+            }
+        })?;
+        let mut r = BufReader::with_capacity(1 << 20, f);
+        w.write_pieces_from(&mut r, &src.display().to_string())?;
+    }
+    w.finish()?.flush().map_err(|e| Error::io(&out, e))
 }
 
 /// Writes `name` (households.csv or households_debts.csv) into `staging` as the shards' parts

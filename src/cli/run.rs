@@ -74,6 +74,7 @@ fn run_loaded(args: &RunArgs, sc: Scenario, started: Instant) -> Result<PathBuf>
         args.households_csv,
         args.households_parquet,
         args.monthly_parquet,
+        shard.is_some(),
     )?;
     let written = files.names();
     let replications = args.replications.unwrap_or(sc.replications).max(1);
@@ -83,7 +84,7 @@ fn run_loaded(args: &RunArgs, sc: Scenario, started: Instant) -> Result<PathBuf>
     } else {
         vec![]
     };
-    let ids = shard.map(|s| crate::sim::runner::shard_ids(sc.households, s.index, s.count));
+    let ids = shard.map(|s| crate::cli::merge::shard_households(args, &sc, s));
     let households = ids.as_ref().map_or(sc.households, |r| r.end - r.start);
     let work = households * (replications as u64 + sensitivity.len() as u64);
     let bar = show_progress.then(|| progress_bar(&sc, work));

@@ -48,12 +48,19 @@ pub(crate) fn run(
             args.scenario.display()
         )));
     }
+    if shard.is_some() && args.households_parquet {
+        return Err(Error::Usage(format!(
+            "{}: a sharded multi-year run ([horizon]) does not write households.parquet yet; use --households-csv, or run without --shard",
+            args.scenario.display()
+        )));
+    }
     let first = crate::sim::horizon::year_scenario(sc, 0);
     let mut households = HouseholdFiles::open(
         &staging,
         &first,
         args.households_csv,
         args.households_parquet,
+        false,
         false,
     )?;
     let names = written_files(args, &households);

@@ -28,9 +28,10 @@ use std::path::{Path, PathBuf};
 
 /// Files a run, sweep or uncertainty analysis writes at the top of its directory (besides
 /// `charts/`).
-const KNOWN_FILES: [&str; 19] = [
+const KNOWN_FILES: [&str; 20] = [
     "manifest.json",
     crate::output::partial::PARTIAL_FILE,
+    crate::output::parquet::PIECES_FILE,
     "summary.json",
     "report.md",
     "report.html",

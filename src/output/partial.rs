@@ -70,6 +70,13 @@ pub struct RunIdentity {
     pub households_flag: Option<i64>,
     /// `--replications` as given.
     pub replications_flag: Option<u32>,
+    /// Whether the shards wrote households.parquet's pieces (`--households-parquet`).
+    #[serde(default)]
+    pub households_parquet: bool,
+    /// Every cut between shards is at a multiple of this many units (households.parquet's
+    /// chunk of households; 1 otherwise).
+    #[serde(default = "one")]
+    pub align: u64,
     /// `sweep`: `--param` as given.
     #[serde(default)]
     pub sweep_param: Option<String>,
@@ -78,6 +85,10 @@ pub struct RunIdentity {
     pub sweep_by: Option<String>,
     /// N: the number of shards.
     pub shards: u32,
+}
+
+fn one() -> u64 {
+    1
 }
 
 /// One shard's part.
@@ -321,7 +332,8 @@ pub fn check_complete(parts: Vec<(PathBuf, PartialHead)>) -> Result<Vec<(PathBuf
     let mut by_index: Vec<Option<(PathBuf, PartialHead)>> = (0..n).map(|_| None).collect();
     for (dir, p) in parts {
         let k = p.shard as usize;
-        let ids = crate::sim::runner::shard_ids(want.units, p.shard, want.shards);
+        let ids =
+            crate::sim::runner::shard_ids_aligned(want.units, p.shard, want.shards, want.align);
         if k >= n || p.first != ids.start || p.end != ids.end {
             return Err(Error::Usage(format!(
                 "{}: shard {} of {} with units {}..{}, which is not how {} units split into {} shards; the part is damaged",
@@ -363,7 +375,12 @@ pub fn check_complete(parts: Vec<(PathBuf, PartialHead)>) -> Result<Vec<(PathBuf
 /// Words for how two runs' identities differ (the first field that does).
 fn identity_difference(a: &RunIdentity, b: &RunIdentity) -> String {
     let flag = |v: Option<String>| v.unwrap_or_else(|| "(not given)".into());
-    let fields: [(&str, String, String); 15] = [
+    let fields: [(&str, String, String); 16] = [
+        (
+            "--households-parquet",
+            a.households_parquet.to_string(),
+            b.households_parquet.to_string(),
+        ),
         (
             "--param",
             flag(a.sweep_param.clone()),

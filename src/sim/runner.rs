@@ -482,7 +482,27 @@ pub fn run_prepared<T: Tally, P: Send>(
 /// The household ids of shard `index` of `count` (`run --shard`): consecutive ranges of
 /// `0..households` whose sizes differ by at most one, in shard order, together every id once.
 pub fn shard_ids(households: u64, index: u32, count: u32) -> std::ops::Range<u64> {
-    let cut = |k: u32| (households as u128 * k as u128 / count.max(1) as u128) as u64;
+    shard_ids_aligned(households, index, count, 1)
+}
+
+/// [`shard_ids`] with every cut between shards at a multiple of `align` households (a run
+/// writing households.parquet cuts its pages per chunk of households, so a shard must start
+/// where a chunk of the whole run starts); the sizes then differ by at most `align`.
+pub fn shard_ids_aligned(
+    households: u64,
+    index: u32,
+    count: u32,
+    align: u64,
+) -> std::ops::Range<u64> {
+    let align = align.max(1);
+    let cut = |k: u32| {
+        if k >= count {
+            households
+        } else {
+            let c = (households as u128 * k as u128 / count.max(1) as u128) as u64;
+            c / align * align
+        }
+    };
     cut(index)..cut(index + 1)
 }
 
@@ -494,7 +514,7 @@ pub fn randomized_arm(sc: &Scenario, id: u64) -> usize {
 
 #[cfg(test)]
 mod tests {
-    use super::shard_ids;
+    use super::{shard_ids, shard_ids_aligned};
 
     #[test]
     fn shards_cover_every_household_once_in_order() {
@@ -506,6 +526,14 @@ mod tests {
                     assert_eq!(r.start, next, "{n} {k}/{count}");
                     let size = r.end - r.start;
                     assert!(size == n / count as u64 || size == n / count as u64 + 1);
+                    next = r.end;
+                }
+                assert_eq!(next, n);
+                let mut next = 0;
+                for k in 0..count {
+                    let r = shard_ids_aligned(n, k, count, 4096);
+                    assert_eq!(r.start, next);
+                    assert!(r.start.is_multiple_of(4096) && r.start <= r.end);
                     next = r.end;
                 }
                 assert_eq!(next, n);

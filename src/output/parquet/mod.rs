@@ -735,6 +735,86 @@ pub struct HouseholdPiece {
     ids: Option<(i64, i64)>,
 }
 
+/// The file a shard of a run keeps its households.parquet pieces in (`run --shard
+/// --households-parquet`), for `merge` to splice into the one file in household order.
+pub const PIECES_FILE: &str = "households.pieces";
+
+/// What [`PIECES_FILE`] starts with (its format's name and version).
+const PIECES_MAGIC: &[u8] = b"toeslagenlab-pieces 1\n";
+
+/// Largest page read back from [`PIECES_FILE`]: far above a page of one chunk's rows.
+const MAX_PIECE_PAGE: u64 = 1 << 30;
+
+/// The pieces of one shard of a run, in household order, as `merge` reads them back
+/// ([`HouseholdsParquet::write_pieces_from`]).
+pub struct PieceFile<W: Write> {
+    w: W,
+    prep: Arc<HouseholdPrep>,
+}
+
+impl<W: Write> PieceFile<W> {
+    /// Starts the file for `sc` on `w`.
+    pub fn new(mut w: W, sc: &Scenario) -> std::io::Result<Self> {
+        w.write_all(PIECES_MAGIC)?;
+        Ok(PieceFile {
+            w,
+            prep: Arc::new(HouseholdPrep::new(sc)),
+        })
+    }
+
+    /// What encodes rows into the pieces on the workers.
+    pub fn prep(&self) -> Arc<HouseholdPrep> {
+        self.prep.clone()
+    }
+
+    /// Appends a piece: its rows, then per column the page's length, its size before
+    /// compression and its bytes, then the least and greatest household id (little-endian
+    /// integers).
+    pub fn write_piece(&mut self, p: &HouseholdPiece) -> std::io::Result<()> {
+        let w = &mut self.w;
+        w.write_all(&(p.rows as u64).to_le_bytes())?;
+        w.write_all(&(p.pages.len() as u64).to_le_bytes())?;
+        for (page, unc) in p.pages.iter().zip(&p.uncompressed) {
+            w.write_all(&(page.len() as u64).to_le_bytes())?;
+            w.write_all(&(*unc as u64).to_le_bytes())?;
+            w.write_all(page)?;
+        }
+        match p.ids {
+            Some((a, b)) => {
+                w.write_all(&[1])?;
+                w.write_all(&a.to_le_bytes())?;
+                w.write_all(&b.to_le_bytes())
+            }
+            None => w.write_all(&[0]),
+        }
+    }
+
+    /// The inner writer, to flush.
+    pub fn into_inner(self) -> W {
+        self.w
+    }
+}
+
+/// Reads a little-endian u64; `None` at a clean end of the input when `eof_ok`.
+fn read_u64(r: &mut impl std::io::Read, eof_ok: bool) -> std::io::Result<Option<u64>> {
+    let mut b = [0u8; 8];
+    let mut got = 0;
+    while got < 8 {
+        let n = r.read(&mut b[got..])?;
+        if n == 0 {
+            if got == 0 && eof_ok {
+                return Ok(None);
+            }
+            return Err(std::io::Error::new(
+                std::io::ErrorKind::UnexpectedEof,
+                "the file ends inside a piece",
+            ));
+        }
+        got += n;
+    }
+    Ok(Some(u64::from_le_bytes(b)))
+}
+
 /// A worker's means to encode pieces, kept across chunks: its zstd context and a buffer per
 /// column (so no piece allocates its cells afresh).
 struct Scratch {
@@ -964,6 +1044,60 @@ impl<W: Write + Send + 'static> HouseholdsParquet<W> {
     /// What encodes rows into this file's pieces on the workers.
     pub fn prep(&self) -> Arc<HouseholdPrep> {
         self.prep.clone()
+    }
+
+    /// Appends every piece of a [`PieceFile`] read from `r` (a shard's, in household order);
+    /// returns the rows. A file that is not one, or is cut short, is an error naming `what`.
+    pub fn write_pieces_from(&mut self, r: &mut impl std::io::Read, what: &str) -> Result<u64> {
+        let bad = |m: String| Error::Usage(format!("{what}: {m}; the part is damaged"));
+        let io = |e: std::io::Error| bad(e.to_string());
+        let mut magic = vec![0u8; PIECES_MAGIC.len()];
+        r.read_exact(&mut magic).map_err(io)?;
+        if magic != PIECES_MAGIC {
+            return Err(bad("not a file of households.parquet pieces".into()));
+        }
+        let columns = self.prep.columns.len();
+        let mut rows = 0u64;
+        while let Some(n) = read_u64(r, true).map_err(io)? {
+            let k = read_u64(r, false).map_err(io)?.unwrap_or(0);
+            if k != columns as u64 || n > MAX_PIECE_PAGE {
+                return Err(bad(format!(
+                    "a piece of {n} rows in {k} columns, where the file has {columns}"
+                )));
+            }
+            let mut pages = Vec::with_capacity(columns);
+            let mut uncompressed = Vec::with_capacity(columns);
+            for _ in 0..columns {
+                let len = read_u64(r, false).map_err(io)?.unwrap_or(0);
+                let unc = read_u64(r, false).map_err(io)?.unwrap_or(0);
+                if len > MAX_PIECE_PAGE || unc > MAX_PIECE_PAGE {
+                    return Err(bad(format!("a page of {len} bytes")));
+                }
+                let mut page = vec![0u8; len as usize];
+                r.read_exact(&mut page).map_err(io)?;
+                pages.push(page);
+                uncompressed.push(unc as usize);
+            }
+            let mut flag = [0u8; 1];
+            r.read_exact(&mut flag).map_err(io)?;
+            let ids = match flag[0] {
+                0 => None,
+                1 => {
+                    let a = read_u64(r, false).map_err(io)?.unwrap_or(0) as i64;
+                    let b = read_u64(r, false).map_err(io)?.unwrap_or(0) as i64;
+                    Some((a, b))
+                }
+                f => return Err(bad(format!("a piece's id flag is {f}"))),
+            };
+            rows += n;
+            self.write_piece(HouseholdPiece {
+                rows: n as usize,
+                pages,
+                uncompressed,
+                ids,
+            })?;
+        }
+        Ok(rows)
     }
 
     /// Appends a piece (the next rows of the file). Pages are cut where the pieces are, so the
