@@ -451,3 +451,42 @@ fn sweeps_split_by_grid_points_merge_byte_identical() {
         }
     }
 }
+
+#[test]
+fn merge_elsewhere_finds_the_scenario_in_the_shards_working_directory() {
+    let tmp = tempfile::tempdir().unwrap();
+    let single = tmp.path().join("single");
+    let flags = ["--households", "900"];
+    run("adjustable.toml", &single, &flags, &[]).success();
+    let parts: Vec<PathBuf> = (0..2)
+        .map(|k| {
+            let dir = tmp.path().join(format!("p{k}"));
+            run(
+                "adjustable.toml",
+                &dir,
+                &flags,
+                &["--shard", &format!("{k}/2")],
+            )
+            .success();
+            dir
+        })
+        .collect();
+    // From a directory where scenarios/adjustable.toml is not: the shards' working directory
+    // (recorded in partial.json) has it, and report.md still names it as given.
+    let elsewhere = tmp.path().join("elsewhere");
+    std::fs::create_dir(&elsewhere).unwrap();
+    let merged = tmp.path().join("merged");
+    let mut c = common::bin();
+    c.current_dir(&elsewhere)
+        .arg("merge")
+        .args(&parts)
+        .arg("--out")
+        .arg(&merged)
+        .arg("--quiet")
+        .assert()
+        .success();
+    let (a, b) = (files(&single), files(&merged));
+    for (f, bytes) in &a {
+        assert!(bytes == &b[f], "{f} differs after a merge elsewhere");
+    }
+}
