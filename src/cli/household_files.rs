@@ -70,7 +70,10 @@ impl HouseholdFiles {
             (false, _) => None,
             (true, false) => {
                 let (w, p) = create(staging, "households.parquet")?;
-                Some((ParquetSink::File(Box::new(HouseholdsParquet::new(w, sc)?)), p))
+                Some((
+                    ParquetSink::File(Box::new(HouseholdsParquet::new(w, sc)?)),
+                    p,
+                ))
             }
             (true, true) => {
                 let (w, p) = create(staging, PIECES_FILE)?;

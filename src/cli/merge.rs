@@ -700,21 +700,25 @@ fn splice_parquet(
     let (sink, out) = crate::cli::household_files::create(staging, "households.parquet")?;
     let mut w = HouseholdsParquet::new(sink, sc)?;
     for (dir, _) in parts {
-        let src = dir.join(PIECES_FILE);
-        let f = std::fs::File::open(&src).map_err(|e| {
-            if e.kind() == std::io::ErrorKind::NotFound {
-                Error::Usage(format!(
-                    "{}: has no {PIECES_FILE}, which its shard writes with --households-parquet; the part is damaged",
-                    dir.display()
-                ))
-            } else {
-                Error::io(&src, e)
-            }
-        })?;
+        let (src, f) = open_part_file(dir, PIECES_FILE, "--households-parquet")?;
         let mut r = BufReader::with_capacity(1 << 20, f);
         w.write_pieces_from(&mut r, &src.display().to_string())?;
     }
     w.finish()?.flush().map_err(|e| Error::io(&out, e))
+}
+
+/// Opens file `name` of the part in `dir`, which its shard wrote because of `flag`; a part
+/// without it is damaged (exit 2).
+fn open_part_file(dir: &Path, name: &str, flag: &str) -> Result<(PathBuf, std::fs::File)> {
+    let src = dir.join(name);
+    match std::fs::File::open(&src) {
+        Ok(f) => Ok((src, f)),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Err(Error::Usage(format!(
+            "{}: has no {name}, which its shard writes with {flag}; the part is damaged",
+            dir.display()
+        ))),
+        Err(e) => Err(Error::io(&src, e)),
+    }
 }
 
 /// Writes `name` (households.csv or households_debts.csv) into `staging` as the shards' parts
@@ -724,17 +728,7 @@ fn concatenate(staging: &Staging, name: &str, parts: &[(PathBuf, PartialHead)]) 
     let (mut sink, out) = crate::cli::household_files::create(staging, name)?;
     let mut header: Option<Vec<u8>> = None;
     for (dir, _) in parts {
-        let src = dir.join(name);
-        let f = std::fs::File::open(&src).map_err(|e| {
-            if e.kind() == std::io::ErrorKind::NotFound {
-                Error::Usage(format!(
-                    "{}: has no {name}, which its shard writes with --households-csv; the part is damaged",
-                    dir.display()
-                ))
-            } else {
-                Error::io(&src, e)
-            }
-        })?;
+        let (src, f) = open_part_file(dir, name, "--households-csv")?;
         let mut r = BufReader::new(f);
         let mut line = Vec::new();
         r.read_until(b'\n', &mut line)

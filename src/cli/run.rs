@@ -108,7 +108,7 @@ fn run_loaded(args: &RunArgs, sc: Scenario, started: Instant) -> Result<PathBuf>
         started,
         quiet,
     };
-    let passes = if let Some(shard) = shard {
+    if let Some(shard) = shard {
         let passes = simulate(
             &sc,
             &opts,
@@ -133,17 +133,16 @@ fn run_loaded(args: &RunArgs, sc: Scenario, started: Instant) -> Result<PathBuf>
             staging,
             started,
         );
-    } else {
-        simulate(
-            &sc,
-            &opts,
-            replications,
-            &sensitivity,
-            files,
-            &progress,
-            |_, rsc, r| report::summarize(rsc, &r),
-        )?
-    };
+    }
+    let passes = simulate(
+        &sc,
+        &opts,
+        replications,
+        &sensitivity,
+        files,
+        &progress,
+        |_, rsc, r| report::summarize(rsc, &r),
+    )?;
     if let Some(b) = &bar {
         b.finish_and_clear();
     }
