@@ -8,8 +8,7 @@
 
 use crate::common;
 use common::*;
-use std::collections::BTreeMap;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 /// A valid scenario the error cases mutate. Lines: experiment 2–5, control arm 7–9, cautious
 /// arm 11–14.
@@ -602,26 +601,6 @@ fn a_scenario_name_cannot_escape_the_output_root() {
     assert_eq!(std::fs::read_dir(tmp.path().join("a")).unwrap().count(), 1);
 }
 
-/// Every file under `dir` with its bytes.
-fn tree(dir: &Path) -> BTreeMap<PathBuf, Vec<u8>> {
-    let mut out = BTreeMap::new();
-    let mut stack = vec![dir.to_path_buf()];
-    while let Some(d) = stack.pop() {
-        for e in std::fs::read_dir(&d).unwrap() {
-            let p = e.unwrap().path();
-            if p.is_dir() {
-                stack.push(p);
-            } else {
-                out.insert(
-                    p.strip_prefix(dir).unwrap().to_path_buf(),
-                    std::fs::read(&p).unwrap(),
-                );
-            }
-        }
-    }
-    out
-}
-
 fn entries(dir: &Path) -> Vec<String> {
     let mut v: Vec<String> = std::fs::read_dir(dir)
         .unwrap()
@@ -677,7 +656,7 @@ fn an_interrupted_run_leaves_previous_results_intact_and_no_partial_files() {
     let sc = scenario(tmp.path(), "s.toml", SMALL);
     let out = tmp.path().join("results").join("run");
     run_to(&sc, &out, &["--households", "200", "--households-csv"]);
-    let before = tree(&out);
+    let before = common::tree(&out);
     assert!(before.contains_key(Path::new("summary.json")));
     for sig in ["-INT", "-TERM"] {
         let child = start_large_run(&sc, &out);
@@ -694,7 +673,10 @@ fn an_interrupted_run_leaves_previous_results_intact_and_no_partial_files() {
             ["run"],
             "{sig}: litter left behind"
         );
-        assert!(tree(&out) == before, "{sig}: previous results changed");
+        assert!(
+            common::tree(&out) == before,
+            "{sig}: previous results changed"
+        );
     }
     // SIGKILL cannot be handled: the staging directory stays, and the next run cleans it up.
     let mut child = start_large_run(&sc, &out);
@@ -703,7 +685,7 @@ fn an_interrupted_run_leaves_previous_results_intact_and_no_partial_files() {
     // `run`, the staging directory and the output lock `.run.lock`.
     assert_eq!(entries(out.parent().unwrap()).len(), 3);
     assert!(
-        tree(&out) == before,
+        common::tree(&out) == before,
         "previous results changed by a killed run"
     );
     run_to(&sc, &out, &["--households", "100"]);

@@ -11,22 +11,11 @@ use std::path::{Path, PathBuf};
 
 /// Every file under `dir` but manifest.json, by relative path.
 fn files(dir: &Path) -> BTreeMap<String, Vec<u8>> {
-    let mut out = BTreeMap::new();
-    let mut stack = vec![dir.to_path_buf()];
-    while let Some(d) = stack.pop() {
-        for e in std::fs::read_dir(&d).unwrap() {
-            let p = e.unwrap().path();
-            if p.is_dir() {
-                stack.push(p);
-            } else {
-                let rel = p.strip_prefix(dir).unwrap().display().to_string();
-                if rel != "manifest.json" {
-                    out.insert(rel, std::fs::read(&p).unwrap());
-                }
-            }
-        }
-    }
-    out
+    common::tree(dir)
+        .into_iter()
+        .map(|(p, b)| (p.display().to_string(), b))
+        .filter(|(p, _)| p != "manifest.json")
+        .collect()
 }
 
 /// Removes the cluster's shard index variables from `c`'s environment.

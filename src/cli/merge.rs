@@ -536,6 +536,16 @@ pub(crate) fn write_sweep_partial(
     )
 }
 
+/// What the parts of a plan of runs (`uncertainty`, `sweep`) say of it: their identity, the
+/// scenario file as given and where it is found, the language.
+fn plan_of(
+    parts: &[(PathBuf, PartialHead)],
+) -> Result<(&RunIdentity, PathBuf, PathBuf, crate::output::lang::Lang)> {
+    let head = &parts[0].1;
+    let (given, file) = scenario_file(head)?;
+    Ok((&head.run, given, file, lang_of(&head.run)?))
+}
+
 /// `merge` of the shards of a sweep: each grid point's tally, in grid order, read from the
 /// shard that ran it, into the same files as `sweep`.
 fn merge_sweep(
@@ -543,10 +553,7 @@ fn merge_sweep(
     parts: &[(PathBuf, PartialHead)],
     started: Instant,
 ) -> Result<PathBuf> {
-    let head = &parts[0].1;
-    let id = &head.run;
-    let (given, file) = scenario_file(head)?;
-    let lang = lang_of(id)?;
+    let (id, given, file, lang) = plan_of(parts)?;
     let mut sargs = SweepArgs {
         scenario: file.clone(),
         param: id.sweep_param.clone(),
@@ -631,10 +638,7 @@ fn merge_uncertainty(
     parts: &[(PathBuf, PartialHead)],
     started: Instant,
 ) -> Result<PathBuf> {
-    let head = &parts[0].1;
-    let id = &head.run;
-    let (given, file) = scenario_file(head)?;
-    let lang = lang_of(id)?;
+    let (id, given, file, lang) = plan_of(parts)?;
     let mut uargs = UncertaintyArgs {
         scenario: file.clone(),
         draws: Some(id.draws),
