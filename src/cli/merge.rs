@@ -36,7 +36,7 @@ pub(crate) fn shard_of(args: &RunArgs) -> Result<Option<Shard>> {
             "--shard: a sharded run does not write monthly_ledger.parquet yet (merge cannot join its row groups); use households.csv or households.parquet, or run without --shard for the monthly ledger".into(),
         ));
     }
-    spec.resolve(|k| std::env::var(k).ok()).map(Some)
+    spec.from_env().map(Some)
 }
 
 /// Every cut between the shards of `args`'s run is at a multiple of this many households:
@@ -57,16 +57,6 @@ pub(crate) fn shard_households(
     shard: Shard,
 ) -> std::ops::Range<u64> {
     crate::sim::runner::shard_ids_aligned(sc.households, shard.index, shard.count, align(args))
-}
-
-/// The directory a shard writes into without `--out`: beside the run's default directory.
-pub(crate) fn default_shard_dir(sc: &Scenario, shard: Shard) -> PathBuf {
-    Path::new("output").join(format!(
-        "{}.shard-{}-of-{}",
-        safe_dir_name(&sc.name),
-        shard.index,
-        shard.count
-    ))
 }
 
 /// What every shard of the run of `args` on `sc` records and `merge` compares.

@@ -60,10 +60,10 @@ fn run_loaded(args: &RunArgs, sc: Scenario, started: Instant) -> Result<PathBuf>
     let _lang = crate::output::lang::scoped(args.lang.lang);
     let quiet = args.quiet.quiet;
     let shard = crate::cli::merge::shard_of(args)?;
-    let target = args.out.clone().unwrap_or_else(|| match shard {
-        Some(s) => crate::cli::merge::default_shard_dir(&sc, s),
-        None => Path::new("output").join(safe_dir_name(&sc.name)),
-    });
+    let target = args
+        .out
+        .clone()
+        .unwrap_or_else(|| crate::cli::shard::default_out(&safe_dir_name(&sc.name), shard));
     let staging = Staging::new(&target, &[args.scenario.as_path()])?;
     if sc.horizon.is_some() {
         return crate::cli::run_horizon::run(args, &sc, staging, started, shard);

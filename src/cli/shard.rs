@@ -92,6 +92,22 @@ impl ShardSpec {
     }
 }
 
+impl ShardSpec {
+    /// [`ShardSpec::resolve`] on this process's environment.
+    pub fn from_env(self) -> Result<Shard> {
+        self.resolve(|k| std::env::var(k).ok())
+    }
+}
+
+/// A command's output directory without `--out`: `output/NAME`, or for a shard
+/// `output/NAME.shard-K-of-N`, beside it (`name` already safe as a directory name).
+pub fn default_out(name: &str, shard: Option<Shard>) -> std::path::PathBuf {
+    std::path::Path::new("output").join(match shard {
+        Some(s) => format!("{name}.shard-{}-of-{}", s.index, s.count),
+        None => name.to_string(),
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -251,16 +251,9 @@ pub fn sweep_command(args: &SweepArgs) -> Result<PathBuf> {
     let _lang = crate::output::lang::scoped(args.lang.lang);
     let started = std::time::Instant::now();
     let g = grid_of(args)?;
-    let shard = args
-        .shard
-        .map(|s| s.resolve(|k| std::env::var(k).ok()))
-        .transpose()?;
+    let shard = args.shard.map(|s| s.from_env()).transpose()?;
     let target = args.out.clone().unwrap_or_else(|| {
-        let name = format!("{}-sweep", safe_dir_name(&g.base.name));
-        Path::new("output").join(match shard {
-            Some(s) => format!("{name}.shard-{}-of-{}", s.index, s.count),
-            None => name,
-        })
+        crate::cli::shard::default_out(&format!("{}-sweep", safe_dir_name(&g.base.name)), shard)
     });
     crate::output::interrupt::install();
     let staging = Staging::new(&target, &[args.scenario.as_path()])?;

@@ -16,7 +16,7 @@ use crate::scenario::Scenario;
 use crate::sim::engine::RunOptions;
 use rust_decimal::Decimal;
 use std::io::{IsTerminal, Write as _};
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::time::{Duration, Instant};
 
 /// Runs `toeslagenlab uncertainty` and returns the output directory.
@@ -80,16 +80,9 @@ fn uncertainty_in(args: &UncertaintyArgs, handle_interrupts: bool) -> Result<Pat
     let started = Instant::now();
     let (sc, plan, draws) = load_plan(args)?;
     let runs = plan.runs();
-    let shard = args
-        .shard
-        .map(|s| s.resolve(|k| std::env::var(k).ok()))
-        .transpose()?;
+    let shard = args.shard.map(|s| s.from_env()).transpose()?;
     let target = args.out.clone().unwrap_or_else(|| {
-        let name = format!("{}-uncertainty", safe_dir_name(&sc.name));
-        Path::new("output").join(match shard {
-            Some(s) => format!("{name}.shard-{}-of-{}", s.index, s.count),
-            None => name,
-        })
+        crate::cli::shard::default_out(&format!("{}-uncertainty", safe_dir_name(&sc.name)), shard)
     });
     if handle_interrupts {
         crate::output::interrupt::install();
